@@ -1,0 +1,30 @@
+package io.ctstream.schemas;
+
+/**
+ * Default names of the topics that connect ctstream's components. Every component takes a prefix
+ * (tests use a unique one per test), so these are suffixes joined to it.
+ */
+public final class Topics {
+    /** PacketRecord values keyed by FlowKey: capture-agent to streams-app. */
+    public static final String PACKETS = "packets";
+    /** ConnectionEvent values keyed by FlowKey: NEW / UPDATE / DESTROY, like conntrack -E. */
+    public static final String CONN_EVENTS = "conn-events";
+    /** ExpectationEvent values: helper expectation lifecycle. */
+    public static final String EXPECTATIONS = "expectations";
+    /** Alert values. */
+    public static final String ALERTS = "alerts";
+    /** Verdict values keyed by gateway id. */
+    public static final String VERDICTS = "verdicts";
+    /** EnforcementReport values keyed by gateway id. */
+    public static final String REPORTS = "enforcement-reports";
+    /** Records a component could not deserialize or process, with the reason in headers. */
+    public static final String DEAD_LETTER = "dead-letter";
+
+    private Topics() {
+    }
+
+    /** {@code prefix + name}, or {@code name} alone for an empty prefix. */
+    public static String name(String prefix, String name) {
+        return prefix == null || prefix.isEmpty() ? name : prefix + name;
+    }
+}
