@@ -1,6 +1,9 @@
 package io.ctstream.streams;
 
 import io.ctstream.schemas.Topics;
+import io.ctstream.streams.conntrack.ConntrackConfig;
+import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.matching.MatcherConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
@@ -21,6 +24,12 @@ public final class StreamsAppConfig {
     private final boolean exactlyOnce;
     private final int replicationFactor;
     private final Properties clientProperties;
+    private final int partitions;
+    private final String queryHost;
+    private final int queryPort;
+    private final ConntrackConfig conntrack;
+    private final HelperConfig helpers;
+    private final MatcherConfig matcher;
 
     private StreamsAppConfig(Builder b) {
         this.applicationId = require(b.applicationId, "applicationId");
@@ -37,6 +46,15 @@ public final class StreamsAppConfig {
         this.replicationFactor = b.replicationFactor;
         this.clientProperties = new Properties();
         this.clientProperties.putAll(b.clientProperties);
+        this.partitions = positive(b.partitions, "partitions");
+        this.queryHost = b.queryHost;
+        if (b.queryPort < -1 || b.queryPort > 65535) {
+            throw new IllegalArgumentException("queryPort must be -1 (no query server), 0 (any) or a port, got " + b.queryPort);
+        }
+        this.queryPort = b.queryPort;
+        this.conntrack = java.util.Objects.requireNonNull(b.conntrack, "conntrack");
+        this.helpers = java.util.Objects.requireNonNull(b.helpers, "helpers");
+        this.matcher = java.util.Objects.requireNonNull(b.matcher, "matcher");
     }
 
     public static Builder builder() {
@@ -85,6 +103,33 @@ public final class StreamsAppConfig {
         return replicationFactor;
     }
 
+    /** Partitions of the topics the application creates when they are missing. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Host the query server binds and advertises to the other instances. */
+    public String queryHost() {
+        return queryHost;
+    }
+
+    /** Query server port: 0 for any free port, -1 for no query server. */
+    public int queryPort() {
+        return queryPort;
+    }
+
+    public ConntrackConfig conntrack() {
+        return conntrack;
+    }
+
+    public HelperConfig helpers() {
+        return helpers;
+    }
+
+    public MatcherConfig matcher() {
+        return matcher;
+    }
+
     public Properties clientProperties() {
         Properties copy = new Properties();
         copy.putAll(clientProperties);
@@ -117,6 +162,42 @@ public final class StreamsAppConfig {
         private boolean exactlyOnce = true;
         private int replicationFactor = -1;
         private final Properties clientProperties = new Properties();
+        private int partitions = 4;
+        private String queryHost = "127.0.0.1";
+        private int queryPort = -1;
+        private ConntrackConfig conntrack = ConntrackConfig.defaults();
+        private HelperConfig helpers = HelperConfig.defaults();
+        private MatcherConfig matcher = MatcherConfig.DEFAULTS;
+
+        public Builder partitions(int v) {
+            partitions = v;
+            return this;
+        }
+
+        public Builder queryHost(String v) {
+            queryHost = v;
+            return this;
+        }
+
+        public Builder queryPort(int v) {
+            queryPort = v;
+            return this;
+        }
+
+        public Builder conntrack(ConntrackConfig v) {
+            conntrack = v;
+            return this;
+        }
+
+        public Builder helpers(HelperConfig v) {
+            helpers = v;
+            return this;
+        }
+
+        public Builder matcher(MatcherConfig v) {
+            matcher = v;
+            return this;
+        }
 
         public Builder applicationId(String v) {
             applicationId = v;
