@@ -71,7 +71,8 @@ public final class JsonViews {
 
     public static String address(byte[] addr) {
         try {
-            return InetAddress.getByAddress(addr).getHostAddress();
+            // RFC 5952 text for IPv6 ("fd77:1::2"), as the kernel and the lab's oracle files print it
+            return io.ctstream.streams.helper.Addresses.format(InetAddress.getByAddress(addr));
         } catch (UnknownHostException e) {
             return "invalid:" + HexFormat.of().formatHex(addr);
         }

@@ -32,7 +32,7 @@ public final class MatchKeys {
 
     static String address(byte[] addr) {
         try {
-            return InetAddress.getByAddress(addr).getHostAddress();
+            return io.ctstream.streams.helper.Addresses.format(InetAddress.getByAddress(addr));
         } catch (UnknownHostException e) {
             // Only thrown for an illegal length; the key must still be deterministic.
             return "invalid-" + java.util.HexFormat.of().formatHex(addr);
