@@ -82,6 +82,29 @@ public final class ConnectionTracker {
     return r;
   }
 
+  /**
+   * Marks a connection just created by {@code created} as expected: the topology calls this when the new connection's
+   * original tuple matches a live expectation of a helper. Like the kernel (IPS_EXPECTED), the connection gets status
+   * EXPECTED and its master, and its original-direction packets are RELATED until a reply is seen.
+   *
+   * @throws IllegalArgumentException when {@code created} did not create a connection
+   */
+  public static TrackResult markExpected(TrackResult created, io.ctstream.avro.ConnectionRef master,
+                                         String expectationId, String helper) {
+    if (!created.has(Change.CREATED) || created.connection() == null) {
+      throw new IllegalArgumentException("only a newly created connection can be marked expected");
+    }
+    TrackedConnection tc = created.connection().copy();
+    Connection c = tc.connection();
+    setStatus(c, StatusFlag.EXPECTED);
+    c.setMaster(master);
+    c.setExpectationId(expectationId);
+    c.setHelper(helper);
+    c.setCtState(CtState.RELATED);
+    return new TrackResult(tc, PacketState.RELATED, created.direction(), created.changes(), created.destroyed(),
+        created.destroyReason(), created.duplicate(), created.reason());
+  }
+
   /** The connection's final snapshot when it has timed out at {@code streamTimeMicros}, else empty. */
   public Optional<Connection> expire(TrackedConnection tracked, long streamTimeMicros) {
     if (!isExpired(tracked, streamTimeMicros)) {

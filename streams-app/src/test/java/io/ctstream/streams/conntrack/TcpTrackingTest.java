@@ -437,6 +437,36 @@ class TcpTrackingTest {
   }
 
   @Test
+  void outOfWindowFinAndRstAnsweringEachOtherShortenAnAssuredConnectionsTimeout() {
+    TcpSession s = new TcpSession(tracker).handshake();
+    long established = s.conn().getTimeoutAtMicros();
+    TrackResult fin = s.s(F | A, 5001 + 10_000_000, 1001);
+    assertThat(fin.packetState()).isEqualTo(PacketState.INVALID);
+    assertThat(s.conn().getTimeoutAtMicros()).isEqualTo(established); // the first one only records itself
+    TrackResult rst = s.c(R, 1001 + 10_000_000, 0);
+    assertThat(rst.packetState()).isEqualTo(PacketState.INVALID);
+    assertTimeout(s, 300); // nf_tcp_handle_invalid: lowered to the unacknowledged timeout
+    assertThat(s.conn().getTcpState()).isEqualTo(TcpState.ESTABLISHED);
+    assertThat(s.conn().getInvalidPackets()).isEqualTo(2);
+  }
+
+  @Test
+  void everyTcpStateMapsToItsKernelTimeout() {
+    ConntrackConfig.TcpTimeouts t = ConntrackConfig.TcpTimeouts.defaults();
+    assertThat(t.of(TcpState.SYN_SENT)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(t.of(TcpState.SYN_RECV)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(t.of(TcpState.ESTABLISHED)).isEqualTo(Duration.ofDays(5));
+    assertThat(t.of(TcpState.FIN_WAIT)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(t.of(TcpState.CLOSE_WAIT)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(t.of(TcpState.LAST_ACK)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.of(TcpState.TIME_WAIT)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(t.of(TcpState.CLOSE)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(t.of(TcpState.SYN_SENT2)).isEqualTo(Duration.ofSeconds(120));
+    assertThat(t.retrans()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(t.unacknowledged()).isEqualTo(Duration.ofMinutes(5));
+  }
+
+  @Test
   void customTimeoutsAreUsed() {
     ConntrackConfig.TcpTimeouts d = ConntrackConfig.TcpTimeouts.defaults();
     ConntrackConfig.TcpTimeouts custom = new ConntrackConfig.TcpTimeouts(Duration.ofSeconds(5), d.synRecv(),
