@@ -27,10 +27,10 @@ public final class KernelFtpSearch {
     public record NoMatch() implements Result {
     }
 
-    /** find_pattern returned -1: NF_DROP, logged as "partial matching of '<pattern>'". */
+    /** find_pattern returned -1: NF_DROP, logged as "partial matching of `<pattern>'" (the kernel's quotes). */
     public record Partial(String pattern) implements Result {
         public String logMessage() {
-            return "partial matching of '" + pattern + "'";
+            return "partial matching of `" + pattern + "'";
         }
     }
 
