@@ -105,7 +105,8 @@ public final class LabPcapReader {
       r.setSrcPort(b.getShort(l4) & 0xffff).setDstPort(b.getShort(l4 + 2) & 0xffff)
           .setTcpSeq(Integer.toUnsignedLong(b.getInt(l4 + 4))).setTcpAck(Integer.toUnsignedLong(b.getInt(l4 + 8)))
           .setTcpFlags(f[l4 + 13] & 0xff).setTcpWindow(b.getShort(l4 + 14) & 0xffff)
-          .setPayloadLength(l4Len - doff);
+          .setPayloadLength(l4Len - doff)
+          .setPayload(ByteBuffer.wrap(java.util.Arrays.copyOfRange(f, l4 + doff, l4 + l4Len)));
       tcpOptions(f, l4 + 20, l4 + doff, r);
     } else if (proto == 17) {
       r.setSrcPort(b.getShort(l4) & 0xffff).setDstPort(b.getShort(l4 + 2) & 0xffff).setPayloadLength(l4Len - 8);
