@@ -65,7 +65,7 @@ public final class FtpCommandParser {
         return ParseResult.parsed(new PortCommand(FtpText.address(n), tcpPort));
     }
 
-    /** Exactly six comma-separated decimal numbers of 1 to 3 digits, each at most 255. */
+    /** Exactly six comma-separated decimal numbers (leading zeros allowed), each at most 255. */
     static ParseResult<int[]> sixNumbers(String text) {
         String[] parts = text.split(",", -1);
         if (parts.length != 6) {
@@ -74,10 +74,10 @@ public final class FtpCommandParser {
         int[] n = new int[6];
         for (int k = 0; k < 6; k++) {
             String s = parts[k];
-            if (s.isEmpty() || s.length() > 3 || !s.chars().allMatch(FtpText::isDigit)) {
+            if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(FtpText::isDigit)) {
                 return ParseResult.rejected("malformed", "not a number 0..255: '" + s + "'");
             }
-            n[k] = Integer.parseInt(s);
+            n[k] = (int) Math.min(Long.parseLong(s), 256); // leading zeros allowed, as the kernel
             if (n[k] > 255) {
                 return ParseResult.rejected("number-out-of-range", "number over 255: " + n[k]);
             }
@@ -125,16 +125,16 @@ public final class FtpCommandParser {
 
     /** A decimal TCP port 1..65535 (1 to 5 digits). */
     static ParseResult<Integer> tcpPort(String s) {
-        if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(FtpText::isDigit)) {
+        if (s.isEmpty() || s.length() > 10 || !s.chars().allMatch(FtpText::isDigit)) {
             return ParseResult.rejected("malformed", "port is not a number: '" + s + "'");
         }
-        int v = Integer.parseInt(s);
+        long v = Long.parseLong(s);
         if (v == 0) {
             return ParseResult.rejected("port-zero", "port 0");
         }
         if (v > 65535) {
             return ParseResult.rejected("port-out-of-range", "port over 65535: " + v);
         }
-        return ParseResult.parsed(v);
+        return ParseResult.parsed((int) v);
     }
 }

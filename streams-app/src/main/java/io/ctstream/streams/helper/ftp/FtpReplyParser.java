@@ -21,7 +21,7 @@ public final class FtpReplyParser {
     }
 
     private static final Pattern SIX_NUMBERS =
-        Pattern.compile("(?<![0-9,])([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3}),([0-9]{1,3})(?![0-9,])");
+        Pattern.compile("(?<![0-9,])([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10})(?![0-9,])");
     private static final Pattern EPSV = Pattern.compile("\\(([!-/:-~])\\1\\1([0-9]{1,5})\\1\\)");
 
     private FtpReplyParser() {
@@ -56,7 +56,7 @@ public final class FtpReplyParser {
         }
         int[] n = new int[6];
         for (int k = 0; k < 6; k++) {
-            n[k] = Integer.parseInt(m.group(k + 1));
+            n[k] = (int) Math.min(Long.parseLong(m.group(k + 1)), 256); // leading zeros allowed, as the kernel
             if (n[k] > 255) {
                 return ParseResult.rejected("number-out-of-range", "227 number over 255: " + n[k]);
             }

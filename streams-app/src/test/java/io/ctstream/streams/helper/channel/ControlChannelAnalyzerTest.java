@@ -291,4 +291,27 @@ class ControlChannelAnalyzerTest {
         assertThatThrownBy(() -> ControlChannelStateCodec.decode(java.util.Arrays.copyOf(encoded, 20), HelperConfig.defaults()))
             .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void dccPortZeroIsForgedInKernelModeAndAQuietRefusalInRobustMode() {
+        String offer = "PRIVMSG bob :\u0001DCC SEND f 172818690 0 1 7\u0001\r\n";
+        assertThat(only(Session.ircRegistered(HelperMode.KERNEL).client(offer), Refusal.class)).singleElement()
+            .satisfies(r -> {
+                assertThat(r.alertType()).isEqualTo(AlertTypes.FORGED_DCC);
+                assertThat(r.message()).isEqualTo("Forged DCC command from 10.77.1.2: 10.77.1.2:0");
+            });
+        assertThat(only(Session.ircRegistered(HelperMode.ROBUST).client(offer), Refusal.class)).singleElement()
+            .satisfies(r -> {
+                assertThat(r.alertType()).isNull();
+                assertThat(r.reason()).isEqualTo("port-zero");
+            });
+    }
+
+    @Test
+    void ircLooseExpectsTheAnnouncedAddress() {
+        Session s = new Session(HelperConfig.builder().ircLoose(true).build(), 6667, 1, 1);
+        s.server(":irc 001 alice :hi\r\n");
+        assertThat(only(s.client("PRIVMSG bob :\u0001DCC SEND f 172818787 40003 1\u0001\r\n"), ExpectationRequest.class))
+            .singleElement().satisfies(r -> assertThat(r.expected().dst()).isEqualTo(Addresses.parse("10.77.1.99")));
+    }
 }

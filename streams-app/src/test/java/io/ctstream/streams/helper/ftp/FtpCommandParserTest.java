@@ -56,6 +56,8 @@ class FtpCommandParserTest {
     @Test
     void leadingZerosAreNumbers() {
         assertThat(parsed("PORT 010,077,001,002,156,174").address()).isEqualTo(Addresses.parse("10.77.1.2"));
+        assertThat(parsed("PORT 0000010,77,1,2,156,174").address()).isEqualTo(Addresses.parse("10.77.1.2"));
+        assertThat(parsed("EPRT |1|10.77.1.2|040110|").port()).isEqualTo(40110);
     }
 
     @ParameterizedTest
@@ -65,7 +67,8 @@ class FtpCommandParserTest {
         "PORT 10,77,1,2,0,0;port-zero",
         "PORT 10,77,1,2,156;malformed",
         "PORT 10,77,1,2,156,174,1;malformed",
-        "PORT 10,77,1,2,156,1745;malformed",
+        "PORT 10,77,1,2,156,1745;number-out-of-range",
+        "PORT 10,77,1,2,156,99999999999;malformed",
         "PORT;malformed",
         "PORT 10,77,1,2,156,-1;malformed",
         "EPRT |1|10.77.1.2|0|;port-zero",

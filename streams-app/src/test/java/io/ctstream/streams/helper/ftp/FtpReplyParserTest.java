@@ -30,6 +30,7 @@ class FtpReplyParserTest {
         "227 =10,77,2,2,245,154",
         "227 Entering Passive Mode 2 (10,77,2,2,245,154)",
         "227 Mode passif \u00e9tabli (10,77,2,2,245,154)",
+        "227 Entering Passive Mode (0010,77,2,2,245,154)",
     })
     void passiveReplyAddressIsFoundAnywhereInTheText(String line) {
         assertThat(parse(line)).isEqualTo(ParseResult.parsed(new PassiveReply(Addresses.parse("10.77.2.2"), 245 * 256 + 154)));
