@@ -4,7 +4,6 @@ import io.ctstream.avro.Alert;
 import io.ctstream.avro.Connection;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ConnectionEventType;
-import io.ctstream.avro.ConnectionRef;
 import io.ctstream.avro.CtState;
 import io.ctstream.avro.Direction;
 import io.ctstream.avro.ExpectationEvent;
@@ -20,6 +19,7 @@ import io.ctstream.streams.conntrack.Change;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.conntrack.TrackResult;
 import io.ctstream.streams.conntrack.TrackedConnection;
+import io.ctstream.streams.helper.HelperAvro;
 import io.ctstream.streams.helper.HelperContext;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
@@ -173,11 +173,10 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
         TcpSegment segment = new TcpSegment(p.getTcpSeq(), p.getTcpFlags(), payload,
                 Math.max(p.getPayloadLength(), payload.length), p.getTimestampMicros());
         List<HelperOutcome> outcomes = analyzer.onSegment(state, direction, segment, ctx);
-        ConnectionRef masterRef = new ConnectionRef(master.getId(), master.getOrig());
         for (HelperOutcome o : outcomes) {
             count("ctstream.helper.outcomes", "helper", o.helper(), "outcome", o.getClass().getSimpleName());
             if (o instanceof HelperOutcome.ExpectationRequest req) {
-                ExpectationEvent createdEvent = HelperEvents.created(req, masterRef, p.getSensorId());
+                ExpectationEvent createdEvent = HelperAvro.created(req, ctx, p.getSensorId());
                 liveExpectations.put(liveKey(key, req.expectationId()), createdEvent);
                 toMatcher(createdEvent);
             } else if (o instanceof HelperOutcome.ExpectationEviction ev) {
@@ -187,17 +186,11 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
                     toMatcher(HelperEvents.evicted(createdEvent, ev));
                 }
             } else if (o instanceof HelperOutcome.Refusal refusal) {
-                ExpectationEvent rejected = HelperEvents.rejected(refusal, masterRef, p.getSensorId());
-                if (rejected != null) {
-                    context.forward(new Record<>(rejected.getExpectationId(), rejected, millis(rejected.getTimestampMicros())),
-                            TO_EXPECTATIONS);
-                }
-                alert(HelperEvents.refusalAlert(refusal, masterRef, p.getSensorId()));
-            } else if (o instanceof HelperOutcome.KernelWouldDrop drop) {
-                alert(HelperEvents.kernelDropAlert(drop, masterRef, ctx.sender(drop.direction()), p.getSensorId()));
-            } else if (o instanceof HelperOutcome.LineOverflow overflow) {
-                alert(HelperEvents.lineOverflowAlert(overflow, masterRef, ctx.sender(overflow.direction()), p.getSensorId()));
+                HelperAvro.rejected(refusal, ctx, p.getSensorId()).ifPresent(rejected -> context.forward(
+                        new Record<>(rejected.getExpectationId(), rejected, millis(rejected.getTimestampMicros())),
+                        TO_EXPECTATIONS));
             }
+            HelperAvro.alert(o, ctx, p.getSensorId()).ifPresent(this::alert);
         }
         channels.put(key, state);
     }
@@ -208,10 +201,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     }
 
     private void alert(Alert a) {
-        if (a != null) {
-            count("ctstream.alerts", "type", a.getType());
-            context.forward(new Record<>(a.getAlertId(), a, millis(a.getTimestampMicros())), TO_ALERTS);
-        }
+        count("ctstream.alerts", "type", a.getType());
+        context.forward(new Record<>(a.getAlertId(), a, millis(a.getTimestampMicros())), TO_ALERTS);
     }
 
     // ------------------------------------------------------------------------------------ feedback
