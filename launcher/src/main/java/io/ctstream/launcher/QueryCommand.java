@@ -1,0 +1,86 @@
+package io.ctstream.launcher;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code ctstream query}: asks any streams-app instance (it answers for the whole cluster) and prints
+ * its JSON.
+ */
+@Command(name = "query", mixinStandardHelpOptions = true,
+        description = {"Queries the connection store through any streams-app instance.",
+                "  ctstream query connections [--address A] [--port P] [--proto tcp] [--state S] [--helper ftp] [--sensor S]",
+                "  ctstream query counts",
+                "  ctstream query lookup --proto tcp --src A --sport P --dst B --dport Q",
+                "  ctstream query connection ID"})
+public final class QueryCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", description = "connections | counts | lookup | connection")
+    String what;
+
+    @Parameters(index = "1", arity = "0..1", description = "connection id (for 'connection')")
+    String id;
+
+    @Option(names = "--url", defaultValue = "http://127.0.0.1:8070", description = "A streams-app query API (default http://127.0.0.1:8070).")
+    String url;
+
+    @Option(names = "--address") String address;
+    @Option(names = "--port") Integer port;
+    @Option(names = "--proto") String proto;
+    @Option(names = "--state") String state;
+    @Option(names = "--helper") String helper;
+    @Option(names = "--sensor") String sensor;
+    @Option(names = "--limit") Integer limit;
+    @Option(names = "--src") String src;
+    @Option(names = "--sport") Integer sport;
+    @Option(names = "--dst") String dst;
+    @Option(names = "--dport") Integer dport;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, Object> params = new LinkedHashMap<>();
+        String path = switch (what) {
+            case "connections" -> "/connections";
+            case "counts" -> "/connections/counts";
+            case "lookup" -> "/connections/lookup";
+            case "connection" -> {
+                if (id == null) {
+                    throw new IllegalArgumentException("'connection' needs an id");
+                }
+                yield "/connections/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+            }
+            default -> throw new IllegalArgumentException("unknown query '" + what + "': connections, counts, lookup or connection");
+        };
+        params.put("address", address);
+        params.put("port", port);
+        params.put("proto", proto);
+        params.put("state", state);
+        params.put("helper", helper);
+        params.put("sensor", sensor);
+        params.put("limit", limit);
+        params.put("src", src);
+        params.put("sport", sport);
+        params.put("dst", dst);
+        params.put("dport", dport);
+        String query = params.entrySet().stream().filter(e -> e.getValue() != null)
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        URI uri = URI.create(url + path + (query.isEmpty() ? "" : "?" + query));
+        HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+                .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        System.out.println(r.body());
+        return r.statusCode() == 200 ? 0 : 1;
+    }
+}

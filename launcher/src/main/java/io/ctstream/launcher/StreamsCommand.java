@@ -1,0 +1,87 @@
+package io.ctstream.launcher;
+
+import io.ctstream.avro.HelperMode;
+import io.ctstream.streams.StreamsApp;
+import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.helper.HelperConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ctstream streams}: one streams-app instance, until Ctrl-C. */
+@Command(name = "streams", mixinStandardHelpOptions = true,
+        description = "Runs a streams-app instance (connection tracking, helpers, matching, query API) until Ctrl-C.")
+public final class StreamsCommand implements Callable<Integer> {
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--application-id", defaultValue = "ctstream", description = "Kafka Streams application id (default ctstream).")
+    String applicationId;
+
+    @Option(names = "--state-dir", description = "Where the state stores live (default: Kafka Streams' own).")
+    Path stateDir;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default 1).")
+    int threads;
+
+    @Option(names = "--standby-replicas", defaultValue = "0", description = "Standby replicas of each store (default 0).")
+    int standbys;
+
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of topics created when missing (default 4).")
+    int partitions;
+
+    @Option(names = "--query-host", defaultValue = "127.0.0.1", description = "Host the query API binds and advertises.")
+    String queryHost;
+
+    @Option(names = "--query-port", defaultValue = "8070", description = "Query API port (0: any free port, -1: none; default 8070).")
+    int queryPort;
+
+    @Option(names = "--helper-mode", defaultValue = "robust", description = "robust (default) or kernel.")
+    HelperMode helperMode;
+
+    @Option(names = "--ftp-ports", split = ",", defaultValue = "21", description = "FTP helper ports (default 21).")
+    Set<Integer> ftpPorts;
+
+    @Option(names = "--irc-ports", split = ",", defaultValue = "6667", description = "IRC helper ports (default 6667).")
+    Set<Integer> ircPorts;
+
+    @Option(names = "--at-least-once", description = "Use at-least-once instead of exactly-once v2.")
+    boolean atLeastOnce;
+
+    @Override
+    public Integer call() throws Exception {
+        StreamsAppConfig config = StreamsAppConfig.builder()
+                .applicationId(applicationId)
+                .bootstrapServers(client.requireBootstrapServers())
+                .schemaRegistryUrl(client.requireSchemaRegistryUrl())
+                .topicPrefix(client.topicPrefix())
+                .clientProperties(client.properties())
+                .stateDir(stateDir)
+                .streamThreads(threads)
+                .standbyReplicas(standbys)
+                .partitions(partitions)
+                .queryHost(queryHost)
+                .queryPort(queryPort)
+                .exactlyOnce(!atLeastOnce)
+                .helpers(HelperConfig.defaults().toBuilder().mode(helperMode).ftpPorts(ftpPorts).ircPorts(ircPorts).build())
+                .build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        StreamsApp app = new StreamsApp(config, new SimpleMeterRegistry());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "ctstream-streams-shutdown"));
+        app.start();
+        if (app.queryPort() >= 0) {
+            System.out.println("query.url=http://" + queryHost + ":" + app.queryPort());
+        }
+        stopped.await();
+        return 0;
+    }
+}
