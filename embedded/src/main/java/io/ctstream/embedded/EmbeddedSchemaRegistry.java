@@ -1,5 +1,6 @@
 package io.ctstream.embedded;
 
+import io.ctstream.embedded.process.ChildExitedException;
 import io.ctstream.embedded.process.ChildJvm;
 import io.ctstream.embedded.process.DataDirs;
 import io.ctstream.embedded.process.FreePorts;
@@ -36,6 +37,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final int MAX_PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final boolean temporary;
@@ -70,18 +72,31 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         if (child != null && child.isAlive()) {
             return this;
         }
-        if (port == 0) {
+        boolean firstStart = port == 0;
+        if (firstStart) {
             port = FreePorts.orFree(requestedPort);
         }
         long t0 = System.nanoTime();
         ApicurioDistribution distribution = ApicurioDistribution.installed();
         Path watchdogClasses = writeWatchdogClass();
-        child = ChildJvm.start("apicurio-registry",
-                List.of(watchdogClasses.toString(), distribution.runnerJar().toString()),
-                childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
-        long deadline = System.nanoTime() + Timeouts.ready().toNanos();
-        awaitReady(deadline);
-        setGlobalCompatibility("BACKWARD", deadline);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                child = ChildJvm.start("apicurio-registry",
+                        List.of(watchdogClasses.toString(), distribution.runnerJar().toString()),
+                        childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
+                long deadline = System.nanoTime() + Timeouts.ready().toNanos();
+                awaitReady(deadline);
+                setGlobalCompatibility("BACKWARD", deadline);
+                break;
+            } catch (ChildExitedException e) {
+                if (!firstStart || requestedPort != 0 || attempt == MAX_PORT_ATTEMPTS || !e.isPortClash()) {
+                    throw e;
+                }
+                // another process took the port between picking and binding: pick another (never on restart)
+                log.warn("the registry's port {} was taken meanwhile; retrying on another port", port);
+                port = FreePorts.pick();
+            }
+        }
         log.info("Apicurio Registry {} ready at {} in {} ms (pid {}, {})", distribution.version(), url(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(),
                 temporary ? "in memory" : "data " + dataDir);
@@ -203,8 +218,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         try {
             while (System.nanoTime() < deadline) {
                 if (!child.isAlive()) {
-                    throw new IllegalStateException("the registry exited with code " + child.exitCode().orElse(-1)
-                            + " while starting\n" + child.logTail());
+                    throw new ChildExitedException("the registry exited with code " + child.exitCode().orElse(-1)
+                            + " while starting", child.logTail());
                 }
                 try {
                     HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
