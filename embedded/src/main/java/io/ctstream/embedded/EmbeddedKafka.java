@@ -1,5 +1,6 @@
 package io.ctstream.embedded;
 
+import io.ctstream.embedded.process.ChildExitedException;
 import io.ctstream.embedded.process.ChildJvm;
 import io.ctstream.embedded.process.DataDirs;
 import io.ctstream.embedded.process.FreePorts;
@@ -41,9 +42,9 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final int NODE_ID = 1;
+    private static final int MAX_PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final boolean temporary;
@@ -79,12 +80,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (child != null && child.isAlive()) {
             return this;
         }
-        if (brokerPort == 0) {
+        boolean firstStart = brokerPort == 0;
+        if (firstStart) {
             // chosen once: restart() keeps the address clients already know
             brokerPort = FreePorts.orFree(requestedBrokerPort);
             controllerPort = FreePorts.pick();
         }
         long t0 = System.nanoTime();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                launchAndAwaitReady();
+                break;
+            } catch (ChildExitedException e) {
+                if (!firstStart || requestedBrokerPort != 0 || attempt == MAX_PORT_ATTEMPTS || !e.isPortClash()) {
+                    throw e;
+                }
+                // another process took a port between picking and binding: pick others (never on restart)
+                log.warn("Kafka's port was taken meanwhile; retrying on other ports");
+                brokerPort = FreePorts.pick();
+                controllerPort = FreePorts.pick();
+            }
+        }
+        log.info("Kafka ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(), dataDir);
+        return this;
+    }
+
+    private void launchAndAwaitReady() {
         Path serverProperties = writeServerProperties();
         Path logback = DataDirs.writeWarnLogbackConfig(dataDir);
         if (!Files.exists(logDir().resolve("meta.properties"))) {
@@ -93,9 +115,6 @@ public final class EmbeddedKafka implements AutoCloseable {
         child = ChildJvm.start("kafka", ChildJvm.currentClassPath(), childJvmArgs(logback),
                 "kafka.Kafka", List.of(serverProperties.toString()), logFile());
         awaitReady();
-        log.info("Kafka ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(), dataDir);
-        return this;
     }
 
     /** {@code 127.0.0.1:port} of the broker; valid once started, and stable across restarts. */
@@ -124,6 +143,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Graceful shutdown (SIGTERM, the broker flushes and closes its logs), forcible after 30 s. */
     public synchronized void stop() {
+        closeAdmin();
         if (child != null) {
             child.stop(STOP_GRACE);
             child = null;
@@ -132,6 +152,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** SIGKILL: the broker dies without any shutdown, as in a crash. {@link #restart()} recovers it. */
     public synchronized void kill() {
+        closeAdmin();
         if (child != null) {
             child.kill();
             child = null;
@@ -156,7 +177,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    /** An admin client on this broker, shared; it reconnects by itself after a restart. */
+    /** An admin client on this broker, shared while it runs (closed by stop and kill). */
     public synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
@@ -167,13 +188,17 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** Stops the broker and deletes the data directory if it was temporary. */
     @Override
     public synchronized void close() {
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-            admin = null;
-        }
         stop();
         if (temporary) {
             DataDirs.deleteQuietly(dataDir);
+        }
+    }
+
+    /** No admin client outlives its broker: it would only log reconnection attempts. */
+    private void closeAdmin() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
         }
     }
 
@@ -197,7 +222,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         ChildJvm tool = ChildJvm.start("kafka-storage-format", ChildJvm.currentClassPath(),
                 childJvmArgs(logback), "kafka.tools.StorageTool",
                 List.of("format", "-t", clusterId, "-c", serverProperties.toString()), logFile());
-        int exit = tool.waitFor(Duration.ofSeconds(120));
+        int exit = tool.waitFor(Timeouts.ready());
         if (exit != 0) {
             throw new IllegalStateException("Kafka's storage tool failed (exit " + exit + ") formatting "
                     + logDir() + "\n" + tool.logTail());
@@ -241,7 +266,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + Timeouts.ready().toNanos();
         awaitListening(deadline);
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
@@ -252,8 +277,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         try (Admin probe = Admin.create(config)) {
             while (System.nanoTime() < deadline) {
                 if (!child.isAlive()) {
-                    throw new IllegalStateException("Kafka exited with code " + child.exitCode().orElse(-1)
-                            + " while starting\n" + child.logTail());
+                    throw new ChildExitedException("Kafka exited with code " + child.exitCode().orElse(-1)
+                            + " while starting", child.logTail());
                 }
                 try {
                     if (!probe.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
@@ -272,7 +297,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         String tail = child.logTail();
         child.kill();
         throw new IllegalStateException("Kafka did not become ready at " + bootstrapServers() + " within "
-                + READY_TIMEOUT + " (last error: " + last + ")\n" + tail);
+                + Timeouts.ready() + " (last error: " + last + ")\n" + tail);
     }
 
     /** Waits until the client port accepts TCP connections, so the admin probe does not log refusals. */

@@ -1,8 +1,12 @@
 package io.ctstream.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ctstream.embedded.junit.EmbeddedCluster;
+import io.ctstream.embedded.process.ChildExitedException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +110,18 @@ class EmbeddedKafkaTest {
             assertThat(second.descendants()).isEmpty();
         }
         assertThat(dir).exists(); // a given directory is never deleted
+    }
+
+    @Test
+    void aTakenPortIsAClearStartupError() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             EmbeddedKafka kafka = new EmbeddedKafka(null, taken.getLocalPort())) {
+            assertThatThrownBy(kafka::start)
+                    .isInstanceOfSatisfying(ChildExitedException.class, e -> assertThat(e.isPortClash()).isTrue())
+                    .hasMessageContaining("Kafka exited")
+                    .hasMessageContaining("kafka.log");
+            assertThat(kafka.isRunning()).isFalse();
+        }
     }
 
     static void produce(String bootstrap, String topic, String key, String value) throws Exception {
