@@ -11,6 +11,9 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 UpCommand.class,
+                StreamsCommand.class,
+                QueryCommand.class,
+                AnalyzeCommand.class,
         })
 public final class CtstreamCommand implements Runnable {
 
