@@ -42,6 +42,8 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     private volatile Schema readerSchema;
     /** Per writer schema id: the resolving reader (writer schema → reader schema), or why there is none. */
     private final Map<Integer, Resolution<T>> resolutions = new ConcurrentHashMap<>();
+    /** The resolution used last: a topic's records nearly always carry one id, and this avoids boxing it. */
+    private volatile Resolution<T> last;
 
     /** For instantiation by Kafka: {@link #configure} creates the registry client and reads the target class. */
     public SpecificAvroDeserializer() {
@@ -67,6 +69,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         Class<?> type = givenType != null ? givenType : config.specificType(isKey);
         this.readerSchema = type == null ? null : schemaOf(type);
         resolutions.clear();
+        last = null;
     }
 
     private static Schema schemaOf(Class<?> type) {
@@ -82,10 +85,15 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
             return null;
         }
         int schemaId = ConfluentWireFormat.readSchemaId(topic, isKey, data);
-        Resolution<T> resolution = resolutions.get(schemaId);
-        if (resolution == null) {
-            resolution = resolve(topic, schemaId);
-            resolutions.putIfAbsent(schemaId, resolution);
+        Resolution<T> resolution = last;
+        if (resolution == null || resolution.schemaId != schemaId) {
+            resolution = resolutions.get(schemaId);
+            if (resolution == null) {
+                resolution = resolve(topic, schemaId);
+                Resolution<T> raced = resolutions.putIfAbsent(schemaId, resolution);
+                resolution = raced != null ? raced : resolution;
+            }
+            last = resolution;
         }
         if (resolution.error != null) {
             throw new SerializationException(ConfluentWireFormat.describe(topic, isKey) + ", schema id " + schemaId + ": "
@@ -143,7 +151,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         if (reader == null) {
             Class<?> named = SpecificData.get().getClass(writer);
             if (named == null || !SpecificRecord.class.isAssignableFrom(named)) {
-                return Resolution.failed("no generated class " + writer.getFullName() + " to read the writer schema into; "
+                return Resolution.failed(schemaId, "no generated class " + writer.getFullName() + " to read the writer schema into; "
                         + "give the deserializer a target class or set " + AvroSerdeConfig.SPECIFIC_VALUE_TYPE + "/"
                         + AvroSerdeConfig.SPECIFIC_KEY_TYPE);
             }
@@ -151,10 +159,10 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         }
         List<String> incompatibilities = AvroIncompatibilities.describe(reader, writer);
         if (!incompatibilities.isEmpty()) {
-            return Resolution.failed("data written with " + writer.getFullName() + " cannot be read as " + reader.getFullName()
+            return Resolution.failed(schemaId, "data written with " + writer.getFullName() + " cannot be read as " + reader.getFullName()
                     + ": " + String.join("; ", incompatibilities));
         }
-        return Resolution.of(new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
+        return Resolution.of(schemaId, new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
     }
 
     @Override
@@ -168,13 +176,13 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         final BoundedDecoder bounded = new BoundedDecoder();
     }
 
-    private record Resolution<T>(DatumReader<T> reader, String error) {
-        static <T> Resolution<T> of(DatumReader<T> reader) {
-            return new Resolution<>(reader, null);
+    private record Resolution<T>(int schemaId, DatumReader<T> reader, String error) {
+        static <T> Resolution<T> of(int schemaId, DatumReader<T> reader) {
+            return new Resolution<>(schemaId, reader, null);
         }
 
-        static <T> Resolution<T> failed(String error) {
-            return new Resolution<>(null, error);
+        static <T> Resolution<T> failed(int schemaId, String error) {
+            return new Resolution<>(schemaId, null, error);
         }
     }
 }

@@ -56,13 +56,18 @@ class AvroSerdeRegistryIntegrationTest {
         current.setTcpMaxSack(99L);
         int oldId = client.register(topic + "-value", old);
 
-        PacketRecord read = packets().deserializer().deserialize(topic, frame(oldId, old, copy(current, old)));
-
+        SpecificAvroSerde<PacketRecord> serde = packets();
+        byte[] oldData = frame(oldId, old, copy(current, old));
         PacketRecord expected = PacketRecord.newBuilder(current).setTcpSackPermitted(false).setTcpMaxSack(0L).build();
-        assertThat(read).isEqualTo(expected);
+        assertThat(serde.deserializer().deserialize(topic, oldData)).isEqualTo(expected);
+
         // the current class registers as the next version: the registry (BACKWARD) accepts it
-        packets().serializer().serialize(topic, current);
+        byte[] newData = serde.serializer().serialize(topic, current);
         assertThat(client.latest(topic + "-value").version()).isEqualTo(2);
+        // one deserializer reads a topic that mixes both versions
+        assertThat(serde.deserializer().deserialize(topic, newData)).isEqualTo(current);
+        assertThat(serde.deserializer().deserialize(topic, oldData)).isEqualTo(expected);
+        assertThat(serde.deserializer().deserialize(topic, newData)).isEqualTo(current);
     }
 
     @Test
