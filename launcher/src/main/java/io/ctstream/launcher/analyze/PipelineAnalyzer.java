@@ -1,0 +1,124 @@
+package io.ctstream.launcher.analyze;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctstream.avro.Alert;
+import io.ctstream.avro.ConnectionEvent;
+import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.capture.agent.CaptureAgent;
+import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.capture.agent.CaptureTotals;
+import io.ctstream.schemas.Topics;
+import io.ctstream.streams.StreamsApp;
+import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.json.AnalysisReport;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Runs the real pipeline over captures: capture-agent replay into a fresh set of topics,
+ * streams-app over them, and a report built from what the pipeline wrote. The broker and registry
+ * are whatever the caller gives (the embedded ones by default in {@code ctstream analyze}).
+ */
+public final class PipelineAnalyzer {
+
+    /** One capture and the sensor that saw it. */
+    public record Input(Path pcap, String sensor) {
+    }
+
+    /** How to run: the streams-app configuration template and when to call the run finished. */
+    public record Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
+                          java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
+        public static Options defaults() {
+            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b);
+        }
+    }
+
+    /** What one run produced. */
+    public record Result(ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix) {
+    }
+
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final MeterRegistry meters;
+
+    public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
+        this.bootstrapServers = bootstrapServers;
+        this.schemaRegistryUrl = schemaRegistryUrl;
+        this.meters = meters;
+    }
+
+    public Result analyze(List<Input> inputs, Options options) throws IOException {
+        for (Input in : inputs) {
+            if (!Files.isReadable(in.pcap())) {
+                throw new IllegalArgumentException("cannot read capture " + in.pcap());
+            }
+        }
+        String prefix = "analyze-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        Path stateDir = Files.createTempDirectory("ctstream-analyze-state");
+        StreamsAppConfig config = options.streamsConfig().apply(StreamsAppConfig.builder()
+                        .applicationId(prefix + "streams")
+                        .bootstrapServers(bootstrapServers)
+                        .schemaRegistryUrl(schemaRegistryUrl)
+                        .topicPrefix(prefix)
+                        .partitions(options.partitions())
+                        .streamThreads(options.streamThreads())
+                        .stateDir(stateDir))
+                .build();
+        Map<String, CaptureTotals> totals = new LinkedHashMap<>();
+        try (StreamsApp app = new StreamsApp(config, meters)) {
+            app.start();
+            app.awaitRunning(options.timeout());
+            Map<String, List<Path>> bySensor = new LinkedHashMap<>();
+            for (Input in : inputs) {
+                bySensor.computeIfAbsent(in.sensor(), s -> new ArrayList<>()).add(in.pcap());
+            }
+            for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
+                totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue()));
+            }
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
+                        io.ctstream.streams.ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
+            }
+        } finally {
+            deleteRecursively(stateDir);
+        }
+        TopicReader reader = new TopicReader(bootstrapServers, schemaRegistryUrl);
+        List<ConnectionEvent> conns = reader.readAll(config.topic(Topics.CONN_EVENTS), ConnectionEvent.class);
+        List<ExpectationEvent> exps = reader.readAll(config.topic(Topics.EXPECTATIONS), ExpectationEvent.class);
+        List<Alert> alerts = reader.readAll(config.topic(Topics.ALERTS), Alert.class);
+        return new Result(AnalysisReport.build(conns, exps, alerts), totals, prefix);
+    }
+
+    private CaptureTotals replay(String topic, String sensor, List<Path> files) throws IOException {
+        Properties client = new Properties();
+        client.put("bootstrap.servers", bootstrapServers);
+        client.put("schema.registry.url", schemaRegistryUrl);
+        CaptureAgentConfig cfg = CaptureAgentConfig.builder()
+                .sensorId(sensor)
+                .topic(topic)
+                .clientProperties(client)
+                .replay(files, 0)
+                .progress(false)
+                .build();
+        return new CaptureAgent(cfg, meters).run();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}

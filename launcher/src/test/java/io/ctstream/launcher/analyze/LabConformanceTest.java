@@ -1,0 +1,106 @@
+package io.ctstream.launcher.analyze;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctstream.avro.HelperMode;
+import io.ctstream.embedded.junit.EmbeddedCluster;
+import io.ctstream.streams.helper.HelperConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * ctstream against the Linux kernel on every traffic-lab capture: the real pipeline (capture-agent
+ * replay, streams-app with 4 partitions and 2 stream threads, on the embedded broker and registry)
+ * must find the connections the kernel tracked, with the same original direction and per-direction
+ * packet counts, and — in kernel mode — exactly the kernel's expectations and RELATED connections.
+ * Robust mode must agree too, except for the documented improvements listed in {@link #ROBUST_GAINS}.
+ */
+@ExtendWith(EmbeddedCluster.class)
+class LabConformanceTest {
+
+    /**
+     * Scenarios where robust mode does what the protocol means and the kernel does not: the number of
+     * extra expectations robust mode creates (the kernel created none).
+     */
+    static final Map<String, String> ROBUST_GAINS = Map.of(
+            "ftp-split", "PORT split across two segments: reassembled, the expectation the client meant",
+            "ftp-split-verb", "verb split across two segments: reassembled, the expectation the client meant",
+            "ftp-pipelined", "NOOP and PORT in one segment: both lines parsed, the PORT expectation is created",
+            "irc-dcc-quoted", "quoted DCC filename with spaces: parsed, the DCC expectation is created",
+            "irc-dcc-split", "DCC PRIVMSG split across segments: reassembled, the DCC expectation is created");
+
+    static Stream<Arguments> runs() throws Exception {
+        List<Arguments> out = new ArrayList<>();
+        for (String sc : KernelOracle.scenarios()) {
+            out.add(Arguments.of(sc, HelperMode.KERNEL));
+            out.add(Arguments.of(sc, HelperMode.ROBUST));
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0} [{1}]")
+    @MethodSource("runs")
+    void agreesWithTheKernel(String scenario, HelperMode mode) throws Exception {
+        KernelOracle kernel = KernelOracle.load(scenario);
+        HelperConfig helpers = HelperConfig.defaults().toBuilder().mode(mode)
+                .ftpPorts(kernel.helpersOn() ? Set.of(21) : Set.of())
+                .ircPorts(kernel.helpersOn() ? Set.of(6667) : Set.of())
+                .build();
+        PipelineAnalyzer analyzer = new PipelineAnalyzer(EmbeddedCluster.bootstrapServers(),
+                EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
+        PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(4, 2,
+                PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
+                b -> b.helpers(helpers));
+        ObjectNode report = analyzer.analyze(
+                List.of(new PipelineAnalyzer.Input(KernelOracle.pcap(scenario), "gw")), options).report();
+
+        Set<String> ours = new LinkedHashSet<>();
+        for (JsonNode c : report.path("connections")) {
+            ours.add(KernelOracle.tuple(c.path("orig")));
+        }
+        assertThat(ours).as("%s: connections (original direction) vs the kernel's", scenario)
+                .containsExactlyInAnyOrderElementsOf(kernel.connections());
+
+        for (JsonNode c : report.path("connections")) {
+            long[] counts = kernel.packetCounts().get(KernelOracle.tuple(c.path("orig")));
+            if (counts != null) {
+                assertThat(new long[] {c.path("orig_packets").asLong(), c.path("reply_packets").asLong()})
+                        .as("%s: packets per direction of %s", scenario, KernelOracle.tuple(c.path("orig")))
+                        .containsExactly(counts);
+            }
+        }
+
+        List<String> ourExpectations = new ArrayList<>();
+        for (JsonNode e : report.path("expectations")) {
+            ourExpectations.add(KernelOracle.expectation(e));
+        }
+        Set<String> ourRelated = new LinkedHashSet<>();
+        for (JsonNode c : report.path("connections")) {
+            if (!c.path("master").isNull() && !c.path("master").isMissingNode()) {
+                ourRelated.add(KernelOracle.tuple(c.path("orig")));
+            }
+        }
+        if (mode == HelperMode.ROBUST && ROBUST_GAINS.containsKey(scenario)) {
+            assertThat(ourExpectations).as("%s (robust: %s)", scenario, ROBUST_GAINS.get(scenario))
+                    .containsAll(kernel.expectations())
+                    .hasSizeGreaterThan(kernel.expectations().size());
+            assertThat(ourRelated).containsAll(kernel.related());
+        } else {
+            assertThat(ourExpectations).as("%s [%s]: expectations vs the kernel's", scenario, mode)
+                    .containsExactlyInAnyOrderElementsOf(kernel.expectations());
+            assertThat(ourRelated).as("%s [%s]: RELATED connections vs the kernel's", scenario, mode)
+                    .containsExactlyInAnyOrderElementsOf(kernel.related());
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.ctstream.streams;
+
+import io.ctstream.streams.conntrack.TrackedConnection;
+import io.ctstream.streams.query.ConnectionQueries;
+import io.ctstream.streams.query.InstanceRouter;
+import io.ctstream.streams.query.QueryServer;
+import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of streams-app: creates missing topics, checks co-partitioning, runs the
+ * {@link ConntrackTopology} and, when configured, the HTTP query server advertised to the other
+ * instances as {@code application.server}.
+ */
+public final class StreamsApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+
+    private final StreamsAppConfig config;
+    private final MeterRegistry meters;
+    private KafkaStreams streams;
+    private QueryServer queryServer;
+    private int queryPort = -1;
+
+    public StreamsApp(StreamsAppConfig config, MeterRegistry meters) {
+        this.config = config;
+        this.meters = meters;
+    }
+
+    /** Starts the instance; returns once Kafka Streams is started (it may still be rebalancing). */
+    public synchronized void start() {
+        Properties props = StreamsProperties.build(config, meters);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            int partitions = TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
+                    .orElse(config.partitions());
+            TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
+            TopicsSetup.requireCoPartitioned(admin, ConntrackTopology.coPartitioned(config));
+        }
+        if (config.queryPort() >= 0) {
+            // Bind first so that the advertised port is the real one, then let Streams know it.
+            queryServer = null;
+            int port = config.queryPort() == 0 ? freePort() : config.queryPort();
+            props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryHost() + ":" + port);
+            queryPort = port;
+        }
+        streams = new KafkaStreams(ConntrackTopology.build(config, meters), props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        if (queryPort >= 0) {
+            InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort));
+            ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
+                    ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
+            queryServer = new QueryServer(connections, extraRoutes);
+            queryServer.start(config.queryHost(), queryPort);
+            LOG.info("query API on http://{}:{}", config.queryHost(), queryPort);
+        }
+    }
+
+    private Consumer<io.javalin.Javalin> extraRoutes;
+
+    /** Routes added to the query server (set before {@link #start()}). */
+    public void extraRoutes(Consumer<io.javalin.Javalin> routes) {
+        this.extraRoutes = routes;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    /** The query server's port, or -1 when it has none. */
+    public int queryPort() {
+        return queryPort;
+    }
+
+    public StreamsAppConfig config() {
+        return config;
+    }
+
+    /** Waits until the instance is RUNNING; a clear error when it fails or times out. */
+    public void awaitRunning(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING) {
+                throw new IllegalStateException("streams-app stopped: " + streams.state());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("streams-app not RUNNING after " + timeout + ": " + streams.state());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (queryServer != null) {
+            queryServer.close();
+            queryServer = null;
+        }
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            streams = null;
+        }
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free port for the query server", e);
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package io.ctstream.streams;
+
+import io.ctstream.schemas.Topics;
+import io.ctstream.streams.conntrack.ConntrackConfig;
+import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.matching.MatcherConfig;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Properties;
+
+/**
+ * Everything streams-app needs to run, in one typed object, built in one place (the launcher's
+ * command or a test). Client properties are passed to Kafka Streams as they are, under the
+ * settings this object owns.
+ */
+public final class StreamsAppConfig {
+    private final String applicationId;
+    private final String bootstrapServers;
+    private final String schemaRegistryUrl;
+    private final String topicPrefix;
+    private final Path stateDir;
+    private final int streamThreads;
+    private final int standbyReplicas;
+    private final boolean exactlyOnce;
+    private final int replicationFactor;
+    private final Properties clientProperties;
+    private final int partitions;
+    private final String queryHost;
+    private final int queryPort;
+    private final ConntrackConfig conntrack;
+    private final HelperConfig helpers;
+    private final MatcherConfig matcher;
+
+    private StreamsAppConfig(Builder b) {
+        this.applicationId = require(b.applicationId, "applicationId");
+        this.bootstrapServers = require(b.bootstrapServers, "bootstrapServers");
+        this.schemaRegistryUrl = require(b.schemaRegistryUrl, "schemaRegistryUrl");
+        this.topicPrefix = b.topicPrefix == null ? "" : b.topicPrefix;
+        this.stateDir = b.stateDir;
+        this.streamThreads = positive(b.streamThreads, "streamThreads");
+        if (b.standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must be >= 0, got " + b.standbyReplicas);
+        }
+        this.standbyReplicas = b.standbyReplicas;
+        this.exactlyOnce = b.exactlyOnce;
+        this.replicationFactor = b.replicationFactor;
+        this.clientProperties = new Properties();
+        this.clientProperties.putAll(b.clientProperties);
+        this.partitions = positive(b.partitions, "partitions");
+        this.queryHost = b.queryHost;
+        if (b.queryPort < -1 || b.queryPort > 65535) {
+            throw new IllegalArgumentException("queryPort must be -1 (no query server), 0 (any) or a port, got " + b.queryPort);
+        }
+        this.queryPort = b.queryPort;
+        this.conntrack = java.util.Objects.requireNonNull(b.conntrack, "conntrack");
+        this.helpers = java.util.Objects.requireNonNull(b.helpers, "helpers");
+        this.matcher = java.util.Objects.requireNonNull(b.matcher, "matcher");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public String applicationId() {
+        return applicationId;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public String schemaRegistryUrl() {
+        return schemaRegistryUrl;
+    }
+
+    public String topicPrefix() {
+        return topicPrefix;
+    }
+
+    /** The full name of one of the {@link Topics}. */
+    public String topic(String name) {
+        return Topics.name(topicPrefix, name);
+    }
+
+    public Path stateDir() {
+        return stateDir;
+    }
+
+    public int streamThreads() {
+        return streamThreads;
+    }
+
+    public int standbyReplicas() {
+        return standbyReplicas;
+    }
+
+    public boolean exactlyOnce() {
+        return exactlyOnce;
+    }
+
+    /** Replication factor of the internal topics; -1 means the broker's default. */
+    public int replicationFactor() {
+        return replicationFactor;
+    }
+
+    /** Partitions of the topics the application creates when they are missing. */
+    public int partitions() {
+        return partitions;
+    }
+
+    /** Host the query server binds and advertises to the other instances. */
+    public String queryHost() {
+        return queryHost;
+    }
+
+    /** Query server port: 0 for any free port, -1 for no query server. */
+    public int queryPort() {
+        return queryPort;
+    }
+
+    public ConntrackConfig conntrack() {
+        return conntrack;
+    }
+
+    public HelperConfig helpers() {
+        return helpers;
+    }
+
+    public MatcherConfig matcher() {
+        return matcher;
+    }
+
+    public Properties clientProperties() {
+        Properties copy = new Properties();
+        copy.putAll(clientProperties);
+        return copy;
+    }
+
+    private static String require(String v, String name) {
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(name + " is required");
+        }
+        return v;
+    }
+
+    private static int positive(int v, String name) {
+        if (v < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + v);
+        }
+        return v;
+    }
+
+    /** Builder with the production defaults: exactly-once v2, one thread, no standby. */
+    public static final class Builder {
+        private String applicationId = "ctstream";
+        private String bootstrapServers;
+        private String schemaRegistryUrl;
+        private String topicPrefix = "";
+        private Path stateDir;
+        private int streamThreads = 1;
+        private int standbyReplicas = 0;
+        private boolean exactlyOnce = true;
+        private int replicationFactor = -1;
+        private final Properties clientProperties = new Properties();
+        private int partitions = 4;
+        private String queryHost = "127.0.0.1";
+        private int queryPort = -1;
+        private ConntrackConfig conntrack = ConntrackConfig.defaults();
+        private HelperConfig helpers = HelperConfig.defaults();
+        private MatcherConfig matcher = MatcherConfig.DEFAULTS;
+
+        public Builder partitions(int v) {
+            partitions = v;
+            return this;
+        }
+
+        public Builder queryHost(String v) {
+            queryHost = v;
+            return this;
+        }
+
+        public Builder queryPort(int v) {
+            queryPort = v;
+            return this;
+        }
+
+        public Builder conntrack(ConntrackConfig v) {
+            conntrack = v;
+            return this;
+        }
+
+        public Builder helpers(HelperConfig v) {
+            helpers = v;
+            return this;
+        }
+
+        public Builder matcher(MatcherConfig v) {
+            matcher = v;
+            return this;
+        }
+
+        public Builder applicationId(String v) {
+            applicationId = v;
+            return this;
+        }
+
+        public Builder bootstrapServers(String v) {
+            bootstrapServers = v;
+            return this;
+        }
+
+        public Builder schemaRegistryUrl(String v) {
+            schemaRegistryUrl = v;
+            return this;
+        }
+
+        public Builder topicPrefix(String v) {
+            topicPrefix = v;
+            return this;
+        }
+
+        public Builder stateDir(Path v) {
+            stateDir = v;
+            return this;
+        }
+
+        public Builder streamThreads(int v) {
+            streamThreads = v;
+            return this;
+        }
+
+        public Builder standbyReplicas(int v) {
+            standbyReplicas = v;
+            return this;
+        }
+
+        public Builder exactlyOnce(boolean v) {
+            exactlyOnce = v;
+            return this;
+        }
+
+        public Builder replicationFactor(int v) {
+            replicationFactor = v;
+            return this;
+        }
+
+        public Builder clientProperties(Properties v) {
+            Objects.requireNonNull(v, "clientProperties");
+            clientProperties.putAll(v);
+            return this;
+        }
+
+        public StreamsAppConfig build() {
+            return new StreamsAppConfig(this);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.ctstream.streams;
+
+import io.ctstream.schemas.Topics;
+import io.ctstream.streams.errors.DeadLetterDeserializationHandler;
+import io.ctstream.streams.errors.DeadLetterProcessingHandler;
+import io.ctstream.streams.errors.DeadLetters;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/** Turns a {@link StreamsAppConfig} into the Kafka Streams properties the application runs with. */
+public final class StreamsProperties {
+    private StreamsProperties() {
+    }
+
+    public static Properties build(StreamsAppConfig config, MeterRegistry meters) {
+        Properties p = config.clientProperties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put("schema.registry.url", config.schemaRegistryUrl());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG,
+                config.exactlyOnce() ? StreamsConfig.EXACTLY_ONCE_V2 : StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        if (config.stateDir() != null) {
+            p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
+        }
+        // Poison records go to the dead-letter topic with a counted reason; the application goes on.
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        p.put(DeadLetters.TOPIC_CONFIG, config.topic(Topics.DEAD_LETTER));
+        if (meters != null) {
+            p.put(DeadLetters.METER_REGISTRY_CONFIG, meters);
+        }
+        return p;
+    }
+}

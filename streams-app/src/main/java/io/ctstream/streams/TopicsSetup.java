@@ -1,0 +1,90 @@
+package io.ctstream.streams;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics the pipeline needs when they are missing, and checks that the topics whose
+ * partitions must line up (everything keyed by flow, read by the same tasks) do.
+ */
+public final class TopicsSetup {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicsSetup.class);
+
+    private TopicsSetup() {
+    }
+
+    /**
+     * Ensures every topic exists; creates missing ones with {@code partitions} partitions and
+     * replication factor {@code replication} (-1 = broker default).
+     */
+    public static void ensure(Admin admin, List<String> topics, int partitions, short replication) {
+        try {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (String t : topics) {
+                if (!existing.contains(t)) {
+                    missing.add(new NewTopic(t, Optional.of(partitions),
+                            replication < 0 ? Optional.empty() : Optional.of(replication)));
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get();
+                LOG.info("created topics {} with {} partitions", missing.stream().map(NewTopic::name).toList(), partitions);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /** Partition count of a topic, or empty when it does not exist. */
+    public static Optional<Integer> partitions(Admin admin, String topic) {
+        try {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return Optional.empty();
+            }
+            Map<String, TopicDescription> d = admin.describeTopics(List.of(topic)).allTopicNames().get();
+            return Optional.of(d.get(topic).partitions().size());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while describing " + topic, e);
+        }
+    }
+
+    /** Fails clearly when topics that the same tasks read by flow key have different partition counts. */
+    public static void requireCoPartitioned(Admin admin, List<String> topics) {
+        Integer expected = null;
+        String first = null;
+        for (String t : topics) {
+            int n = partitions(admin, t).orElseThrow(() -> new IllegalStateException("topic " + t + " does not exist"));
+            if (expected == null) {
+                expected = n;
+                first = t;
+            } else if (n != expected) {
+                throw new IllegalStateException("topics " + first + " (" + expected + " partitions) and " + t + " (" + n
+                        + " partitions) must have the same number of partitions: both are keyed by flow and read by the same tasks");
+            }
+        }
+    }
+}

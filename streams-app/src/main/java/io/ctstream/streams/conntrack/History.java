@@ -1,0 +1,54 @@
+package io.ctstream.streams.conntrack;
+
+import io.ctstream.avro.PacketRecord;
+import io.ctstream.streams.conntrack.tcp.TcpFlags;
+
+/**
+ * Zeek-style connection history: S SYN, H SYN-ACK, A pure ACK, D data, F FIN, R RST, I invalid; upper case for the
+ * originator, lower case for the responder; each letter recorded once per direction, in order of first appearance.
+ */
+final class History {
+
+  private History() {
+  }
+
+  static String add(String history, PacketRecord p, boolean reply, boolean invalid) {
+    StringBuilder h = new StringBuilder(history == null ? "" : history);
+    if (invalid) {
+      once(h, 'I', reply);
+      return h.toString();
+    }
+    if (p.getProtocol() == 6) {
+      int f = p.getTcpFlags();
+      boolean syn = (f & TcpFlags.SYN) != 0;
+      boolean ack = (f & TcpFlags.ACK) != 0;
+      boolean fin = (f & TcpFlags.FIN) != 0;
+      boolean rst = (f & TcpFlags.RST) != 0;
+      if (syn) {
+        once(h, ack ? 'H' : 'S', reply);
+      }
+      if (ack && !syn && !fin && !rst && p.getPayloadLength() == 0) {
+        once(h, 'A', reply);
+      }
+      if (p.getPayloadLength() > 0) {
+        once(h, 'D', reply);
+      }
+      if (fin) {
+        once(h, 'F', reply);
+      }
+      if (rst) {
+        once(h, 'R', reply);
+      }
+    } else if (p.getPayloadLength() > 0) {
+      once(h, 'D', reply);
+    }
+    return h.toString();
+  }
+
+  private static void once(StringBuilder h, char upper, boolean reply) {
+    char c = reply ? Character.toLowerCase(upper) : upper;
+    if (h.indexOf(String.valueOf(c)) < 0) {
+      h.append(c);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.ctstream.streams.conntrack;
+
+import io.ctstream.avro.Connection;
+import io.ctstream.streams.conntrack.state.TrackingState;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * Compact, versioned binary form of a {@link TrackedConnection} for a key-value store (no Kafka types: wrap it in a
+ * Serde in the topology).
+ *
+ * <p>Layout: magic byte {@code 0xC7}, format version byte (currently 1), then the Avro binary encoding of the
+ * {@link Connection} followed by the Avro binary encoding of the {@link TrackingState}, both with the schemas compiled
+ * into this build. A later version that changes either schema bumps the version byte and keeps a reader for the older
+ * layout (resolving with the old writer schema).
+ */
+public final class TrackedConnectionCodec {
+
+  static final byte MAGIC = (byte) 0xC7;
+  static final byte VERSION = 1;
+
+  private static final SpecificDatumWriter<Connection> CONNECTION_WRITER = new SpecificDatumWriter<>(Connection.class);
+  private static final SpecificDatumWriter<TrackingState> STATE_WRITER = new SpecificDatumWriter<>(TrackingState.class);
+  private static final SpecificDatumReader<Connection> CONNECTION_READER = new SpecificDatumReader<>(Connection.class);
+  private static final SpecificDatumReader<TrackingState> STATE_READER = new SpecificDatumReader<>(TrackingState.class);
+
+  private TrackedConnectionCodec() {
+  }
+
+  public static byte[] encode(TrackedConnection t) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.write(MAGIC);
+    out.write(VERSION);
+    BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      CONNECTION_WRITER.write(t.connection(), enc);
+      STATE_WRITER.write(t.state(), enc);
+      enc.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Decodes what {@link #encode} wrote.
+   *
+   * @throws IllegalArgumentException when the bytes are not a tracked connection of a known format version
+   */
+  public static TrackedConnection decode(byte[] bytes) {
+    if (bytes == null || bytes.length < 2 || bytes[0] != MAGIC) {
+      throw new IllegalArgumentException("not an encoded tracked connection (bad magic or too short)");
+    }
+    if (bytes[1] != VERSION) {
+      throw new IllegalArgumentException("unknown tracked connection format version " + bytes[1]);
+    }
+    BinaryDecoder dec = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, null);
+    try {
+      Connection c = CONNECTION_READER.read(null, dec);
+      TrackingState s = STATE_READER.read(null, dec);
+      if (!dec.isEnd()) {
+        throw new IllegalArgumentException("trailing bytes after tracked connection");
+      }
+      return new TrackedConnection(c, s);
+    } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+      throw new IllegalArgumentException("corrupt tracked connection: " + e.getMessage(), e);
+    }
+  }
+}

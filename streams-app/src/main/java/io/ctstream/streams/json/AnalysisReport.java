@@ -1,0 +1,79 @@
+package io.ctstream.streams.json;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ctstream.avro.Alert;
+import io.ctstream.avro.Connection;
+import io.ctstream.avro.ConnectionEvent;
+import io.ctstream.avro.ConnectionEventType;
+import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.ExpectationEventType;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code analyze} report: what the pipeline concluded about a set of captures, built from its
+ * output topics. Connections are the last snapshot of each connection id (a destroyed connection is
+ * listed with its final counters and {@code "destroyed": true}); expectations are the lab-oracle
+ * shape with the outcome of their last lifecycle event; refused announcements are listed apart under
+ * {@code rejected} (the kernel creates nothing for them); alerts as they were raised.
+ */
+public final class AnalysisReport {
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private AnalysisReport() {
+    }
+
+    public static ObjectNode build(List<ConnectionEvent> connectionEvents, List<ExpectationEvent> expectationEvents,
+                                   List<Alert> alerts) {
+        ObjectNode report = F.objectNode();
+        report.set("connections", connections(connectionEvents));
+        ArrayNode expectations = report.putArray("expectations");
+        ArrayNode rejected = report.putArray("rejected");
+        Map<String, ExpectationEvent> created = new LinkedHashMap<>();
+        Map<String, ExpectationEvent> last = new LinkedHashMap<>();
+        for (ExpectationEvent e : expectationEvents) {
+            if (e.getType() == ExpectationEventType.REJECTED) {
+                rejected.add(JsonViews.expectation(e, e));
+                continue;
+            }
+            if (e.getType() == ExpectationEventType.CREATED) {
+                created.putIfAbsent(e.getExpectationId(), e);
+            }
+            ExpectationEvent prev = last.get(e.getExpectationId());
+            // FULFILLED is final: a late duplicate of another terminal event never overrides it.
+            if (prev == null || prev.getType() != ExpectationEventType.FULFILLED) {
+                last.put(e.getExpectationId(), e);
+            }
+        }
+        created.values().stream()
+                .sorted(Comparator.comparingLong(ExpectationEvent::getCreatedMicros).thenComparing(ExpectationEvent::getExpectationId))
+                .forEach(c -> expectations.add(JsonViews.expectation(c, last.get(c.getExpectationId()))));
+        ArrayNode alertsNode = report.putArray("alerts");
+        alerts.stream().sorted(Comparator.comparingLong(Alert::getTimestampMicros).thenComparing(Alert::getAlertId))
+                .forEach(a -> alertsNode.add(JsonViews.alert(a)));
+        return report;
+    }
+
+    static ArrayNode connections(List<ConnectionEvent> events) {
+        Map<String, ConnectionEvent> lastById = new LinkedHashMap<>();
+        for (ConnectionEvent e : events) {
+            lastById.put(e.getConnection().getId(), e);
+        }
+        List<ConnectionEvent> sorted = new ArrayList<>(lastById.values());
+        sorted.sort(Comparator.comparingLong((ConnectionEvent e) -> e.getConnection().getFirstSeenMicros())
+                .thenComparing(e -> e.getConnection().getId()));
+        ArrayNode out = F.arrayNode();
+        for (ConnectionEvent e : sorted) {
+            Connection c = e.getConnection();
+            ObjectNode n = JsonViews.connection(c);
+            n.put("destroyed", e.getType() == ConnectionEventType.DESTROY);
+            out.add(n);
+        }
+        return out;
+    }
+}

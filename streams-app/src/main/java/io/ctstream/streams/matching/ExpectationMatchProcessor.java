@@ -1,0 +1,141 @@
+package io.ctstream.streams.matching;
+
+import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.ExpectationEventType;
+import io.ctstream.avro.FlowKey;
+import io.ctstream.avro.internal.MatchInput;
+import io.ctstream.avro.internal.MatchSlot;
+import io.ctstream.schemas.FlowKeys;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Runs the {@link ExpectationMatcher} on the match topic, which is keyed by expected destination so
+ * that an expectation (announced on its master's partition) and the connection that fulfils it (on
+ * its own flow's partition) meet here, whichever instance owns either flow.
+ *
+ * <p>Every lifecycle event goes to {@link #TO_EXPECTATIONS} keyed by expectation id (so one
+ * expectation's events stay in order on one partition). FULFILLED also goes back through
+ * {@link #TO_FEEDBACK}, keyed by flow, to the new connection (it becomes RELATED) and to the master
+ * (its helper frees the slot); EXPIRED goes back to the master too.
+ *
+ * <p>Timeouts run on stream time: a {@link #DEADLINES} index ("deadline|slot") is range-scanned
+ * by a STREAM_TIME punctuator, so nothing depends on the wall clock and a replay at any speed gives
+ * the same events.
+ */
+public final class ExpectationMatchProcessor implements Processor<String, MatchInput, Object, ExpectationEvent> {
+    public static final String STORE = "expectation-match";
+    public static final String DEADLINES = "expectation-match-deadlines";
+    public static final String TO_EXPECTATIONS = "to-expectations";
+    public static final String TO_FEEDBACK = "to-feedback";
+    static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+
+    private final ExpectationMatcher matcher;
+    private final MeterRegistry meters;
+    private ProcessorContext<Object, ExpectationEvent> context;
+    private KeyValueStore<String, MatchSlot> slots;
+    private KeyValueStore<String, String> deadlines;
+
+    public ExpectationMatchProcessor(MatcherConfig config, MeterRegistry meters) {
+        this.matcher = new ExpectationMatcher(config);
+        this.meters = meters;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, ExpectationEvent> context) {
+        this.context = context;
+        this.slots = context.getStateStore(STORE);
+        this.deadlines = context.getStateStore(DEADLINES);
+        context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
+    }
+
+    @Override
+    public void process(Record<String, MatchInput> record) {
+        String key = record.key();
+        MatchInput in = record.value();
+        if (key == null || in == null || (in.getExpectation() == null) == (in.getConnection() == null)) {
+            count("malformed-match-input");
+            return;
+        }
+        MatchSlot before = slots.get(key);
+        MatchSlot after = in.getExpectation() != null
+                ? matcher.onExpectation(before, in.getExpectation(), sink())
+                : matcher.onConnection(before, in.getConnection(), sink());
+        save(key, before, after);
+    }
+
+    private void expire(long streamTimeMs) {
+        long nowMicros = streamTimeMs * 1000;
+        List<KeyValue<String, String>> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = deadlines.range(deadlineKey(0, ""), deadlineKey(nowMicros, "\uffff"))) {
+            it.forEachRemaining(due::add);
+        }
+        for (KeyValue<String, String> d : due) {
+            MatchSlot before = slots.get(d.value);
+            save(d.value, before, matcher.advance(before, nowMicros, sink()));
+        }
+    }
+
+    private void save(String key, MatchSlot before, MatchSlot after) {
+        long oldDeadline = matcher.nextDeadline(before);
+        long newDeadline = matcher.nextDeadline(after);
+        if (oldDeadline != newDeadline && oldDeadline != Long.MAX_VALUE) {
+            deadlines.delete(deadlineKey(oldDeadline, key));
+        }
+        if (newDeadline != Long.MAX_VALUE) {
+            deadlines.put(deadlineKey(newDeadline, key), key);
+        }
+        if (after == null) {
+            slots.delete(key);
+        } else {
+            slots.put(key, after);
+        }
+    }
+
+    /** Fixed-width so that the store's lexicographic order is time order. */
+    static String deadlineKey(long micros, String slotKey) {
+        return String.format("%019d|%s", micros, slotKey);
+    }
+
+    private ExpectationMatcher.Sink sink() {
+        return new ExpectationMatcher.Sink() {
+            @Override
+            public void expectation(ExpectationEvent event) {
+                emit(event);
+            }
+
+            @Override
+            public void dropped(String reason) {
+                count(reason);
+            }
+        };
+    }
+
+    private void emit(ExpectationEvent event) {
+        long ts = Math.max(0, event.getTimestampMicros() / 1000);
+        context.forward(new Record<>(event.getExpectationId(), event, ts), TO_EXPECTATIONS);
+        meters.counter("ctstream.expectations", "helper", event.getHelper(), "event",
+                event.getType().name().toLowerCase(java.util.Locale.ROOT)).increment();
+        if (event.getType() == ExpectationEventType.FULFILLED) {
+            FlowKey child = FlowKeys.of(event.getFulfilledBy().getOrig());
+            context.forward(new Record<>(child, event, ts), TO_FEEDBACK);
+        }
+        if (event.getType() != ExpectationEventType.CREATED) {
+            FlowKey master = FlowKeys.of(event.getMaster().getOrig());
+            context.forward(new Record<>(master, event, ts), TO_FEEDBACK);
+        }
+    }
+
+    private void count(String reason) {
+        meters.counter("ctstream.matcher.dropped", "reason", reason).increment();
+    }
+}

@@ -1,0 +1,93 @@
+package io.ctstream.streams.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ctstream.streams.json.JsonViews;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
+
+/**
+ * Knows which instance of the application owns which part of a store, from Kafka Streams' own
+ * metadata (each instance advertises its query endpoint as {@code application.server}), and calls
+ * other instances' local-only endpoints over HTTP.
+ */
+public final class InstanceRouter {
+    private final KafkaStreams streams;
+    private final HostInfo self;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+    public InstanceRouter(KafkaStreams streams, HostInfo self) {
+        this.streams = streams;
+        this.self = self;
+    }
+
+    public HostInfo self() {
+        return self;
+    }
+
+    public boolean isSelf(HostInfo host) {
+        return self.equals(host);
+    }
+
+    /** Every instance that hosts a part of the store (this one included when it does). */
+    public Set<HostInfo> hostsOf(String store) {
+        Collection<StreamsMetadata> all = streams.streamsMetadataForStore(store);
+        Set<HostInfo> hosts = all.stream().map(StreamsMetadata::hostInfo).collect(Collectors.toCollection(LinkedHashSet::new));
+        if (hosts.isEmpty()) {
+            hosts.add(self);
+        }
+        return hosts;
+    }
+
+    /** The instance that owns the key's partition of the store, or null while rebalancing. */
+    public <K> HostInfo ownerOf(String store, K key, Serializer<K> serializer) {
+        KeyQueryMetadata md = streams.queryMetadataForKey(store, key, serializer);
+        if (md == null || md.equals(KeyQueryMetadata.NOT_AVAILABLE)) {
+            return null;
+        }
+        return md.activeHost();
+    }
+
+    /** GET a local-only endpoint of another instance. */
+    public JsonNode get(HostInfo host, String path, Map<String, String> params) {
+        String query = params.entrySet().stream()
+                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                .collect(Collectors.joining("&"));
+        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query.isEmpty() ? "" : "?" + query));
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 404) {
+                return null;
+            }
+            if (r.statusCode() != 200) {
+                throw new QueryException(502, "instance " + host + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return JsonViews.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new QueryException(502, "instance " + host + " unreachable: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QueryException(503, "interrupted");
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}
