@@ -63,8 +63,13 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        configure(configs, isKey, sharedClient);
+    }
+
+    /** As {@link #configure(Map, boolean)}, with {@code client} (when not null) instead of one made from the config. */
+    void configure(Map<String, ?> configs, boolean isKey, SchemaRegistryClient client) {
         AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        this.client = sharedClient != null ? sharedClient : new SchemaRegistryClient(config.registryClientConfig());
+        this.client = client != null ? client : new SchemaRegistryClient(config.registryClientConfig());
         this.isKey = isKey;
         Class<?> type = givenType != null ? givenType : config.specificType(isKey);
         this.readerSchema = type == null ? null : schemaOf(type);
