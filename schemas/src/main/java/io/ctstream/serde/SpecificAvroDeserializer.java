@@ -2,8 +2,8 @@ package io.ctstream.serde;
 
 import io.ctstream.registry.SchemaRegistryClient;
 import io.ctstream.registry.SchemaRegistryException;
+import io.ctstream.schemas.AvroIncompatibilities;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    private static final ThreadLocal<BinaryDecoder[]> DECODERS = ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
+    private static final ThreadLocal<DecodeState> DECODERS = ThreadLocal.withInitial(DecodeState::new);
 
     private final Class<T> givenType;
     private final SchemaRegistryClient sharedClient;
@@ -41,6 +42,8 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     private volatile Schema readerSchema;
     /** Per writer schema id: the resolving reader (writer schema → reader schema), or why there is none. */
     private final Map<Integer, Resolution<T>> resolutions = new ConcurrentHashMap<>();
+    /** The resolution used last: a topic's records nearly always carry one id, and this avoids boxing it. */
+    private volatile Resolution<T> last;
 
     /** For instantiation by Kafka: {@link #configure} creates the registry client and reads the target class. */
     public SpecificAvroDeserializer() {
@@ -60,12 +63,18 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        configure(configs, isKey, sharedClient);
+    }
+
+    /** As {@link #configure(Map, boolean)}, with {@code client} (when not null) instead of one made from the config. */
+    void configure(Map<String, ?> configs, boolean isKey, SchemaRegistryClient client) {
         AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        this.client = sharedClient != null ? sharedClient : new SchemaRegistryClient(config.registryClientConfig());
+        this.client = client != null ? client : new SchemaRegistryClient(config.registryClientConfig());
         this.isKey = isKey;
         Class<?> type = givenType != null ? givenType : config.specificType(isKey);
         this.readerSchema = type == null ? null : schemaOf(type);
         resolutions.clear();
+        last = null;
     }
 
     private static Schema schemaOf(Class<?> type) {
@@ -81,36 +90,44 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
             return null;
         }
         int schemaId = ConfluentWireFormat.readSchemaId(topic, isKey, data);
-        Resolution<T> resolution = resolutions.get(schemaId);
-        if (resolution == null) {
-            resolution = resolve(topic, schemaId);
-            resolutions.putIfAbsent(schemaId, resolution);
+        Resolution<T> resolution = last;
+        if (resolution == null || resolution.schemaId != schemaId) {
+            resolution = resolutions.get(schemaId);
+            if (resolution == null) {
+                resolution = resolve(topic, schemaId);
+                Resolution<T> raced = resolutions.putIfAbsent(schemaId, resolution);
+                resolution = raced != null ? raced : resolution;
+            }
+            last = resolution;
         }
         if (resolution.error != null) {
             throw new SerializationException(ConfluentWireFormat.describe(topic, isKey) + ", schema id " + schemaId + ": "
                     + resolution.error);
         }
-        BinaryDecoder[] reuse = DECODERS.get();
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
-                data.length - ConfluentWireFormat.HEADER_SIZE, reuse[0]);
-        reuse[0] = decoder;
+        DecodeState state = DECODERS.get();
+        state.binary = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
+                data.length - ConfluentWireFormat.HEADER_SIZE, state.binary);
+        BoundedDecoder decoder = state.bounded.reset(state.binary);
+        T record;
         try {
-            T record = resolution.reader.read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new SerializationException(where(topic, schemaId) + ": malformed Avro data: "
-                        + decoder.inputStream().available() + " bytes left over after the record");
-            }
-            return record;
+            record = resolution.reader.read(null, decoder);
         } catch (EOFException e) {
             throw new SerializationException(where(topic, schemaId) + ": truncated Avro data: the "
-                    + (data.length - ConfluentWireFormat.HEADER_SIZE) + " bytes after the header end before the record does", e);
+                    + (data.length - ConfluentWireFormat.HEADER_SIZE) + " bytes after the header end before the record does"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof SerializationException se) {
-                throw se;
-            }
-            // garbage after a valid header: bad union or enum index, negative length, invalid UTF-8, ...
+            // garbage after a valid header: bad union or enum index, negative length, endless varint, ...
             throw new SerializationException(where(topic, schemaId) + ": malformed Avro data (" + e + ")", e);
         }
+        try {
+            if (!decoder.isEnd()) {
+                throw new SerializationException(where(topic, schemaId) + ": malformed Avro data: "
+                        + decoder.remaining() + " bytes left over after the record");
+            }
+        } catch (IOException e) {
+            throw new SerializationException(where(topic, schemaId) + ": malformed Avro data (" + e + ")", e);
+        }
+        return record;
     }
 
     private String where(String topic, int schemaId) {
@@ -139,18 +156,18 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         if (reader == null) {
             Class<?> named = SpecificData.get().getClass(writer);
             if (named == null || !SpecificRecord.class.isAssignableFrom(named)) {
-                return Resolution.failed("no generated class " + writer.getFullName() + " to read the writer schema into; "
+                return Resolution.failed(schemaId, "no generated class " + writer.getFullName() + " to read the writer schema into; "
                         + "give the deserializer a target class or set " + AvroSerdeConfig.SPECIFIC_VALUE_TYPE + "/"
                         + AvroSerdeConfig.SPECIFIC_KEY_TYPE);
             }
             reader = SpecificData.get().getSchema(named);
         }
-        SchemaCompatibility.SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-            return Resolution.failed("data written with " + writer.getFullName() + " cannot be read as " + reader.getFullName()
-                    + ": " + compatibility.getResult().getIncompatibilities());
+        List<String> incompatibilities = AvroIncompatibilities.describe(reader, writer);
+        if (!incompatibilities.isEmpty()) {
+            return Resolution.failed(schemaId, "data written with " + writer.getFullName() + " cannot be read as " + reader.getFullName()
+                    + ": " + String.join("; ", incompatibilities));
         }
-        return Resolution.of(new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
+        return Resolution.of(schemaId, new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
     }
 
     @Override
@@ -158,13 +175,19 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
         // nothing to release; a shared client belongs to its owner
     }
 
-    private record Resolution<T>(DatumReader<T> reader, String error) {
-        static <T> Resolution<T> of(DatumReader<T> reader) {
-            return new Resolution<>(reader, null);
+    /** A thread's reusable decoders. */
+    private static final class DecodeState {
+        BinaryDecoder binary;
+        final BoundedDecoder bounded = new BoundedDecoder();
+    }
+
+    private record Resolution<T>(int schemaId, DatumReader<T> reader, String error) {
+        static <T> Resolution<T> of(int schemaId, DatumReader<T> reader) {
+            return new Resolution<>(schemaId, reader, null);
         }
 
-        static <T> Resolution<T> failed(String error) {
-            return new Resolution<>(null, error);
+        static <T> Resolution<T> failed(int schemaId, String error) {
+            return new Resolution<>(schemaId, null, error);
         }
     }
 }

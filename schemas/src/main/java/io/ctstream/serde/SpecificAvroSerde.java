@@ -12,6 +12,7 @@ import java.util.Map;
  * configured instances with {@link AvroSerdes}.
  */
 public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
+    private final SchemaRegistryClient sharedClient;
     private final SpecificAvroSerializer<T> serializer;
     private final SpecificAvroDeserializer<T> deserializer;
 
@@ -22,14 +23,18 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
     /** Reads into {@code type} (null: from config or the writer schema), with {@code client} shared (null: one made by configure). */
     public SpecificAvroSerde(Class<T> type, SchemaRegistryClient client) {
+        this.sharedClient = client;
         this.serializer = new SpecificAvroSerializer<>(client);
         this.deserializer = new SpecificAvroDeserializer<>(type, client);
     }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
-        serializer.configure(configs, isKey);
-        deserializer.configure(configs, isKey);
+        // both sides share one client (and its caches): ids the serializer registers need no fetch to read back
+        SchemaRegistryClient client = sharedClient != null ? sharedClient
+                : new SchemaRegistryClient(new AvroSerdeConfig(configs).registryClientConfig());
+        serializer.configure(configs, isKey, client);
+        deserializer.configure(configs, isKey, client);
     }
 
     @Override

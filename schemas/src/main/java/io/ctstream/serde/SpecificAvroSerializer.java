@@ -53,8 +53,13 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
+        configure(configs, isKey, sharedClient);
+    }
+
+    /** As {@link #configure(Map, boolean)}, with {@code client} (when not null) instead of one made from the config. */
+    void configure(Map<String, ?> configs, boolean isKey, SchemaRegistryClient client) {
         AvroSerdeConfig config = new AvroSerdeConfig(configs);
-        this.client = sharedClient != null ? sharedClient : new SchemaRegistryClient(config.registryClientConfig());
+        this.client = client != null ? client : new SchemaRegistryClient(config.registryClientConfig());
         this.autoRegister = config.autoRegisterSchemas();
         this.isKey = isKey;
         writersByTopic.clear();

@@ -158,8 +158,23 @@ class SchemaRegistryClientTest {
                     assertThat(e.isNotFound()).isFalse();
                 });
         // a failure is not cached: the next call asks again
-        assertThatThrownBy(() -> client.register("s-value", SCHEMA)).isInstanceOf(SchemaRegistryException.class);
-        assertThat(server.requests()).hasSize(2);
+        assertThatThrownBy(() -> client.register("s-value", SCHEMA))
+                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+        // each attempt: the registration, then the lookup that checks whether a concurrent one won
+        assertThat(server.requests()).extracting(StubRegistryServer.Request::method).containsExactly("POST", "POST", "POST", "POST");
+    }
+
+    @Test
+    void aConflictFromAConcurrentFirstRegistrationResolvesByLookup() throws IOException {
+        // Apicurio answers 409 "artifact already exists" to the loser of two simultaneous first registrations
+        server.answer("POST", BASE_PATH + "/subjects/s-value/versions", 409,
+                "{\"error_code\":409,\"message\":\"An artifact with ID 's-value' in group 'null' already exists.\"}");
+        server.answer("POST", BASE_PATH + "/subjects/s-value", 200,
+                "{\"subject\":\"s-value\",\"id\":12,\"version\":1,\"schema\":" + JSON.writeValueAsString(SCHEMA.toString()) + "}");
+        assertThat(client.register("s-value", SCHEMA)).isEqualTo(12);
+        assertThat(client.register("s-value", SCHEMA)).isEqualTo(12);
+        assertThat(server.requests()).extracting(StubRegistryServer.Request::pathAndQuery)
+                .containsExactly(BASE_PATH + "/subjects/s-value/versions", BASE_PATH + "/subjects/s-value");
     }
 
     @Test
