@@ -43,12 +43,16 @@ public final class SchemaRegistryClient {
     /** Confluent's error code for GET /config/{subject} when the subject has no config of its own. */
     private static final int SUBJECT_CONFIG_NOT_FOUND = 40408;
     private static final int MAX_BODY_IN_MESSAGE = 300;
+    private static final String WRONG_BASE_URL_HINT =
+            " (is the base URL right? Confluent's is the server root, Apicurio's ends in /apis/ccompat/v7)";
 
     private final SchemaRegistryClientConfig config;
     private final String base;
     private final HttpClient http;
     /** subject → (schema JSON → id). */
     private final Map<String, Map<String, Integer>> idsBySubject = new ConcurrentHashMap<>();
+    /** subject → lock serialising this client's registrations under it. */
+    private final Map<String, Object> subjectLocks = new ConcurrentHashMap<>();
     /** id → schema. */
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -92,10 +96,36 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(text));
-        int id = requiredInt(answer, "id", "register under subject '" + subject + "'");
-        remember(subject, text, id, schema);
-        return id;
+        // one registration per subject at a time from this client: Apicurio answers 409 to the losers of
+        // concurrent first registrations of a subject
+        synchronized (subjectLocks.computeIfAbsent(subject, s -> new Object())) {
+            cached = cachedId(subject, text);
+            if (cached != null) {
+                return cached;
+            }
+            JsonNode answer;
+            try {
+                answer = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(text));
+            } catch (SchemaRegistryException e) {
+                if (e.httpStatus() != 409) {
+                    throw e;
+                }
+                // another client may have created the subject with this schema at the same moment; if so, the
+                // schema is registered and the lookup says under which id, otherwise the 409 stands
+                return registeredMeanwhile(subject, schema).orElseThrow(() -> e);
+            }
+            int id = requiredInt(answer, "id", "register under subject '" + subject + "'");
+            remember(subject, text, id, schema);
+            return id;
+        }
+    }
+
+    private Optional<Integer> registeredMeanwhile(String subject, Schema schema) {
+        try {
+            return Optional.of(lookup(subject, schema).id());
+        } catch (SchemaRegistryException e) {
+            return Optional.empty();
+        }
     }
 
     /**
@@ -337,13 +367,14 @@ public final class SchemaRegistryClient {
         if (code != null && code.canConvertToInt()) {
             JsonNode message = json.get("message");
             String registryMessage = message == null || message.isNull() ? "" : message.asText();
+            // a bare 404 (not one of the registry's 404xx codes) is a path the server does not serve
+            String hint = status == 404 && code.intValue() < 40400 ? WRONG_BASE_URL_HINT : "";
             throw new SchemaRegistryException(method + " " + uri + ": registry error " + code.intValue() + " (HTTP " + status + "): "
-                    + registryMessage, status, code.intValue(), registryMessage, null);
+                    + registryMessage + hint, status, code.intValue(), registryMessage, null);
         }
         // not a registry error document: most often a wrong base URL (a path the server does not serve)
         throw new SchemaRegistryException(method + " " + uri + ": HTTP " + status + " without a registry error document"
-                + " (is the base URL right? Confluent's is the server root, Apicurio's ends in /apis/ccompat/v7): "
-                + abbreviate(text), status, status, abbreviate(text), null);
+                + WRONG_BASE_URL_HINT + ": " + abbreviate(text), status, status, abbreviate(text), null);
     }
 
     private SchemaRegistryException noAnswer(String method, URI uri, String why, Throwable cause) {

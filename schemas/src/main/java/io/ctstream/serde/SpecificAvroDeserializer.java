@@ -2,8 +2,8 @@ package io.ctstream.serde;
 
 import io.ctstream.registry.SchemaRegistryClient;
 import io.ctstream.registry.SchemaRegistryException;
+import io.ctstream.schemas.AvroIncompatibilities;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -31,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
-    private static final ThreadLocal<BinaryDecoder[]> DECODERS = ThreadLocal.withInitial(() -> new BinaryDecoder[1]);
+    private static final ThreadLocal<DecodeState> DECODERS = ThreadLocal.withInitial(DecodeState::new);
 
     private final Class<T> givenType;
     private final SchemaRegistryClient sharedClient;
@@ -90,27 +91,30 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
             throw new SerializationException(ConfluentWireFormat.describe(topic, isKey) + ", schema id " + schemaId + ": "
                     + resolution.error);
         }
-        BinaryDecoder[] reuse = DECODERS.get();
-        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
-                data.length - ConfluentWireFormat.HEADER_SIZE, reuse[0]);
-        reuse[0] = decoder;
+        DecodeState state = DECODERS.get();
+        state.binary = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
+                data.length - ConfluentWireFormat.HEADER_SIZE, state.binary);
+        BoundedDecoder decoder = state.bounded.reset(state.binary);
+        T record;
         try {
-            T record = resolution.reader.read(null, decoder);
-            if (!decoder.isEnd()) {
-                throw new SerializationException(where(topic, schemaId) + ": malformed Avro data: "
-                        + decoder.inputStream().available() + " bytes left over after the record");
-            }
-            return record;
+            record = resolution.reader.read(null, decoder);
         } catch (EOFException e) {
             throw new SerializationException(where(topic, schemaId) + ": truncated Avro data: the "
-                    + (data.length - ConfluentWireFormat.HEADER_SIZE) + " bytes after the header end before the record does", e);
+                    + (data.length - ConfluentWireFormat.HEADER_SIZE) + " bytes after the header end before the record does"
+                    + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"), e);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof SerializationException se) {
-                throw se;
-            }
-            // garbage after a valid header: bad union or enum index, negative length, invalid UTF-8, ...
+            // garbage after a valid header: bad union or enum index, negative length, endless varint, ...
             throw new SerializationException(where(topic, schemaId) + ": malformed Avro data (" + e + ")", e);
         }
+        try {
+            if (!decoder.isEnd()) {
+                throw new SerializationException(where(topic, schemaId) + ": malformed Avro data: "
+                        + decoder.remaining() + " bytes left over after the record");
+            }
+        } catch (IOException e) {
+            throw new SerializationException(where(topic, schemaId) + ": malformed Avro data (" + e + ")", e);
+        }
+        return record;
     }
 
     private String where(String topic, int schemaId) {
@@ -145,10 +149,10 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
             }
             reader = SpecificData.get().getSchema(named);
         }
-        SchemaCompatibility.SchemaPairCompatibility compatibility = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer);
-        if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
+        List<String> incompatibilities = AvroIncompatibilities.describe(reader, writer);
+        if (!incompatibilities.isEmpty()) {
             return Resolution.failed("data written with " + writer.getFullName() + " cannot be read as " + reader.getFullName()
-                    + ": " + compatibility.getResult().getIncompatibilities());
+                    + ": " + String.join("; ", incompatibilities));
         }
         return Resolution.of(new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
     }
@@ -156,6 +160,12 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
     @Override
     public void close() {
         // nothing to release; a shared client belongs to its owner
+    }
+
+    /** A thread's reusable decoders. */
+    private static final class DecodeState {
+        BinaryDecoder binary;
+        final BoundedDecoder bounded = new BoundedDecoder();
     }
 
     private record Resolution<T>(DatumReader<T> reader, String error) {

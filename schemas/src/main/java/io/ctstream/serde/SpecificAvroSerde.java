@@ -2,9 +2,7 @@ package io.ctstream.serde;
 
 import io.ctstream.registry.SchemaRegistryClient;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 
 import java.util.Map;
 
@@ -35,12 +33,12 @@ public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
     }
 
     @Override
-    public Serializer<T> serializer() {
+    public SpecificAvroSerializer<T> serializer() {
         return serializer;
     }
 
     @Override
-    public Deserializer<T> deserializer() {
+    public SpecificAvroDeserializer<T> deserializer() {
         return deserializer;
     }
 
