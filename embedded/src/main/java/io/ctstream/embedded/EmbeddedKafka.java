@@ -41,7 +41,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final int NODE_ID = 1;
 
@@ -197,7 +196,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         ChildJvm tool = ChildJvm.start("kafka-storage-format", ChildJvm.currentClassPath(),
                 childJvmArgs(logback), "kafka.tools.StorageTool",
                 List.of("format", "-t", clusterId, "-c", serverProperties.toString()), logFile());
-        int exit = tool.waitFor(Duration.ofSeconds(120));
+        int exit = tool.waitFor(Timeouts.ready());
         if (exit != 0) {
             throw new IllegalStateException("Kafka's storage tool failed (exit " + exit + ") formatting "
                     + logDir() + "\n" + tool.logTail());
@@ -241,7 +240,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + Timeouts.ready().toNanos();
         awaitListening(deadline);
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
@@ -272,7 +271,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         String tail = child.logTail();
         child.kill();
         throw new IllegalStateException("Kafka did not become ready at " + bootstrapServers() + " within "
-                + READY_TIMEOUT + " (last error: " + last + ")\n" + tail);
+                + Timeouts.ready() + " (last error: " + last + ")\n" + tail);
     }
 
     /** Waits until the client port accepts TCP connections, so the admin probe does not log refusals. */

@@ -35,7 +35,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final Path dataDir;
@@ -80,8 +79,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         child = ChildJvm.start("apicurio-registry",
                 List.of(watchdogClasses.toString(), distribution.runnerJar().toString()),
                 childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
-        awaitReady();
-        setGlobalCompatibility("BACKWARD");
+        long deadline = System.nanoTime() + Timeouts.ready().toNanos();
+        awaitReady(deadline);
+        setGlobalCompatibility("BACKWARD", deadline);
         log.info("Apicurio Registry {} ready at {} in {} ms (pid {}, {})", distribution.version(), url(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(),
                 temporary ? "in memory" : "data " + dataDir);
@@ -196,8 +196,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    private void awaitReady(long deadline) {
         HttpRequest health = HttpRequest.newBuilder(URI.create(rootUrl() + "/health/ready"))
                 .timeout(Duration.ofSeconds(3)).GET().build();
         String last = "no answer";
@@ -226,27 +225,42 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         String tail = child.logTail();
         child.kill();
         throw new IllegalStateException("the registry did not become ready at " + rootUrl() + " within "
-                + READY_TIMEOUT + " (last: " + last + ")\n" + tail);
+                + Timeouts.ready() + " (last: " + last + ")\n" + tail);
     }
 
-    private void setGlobalCompatibility(String level) {
+    /**
+     * Sets the global compatibility level. The first requests after {@code /health/ready} can be slow
+     * (a cold JVM on a busy machine), so this retries until the start-up deadline.
+     */
+    private void setGlobalCompatibility(String level, long deadline) {
         HttpRequest put = HttpRequest.newBuilder(URI.create(url() + "/config"))
-                .timeout(Duration.ofSeconds(10))
+                .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", CONTENT_TYPE)
                 .header("Accept", CONTENT_TYPE)
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
                 .build();
+        String last;
         try {
-            HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) {
-                throw new IllegalStateException("setting the registry's compatibility to " + level
-                        + " failed: HTTP " + r.statusCode() + " " + r.body());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("setting the registry's compatibility to " + level + " failed", e);
+            do {
+                try {
+                    HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return;
+                    }
+                    last = "HTTP " + r.statusCode() + " " + r.body();
+                    if (r.statusCode() < 500) {
+                        break; // the registry refused it: retrying will not help
+                    }
+                } catch (IOException e) {
+                    last = e.toString();
+                }
+                Thread.sleep(200);
+            } while (System.nanoTime() < deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+            throw new IllegalStateException("interrupted while configuring the registry", e);
         }
+        throw new IllegalStateException("setting the registry's global compatibility to " + level + " failed: "
+                + last + "\n" + child.logTail());
     }
 }
