@@ -94,10 +94,14 @@ public final class EnforcementAgent implements AutoCloseable {
         Properties kafka = config.kafka();
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka.forEach((k, v) -> serdeConfig.put((String) k, v));
+        // a KafkaConsumer closes its deserializers: the reconciler's readers get their own serdes
         try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
              SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
             new Reconciler(config, gate, replays, nft, commands, metrics)
                     .reconcile(reportSerde.deserializer(), verdictSerde.deserializer());
+        }
+        try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
+             SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
             try (KafkaConsumer<String, Verdict> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
                     verdictSerde.deserializer());
                  KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
@@ -133,8 +137,9 @@ public final class EnforcementAgent implements AutoCloseable {
             // a record that is not a Verdict: reported and skipped, never silently lost
             long now = config.clockMicros().getAsLong();
             String id = e.topicPartition() + "@" + e.offset();
-            LOG.warn("gateway {}: undecodable verdict record {}: {}", config.gatewayId(), id, e.getMessage());
-            reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + e.getMessage(), now, 0));
+            String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            LOG.warn("gateway {}: undecodable verdict record {}: {}", config.gatewayId(), id, why);
+            reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + why, now, 0));
             metrics.outcome(EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason());
             offsets.put(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1));
             commit(producer, c, reports, offsets);

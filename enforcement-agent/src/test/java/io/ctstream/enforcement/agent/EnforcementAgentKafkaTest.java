@@ -260,13 +260,23 @@ class EnforcementAgentKafkaTest {
     void dryRunPrintsTheCommandsAndTouchesNoTable() throws Exception {
         EmbeddedCluster.createTopic(verdictsTopic, 1);
         EmbeddedCluster.createTopic(reportsTopic, 1);
+        // a record that is no Verdict at all: reported as undecodable, not lost, and the agent goes on
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafka(), new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(verdictsTopic, GW, "not avro".getBytes(StandardCharsets.UTF_8))).get();
+        }
         Verdict allow = signed(VerdictAction.ALLOW, match("192.0.2.10", -1, "198.51.100.7", 6, 40123), 600, nowMicros());
         publish(List.of(record(allow)));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         start(config().dryRun(true).dryRunOut(new PrintStream(out, true, StandardCharsets.UTF_8))
                 .nftCommand(List.of("/nonexistent/nft")).build());
-        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 1);
-        EnforcementReport r = reports().get(0);
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 2);
+        EnforcementReport bad = reports().get(0);
+        assertThat(bad.getOutcome()).isEqualTo(EnforcementOutcome.REFUSED);
+        assertThat(bad.getReason()).startsWith("undecodable");
+        assertThat(bad.getVerdictId()).isEqualTo(verdictsTopic + "-0@0");
+        EnforcementReport r = reports().get(1);
+        assertThat(r.getVerdictId()).isEqualTo(allow.getVerdictId());
         assertThat(r.getOutcome()).isEqualTo(EnforcementOutcome.APPLIED);
         assertThat(r.getDryRun()).isTrue();
         String printed = out.toString(StandardCharsets.UTF_8);
