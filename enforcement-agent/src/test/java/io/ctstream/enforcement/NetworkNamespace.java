@@ -48,6 +48,13 @@ public final class NetworkNamespace implements AutoCloseable {
         return run(cmd);
     }
 
+    /** Runs {@code args} inside this namespace; returns its output, throws with it on failure. */
+    public String exec(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", name));
+        cmd.addAll(List.of(args));
+        return run(cmd);
+    }
+
     @Override
     public void close() {
         run(List.of("ip", "netns", "del", name));
