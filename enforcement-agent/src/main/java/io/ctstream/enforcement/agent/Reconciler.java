@@ -94,12 +94,15 @@ final class Reconciler {
         int[] pendingCount = {0};
         TopicSnapshotReader.read(kafka, config.verdictsTopic(), verdicts, (r, offset) -> {
             Verdict v = r.value();
-            if (v == null || !gw.equals(v.getGatewayId()) || !counted.add(v.getVerdictId())) {
-                return; // not ours, or a later copy of a verdict id (refused as a replay when it came)
+            if (v == null || !gw.equals(v.getGatewayId())) {
+                return; // not ours
             }
             GateDecision authentic = gate.checkAuthentic(v);
             if (!authentic.accepted()) {
-                return; // was refused when it came
+                return; // was refused when it came; and a forgery must not shadow the genuine verdict of its id
+            }
+            if (!counted.add(v.getVerdictId())) {
+                return; // a later copy of a verdict id: refused as a replay when it came
             }
             if (handled.contains(v.getVerdictId())) {
                 replays.remember(v.getVerdictId(), v.getExpiresAtMicros() + skew, now);

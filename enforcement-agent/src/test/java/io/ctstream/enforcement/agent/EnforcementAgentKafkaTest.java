@@ -174,8 +174,10 @@ class EnforcementAgentKafkaTest {
 
         Verdict unsignedV = unsigned(VerdictAction.ALLOW, match("192.0.2.66", -1, "198.51.100.7", 6, 22), 600, now, 60_000_000L);
         VerdictKeyring attacker = VerdictKeyring.parse("key." + GW + ".k1 = " + Base64.getEncoder().encodeToString(new byte[32]), "x");
-        Verdict forged = new VerdictSigner(attacker).sign(
-                unsigned(VerdictAction.ALLOW, match("192.0.2.66", -1, "198.51.100.7", 6, 23), 600, now, 60_000_000L));
+        // a forgery that borrows the id of a genuine verdict and comes first: refused, and it must not shadow the genuine one
+        Verdict forgedUnsigned = unsigned(VerdictAction.ALLOW, match("192.0.2.66", -1, "198.51.100.7", 6, 23), 600, now, 60_000_000L);
+        forgedUnsigned.setVerdictId(allow.getVerdictId());
+        Verdict forged = new VerdictSigner(attacker).sign(forgedUnsigned);
         Verdict expired = TestVerdicts.SIGNER.sign(
                 unsigned(VerdictAction.ALLOW, match("192.0.2.67", -1, "198.51.100.7", 6, 24), 600, now - 120_000_000L, 60_000_000L));
         Verdict overbroad = signed(VerdictAction.ALLOW, match("192.0.2.68", -1, "198.51.100.7", 6, 0), 600, now);
@@ -184,8 +186,8 @@ class EnforcementAgentKafkaTest {
         otherGw.setGatewayId("gw-other");
         Verdict wrongGateway = TestVerdicts.SIGNER.sign(otherGw);
 
-        List<ProducerRecord<String, Verdict>> first = new ArrayList<>(List.of(record(allow), record(dcc), record(block),
-                record(revoked), record(revoke), record(shortLived), record(unsignedV), record(forged), record(expired),
+        List<ProducerRecord<String, Verdict>> first = new ArrayList<>(List.of(record(forged), record(allow), record(dcc), record(block),
+                record(revoked), record(revoke), record(shortLived), record(unsignedV), record(expired),
                 record(overbroad), record(tooWide),
                 new ProducerRecord<>(verdictsTopic, GW, wrongGateway), // keyed for us, signed for another gateway
                 record(wrongGateway), // another gateway's record: not ours, no report
