@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 StreamsCommand.class,
                 QueryCommand.class,
                 AnalyzeCommand.class,
+                EnforceCommand.class,
         })
 public final class CtstreamCommand implements Runnable {
 

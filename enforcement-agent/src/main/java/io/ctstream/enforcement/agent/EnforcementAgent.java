@@ -1,0 +1,298 @@
+package io.ctstream.enforcement.agent;
+
+import io.ctstream.avro.EnforcementOutcome;
+import io.ctstream.avro.EnforcementReport;
+import io.ctstream.avro.Verdict;
+import io.ctstream.avro.VerdictAction;
+import io.ctstream.enforcement.gate.GateDecision;
+import io.ctstream.enforcement.gate.Refusal;
+import io.ctstream.enforcement.gate.ReplayMemory;
+import io.ctstream.enforcement.gate.VerdictGate;
+import io.ctstream.enforcement.nft.DryRunNft;
+import io.ctstream.enforcement.nft.NftChange;
+import io.ctstream.enforcement.nft.NftCommands;
+import io.ctstream.enforcement.nft.NftElement;
+import io.ctstream.enforcement.nft.NftException;
+import io.ctstream.enforcement.nft.NftExecutor;
+import io.ctstream.enforcement.nft.NftProcess;
+import io.ctstream.serde.AvroSerdes;
+import io.ctstream.serde.SpecificAvroSerde;
+import io.ctstream.verdict.VerdictVerifier;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the verdicts of one gateway with nftables and reports what it did with each.
+ *
+ * <p>On start it sets up table {@code inet ctstream} and reconciles it ({@link Reconciler}); then it
+ * consumes the verdicts topic (read_committed, its own consumer group), keeps the records of its
+ * gateway, checks each with the {@link VerdictGate}, applies the accepted ones of a poll as one nft
+ * transaction (falling back to one transaction per verdict when the batch fails, so one bad element
+ * fails only its own verdict), and writes one {@link EnforcementReport} per verdict. Reports and
+ * consumer offsets are committed in one Kafka transaction (transactional, hence idempotent,
+ * producer), so every verdict gets exactly one report and a crash re-delivers only unreported
+ * verdicts (whose nft changes are idempotent). A Kafka error aborts the transaction and stops the
+ * agent; a restart reconciles.
+ */
+public final class EnforcementAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EnforcementAgent.class);
+
+    private final EnforcementAgentConfig config;
+    private final EnforcementMetrics metrics;
+    private final ReplayMemory replays;
+    private final VerdictGate gate;
+    private final NftExecutor nft;
+    private final NftCommands commands;
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private volatile KafkaConsumer<String, Verdict> consumer;
+
+    public EnforcementAgent(EnforcementAgentConfig config) {
+        this.config = config;
+        this.metrics = new EnforcementMetrics(config.meterRegistry(), config.gatewayId());
+        this.replays = new ReplayMemory(config.limits().replayMemory());
+        config.meterRegistry().gauge("ctstream.enforcement.replay.memory", List.of(
+                io.micrometer.core.instrument.Tag.of("gateway", config.gatewayId())), replays, ReplayMemory::size);
+        this.gate = new VerdictGate(config.gatewayId(), new VerdictVerifier(config.keyring()), config.limits(),
+                replays, config.clockMicros());
+        this.nft = config.dryRun() ? new DryRunNft(config.dryRunOut()) : new NftProcess(config.nftCommand());
+        this.commands = new NftCommands(config.ruleset());
+    }
+
+    public EnforcementMetrics metrics() {
+        return metrics;
+    }
+
+    /** Waits until reconciliation is done and the agent consumes new verdicts. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        return ready.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Reconciles, then consumes until {@link #close()} (from another thread); throws on a fatal error. */
+    public void run() throws NftException {
+        Properties kafka = config.kafka();
+        Map<String, Object> serdeConfig = new HashMap<>();
+        kafka.forEach((k, v) -> serdeConfig.put((String) k, v));
+        // a KafkaConsumer closes its deserializers: the reconciler's readers get their own serdes
+        try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
+             SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
+            new Reconciler(config, gate, replays, nft, commands, metrics)
+                    .reconcile(reportSerde.deserializer(), verdictSerde.deserializer());
+        }
+        try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
+             SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
+            try (KafkaConsumer<String, Verdict> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
+                    verdictSerde.deserializer());
+                 KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
+                         new StringSerializer(), reportSerde.serializer())) {
+                consumer = c;
+                producer.initTransactions();
+                c.subscribe(List.of(config.verdictsTopic()));
+                LOG.info("gateway {}: consuming {} as group {}, reporting to {}{}", config.gatewayId(),
+                        config.verdictsTopic(), config.groupId(), config.reportsTopic(), config.dryRun() ? " (dry run)" : "");
+                ready.countDown();
+                while (!stopping.get()) {
+                    try {
+                        pollOnce(c, producer);
+                    } catch (WakeupException e) {
+                        if (!stopping.get()) {
+                            throw e;
+                        }
+                    }
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void pollOnce(KafkaConsumer<String, Verdict> c, KafkaProducer<String, EnforcementReport> producer) {
+        ConsumerRecords<String, Verdict> records;
+        List<EnforcementReport> reports = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        try {
+            records = c.poll(config.pollTimeout());
+        } catch (RecordDeserializationException e) {
+            // a record that is not a Verdict: reported and skipped, never silently lost
+            long now = config.clockMicros().getAsLong();
+            String id = e.topicPartition() + "@" + e.offset();
+            String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+            LOG.warn("gateway {}: undecodable verdict record {}: {}", config.gatewayId(), id, why);
+            reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + why, now, 0));
+            metrics.outcome(EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason());
+            offsets.put(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1));
+            commit(producer, c, reports, offsets);
+            c.seek(e.topicPartition(), e.offset() + 1);
+            return;
+        }
+        if (records.isEmpty()) {
+            return;
+        }
+        long receivedNanos = System.nanoTime();
+        List<Pending> toApply = new ArrayList<>();
+        for (ConsumerRecord<String, Verdict> r : records) {
+            offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+            Verdict v = r.value();
+            if (v == null || !(config.gatewayId().equals(r.key()) || config.gatewayId().equals(v.getGatewayId()))) {
+                metrics.ignored();
+                continue;
+            }
+            metrics.verdict(v.getAction() == null ? "null" : v.getAction().name());
+            GateDecision d = gate.check(v);
+            if (!d.accepted()) {
+                LOG.warn("gateway {}: refused verdict {} ({}): {}", config.gatewayId(), v.getVerdictId(), v.getReason(), d.reportReason());
+                metrics.outcome(EnforcementOutcome.REFUSED, d.refusal().reason());
+                toApply.add(new Pending(v, List.of(), d.reportReason()));
+                continue;
+            }
+            List<NftChange> changes = new ArrayList<>();
+            for (NftElement e : d.elements()) {
+                changes.add(v.getAction() == VerdictAction.REVOKE ? new NftChange.Remove(e)
+                        : new NftChange.Add(e, v.getTtlSeconds() * 1000L));
+            }
+            toApply.add(new Pending(v, changes, null));
+        }
+        applyAll(toApply, receivedNanos);
+        long now = config.clockMicros().getAsLong();
+        for (Pending p : toApply) {
+            String id = p.verdict.getVerdictId();
+            if (p.refusal != null) {
+                reports.add(report(id, EnforcementOutcome.REFUSED, p.refusal, now, 0));
+            } else if (p.error != null) {
+                reports.add(report(id, EnforcementOutcome.FAILED, p.error, now, p.latencyMicros));
+            } else {
+                reports.add(report(id, EnforcementOutcome.APPLIED, null, now, p.latencyMicros));
+            }
+        }
+        commit(producer, c, reports, offsets);
+    }
+
+    /** A verdict of this poll: its nft changes and, once applied, what happened. */
+    private static final class Pending {
+        final Verdict verdict;
+        final List<NftChange> changes;
+        final String refusal;
+        String error;
+        long latencyMicros;
+
+        Pending(Verdict verdict, List<NftChange> changes, String refusal) {
+            this.verdict = verdict;
+            this.changes = changes;
+            this.refusal = refusal;
+        }
+    }
+
+    private void applyAll(List<Pending> batch, long receivedNanos) {
+        List<Pending> accepted = batch.stream().filter(p -> p.refusal == null).toList();
+        if (accepted.isEmpty()) {
+            return;
+        }
+        List<NftChange> all = new ArrayList<>();
+        accepted.forEach(p -> all.addAll(p.changes));
+        try {
+            nft.apply(commands.script(all));
+            long latency = (System.nanoTime() - receivedNanos) / 1000;
+            for (Pending p : accepted) {
+                p.latencyMicros = latency;
+            }
+        } catch (NftException batchError) {
+            LOG.warn("gateway {}: nft batch of {} verdicts failed ({}); applying one by one", config.gatewayId(),
+                    accepted.size(), batchError.getMessage());
+            for (Pending p : accepted) {
+                try {
+                    nft.apply(commands.script(p.changes));
+                } catch (NftException e) {
+                    p.error = e.getMessage();
+                    LOG.error("gateway {}: verdict {} failed: {}", config.gatewayId(), p.verdict.getVerdictId(), e.getMessage());
+                }
+                p.latencyMicros = (System.nanoTime() - receivedNanos) / 1000;
+            }
+        }
+        for (Pending p : accepted) {
+            metrics.latencyMicros(p.latencyMicros);
+            metrics.outcome(p.error == null ? EnforcementOutcome.APPLIED : EnforcementOutcome.FAILED,
+                    p.error == null ? null : "nft");
+            if (p.error == null) {
+                LOG.info("gateway {}: applied {} {} ({}) in {} us", config.gatewayId(), p.verdict.getAction(),
+                        p.changes.isEmpty() ? "" : p.changes.get(0).element(), p.verdict.getReason(), p.latencyMicros);
+            }
+        }
+    }
+
+    private EnforcementReport report(String verdictId, EnforcementOutcome outcome, String reason, long now, long latency) {
+        return EnforcementReport.newBuilder().setVerdictId(verdictId).setGatewayId(config.gatewayId())
+                .setOutcome(outcome).setReason(reason).setReportedAtMicros(now).setApplyLatencyMicros(latency)
+                .setDryRun(nft.dryRun()).build();
+    }
+
+    private void commit(KafkaProducer<String, EnforcementReport> producer, KafkaConsumer<String, Verdict> c,
+                        List<EnforcementReport> reports, Map<TopicPartition, OffsetAndMetadata> offsets) {
+        producer.beginTransaction();
+        try {
+            for (EnforcementReport r : reports) {
+                producer.send(new ProducerRecord<>(config.reportsTopic(), config.gatewayId(), r));
+            }
+            producer.sendOffsetsToTransaction(offsets, c.groupMetadata());
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            LOG.error("gateway {}: could not commit {} reports; stopping (a restart reconciles)", config.gatewayId(),
+                    reports.size(), e);
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    private Properties consumerProperties(Properties kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return p;
+    }
+
+    private Properties producerProperties(Properties kafka) {
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        return p;
+    }
+
+    /** Stops the loop; {@link #run()} returns after the current batch. Safe from any thread. */
+    @Override
+    public void close() {
+        stopping.set(true);
+        KafkaConsumer<String, Verdict> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+    }
+}

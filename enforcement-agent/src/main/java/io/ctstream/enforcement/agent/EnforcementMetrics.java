@@ -1,0 +1,63 @@
+package io.ctstream.enforcement.agent;
+
+import io.ctstream.avro.EnforcementOutcome;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent's meters, tagged with the gateway id:
+ * <ul>
+ *   <li>{@code ctstream.enforcement.verdicts{action}} — verdicts of this gateway received;</li>
+ *   <li>{@code ctstream.enforcement.outcomes{outcome, reason}} — APPLIED / FAILED / REFUSED, with the
+ *       stable refusal reason ({@code none} when applied, {@code nft} when nft failed);</li>
+ *   <li>{@code ctstream.enforcement.apply.latency} — from receiving a verdict to nft returning;</li>
+ *   <li>{@code ctstream.enforcement.ignored} — records for other gateways;</li>
+ *   <li>{@code ctstream.enforcement.reconcile.changes{change}} — elements added/removed when reconciling.</li>
+ * </ul>
+ */
+public final class EnforcementMetrics {
+    private final MeterRegistry registry;
+    private final String gatewayId;
+    private final Timer latency;
+    private final Counter ignored;
+
+    public EnforcementMetrics(MeterRegistry registry, String gatewayId) {
+        this.registry = registry;
+        this.gatewayId = gatewayId;
+        this.latency = Timer.builder("ctstream.enforcement.apply.latency").tag("gateway", gatewayId)
+                .description("From receiving a verdict to nft returning").publishPercentileHistogram()
+                .register(registry);
+        this.ignored = Counter.builder("ctstream.enforcement.ignored").tag("gateway", gatewayId)
+                .description("Verdict records for other gateways").register(registry);
+    }
+
+    public void verdict(String action) {
+        registry.counter("ctstream.enforcement.verdicts", "gateway", gatewayId, "action", action).increment();
+    }
+
+    public void outcome(EnforcementOutcome outcome, String reason) {
+        registry.counter("ctstream.enforcement.outcomes", "gateway", gatewayId, "outcome", outcome.name(),
+                "reason", reason == null ? "none" : reason).increment();
+    }
+
+    public void latencyMicros(long micros) {
+        latency.record(micros, TimeUnit.MICROSECONDS);
+    }
+
+    public void ignored() {
+        ignored.increment();
+    }
+
+    public void reconciled(String change, int n) {
+        registry.counter("ctstream.enforcement.reconcile.changes", "gateway", gatewayId, "change", change).increment(n);
+    }
+
+    /** How many outcomes of this kind and reason were counted (tests, summaries). */
+    public double count(EnforcementOutcome outcome, String reason) {
+        Counter c = registry.find("ctstream.enforcement.outcomes").tags("gateway", gatewayId, "outcome", outcome.name(),
+                "reason", reason == null ? "none" : reason).counter();
+        return c == null ? 0 : c.count();
+    }
+}

@@ -1,0 +1,288 @@
+package io.ctstream.enforcement.agent;
+
+import static io.ctstream.enforcement.TestVerdicts.GW;
+import static io.ctstream.enforcement.TestVerdicts.match;
+import static io.ctstream.enforcement.TestVerdicts.nowMicros;
+import static io.ctstream.enforcement.TestVerdicts.signed;
+import static io.ctstream.enforcement.TestVerdicts.unsigned;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ctstream.avro.EnforcementOutcome;
+import io.ctstream.avro.EnforcementReport;
+import io.ctstream.avro.Verdict;
+import io.ctstream.avro.VerdictAction;
+import io.ctstream.embedded.junit.EmbeddedCluster;
+import io.ctstream.enforcement.NetworkNamespace;
+import io.ctstream.enforcement.TestVerdicts;
+import io.ctstream.enforcement.gate.GateLimits;
+import io.ctstream.enforcement.nft.NftElement;
+import io.ctstream.enforcement.nft.NftProcess;
+import io.ctstream.enforcement.nft.NftRuleset;
+import io.ctstream.enforcement.nft.NftSet;
+import io.ctstream.enforcement.nft.NftState;
+import io.ctstream.enforcement.nft.NftStateParser;
+import io.ctstream.enforcement.nft.VerdictElements;
+import io.ctstream.serde.AvroSerdes;
+import io.ctstream.serde.SpecificAvroSerde;
+import io.ctstream.verdict.VerdictKeyring;
+import io.ctstream.verdict.VerdictSigner;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The agent against the real embedded broker and registry, applying verdicts to the nft table of a
+ * private network namespace.
+ */
+@ExtendWith(EmbeddedCluster.class)
+class EnforcementAgentKafkaTest {
+    final String verdictsTopic = EmbeddedCluster.uniqueTopic("verdicts");
+    final String reportsTopic = EmbeddedCluster.uniqueTopic("enforcement-reports");
+    final String group = EmbeddedCluster.uniqueTopic("enforcement-group");
+    final ExecutorService executor = Executors.newCachedThreadPool();
+    final List<EnforcementAgent> agents = new ArrayList<>();
+    final List<Future<?>> runs = new ArrayList<>();
+    NetworkNamespace ns;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        agents.forEach(EnforcementAgent::close);
+        for (Future<?> run : runs) {
+            run.get(60, java.util.concurrent.TimeUnit.SECONDS); // let each agent close its clients
+        }
+        executor.shutdown();
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    Properties kafka() {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", EmbeddedCluster.bootstrapServers());
+        p.setProperty("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
+        return p;
+    }
+
+    Map<String, Object> serdeConfig() {
+        Map<String, Object> m = new HashMap<>();
+        kafka().forEach((k, v) -> m.put((String) k, v));
+        return m;
+    }
+
+    EnforcementAgentConfig.Builder config() {
+        return EnforcementAgentConfig.builder().gatewayId(GW).keyring(TestVerdicts.KEYRING).kafka(kafka())
+                .verdictsTopic(verdictsTopic).reportsTopic(reportsTopic).groupId(group).transactionalId(group)
+                .limits(new GateLimits(3600, 24, 64, true, GateLimits.PORT_PROTOCOLS, Duration.ofSeconds(1), 10_000))
+                .pollTimeout(Duration.ofMillis(200)).meterRegistry(new SimpleMeterRegistry());
+    }
+
+    /** Starts an agent on its own thread and waits until it has reconciled. */
+    EnforcementAgent start(EnforcementAgentConfig cfg) throws Exception {
+        EnforcementAgent agent = new EnforcementAgent(cfg);
+        agents.add(agent);
+        runs.add(executor.submit(() -> {
+            agent.run();
+            return null;
+        }));
+        assertThat(agent.awaitReady(Duration.ofSeconds(90))).as("agent ready").isTrue();
+        return agent;
+    }
+
+    void publish(List<ProducerRecord<String, Verdict>> records) throws Exception {
+        try (SpecificAvroSerde<Verdict> serde = AvroSerdes.specific(Verdict.class, serdeConfig(), false);
+             KafkaProducer<String, Verdict> producer = new KafkaProducer<>(kafka(), new StringSerializer(), serde.serializer())) {
+            for (ProducerRecord<String, Verdict> r : records) {
+                producer.send(r).get();
+            }
+        }
+    }
+
+    ProducerRecord<String, Verdict> record(Verdict v) {
+        return new ProducerRecord<>(verdictsTopic, v.getGatewayId(), v);
+    }
+
+    List<EnforcementReport> reports() {
+        Properties p = kafka();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<EnforcementReport> out = new ArrayList<>();
+        try (SpecificAvroSerde<EnforcementReport> serde = AvroSerdes.specific(EnforcementReport.class, serdeConfig(), false);
+             KafkaConsumer<String, EnforcementReport> c = new KafkaConsumer<>(p, new StringDeserializer(), serde.deserializer())) {
+            TopicPartition tp = new TopicPartition(reportsTopic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<String, EnforcementReport> r : c.poll(Duration.ofMillis(200))) {
+                    assertThat(r.key()).isEqualTo(GW);
+                    out.add(r.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    static Map<String, EnforcementReport> lastById(List<EnforcementReport> reports) {
+        return reports.stream().collect(Collectors.toMap(EnforcementReport::getVerdictId, Function.identity(), (a, b) -> b));
+    }
+
+    NftState table() throws Exception {
+        return NftStateParser.parse(new NftProcess(ns.nftCommand()).listTableJson("ctstream"));
+    }
+
+    static NftElement element(VerdictAction action, Verdict v) {
+        return VerdictElements.of(action, v.getMatch()).get(0);
+    }
+
+    @Test
+    void appliesSignedVerdictsRefusesTheRestAndReconcilesAfterARestart() throws Exception {
+        ns = NetworkNamespace.open();
+        EmbeddedCluster.createTopic(verdictsTopic, 3);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        long now = nowMicros();
+
+        Verdict allow = signed(VerdictAction.ALLOW, match("192.0.2.10", -1, "198.51.100.7", 6, 40123), 600, now);
+        Verdict dcc = signed(VerdictAction.ALLOW, match(null, -1, "2001:db8::7", 6, 5000), 600, now);
+        Verdict block = signed(VerdictAction.BLOCK, match("203.0.113.66", -1, null, 6, 0), 600, now);
+        Verdict revoked = signed(VerdictAction.ALLOW, match("192.0.2.11", -1, "198.51.100.7", 6, 40124), 600, now);
+        Verdict revoke = signed(VerdictAction.REVOKE, match("192.0.2.11", -1, "198.51.100.7", 6, 40124), 0, now);
+        Verdict shortLived = signed(VerdictAction.ALLOW, match("192.0.2.12", -1, "198.51.100.7", 6, 40125), 3, now);
+
+        Verdict unsignedV = unsigned(VerdictAction.ALLOW, match("192.0.2.66", -1, "198.51.100.7", 6, 22), 600, now, 60_000_000L);
+        VerdictKeyring attacker = VerdictKeyring.parse("key." + GW + ".k1 = " + Base64.getEncoder().encodeToString(new byte[32]), "x");
+        // a forgery that borrows the id of a genuine verdict and comes first: refused, and it must not shadow the genuine one
+        Verdict forgedUnsigned = unsigned(VerdictAction.ALLOW, match("192.0.2.66", -1, "198.51.100.7", 6, 23), 600, now, 60_000_000L);
+        forgedUnsigned.setVerdictId(allow.getVerdictId());
+        Verdict forged = new VerdictSigner(attacker).sign(forgedUnsigned);
+        Verdict expired = TestVerdicts.SIGNER.sign(
+                unsigned(VerdictAction.ALLOW, match("192.0.2.67", -1, "198.51.100.7", 6, 24), 600, now - 120_000_000L, 60_000_000L));
+        Verdict overbroad = signed(VerdictAction.ALLOW, match("192.0.2.68", -1, "198.51.100.7", 6, 0), 600, now);
+        Verdict tooWide = signed(VerdictAction.ALLOW, match("10.0.0.0", 8, "198.51.100.7", 6, 25), 600, now);
+        Verdict otherGw = unsigned(VerdictAction.ALLOW, match("192.0.2.69", -1, "198.51.100.7", 6, 26), 600, now, 60_000_000L);
+        otherGw.setGatewayId("gw-other");
+        Verdict wrongGateway = TestVerdicts.SIGNER.sign(otherGw);
+
+        List<ProducerRecord<String, Verdict>> first = new ArrayList<>(List.of(record(forged), record(allow), record(dcc), record(block),
+                record(revoked), record(revoke), record(shortLived), record(unsignedV), record(expired),
+                record(overbroad), record(tooWide),
+                new ProducerRecord<>(verdictsTopic, GW, wrongGateway), // keyed for us, signed for another gateway
+                record(wrongGateway), // another gateway's record: not ours, no report
+                record(allow))); // a replay
+        publish(first);
+
+        EnforcementAgent agent = start(config().nftCommand(ns.nftCommand()).build());
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 13);
+        List<EnforcementReport> reports = reports();
+        assertThat(reports).hasSize(13);
+        assertThat(reports).allSatisfy(r -> assertThat(r.getDryRun()).isFalse());
+        Map<String, List<String>> outcomes = reports.stream().collect(Collectors.groupingBy(
+                r -> r.getOutcome() + (r.getReason() == null ? "" : " " + r.getReason().split(":")[0]),
+                Collectors.mapping(EnforcementReport::getVerdictId, Collectors.toList())));
+        assertThat(outcomes).containsOnlyKeys("APPLIED", "REFUSED unsigned", "REFUSED bad-signature", "REFUSED expired",
+                "REFUSED overbroad-port", "REFUSED overbroad-source-prefix", "REFUSED wrong-gateway", "REFUSED replayed");
+        assertThat(outcomes.get("APPLIED")).containsExactlyInAnyOrder(allow.getVerdictId(), dcc.getVerdictId(),
+                block.getVerdictId(), revoked.getVerdictId(), revoke.getVerdictId(), shortLived.getVerdictId());
+        assertThat(outcomes.get("REFUSED replayed")).containsExactly(allow.getVerdictId());
+        assertThat(outcomes.get("REFUSED bad-signature")).containsExactly(forged.getVerdictId());
+        assertThat(reports.stream().filter(r -> r.getOutcome() == EnforcementOutcome.APPLIED))
+                .allSatisfy(r -> assertThat(r.getApplyLatencyMicros()).isPositive());
+        assertThat(agent.metrics().count(EnforcementOutcome.REFUSED, "replayed")).isEqualTo(1.0);
+        assertThat(agent.metrics().count(EnforcementOutcome.REFUSED, "unsigned")).isEqualTo(1.0);
+        assertThat(agent.metrics().count(EnforcementOutcome.APPLIED, null)).isEqualTo(6.0);
+
+        NftElement allowE = element(VerdictAction.ALLOW, allow);
+        NftElement dccE = element(VerdictAction.ALLOW, dcc);
+        NftElement blockE = element(VerdictAction.BLOCK, block);
+        NftElement shortE = element(VerdictAction.ALLOW, shortLived);
+        assertThat(dccE.set()).isEqualTo(NftSet.ALLOW6_ANYSRC);
+        NftState state = table();
+        // (the 3 s pinhole may already have run out: its APPLIED report is what counts here)
+        assertThat(state.expiresSeconds().keySet()).contains(allowE, dccE, blockE)
+                .doesNotContain(element(VerdictAction.ALLOW, revoked));
+
+        // kill the agent; while it is down the table drifts and new verdicts arrive
+        agent.close();
+        runs.get(0).get();
+        ns.nft("delete", "element", "inet", "ctstream", "allow4", "{ 192.0.2.10 . 198.51.100.7 . 6 . 40123 }");
+        ns.nft("add", "element", "inet", "ctstream", "allow4", "{ 192.0.2.99 . 198.51.100.7 . 6 . 1 timeout 1h }");
+        Verdict later = signed(VerdictAction.ALLOW, match("192.0.2.13", -1, "198.51.100.7", 17, 40126), 600, nowMicros());
+        Verdict unblock = signed(VerdictAction.REVOKE, match("203.0.113.66", -1, null, 6, 0), 0, nowMicros());
+        publish(List.of(record(later), record(unblock)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !table().contains(shortE)); // the 3 s pinhole ran out
+
+        EnforcementAgent restarted = start(config().nftCommand(ns.nftCommand()).build());
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 15);
+        NftElement laterE = element(VerdictAction.ALLOW, later);
+        NftState after = table();
+        // exactly the verdicts in force: the lost element is back, the stray one gone, nothing twice
+        assertThat(after.expiresSeconds()).containsOnlyKeys(allowE, dccE, laterE);
+        assertThat(after.expiresSeconds().get(allowE)).isBetween(500L, 600L);
+        // one report per verdict record: the first run's reports are not repeated, the two new verdicts are reported once
+        List<EnforcementReport> afterRestart = reports();
+        assertThat(afterRestart).hasSize(15);
+        assertThat(afterRestart.subList(0, 13)).isEqualTo(reports);
+        Map<String, EnforcementReport> last = lastById(afterRestart.subList(13, 15));
+        assertThat(last).containsOnlyKeys(later.getVerdictId(), unblock.getVerdictId());
+        assertThat(last.values()).allSatisfy(r -> assertThat(r.getOutcome()).isEqualTo(EnforcementOutcome.APPLIED));
+
+        // a replay after the restart is still refused: the memory was rebuilt from the reports
+        publish(List.of(record(dcc)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> reports().size() >= 16);
+        assertThat(reports().get(15).getVerdictId()).isEqualTo(dcc.getVerdictId());
+        assertThat(reports().get(15).getReason()).isEqualTo("replayed");
+        assertThat(restarted.metrics().count(EnforcementOutcome.REFUSED, "replayed")).isEqualTo(1.0);
+        assertThat(table().expiresSeconds()).containsOnlyKeys(allowE, dccE, laterE);
+    }
+
+    @Test
+    void dryRunPrintsTheCommandsAndTouchesNoTable() throws Exception {
+        EmbeddedCluster.createTopic(verdictsTopic, 1);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        // a record that is no Verdict at all: reported as undecodable, not lost, and the agent goes on
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafka(), new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(verdictsTopic, GW, "not avro".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        Verdict allow = signed(VerdictAction.ALLOW, match("192.0.2.10", -1, "198.51.100.7", 6, 40123), 600, nowMicros());
+        publish(List.of(record(allow)));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        start(config().dryRun(true).dryRunOut(new PrintStream(out, true, StandardCharsets.UTF_8))
+                .nftCommand(List.of("/nonexistent/nft")).build());
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 2);
+        EnforcementReport bad = reports().get(0);
+        assertThat(bad.getOutcome()).isEqualTo(EnforcementOutcome.REFUSED);
+        assertThat(bad.getReason()).startsWith("undecodable");
+        assertThat(bad.getVerdictId()).isEqualTo(verdictsTopic + "-0@0");
+        EnforcementReport r = reports().get(1);
+        assertThat(r.getVerdictId()).isEqualTo(allow.getVerdictId());
+        assertThat(r.getOutcome()).isEqualTo(EnforcementOutcome.APPLIED);
+        assertThat(r.getDryRun()).isTrue();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("add table inet ctstream")
+                .contains("add element inet ctstream allow4 { 192.0.2.10 . 198.51.100.7 . 6 . 40123 timeout 600000ms }");
+    }
+}

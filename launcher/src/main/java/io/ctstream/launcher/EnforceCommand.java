@@ -1,0 +1,128 @@
+package io.ctstream.launcher;
+
+import io.ctstream.enforcement.agent.EnforcementAgent;
+import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.gate.GateLimits;
+import io.ctstream.enforcement.nft.NftRuleset;
+import io.ctstream.verdict.VerdictKeyring;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ctstream enforce}: runs the enforcement agent of one gateway. */
+@Command(name = "enforce", mixinStandardHelpOptions = true,
+        description = {"Applies the verdicts of one gateway with nftables (table inet ctstream) and reports each "
+                + "to the enforcement-reports topic. Needs root (CAP_NET_ADMIN) unless --dry-run.",
+                "See enforcement-agent/README.md for the table layout and the key file format."})
+public final class EnforceCommand implements Callable<Integer> {
+
+    @Mixin
+    ClientOptions client;
+
+    @Option(names = "--gateway", required = true, paramLabel = "ID", description = "This gateway's id (verdicts are keyed by it).")
+    String gatewayId;
+
+    @Option(names = "--keys", required = true, paramLabel = "FILE",
+            description = "Key file: lines 'key.<gateway>.<keyId> = <base64 secret>' (see README).")
+    Path keys;
+
+    @Option(names = "--dry-run", description = "Print the nft commands instead of running them.")
+    boolean dryRun;
+
+    @Option(names = "--nft-command", paramLabel = "CMD", defaultValue = "nft",
+            description = "How to run nft, split on spaces, e.g. 'ip netns exec gw nft' (default: ${DEFAULT-VALUE}).")
+    String nftCommand;
+
+    @Option(names = "--table", defaultValue = "ctstream", description = "nft table name in family inet (default: ${DEFAULT-VALUE}).")
+    String table;
+
+    @Option(names = "--priority", defaultValue = "" + NftRuleset.DEFAULT_PRIORITY,
+            description = "Priority of the base chains (default: ${DEFAULT-VALUE}, before the usual filter chains).")
+    int priority;
+
+    @Option(names = "--allow-mark", defaultValue = "0x10000000", paramLabel = "MARK",
+            description = "Mark bit(s) OR-ed into allowed packets, for the gateway's own chains; 0 for none (default: ${DEFAULT-VALUE}).")
+    String allowMark;
+
+    @Option(names = "--hooks", defaultValue = "forward,input", split = ",",
+            description = "Hooks to attach the base chains to (default: ${DEFAULT-VALUE}).")
+    List<String> hooks;
+
+    @Option(names = "--max-ttl", defaultValue = "86400", paramLabel = "SECONDS", description = "Longest TTL accepted (default: ${DEFAULT-VALUE}).")
+    int maxTtl;
+
+    @Option(names = "--min-src-prefix-v4", defaultValue = "24", description = "Widest IPv4 source prefix accepted (default: /${DEFAULT-VALUE}).")
+    int minPrefixV4;
+
+    @Option(names = "--min-src-prefix-v6", defaultValue = "64", description = "Widest IPv6 source prefix accepted (default: /${DEFAULT-VALUE}).")
+    int minPrefixV6;
+
+    @Option(names = "--no-wildcard-source", description = "Refuse ALLOWs without a source address (IRC DCC, some FTP expectations).")
+    boolean noWildcardSource;
+
+    @Option(names = "--clock-skew", defaultValue = "5", paramLabel = "SECONDS",
+            description = "How long after expiresAt a verdict is still accepted (default: ${DEFAULT-VALUE}).")
+    int clockSkew;
+
+    @Option(names = "--group-id", description = "Consumer group (default: <prefix>ctstream-enforcement-<gateway>).")
+    String groupId;
+
+    @Override
+    public Integer call() throws Exception {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EnforcementAgentConfig config = EnforcementAgentConfig.builder()
+                .gatewayId(gatewayId)
+                .keyring(VerdictKeyring.load(keys))
+                .kafka(withRequired(client))
+                .topicPrefix(client.topicPrefix())
+                .groupId(groupId)
+                .limits(new GateLimits(maxTtl, minPrefixV4, minPrefixV6, !noWildcardSource, GateLimits.PORT_PROTOCOLS,
+                        Duration.ofSeconds(clockSkew), 1_000_000))
+                .ruleset(new NftRuleset(table, priority, Long.decode(allowMark), hooks))
+                .nftCommand(Arrays.asList(nftCommand.trim().split("\\s+")))
+                .dryRun(dryRun)
+                .meterRegistry(meters)
+                .build();
+        EnforcementAgent agent = new EnforcementAgent(config);
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            agent.close();
+            try {
+                done.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "enforce-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            agent.run();
+        } finally {
+            done.countDown();
+            printSummary(meters);
+        }
+        return 0;
+    }
+
+    private static java.util.Properties withRequired(ClientOptions client) {
+        client.requireBootstrapServers();
+        client.requireSchemaRegistryUrl();
+        return client.properties();
+    }
+
+    private static void printSummary(SimpleMeterRegistry meters) {
+        for (Meter m : meters.getMeters()) {
+            if (m.getId().getName().startsWith("ctstream.enforcement.outcomes")
+                    || m.getId().getName().startsWith("ctstream.enforcement.verdicts")) {
+                m.measure().forEach(ms -> System.err.println(m.getId().getName() + m.getId().getTags() + " = " + ms.getValue()));
+            }
+        }
+    }
+}

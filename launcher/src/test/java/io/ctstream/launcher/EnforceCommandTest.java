@@ -1,0 +1,56 @@
+package io.ctstream.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class EnforceCommandTest {
+
+    static String[] run(String... args) {
+        CommandLine cl = CtstreamCommand.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute(args);
+        return new String[] {Integer.toString(code), out.toString(), err.toString()};
+    }
+
+    @Test
+    void isASubcommandWithItsOptions() {
+        String[] r = run("enforce", "--help");
+        assertThat(r[0]).isEqualTo("0");
+        assertThat(r[1]).contains("--gateway", "--keys", "--dry-run", "--nft-command", "--bootstrap-servers");
+    }
+
+    @Test
+    void requiresGatewayAndKeys() {
+        String[] r = run("enforce");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("--gateway").contains("--keys");
+    }
+
+    @Test
+    void aBadKeyFileIsAClearError(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "key.gw1.k1 = c2hvcnQ=\n");
+        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
+        assertThat(r[0]).isNotEqualTo("0");
+        assertThat(r[2]).contains(keys + ":1").contains("at least 32");
+    }
+
+    @Test
+    void aKeyFileWithoutThisGatewayIsAClearError(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "key.gw2.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
+        assertThat(r[0]).isNotEqualTo("0");
+        assertThat(r[2]).contains("no key for gateway gw1");
+    }
+}
