@@ -1,0 +1,297 @@
+package io.ctstream.embedded;
+
+import io.ctstream.embedded.process.ChildJvm;
+import io.ctstream.embedded.process.DataDirs;
+import io.ctstream.embedded.process.FreePorts;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka (KRaft, combined broker and controller) in a child JVM, through Kafka's
+ * supported entry points: the storage tool formats the data directory once, then {@code kafka.Kafka}
+ * runs the server. The child's class path is this JVM's, so it works under surefire and from the
+ * launcher's shaded jar alike.
+ *
+ * <p>Data directory layout: {@code server.properties} and {@code logback.xml} (rewritten on every
+ * start), {@code kafka.log} (the child's output, WARN and above), {@code kraft/} (the log directory).
+ * A given directory is formatted only when it holds no {@code meta.properties}, so its data survive
+ * restarts of the process and of this object.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedKafka.class);
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration STOP_GRACE = Duration.ofSeconds(30);
+    private static final int NODE_ID = 1;
+
+    private final Path dataDir;
+    private final boolean temporary;
+    private final int requestedBrokerPort;
+    private final List<String> jvmArgs;
+    private int brokerPort;
+    private int controllerPort;
+    private ChildJvm child;
+    private Admin admin;
+
+    /** A broker on free ports with a temporary data directory (deleted by {@link #close()}). */
+    public EmbeddedKafka() {
+        this(null, 0);
+    }
+
+    /**
+     * @param dataDir    where the broker keeps its data; {@code null} for a temporary directory
+     * @param brokerPort the client port on 127.0.0.1; 0 for a free one
+     */
+    public EmbeddedKafka(Path dataDir, int brokerPort) {
+        this(dataDir, brokerPort, List.of("-Xms128m", "-Xmx1g"));
+    }
+
+    public EmbeddedKafka(Path dataDir, int brokerPort, List<String> jvmArgs) {
+        this.temporary = dataDir == null;
+        this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-kafka-");
+        this.requestedBrokerPort = brokerPort;
+        this.jvmArgs = List.copyOf(jvmArgs);
+    }
+
+    /** Formats the storage if needed, starts the broker and waits until it answers. Idempotent. */
+    public synchronized EmbeddedKafka start() {
+        if (child != null && child.isAlive()) {
+            return this;
+        }
+        if (brokerPort == 0) {
+            // chosen once: restart() keeps the address clients already know
+            brokerPort = FreePorts.orFree(requestedBrokerPort);
+            controllerPort = FreePorts.pick();
+        }
+        long t0 = System.nanoTime();
+        Path serverProperties = writeServerProperties();
+        Path logback = DataDirs.writeWarnLogbackConfig(dataDir);
+        if (!Files.exists(logDir().resolve("meta.properties"))) {
+            format(serverProperties, logback);
+        }
+        child = ChildJvm.start("kafka", ChildJvm.currentClassPath(), childJvmArgs(logback),
+                "kafka.Kafka", List.of(serverProperties.toString()), logFile());
+        awaitReady();
+        log.info("Kafka ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(), dataDir);
+        return this;
+    }
+
+    /** {@code 127.0.0.1:port} of the broker; valid once started, and stable across restarts. */
+    public synchronized String bootstrapServers() {
+        if (brokerPort == 0) {
+            throw new IllegalStateException("Kafka has not been started");
+        }
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The broker's process while it runs (tests check that it ends with its parent). */
+    public synchronized ProcessHandle process() {
+        if (child == null) {
+            throw new IllegalStateException("Kafka is not running");
+        }
+        return child.handle();
+    }
+
+    public synchronized boolean isRunning() {
+        return child != null && child.isAlive();
+    }
+
+    /** Graceful shutdown (SIGTERM, the broker flushes and closes its logs), forcible after 30 s. */
+    public synchronized void stop() {
+        if (child != null) {
+            child.stop(STOP_GRACE);
+            child = null;
+        }
+    }
+
+    /** SIGKILL: the broker dies without any shutdown, as in a crash. {@link #restart()} recovers it. */
+    public synchronized void kill() {
+        if (child != null) {
+            child.kill();
+            child = null;
+        }
+    }
+
+    /** Stops the broker if it runs and starts it again on the same ports with the same data. */
+    public synchronized void restart() {
+        stop();
+        start();
+    }
+
+    /** Creates a topic with replication factor 1 and waits until the broker has created it. */
+    public void createTopic(String name, int partitions) {
+        try {
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An admin client on this broker, shared; it reconnects by itself after a restart. */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+        }
+        return admin;
+    }
+
+    /** Stops the broker and deletes the data directory if it was temporary. */
+    @Override
+    public synchronized void close() {
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+        stop();
+        if (temporary) {
+            DataDirs.deleteQuietly(dataDir);
+        }
+    }
+
+    private Path logDir() {
+        return dataDir.resolve("kraft");
+    }
+
+    private Path logFile() {
+        return dataDir.resolve("kafka.log");
+    }
+
+    private List<String> childJvmArgs(Path logback) {
+        List<String> args = new ArrayList<>(jvmArgs);
+        args.add("-Djava.awt.headless=true");
+        args.add("-Dlogback.configurationFile=" + logback);
+        return args;
+    }
+
+    private void format(Path serverProperties, Path logback) {
+        String clusterId = Uuid.randomUuid().toString();
+        ChildJvm tool = ChildJvm.start("kafka-storage-format", ChildJvm.currentClassPath(),
+                childJvmArgs(logback), "kafka.tools.StorageTool",
+                List.of("format", "-t", clusterId, "-c", serverProperties.toString()), logFile());
+        int exit = tool.waitFor(Duration.ofSeconds(120));
+        if (exit != 0) {
+            throw new IllegalStateException("Kafka's storage tool failed (exit " + exit + ") formatting "
+                    + logDir() + "\n" + tool.logTail());
+        }
+    }
+
+    private Path writeServerProperties() {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", String.valueOf(NODE_ID));
+        // a static single-voter quorum: no endpoint is stored in the data, so ports may change between runs
+        p.setProperty("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("log.dirs", logDir().toString());
+        // one node: every replication factor and min ISR is 1; internal topics get few partitions
+        p.setProperty("default.replication.factor", "1");
+        p.setProperty("min.insync.replicas", "1");
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "5");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("transaction.state.log.num.partitions", "5");
+        p.setProperty("share.coordinator.state.topic.replication.factor", "1");
+        p.setProperty("share.coordinator.state.topic.min.isr", "1");
+        p.setProperty("share.coordinator.state.topic.num.partitions", "1");
+        p.setProperty("num.partitions", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // topics exist only when created explicitly: a typo must not silently create a topic
+        p.setProperty("auto.create.topics.enable", "false");
+        Path file = dataDir.resolve("server.properties");
+        try (Writer w = Files.newBufferedWriter(file)) {
+            p.store(w, "written by ctstream EmbeddedKafka; rewritten on every start");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        awaitListening(deadline);
+        Map<String, Object> config = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        Exception last = null;
+        try (Admin probe = Admin.create(config)) {
+            while (System.nanoTime() < deadline) {
+                if (!child.isAlive()) {
+                    throw new IllegalStateException("Kafka exited with code " + child.exitCode().orElse(-1)
+                            + " while starting\n" + child.logTail());
+                }
+                try {
+                    if (!probe.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e;
+                }
+                sleepBriefly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.kill();
+            throw new IllegalStateException("interrupted while waiting for Kafka", e);
+        }
+        String tail = child.logTail();
+        child.kill();
+        throw new IllegalStateException("Kafka did not become ready at " + bootstrapServers() + " within "
+                + READY_TIMEOUT + " (last error: " + last + ")\n" + tail);
+    }
+
+    /** Waits until the client port accepts TCP connections, so the admin probe does not log refusals. */
+    private void awaitListening(long deadline) {
+        try {
+            while (System.nanoTime() < deadline && child.isAlive()) {
+                try (Socket socket = new Socket()) {
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort), 1000);
+                    return;
+                } catch (IOException e) {
+                    sleepBriefly();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleepBriefly() throws InterruptedException {
+        Thread.sleep(100);
+    }
+}
