@@ -10,6 +10,8 @@ import picocli.CommandLine.Command;
         description = "Connection tracking with FTP/IRC helpers, as netfilter's conntrack, on Kafka Streams.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                ReplayCommand.class,
+                CaptureCommand.class,
         })
 public final class CtstreamCommand implements Runnable {
 
