@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 ReplayCommand.class,
                 CaptureCommand.class,
+                SynthCommand.class,
         })
 public final class CtstreamCommand implements Runnable {
 

@@ -43,6 +43,11 @@ public final class PcapWriter implements Closeable {
         return packets;
     }
 
+    /** Pushes buffered frames to the underlying stream without closing it. */
+    public void flush() throws IOException {
+        out.flush();
+    }
+
     @Override
     public void close() throws IOException {
         out.close();

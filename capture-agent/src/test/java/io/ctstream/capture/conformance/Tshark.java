@@ -17,8 +17,14 @@ public final class Tshark {
 
     /** One row per packet, one column per field, as {@code tshark -T fields} prints them. */
     public static List<String[]> fields(Path file, String... fields) {
+        return fields(file, List.of(), fields);
+    }
+
+    /** As {@link #fields(Path, String...)} with extra tshark options (e.g. {@code -o pref:value}). */
+    public static List<String[]> fields(Path file, List<String> options, String... fields) {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(),
                 "-o", "tcp.relative_sequence_numbers:FALSE", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"));
+        cmd.addAll(options);
         for (String f : fields) {
             cmd.add("-e");
             cmd.add(f);
