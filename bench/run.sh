@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CP_FILE="$PWD/bench/target/bench.classpath"
-# -am: the project's modules come from this checkout, never from ~/.m2; bench is built last, so its
+# compile, not package (no shaded launcher jar needed); -am: the project's modules come from this checkout, never from ~/.m2; bench is built last, so its
 # classpath is the one left in CP_FILE.
-mvn -B -ntp -q -pl bench -am package dependency:build-classpath -DskipTests -Dmdep.outputFile="$CP_FILE"
+mvn -B -ntp -q -pl bench -am compile dependency:build-classpath -DskipTests -Dmdep.outputFile="$CP_FILE"
 exec java -Xmx2g -cp "$PWD/bench/target/classes:$(cat "$CP_FILE")" io.ctstream.bench.CaptureReplayBench "$@"
