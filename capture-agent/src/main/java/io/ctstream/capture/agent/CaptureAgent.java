@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class CaptureAgent {
     /** Uses the given producer (its serializers included); the agent closes it. */
     public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry, Producer<FlowKey, PacketRecord> producer)
             throws IOException {
+        enableGeneratedCoders();
         this.config = config;
         this.metrics = new CaptureMetrics(registry, config.sensorId());
         this.producer = producer;
@@ -56,6 +58,17 @@ public final class CaptureAgent {
             live.pcapStats().forEach((itf, c) -> metrics.pcapStats(itf, c.received, c.dropped, c.ifDropped));
             this.source = live;
         }
+    }
+
+    /**
+     * Avro writes specific records through the encoders generated into their classes only when asked
+     * (off by default): the same bytes, about 2.5 times faster than the reflective path, which makes
+     * serialization the cheapest part of the replay hot path instead of the dearest. Set on the model
+     * that {@code SpecificData.getForSchema} gives the serde's datum writers.
+     */
+    static void enableGeneratedCoders() {
+        SpecificData.getForSchema(PacketRecord.getClassSchema()).setCustomCoders(true);
+        SpecificData.getForSchema(FlowKey.getClassSchema()).setCustomCoders(true);
     }
 
     private static <T extends org.apache.avro.specific.SpecificRecord> Serializer<T> serializer(
