@@ -47,6 +47,13 @@ public final class CaptureReplayBench {
             kafka.createTopic(agentTopic, partitions);
             kafka.createTopic(perfTopic, partitions);
 
+            // Warm the broker (JIT, log segments, request handlers) so neither measured run pays for it.
+            kafka.createTopic("bench-warmup", partitions);
+            System.out.println("warming up the broker ...");
+            captureStdout(() -> ProducerPerformance.main(new String[] {"--topic", "bench-warmup", "--num-records", "300000",
+                "--record-size", "100", "--throughput", "-1", "--producer-props", "bootstrap.servers=" + kafka.bootstrapServers(),
+                "acks=all", "linger.ms=10"}));
+
             Properties client = new Properties();
             client.put("bootstrap.servers", kafka.bootstrapServers());
             client.put("schema.registry.url", registry.url());
