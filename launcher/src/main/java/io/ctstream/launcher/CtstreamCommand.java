@@ -15,6 +15,9 @@ import picocli.CommandLine.Command;
                 QueryCommand.class,
                 AnalyzeCommand.class,
                 EnforceCommand.class,
+                ReplayCommand.class,
+                CaptureCommand.class,
+                SynthCommand.class,
         })
 public final class CtstreamCommand implements Runnable {
 

@@ -1,0 +1,74 @@
+package io.ctstream.capture.policy;
+
+import io.ctstream.capture.decode.DecodedPacket;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Decides how much payload leaves the sensor: only TCP to or from a helper port (FTP 21, IRC 6667
+ * by default) keeps its payload, cut to a cap; everything else travels as headers only (the record
+ * still carries the original payload length). Kafka volume then follows what the helpers need, not
+ * the raw traffic.
+ */
+public final class EdgePayloadPolicy {
+    public static final List<Integer> DEFAULT_HELPER_PORTS = List.of(21, 6667);
+    public static final int DEFAULT_CAP = 4096;
+
+    private static final int TCP = 6;
+
+    private final boolean[] helperPort = new boolean[65536];
+    private final int cap;
+
+    public EdgePayloadPolicy(Collection<Integer> helperPorts, int cap) {
+        if (cap < 0) {
+            throw new IllegalArgumentException("payload cap must be >= 0, got " + cap);
+        }
+        for (int port : helperPorts) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("helper port out of range 1..65535: " + port);
+            }
+            helperPort[port] = true;
+        }
+        this.cap = cap;
+    }
+
+    public static EdgePayloadPolicy defaults() {
+        return new EdgePayloadPolicy(DEFAULT_HELPER_PORTS, DEFAULT_CAP);
+    }
+
+    public int cap() {
+        return cap;
+    }
+
+    public boolean isHelperPort(int port) {
+        return port >= 0 && port < helperPort.length && helperPort[port];
+    }
+
+    /** How many payload bytes of this packet to keep: 0, or up to the cap for helper-port TCP. */
+    public int keepBytes(DecodedPacket p) {
+        return keepBytes(p.protocol(), p.srcPort(), p.dstPort(), p.laterFragment(), p.payloadCaptured());
+    }
+
+    /**
+     * @param laterFragment a non-first IP fragment carries no ports, so it is never kept
+     */
+    public int keepBytes(int protocol, int srcPort, int dstPort, boolean laterFragment, int payloadCaptured) {
+        if (protocol != TCP || laterFragment || !(isHelperPort(srcPort) || isHelperPort(dstPort))) {
+            return 0;
+        }
+        return Math.min(cap, payloadCaptured);
+    }
+
+    @Override
+    public String toString() {
+        int[] ports = new int[0];
+        for (int i = 0; i < helperPort.length; i++) {
+            if (helperPort[i]) {
+                ports = Arrays.copyOf(ports, ports.length + 1);
+                ports[ports.length - 1] = i;
+            }
+        }
+        return "EdgePayloadPolicy{helperPorts=" + Arrays.toString(ports) + ", cap=" + cap + "}";
+    }
+}

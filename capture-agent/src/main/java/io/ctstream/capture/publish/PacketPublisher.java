@@ -1,0 +1,223 @@
+package io.ctstream.capture.publish;
+
+import io.ctstream.avro.FlowKey;
+import io.ctstream.avro.PacketRecord;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.SerializationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bounded queue between capture and the Kafka producer, and the thread that drains it. Capture
+ * threads {@link #submit} records; when the queue is full they either wait ({@link OverflowPolicy#BLOCK},
+ * replay) or drop and count ({@link OverflowPolicy#DROP}, live). Nothing is lost silently: every
+ * record ends as published or as a drop with a {@link DropReason}.
+ */
+public final class PacketPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PacketPublisher.class);
+    private static final int DRAIN_BATCH = 1024;
+
+    private final Producer<FlowKey, PacketRecord> producer;
+    private final String topic;
+    private final BlockingQueue<ProducerRecord<FlowKey, PacketRecord>> queue;
+    private final OverflowPolicy overflow;
+    private final PublishListener listener;
+    private final Thread sender;
+    private final AtomicLong submitted = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    /** Records put in the queue, and records the sender has handed to the producer (or dropped). */
+    private final AtomicLong enqueued = new AtomicLong();
+    private final AtomicLong handed = new AtomicLong();
+    private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
+    private volatile boolean closing;
+    private volatile long lastErrorLog;
+
+    public PacketPublisher(Producer<FlowKey, PacketRecord> producer, String topic, int queueCapacity,
+                           OverflowPolicy overflow, PublishListener listener) {
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be >= 1, got " + queueCapacity);
+        }
+        this.producer = producer;
+        this.topic = topic;
+        this.queue = new ArrayBlockingQueue<>(queueCapacity);
+        this.overflow = overflow;
+        this.listener = listener == null ? PublishListener.NONE : listener;
+        this.sender = new Thread(this::drain, "ctstream-publisher");
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    /**
+     * Hands one record over. Returns false when it was dropped (queue full under DROP, or closing).
+     */
+    public boolean submit(FlowKey key, PacketRecord value) {
+        submitted.incrementAndGet();
+        ProducerRecord<FlowKey, PacketRecord> r = new ProducerRecord<>(topic, null, value.getTimestampMicros() / 1000,
+                key, value);
+        if (closing) {
+            drop(DropReason.SHUTDOWN);
+            return false;
+        }
+        if (overflow == OverflowPolicy.DROP) {
+            if (!queue.offer(r)) {
+                drop(DropReason.QUEUE_FULL);
+                return false;
+            }
+            enqueued.incrementAndGet();
+            return true;
+        }
+        try {
+            while (!queue.offer(r, 100, TimeUnit.MILLISECONDS)) {
+                if (closing) {
+                    drop(DropReason.SHUTDOWN);
+                    return false;
+                }
+            }
+            enqueued.incrementAndGet();
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drop(DropReason.SHUTDOWN);
+            return false;
+        }
+    }
+
+    private void drain() {
+        List<ProducerRecord<FlowKey, PacketRecord>> batch = new ArrayList<>(DRAIN_BATCH);
+        while (true) {
+            try {
+                ProducerRecord<FlowKey, PacketRecord> first = queue.poll(50, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    if (closing && queue.isEmpty()) {
+                        return;
+                    }
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, DRAIN_BATCH - 1);
+                for (ProducerRecord<FlowKey, PacketRecord> r : batch) {
+                    send(r);
+                }
+                batch.clear();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void send(ProducerRecord<FlowKey, PacketRecord> r) {
+        long start = System.nanoTime();
+        try {
+            producer.send(r, (md, e) -> {
+                if (e != null) {
+                    listener.producerError(e);
+                    logError("send failed", e);
+                    drop(DropReason.PRODUCER_ERROR);
+                } else {
+                    published.incrementAndGet();
+                    listener.published(md.serializedKeySize() + md.serializedValueSize(), System.nanoTime() - start);
+                }
+            });
+        } catch (SerializationException e) {
+            logError("cannot serialize a packet record", e);
+            drop(DropReason.SERIALIZATION_ERROR);
+        } catch (KafkaException | IllegalStateException e) {
+            listener.producerError(e);
+            logError("send rejected", e);
+            drop(DropReason.PRODUCER_ERROR);
+        } finally {
+            handed.incrementAndGet();
+        }
+    }
+
+    private void drop(DropReason reason) {
+        dropped.incrementAndGet(reason.ordinal());
+        listener.dropped(reason);
+    }
+
+    /** Logs at most one error per second, so a broken broker does not flood the log. */
+    private void logError(String what, Exception e) {
+        long now = System.nanoTime();
+        if (now - lastErrorLog > 1_000_000_000L) {
+            lastErrorLog = now;
+            LOG.warn("{} (counted; further errors within 1 s are counted only): {}", what, e.toString());
+        }
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    public long submitted() {
+        return submitted.get();
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long dropped(DropReason reason) {
+        return dropped.get(reason.ordinal());
+    }
+
+    public long droppedTotal() {
+        long s = 0;
+        for (int i = 0; i < dropped.length(); i++) {
+            s += dropped.get(i);
+        }
+        return s;
+    }
+
+    /** Waits until every submitted record is published or dropped, then flushes the producer. */
+    public void flush(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (handed.get() < enqueued.get() && System.nanoTime() < deadline) {
+            LockSupportSleep.pause();
+        }
+        producer.flush();
+    }
+
+    /**
+     * Drains the queue (up to {@code timeout}), flushes and closes the producer. Records still
+     * queued after the timeout are counted as SHUTDOWN drops.
+     */
+    public void close(Duration timeout) {
+        closing = true;
+        try {
+            sender.join(Math.max(1, timeout.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        sender.interrupt();
+        while (queue.poll() != null) {
+            drop(DropReason.SHUTDOWN);
+        }
+        try {
+            producer.flush();
+        } finally {
+            producer.close(timeout);
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Short pause while waiting for the sender thread to empty the queue. */
+    private static final class LockSupportSleep {
+        static void pause() {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+        }
+    }
+}

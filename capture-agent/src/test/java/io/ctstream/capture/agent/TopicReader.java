@@ -1,0 +1,58 @@
+package io.ctstream.capture.agent;
+
+import io.ctstream.avro.FlowKey;
+import io.ctstream.avro.PacketRecord;
+import io.ctstream.embedded.junit.EmbeddedCluster;
+import io.ctstream.serde.SpecificAvroDeserializer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+/** Reads a whole packets topic through the project's Avro serde. */
+final class TopicReader {
+    private TopicReader() {
+    }
+
+    static List<ConsumerRecord<FlowKey, PacketRecord>> readAll(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedCluster.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> serde = Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
+        SpecificAvroDeserializer<FlowKey> keys = new SpecificAvroDeserializer<>(FlowKey.class);
+        keys.configure(serde, true);
+        SpecificAvroDeserializer<PacketRecord> values = new SpecificAvroDeserializer<>(PacketRecord.class);
+        values.configure(serde, false);
+        List<ConsumerRecord<FlowKey, PacketRecord>> out = new ArrayList<>();
+        try (KafkaConsumer<FlowKey, PacketRecord> c = new KafkaConsumer<>(p, keys, values)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            c.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!reached(c, end) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static boolean reached(KafkaConsumer<?, ?> c, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (c.position(e.getKey()) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

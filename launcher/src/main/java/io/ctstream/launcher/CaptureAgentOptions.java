@@ -1,0 +1,35 @@
+package io.ctstream.launcher;
+
+import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.capture.policy.EdgePayloadPolicy;
+import io.ctstream.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Options the {@code replay} and {@code capture} commands share. */
+final class CaptureAgentOptions {
+    @Option(names = "--sensor", required = true, paramLabel = "ID", description = "Id of this sensor, written into every record.")
+    String sensorId;
+
+    @Option(names = "--helper-ports", split = ",", paramLabel = "PORT[,PORT...]",
+            description = "TCP ports whose payload is kept for the helpers (default: 21,6667).")
+    List<Integer> helperPorts = new ArrayList<>(EdgePayloadPolicy.DEFAULT_HELPER_PORTS);
+
+    @Option(names = "--payload-cap", paramLabel = "BYTES", description = "Payload bytes kept per packet (default: ${DEFAULT-VALUE}).")
+    int payloadCap = EdgePayloadPolicy.DEFAULT_CAP;
+
+    @Option(names = "--queue", paramLabel = "RECORDS", description = "Capacity of the queue in front of the producer (default: ${DEFAULT-VALUE}).")
+    int queueCapacity = 65_536;
+
+    CaptureAgentConfig.Builder apply(ClientOptions client, CaptureAgentConfig.Builder b) {
+        client.requireBootstrapServers();
+        client.requireSchemaRegistryUrl();
+        return b.sensorId(sensorId)
+                .topic(Topics.name(client.topicPrefix(), Topics.PACKETS))
+                .clientProperties(client.properties())
+                .helperPorts(helperPorts)
+                .payloadCap(payloadCap)
+                .queueCapacity(queueCapacity);
+    }
+}

@@ -1,0 +1,62 @@
+package io.ctstream.launcher;
+
+import io.ctstream.capture.agent.CaptureAgent;
+import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.capture.agent.CaptureRunException;
+import io.ctstream.capture.agent.CaptureTotals;
+import io.ctstream.capture.source.CaptureSetupException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a capture agent for the {@code replay} and {@code capture} commands: SIGINT/SIGTERM stop
+ * the source, the agent flushes its producer, and the totals are printed either way.
+ */
+final class CaptureAgentRunner {
+    private CaptureAgentRunner() {
+    }
+
+    static int run(CaptureAgentConfig config) {
+        CaptureAgent agent;
+        try {
+            agent = new CaptureAgent(config, new SimpleMeterRegistry());
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("ctstream: " + e.getMessage());
+            return 2;
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            agent.stop();
+            try {
+                done.await(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "ctstream-capture-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            CaptureTotals totals = agent.run();
+            System.err.println("ctstream: " + totals.describe());
+            return totals.droppedTotal() == 0 ? 0 : 1;
+        } catch (CaptureRunException e) {
+            System.err.println("ctstream: " + e.getMessage());
+            System.err.println("ctstream: before the error: " + e.totals().describe());
+            return 1;
+        } catch (CaptureSetupException | IllegalArgumentException e) {
+            System.err.println("ctstream: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            System.err.println("ctstream: " + e.getMessage());
+            return 1;
+        } finally {
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for the latch counted down above
+            }
+        }
+    }
+}
