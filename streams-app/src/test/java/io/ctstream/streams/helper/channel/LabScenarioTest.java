@@ -31,7 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class LabScenarioTest {
 
     /** Scenarios where ROBUST mode deliberately creates what the kernel did not (README, "differences"). */
-    static final Set<String> ROBUST_IMPROVEMENTS = Set.of("ftp-split");
+    static final Set<String> ROBUST_IMPROVEMENTS = Set.of(
+        "ftp-split",       // PORT split inside its numbers: reassembled
+        "ftp-split-verb",  // the verb itself split ("PO" + "RT ..."): reassembled
+        "ftp-pipelined",   // NOOP and PORT in one segment: every line is parsed
+        "irc-dcc-quoted",  // mIRC-style quoted filename with spaces: parsed
+        "irc-dcc-split");  // DCC PRIVMSG split inside the IP number: reassembled
 
     static Stream<String> scenarios() throws IOException {
         try (Stream<java.nio.file.Path> files = Files.list(LabCapture.LAB)) {
