@@ -1,6 +1,7 @@
 package io.ctstream.capture.agent;
 
 import io.ctstream.avro.FlowKey;
+import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.capture.decode.RejectReason;
 import io.ctstream.capture.publish.DropReason;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The capture agent: a source (replay or live) → decoder → edge payload policy → bounded queue →
- * idempotent producer, keyed by the canonical FlowKey, values in the project's Avro serde.
+ * idempotent producer, keyed by the canonical FlowKey (FlowKeySerde: bytes that depend on the flow
+ * alone, so partitioning never depends on a registry id), values in the project's Avro serde.
  * {@link #run()} blocks until the source ends or {@link #stop()} is called, then flushes and
  * returns the totals.
  */
@@ -41,7 +43,7 @@ public final class CaptureAgent {
     /** Builds the producer from the config's client properties and the project's Avro serde. */
     public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry) throws IOException {
         this(config, registry, PacketProducers.create(config.clientProperties(), "ctstream-capture-" + config.sensorId(),
-                serializer(FlowKey.class, config, true), serializer(PacketRecord.class, config, false)));
+                new FlowKeySerde(), serializer(PacketRecord.class, config, false)));
     }
 
     /** Uses the given producer (its serializers included); the agent closes it. */

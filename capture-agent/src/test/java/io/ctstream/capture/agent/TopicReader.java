@@ -1,6 +1,7 @@
 package io.ctstream.capture.agent;
 
 import io.ctstream.avro.FlowKey;
+import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.serde.SpecificAvroDeserializer;
@@ -28,8 +29,7 @@ final class TopicReader {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         Map<String, Object> serde = Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
-        SpecificAvroDeserializer<FlowKey> keys = new SpecificAvroDeserializer<>(FlowKey.class);
-        keys.configure(serde, true);
+        FlowKeySerde keys = new FlowKeySerde();
         SpecificAvroDeserializer<PacketRecord> values = new SpecificAvroDeserializer<>(PacketRecord.class);
         values.configure(serde, false);
         List<ConsumerRecord<FlowKey, PacketRecord>> out = new ArrayList<>();
