@@ -8,6 +8,7 @@ import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.schemas.Topics;
+import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.json.AnalysisReport;
@@ -88,7 +89,11 @@ public final class PipelineAnalyzer {
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                 Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
-                        io.ctstream.streams.ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
+                        ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
+                StreamTimeTicks.send(admin, bootstrapServers, schemaRegistryUrl,
+                        config.topic(ConntrackTopology.MATCH_TOPIC), config.matcher().graceMicros());
+                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
+                        ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
             }
         } finally {
             deleteRecursively(stateDir);

@@ -62,8 +62,13 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
     public void process(Record<String, MatchInput> record) {
         String key = record.key();
         MatchInput in = record.value();
-        if (key == null || in == null || (in.getExpectation() == null) == (in.getConnection() == null)) {
+        if (key == null || in == null || (in.getExpectation() != null && in.getConnection() != null)) {
             count("malformed-match-input");
+            return;
+        }
+        if (in.getExpectation() == null && in.getConnection() == null) {
+            // A tick: its timestamp has already advanced stream time, which is all it is for.
+            meters.counter("ctstream.matcher.ticks").increment();
             return;
         }
         MatchSlot before = slots.get(key);

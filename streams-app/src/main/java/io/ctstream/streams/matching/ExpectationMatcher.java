@@ -21,14 +21,18 @@ import java.util.List;
  * <ul>
  *   <li>A connection fulfils an expectation when its original tuple matches the expected tuple
  *   (a null source address or port is a wildcard) and its first packet's timestamp lies in the
- *   expectation's life, [created − grace, expiresAt]. The grace covers a connection stamped or
- *   processed before its expectation (another partition or sensor is behind).</li>
+ *   expectation's life: from {@code created − grace} to its end (its timeout, or the event time
+ *   at which its master's helper evicted it or its master died). The grace covers a connection
+ *   stamped or processed before its expectation (another partition or sensor is behind).</li>
+ *   <li>Decisions follow event time, not the order records happen to arrive in: an eviction or a
+ *   master's death only schedules the end; the expectation stays matchable, for connections
+ *   stamped before that end, until stream time passes {@code end + grace}. Only then is the
+ *   terminal event (EVICTED, MASTER_DESTROYED, EXPIRED) published. So a data connection processed
+ *   after the command that evicted its expectation still becomes RELATED when it began first.</li>
  *   <li>Expectations are one-shot: the oldest matching one is fulfilled and removed.</li>
  *   <li>A connection no expectation claims waits up to the grace (stream time) for one, then is
  *   forgotten: it is simply NEW.</li>
- *   <li>An expectation ends when fulfilled, evicted (by its master's helper), when its master dies,
- *   or when stream time passes expiresAt + grace (EXPIRED). Every expectation gets exactly one
- *   of these terminal events.</li>
+ *   <li>Every expectation gets exactly one terminal event.</li>
  * </ul>
  */
 public final class ExpectationMatcher {
@@ -70,6 +74,7 @@ public final class ExpectationMatcher {
                     break;
                 }
                 if (live.size() >= config.maxExpectationsPerSlot()) {
+                    // A flood guard, not a protocol rule: the oldest ends at once.
                     ExpectationEvent oldest = live.remove(0);
                     sink.dropped("slot-expectation-limit");
                     sink.expectation(ended(oldest, ExpectationEventType.EVICTED, event.getTimestampMicros(), "slot-limit"));
@@ -83,8 +88,12 @@ public final class ExpectationMatcher {
                     sink.dropped("already-ended");
                     break;
                 }
-                ExpectationEvent created = live.remove(i);
-                sink.expectation(ended(created, event.getType(), event.getTimestampMicros(), event.getReason()));
+                if (live.get(i).getType() != ExpectationEventType.CREATED) {
+                    sink.dropped("already-ending");
+                    break;
+                }
+                // Scheduled, not final: a connection stamped before this end may still be on its way.
+                live.set(i, ended(live.get(i), event.getType(), event.getTimestampMicros(), event.getReason()));
             }
             default -> sink.dropped("unexpected-event-" + event.getType().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -119,10 +128,12 @@ public final class ExpectationMatcher {
         long grace = config.graceMicros();
         List<ExpectationEvent> live = new ArrayList<>();
         for (ExpectationEvent e : slot.getExpectations()) {
-            if (streamTimeMicros >= e.getExpiresAtMicros() + grace) {
+            if (streamTimeMicros < endMicros(e) + grace) {
+                live.add(e);
+            } else if (e.getType() == ExpectationEventType.CREATED || e.getExpiresAtMicros() <= e.getTimestampMicros()) {
                 sink.expectation(ended(e, ExpectationEventType.EXPIRED, e.getExpiresAtMicros(), "timeout"));
             } else {
-                live.add(e);
+                sink.expectation(e);
             }
         }
         List<NewConnection> pending = new ArrayList<>();
@@ -141,7 +152,7 @@ public final class ExpectationMatcher {
             return next;
         }
         for (ExpectationEvent e : slot.getExpectations()) {
-            next = Math.min(next, e.getExpiresAtMicros() + config.graceMicros());
+            next = Math.min(next, endMicros(e) + config.graceMicros());
         }
         for (NewConnection c : slot.getPending()) {
             next = Math.min(next, c.getTimestampMicros() + config.graceMicros());
@@ -161,7 +172,17 @@ public final class ExpectationMatcher {
                 && (x.getSrc() == null || x.getSrc().equals(o.getSrc()))
                 && (x.getSrcPort() == null || x.getSrcPort() == o.getSrcPort())
                 && ts >= e.getCreatedMicros() - graceMicros
-                && ts <= e.getExpiresAtMicros();
+                && ts <= endMicros(e);
+    }
+
+    /**
+     * When a live expectation ends: its timeout, or earlier the event time of the eviction or
+     * master death that was scheduled for it (the slot then holds that event instead of CREATED).
+     */
+    static long endMicros(ExpectationEvent e) {
+        return e.getType() == ExpectationEventType.CREATED
+                ? e.getExpiresAtMicros()
+                : Math.min(e.getExpiresAtMicros(), e.getTimestampMicros());
     }
 
     private NewConnection firstMatching(List<NewConnection> pending, ExpectationEvent e) {

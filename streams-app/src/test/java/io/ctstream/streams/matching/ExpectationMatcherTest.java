@@ -158,20 +158,42 @@ class ExpectationMatcherTest {
     }
 
     @Test
-    void evictionAndMasterDestructionEndAnExpectationOnce() {
+    void evictionEndsAnExpectationOnceTheGraceHasPassed() {
         ExpectationEvent e1 = ftpExpectation("e1", T0, SERVER, 60315);
         MatchSlot slot = matcher.onExpectation(null, e1, sink);
         slot = matcher.onExpectation(slot, typed(e1, ExpectationEventType.EVICTED, T0 + SEC), sink);
+        assertThat(types()).as("the end is scheduled, not yet final").containsExactly(ExpectationEventType.CREATED);
+        assertThat(matcher.nextDeadline(slot)).isEqualTo(T0 + 6 * SEC);
+
+        slot = matcher.onExpectation(slot, typed(e1, ExpectationEventType.MASTER_DESTROYED, T0 + 2 * SEC), sink);
+        assertThat(drops).containsExactly("already-ending");
+
+        slot = matcher.onConnection(slot, connection("after-end", T0 + 3 * SEC, SERVER, 20, 60315), sink);
+        assertThat(types()).as("a connection that began after the eviction does not match")
+                .containsExactly(ExpectationEventType.CREATED);
+
+        slot = matcher.advance(slot, T0 + 6 * SEC, sink);
         assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.EVICTED);
-        assertThat(slot).isNull();
+        assertThat(events.get(1).getTimestampMicros()).as("evicted at its own event time").isEqualTo(T0 + SEC);
+        assertThat(slot.getExpectations()).isEmpty();
 
-        matcher.onExpectation(slot, typed(e1, ExpectationEventType.MASTER_DESTROYED, T0 + 2 * SEC), sink);
-        assertThat(types()).hasSize(2);
-        assertThat(drops).containsExactly("already-ended");
+        matcher.onExpectation(slot, typed(e1, ExpectationEventType.EVICTED, T0 + 7 * SEC), sink);
+        assertThat(drops).containsExactly("already-ending", "already-ended");
+    }
 
-        MatchSlot after = matcher.onConnection(null, connection("c1", T0 + 3 * SEC, SERVER, 20, 60315), sink);
-        assertThat(types()).hasSize(2);
-        assertThat(after.getPending()).hasSize(1);
+    @Test
+    void connectionThatBeganBeforeTheEvictionFulfilsEvenWhenProcessedAfterIt() {
+        // EPRT #1, its data connection at T0+1s, EPRT #2 at T0+2s evicting #1 — but the tracker of the
+        // control connection ran ahead, so the matcher sees the eviction before the data connection.
+        ExpectationEvent e1 = ftpExpectation("e1", T0, SERVER, 60315);
+        MatchSlot slot = matcher.onExpectation(null, e1, sink);
+        slot = matcher.onExpectation(slot, typed(e1, ExpectationEventType.EVICTED, T0 + 2 * SEC), sink);
+        slot = matcher.onConnection(slot, connection("data", T0 + SEC, SERVER, 20, 60315), sink);
+
+        assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
+        assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("data");
+        matcher.advance(slot, T0 + 60 * SEC, sink);
+        assertThat(types()).as("exactly one terminal event").hasSize(2);
     }
 
     @Test

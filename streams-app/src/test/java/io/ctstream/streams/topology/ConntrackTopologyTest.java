@@ -9,6 +9,7 @@ import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.HelperMode;
 import io.ctstream.avro.PacketRecord;
+import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.schemas.Topics;
@@ -63,10 +64,16 @@ class ConntrackTopologyTest {
                     new FlowKeySerde(), AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false).deserializer());
             TestOutputTopic<String, ExpectationEvent> expectations = driver.createOutputTopic(config.topic(Topics.EXPECTATIONS),
                     Serdes.String().deserializer(), AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
+            long last = 0;
             for (PacketRecord p : LabPcapReader.read(LAB.resolve(scenario + ".pcap"), "gw")) {
                 packets.pipeInput(FlowKeys.of(p.getIpVersion(), p.getProtocol(), bytes(p.getSrc()), p.getSrcPort(),
                         bytes(p.getDst()), p.getDstPort()), p, p.getTimestampMicros() / 1000);
+                last = Math.max(last, p.getTimestampMicros() / 1000);
             }
+            // End of input: a tick moves the matcher's stream time past the grace (see StreamTimeTicks).
+            driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
+                            AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
+                    .pipeInput("tick", new MatchInput(null, null), last + config.matcher().graceMicros() / 1000 + 1000);
             return new Outputs(connEvents.readValuesToList(), expectations.readValuesToList());
         }
     }
