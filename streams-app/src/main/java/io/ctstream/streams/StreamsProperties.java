@@ -29,6 +29,8 @@ public final class StreamsProperties {
         // Poison records go to the dead-letter topic with a counted reason; the application goes on.
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterProcessingHandler.class);
+        // The topology has no global stores today; opting in now keeps behaviour the same when it does (Kafka 5.0 default).
+        p.put("processing.exception.handler.global.enabled", true);
         p.put(DeadLetters.TOPIC_CONFIG, config.topic(Topics.DEAD_LETTER));
         if (meters != null) {
             p.put(DeadLetters.METER_REGISTRY_CONFIG, meters);

@@ -48,11 +48,38 @@ public final class TopicsSetup {
                     throw e;
                 }
             }
+            awaitVisible(admin, missing.stream().map(NewTopic::name).toList(), java.time.Duration.ofSeconds(60));
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    /**
+     * Waits until the broker's metadata shows the topics with a leader for every partition: a
+     * successful CreateTopics is committed by the controller, but a loaded broker can take a
+     * moment to serve the new metadata.
+     */
+    static void awaitVisible(Admin admin, List<String> topics, java.time.Duration timeout)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get();
+                if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + topics + " created but not visible after " + timeout);
+            }
+            Thread.sleep(100);
         }
     }
 

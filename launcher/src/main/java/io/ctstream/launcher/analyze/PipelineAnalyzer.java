@@ -39,9 +39,19 @@ public final class PipelineAnalyzer {
 
     /** How to run: the streams-app configuration template and when to call the run finished. */
     public record Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
-                          java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
+                          java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed) {
+        public Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
+                       java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
+            this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0);
+        }
+
         public static Options defaults() {
-            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b);
+            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b, 0);
+        }
+
+        /** The same options, replaying at {@code speed} times the recorded pace (0: as fast as possible). */
+        public Options withReplaySpeed(double speed) {
+            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, speed);
         }
     }
 
@@ -85,7 +95,7 @@ public final class PipelineAnalyzer {
                 bySensor.computeIfAbsent(in.sensor(), s -> new ArrayList<>()).add(in.pcap());
             }
             for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue()));
+                totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
             }
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
                 Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
@@ -105,7 +115,7 @@ public final class PipelineAnalyzer {
         return new Result(AnalysisReport.build(conns, exps, alerts), totals, prefix);
     }
 
-    private CaptureTotals replay(String topic, String sensor, List<Path> files) throws IOException {
+    private CaptureTotals replay(String topic, String sensor, List<Path> files, double speed) throws IOException {
         Properties client = new Properties();
         client.put("bootstrap.servers", bootstrapServers);
         client.put("schema.registry.url", schemaRegistryUrl);
@@ -113,7 +123,7 @@ public final class PipelineAnalyzer {
                 .sensorId(sensor)
                 .topic(topic)
                 .clientProperties(client)
-                .replay(files, 0)
+                .replay(files, speed)
                 .progress(false)
                 .build();
         return new CaptureAgent(cfg, meters).run();
