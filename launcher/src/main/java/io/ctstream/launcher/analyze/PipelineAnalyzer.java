@@ -2,6 +2,13 @@ package io.ctstream.launcher.analyze;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.Alert;
+import io.ctstream.avro.Connection;
+import io.ctstream.avro.FlowKey;
+import io.ctstream.streams.conntrack.TrackedConnection;
+import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.capture.agent.CaptureAgent;
@@ -87,6 +94,7 @@ public final class PipelineAnalyzer {
                         .stateDir(stateDir))
                 .build();
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
+        List<Connection> current = new ArrayList<>();
         try (StreamsApp app = new StreamsApp(config, meters)) {
             app.start();
             app.awaitRunning(options.timeout());
@@ -105,6 +113,11 @@ public final class PipelineAnalyzer {
                 Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
                         ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
             }
+            // One instance owns every partition: its store holds every live connection's final counters.
+            try (KeyValueIterator<FlowKey, TrackedConnection> it = app.streams().store(StoreQueryParameters.fromNameAndType(
+                    ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all()) {
+                it.forEachRemaining(kv -> current.add(kv.value.connection()));
+            }
         } finally {
             deleteRecursively(stateDir);
         }
@@ -112,7 +125,7 @@ public final class PipelineAnalyzer {
         List<ConnectionEvent> conns = reader.readAll(config.topic(Topics.CONN_EVENTS), ConnectionEvent.class);
         List<ExpectationEvent> exps = reader.readAll(config.topic(Topics.EXPECTATIONS), ExpectationEvent.class);
         List<Alert> alerts = reader.readAll(config.topic(Topics.ALERTS), Alert.class);
-        return new Result(AnalysisReport.build(conns, exps, alerts), totals, prefix);
+        return new Result(AnalysisReport.build(conns, current, exps, alerts), totals, prefix);
     }
 
     private CaptureTotals replay(String topic, String sensor, List<Path> files, double speed) throws IOException {

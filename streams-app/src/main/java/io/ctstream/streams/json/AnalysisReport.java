@@ -28,10 +28,16 @@ public final class AnalysisReport {
     private AnalysisReport() {
     }
 
-    public static ObjectNode build(List<ConnectionEvent> connectionEvents, List<ExpectationEvent> expectationEvents,
-                                   List<Alert> alerts) {
+    /**
+     * @param connectionEvents everything the conn-events topic holds
+     * @param current          the connection store at the end of the run: its snapshots carry the
+     *                         final counters (events are only emitted on state changes, so a
+     *                         connection's last event can predate its last packets)
+     */
+    public static ObjectNode build(List<ConnectionEvent> connectionEvents, List<Connection> current,
+                                   List<ExpectationEvent> expectationEvents, List<Alert> alerts) {
         ObjectNode report = F.objectNode();
-        report.set("connections", connections(connectionEvents));
+        report.set("connections", connections(connectionEvents, current));
         ArrayNode expectations = report.putArray("expectations");
         ArrayNode rejected = report.putArray("rejected");
         Map<String, ExpectationEvent> created = new LinkedHashMap<>();
@@ -59,10 +65,16 @@ public final class AnalysisReport {
         return report;
     }
 
-    static ArrayNode connections(List<ConnectionEvent> events) {
+    static ArrayNode connections(List<ConnectionEvent> events, List<Connection> current) {
         Map<String, ConnectionEvent> lastById = new LinkedHashMap<>();
         for (ConnectionEvent e : events) {
             lastById.put(e.getConnection().getId(), e);
+        }
+        for (Connection c : current) {
+            ConnectionEvent last = lastById.get(c.getId());
+            if (last == null || last.getType() != ConnectionEventType.DESTROY) {
+                lastById.put(c.getId(), new ConnectionEvent(ConnectionEventType.UPDATE, c.getLastSeenMicros(), "current", c));
+            }
         }
         List<ConnectionEvent> sorted = new ArrayList<>(lastById.values());
         sorted.sort(Comparator.comparingLong((ConnectionEvent e) -> e.getConnection().getFirstSeenMicros())

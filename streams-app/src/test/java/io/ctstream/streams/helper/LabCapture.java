@@ -36,11 +36,28 @@ public final class LabCapture {
     private LabCapture() {
     }
 
+    /** The scenario's TCP segments, read by the capture agent's own reader and decoder. */
     public static List<Packet> read(String scenario) {
         try {
-            return parse(Files.readAllBytes(LAB.resolve(scenario + ".pcap")));
+            List<Packet> out = new java.util.ArrayList<>();
+            for (io.ctstream.avro.PacketRecord r : io.ctstream.streams.testing.LabCaptures.read(scenario, "lab")) {
+                if (r.getProtocol() != 6) {
+                    continue;
+                }
+                out.add(new Packet(r.getTimestampMicros(), address(r.getSrc()), r.getSrcPort(), address(r.getDst()),
+                        r.getDstPort(), r.getTcpSeq(), r.getTcpFlags(), io.ctstream.schemas.FlowKeys.bytes(r.getPayload())));
+            }
+            return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static InetAddress address(ByteBuffer b) {
+        try {
+            return InetAddress.getByAddress(io.ctstream.schemas.FlowKeys.bytes(b));
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
         }
     }
 
@@ -59,68 +76,5 @@ public final class LabCapture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    static List<Packet> parse(byte[] file) {
-        ByteBuffer b = ByteBuffer.wrap(file);
-        int magic = b.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
-        boolean nanos;
-        if (magic == 0xa1b2c3d4 || magic == 0xa1b23c4d) {
-            b.order(ByteOrder.LITTLE_ENDIAN);
-            nanos = magic == 0xa1b23c4d;
-        } else {
-            b.order(ByteOrder.BIG_ENDIAN);
-            nanos = b.getInt(0) == 0xa1b23c4d;
-        }
-        if (b.getInt(20) != 1) {
-            throw new IllegalArgumentException("not an Ethernet capture");
-        }
-        List<Packet> out = new ArrayList<>();
-        int off = 24;
-        while (off + 16 <= file.length) {
-            long sec = b.getInt(off) & 0xffffffffL;
-            long frac = b.getInt(off + 4) & 0xffffffffL;
-            int caplen = b.getInt(off + 8);
-            off += 16;
-            Packet p = packet(Arrays.copyOfRange(file, off, off + caplen), sec * 1_000_000L + (nanos ? frac / 1000 : frac));
-            if (p != null) {
-                out.add(p);
-            }
-            off += caplen;
-        }
-        return out;
-    }
-
-    private static Packet packet(byte[] f, long ts) {
-        ByteBuffer b = ByteBuffer.wrap(f);
-        int etherType = b.getShort(12) & 0xffff;
-        int ip = 14;
-        int proto;
-        int l4;
-        int end;
-        byte[] src;
-        byte[] dst;
-        if (etherType == 0x0800) {
-            proto = f[ip + 9];
-            l4 = ip + (f[ip] & 0x0f) * 4;
-            end = ip + (b.getShort(ip + 2) & 0xffff);
-            src = Arrays.copyOfRange(f, ip + 12, ip + 16);
-            dst = Arrays.copyOfRange(f, ip + 16, ip + 20);
-        } else if (etherType == 0x86dd) {
-            proto = f[ip + 6];
-            l4 = ip + 40;
-            end = l4 + (b.getShort(ip + 4) & 0xffff);
-            src = Arrays.copyOfRange(f, ip + 8, ip + 24);
-            dst = Arrays.copyOfRange(f, ip + 24, ip + 40);
-        } else {
-            return null;
-        }
-        if (proto != 6) {
-            return null;
-        }
-        int dataOff = l4 + ((f[l4 + 12] >> 4) & 0x0f) * 4;
-        return new Packet(ts, Addresses.fromBytes(src), b.getShort(l4) & 0xffff, Addresses.fromBytes(dst),
-            b.getShort(l4 + 2) & 0xffff, b.getInt(l4 + 4) & 0xffffffffL, f[l4 + 13] & 0xff,
-            Arrays.copyOfRange(f, dataOff, Math.min(end, f.length)));
     }
 }

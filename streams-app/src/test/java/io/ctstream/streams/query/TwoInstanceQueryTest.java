@@ -13,7 +13,7 @@ import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
-import io.ctstream.streams.conntrack.kernel.LabPcapReader;
+import io.ctstream.streams.testing.LabCaptures;
 import io.ctstream.streams.json.JsonViews;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
@@ -52,7 +52,7 @@ class TwoInstanceQueryTest {
         EmbeddedCluster.createTopic(packetsTopic, 4);
         List<PacketRecord> packets = new ArrayList<>();
         for (String sc : List.of("ftp-passive", "ftp-active", "irc-dcc-send", "ftp-epsv6")) {
-            packets.addAll(LabPcapReader.read(Path.of("..", "testdata", "lab", sc + ".pcap"), "gw"));
+            packets.addAll(LabCaptures.read(Path.of("..", "testdata", "lab", sc + ".pcap"), "gw"));
         }
         Map<String, Object> serde = Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
         Properties pp = new Properties();
@@ -74,9 +74,11 @@ class TwoInstanceQueryTest {
                     a.streams().state() == KafkaStreams.State.RUNNING && b.streams().state() == KafkaStreams.State.RUNNING
                             && a.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum() > 0
                             && b.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum() > 0);
-            // Every connection of the four captures is in the cluster: 3 + 3 + 2 + 3 connections.
+            // Every connection of the four captures is in the cluster (3 + 3 + 2 + 3) and every
+            // packet has been processed (the final TCP states are reached).
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                    .until(() -> get(a, "/connections/counts").path("total").asInt() == 11);
+                    .until(() -> get(a, "/connections/counts").path("total").asInt() == 11
+                            && get(a, "/connections/counts").path("by_tcp_state").path("TIME_WAIT").asInt() == 9);
 
             JsonNode countsA = get(a, "/connections/counts");
             JsonNode countsB = get(b, "/connections/counts");

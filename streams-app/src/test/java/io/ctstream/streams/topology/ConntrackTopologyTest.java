@@ -18,7 +18,7 @@ import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
-import io.ctstream.streams.conntrack.kernel.LabPcapReader;
+import io.ctstream.streams.testing.LabCaptures;
 import io.ctstream.streams.helper.HelperConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ class ConntrackTopologyTest {
             TestOutputTopic<String, ExpectationEvent> expectations = driver.createOutputTopic(config.topic(Topics.EXPECTATIONS),
                     Serdes.String().deserializer(), AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
             long last = 0;
-            for (PacketRecord p : LabPcapReader.read(LAB.resolve(scenario + ".pcap"), "gw")) {
+            for (PacketRecord p : LabCaptures.read(LAB.resolve(scenario + ".pcap"), "gw")) {
                 packets.pipeInput(FlowKeys.of(p.getIpVersion(), p.getProtocol(), bytes(p.getSrc()), p.getSrcPort(),
                         bytes(p.getDst()), p.getDstPort()), p, p.getTimestampMicros() / 1000);
                 last = Math.max(last, p.getTimestampMicros() / 1000);

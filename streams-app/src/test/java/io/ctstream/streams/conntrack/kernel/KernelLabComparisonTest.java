@@ -12,6 +12,7 @@ import io.ctstream.streams.conntrack.FlowKeys;
 import io.ctstream.streams.conntrack.TrackResult;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.conntrack.Tuples;
+import io.ctstream.streams.testing.LabCaptures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ class KernelLabComparisonTest {
   @MethodSource("scenarios")
   void agreesWithTheKernel(String scenario) throws IOException {
     Path lab = KernelConntrackParserTest.LAB;
-    List<PacketRecord> packets = LabPcapReader.read(lab.resolve(scenario + ".pcap"), "gw");
+    List<PacketRecord> packets = LabCaptures.read(lab.resolve(scenario + ".pcap"), "gw");
     ConnectionTracker tracker = new ConnectionTracker(ConntrackConfig.defaults());
     Map<String, TrackedConnection> store = new HashMap<>();
     Map<String, Ours> byOrig = new LinkedHashMap<>();
