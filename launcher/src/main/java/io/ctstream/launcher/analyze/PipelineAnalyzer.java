@@ -16,6 +16,7 @@ import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.ConntrackTopology;
+import io.ctstream.streams.StreamTimeTicks;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.json.AnalysisReport;

@@ -5,10 +5,10 @@ import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.ExpectedTuple;
 import io.ctstream.avro.Tuple;
+import io.ctstream.avro.internal.Claim;
 import io.ctstream.avro.internal.MatchSlot;
 import io.ctstream.avro.internal.NewConnection;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -29,7 +29,12 @@ import java.util.List;
  *   stamped before that end, until stream time passes {@code end + grace}. Only then is the
  *   terminal event (EVICTED, MASTER_DESTROYED, EXPIRED) published. So a data connection processed
  *   after the command that evicted its expectation still becomes RELATED when it began first.</li>
- *   <li>Expectations are one-shot: the oldest matching one is fulfilled and removed.</li>
+ *   <li>Expectations are one-shot: a connection claims the oldest live expectation it matches, and
+ *   the earliest-stamped connection wins a contested claim. A claim is final (FULFILLED) once
+ *   stream time passes the connection's timestamp plus the grace, so an eviction stamped before
+ *   the connection but processed after it still cancels it. The RELATED classification is
+ *   therefore published a grace period of stream time after the connection began; pinholes do not
+ *   wait for it (they follow CREATED).</li>
  *   <li>A connection no expectation claims waits up to the grace (stream time) for one, then is
  *   forgotten: it is simply NEW.</li>
  *   <li>Every expectation gets exactly one terminal event.</li>
@@ -58,77 +63,116 @@ public final class ExpectationMatcher {
 
     /** An expectation event from a master's tracker: CREATED, EVICTED or MASTER_DESTROYED. */
     public MatchSlot onExpectation(MatchSlot slot, ExpectationEvent event, Sink sink) {
-        List<ExpectationEvent> live = new ArrayList<>(slot == null ? List.of() : slot.getExpectations());
-        List<NewConnection> pending = new ArrayList<>(slot == null ? List.of() : slot.getPending());
+        State st = new State(slot);
         switch (event.getType()) {
             case CREATED -> {
-                if (indexOf(live, event.getExpectationId()) >= 0) {
+                if (indexOf(st.live, event.getExpectationId()) >= 0) {
                     sink.dropped("duplicate-expectation");
                     break;
                 }
                 sink.expectation(event);
-                NewConnection early = firstMatching(pending, event);
-                if (early != null) {
-                    pending.remove(early);
-                    sink.expectation(fulfilled(event, early));
-                    break;
-                }
-                if (live.size() >= config.maxExpectationsPerSlot()) {
+                if (st.live.size() >= config.maxExpectationsPerSlot()) {
                     // A flood guard, not a protocol rule: the oldest ends at once.
-                    ExpectationEvent oldest = live.remove(0);
+                    ExpectationEvent oldest = st.live.remove(0);
+                    Claim lost = st.claimOf(oldest.getExpectationId());
+                    if (lost != null) {
+                        st.claims.remove(lost);
+                        st.pending.add(lost.getConnection());
+                    }
                     sink.dropped("slot-expectation-limit");
                     sink.expectation(ended(oldest, ExpectationEventType.EVICTED, event.getTimestampMicros(), "slot-limit"));
                 }
-                live.add(event);
+                st.live.add(event);
+                NewConnection early = firstMatching(st.pending, event);
+                if (early != null) {
+                    st.pending.remove(early);
+                    st.claims.add(new Claim(event.getExpectationId(), early));
+                }
             }
             case EVICTED, MASTER_DESTROYED -> {
-                int i = indexOf(live, event.getExpectationId());
+                int i = indexOf(st.live, event.getExpectationId());
                 if (i < 0) {
                     // Already fulfilled or expired here; its single terminal event was sent then.
                     sink.dropped("already-ended");
                     break;
                 }
-                if (live.get(i).getType() != ExpectationEventType.CREATED) {
+                if (st.live.get(i).getType() != ExpectationEventType.CREATED) {
                     sink.dropped("already-ending");
                     break;
                 }
                 // Scheduled, not final: a connection stamped before this end may still be on its way.
-                live.set(i, ended(live.get(i), event.getType(), event.getTimestampMicros(), event.getReason()));
+                ExpectationEvent ending = ended(st.live.get(i), event.getType(), event.getTimestampMicros(), event.getReason());
+                st.live.set(i, ending);
+                Claim claim = st.claimOf(ending.getExpectationId());
+                if (claim != null && !matches(ending, claim.getConnection(), config.graceMicros())) {
+                    // The claiming connection began after the end: it never belonged to this expectation.
+                    st.claims.remove(claim);
+                    place(st, claim.getConnection(), sink);
+                }
             }
             default -> sink.dropped("unexpected-event-" + event.getType().name().toLowerCase(java.util.Locale.ROOT));
         }
-        return slot(live, pending);
+        return st.slot();
     }
 
     /** A connection the tracker has just created. */
     public MatchSlot onConnection(MatchSlot slot, NewConnection connection, Sink sink) {
-        List<ExpectationEvent> live = new ArrayList<>(slot == null ? List.of() : slot.getExpectations());
-        List<NewConnection> pending = new ArrayList<>(slot == null ? List.of() : slot.getPending());
-        for (Iterator<ExpectationEvent> it = live.iterator(); it.hasNext(); ) {
-            ExpectationEvent e = it.next();
-            if (matches(e, connection, config.graceMicros())) {
-                it.remove();
-                sink.expectation(fulfilled(e, connection));
-                return slot(live, pending);
-            }
-        }
-        if (pending.size() >= config.maxPendingPerSlot()) {
-            pending.remove(0);
-            sink.dropped("pending-limit");
-        }
-        pending.add(connection);
-        return slot(live, pending);
+        State st = new State(slot);
+        place(st, connection, sink);
+        return st.slot();
     }
 
-    /** Stream time moved on: expire expectations and forget unclaimed connections past the grace. */
+    /**
+     * Claims the oldest live expectation the connection matches (taking it from a later-stamped
+     * claimant, which is placed again), or leaves the connection pending.
+     */
+    private void place(State st, NewConnection connection, Sink sink) {
+        for (ExpectationEvent e : st.live) {
+            if (!matches(e, connection, config.graceMicros())) {
+                continue;
+            }
+            Claim existing = st.claimOf(e.getExpectationId());
+            if (existing == null) {
+                st.claims.add(new Claim(e.getExpectationId(), connection));
+                return;
+            }
+            if (connection.getTimestampMicros() < existing.getConnection().getTimestampMicros()) {
+                st.claims.remove(existing);
+                st.claims.add(new Claim(e.getExpectationId(), connection));
+                place(st, existing.getConnection(), sink);
+                return;
+            }
+        }
+        if (st.pending.size() >= config.maxPendingPerSlot()) {
+            st.pending.remove(0);
+            sink.dropped("pending-limit");
+        }
+        st.pending.add(connection);
+    }
+
+    /**
+     * Stream time moved on: claims older than the grace become FULFILLED, expectations past their
+     * end plus the grace get their terminal event, and unclaimed connections past the grace are
+     * forgotten.
+     */
     public MatchSlot advance(MatchSlot slot, long streamTimeMicros, Sink sink) {
         if (slot == null) {
             return null;
         }
+        State st = new State(slot);
         long grace = config.graceMicros();
+        for (Claim c : new ArrayList<>(st.claims)) {
+            if (streamTimeMicros >= c.getConnection().getTimestampMicros() + grace) {
+                int i = indexOf(st.live, c.getExpectationId());
+                st.claims.remove(c);
+                if (i >= 0) {
+                    sink.expectation(fulfilled(st.live.remove(i), c.getConnection()));
+                }
+            }
+        }
         List<ExpectationEvent> live = new ArrayList<>();
-        for (ExpectationEvent e : slot.getExpectations()) {
-            if (streamTimeMicros < endMicros(e) + grace) {
+        for (ExpectationEvent e : st.live) {
+            if (streamTimeMicros < endMicros(e) + grace || st.claimOf(e.getExpectationId()) != null) {
                 live.add(e);
             } else if (e.getType() == ExpectationEventType.CREATED || e.getExpiresAtMicros() <= e.getTimestampMicros()) {
                 sink.expectation(ended(e, ExpectationEventType.EXPIRED, e.getExpiresAtMicros(), "timeout"));
@@ -136,13 +180,10 @@ public final class ExpectationMatcher {
                 sink.expectation(e);
             }
         }
-        List<NewConnection> pending = new ArrayList<>();
-        for (NewConnection c : slot.getPending()) {
-            if (streamTimeMicros < c.getTimestampMicros() + grace) {
-                pending.add(c);
-            }
-        }
-        return slot(live, pending);
+        st.live.clear();
+        st.live.addAll(live);
+        st.pending.removeIf(c -> streamTimeMicros >= c.getTimestampMicros() + grace);
+        return st.slot();
     }
 
     /** The stream time at which {@link #advance} next has work for this slot, or Long.MAX_VALUE. */
@@ -157,7 +198,39 @@ public final class ExpectationMatcher {
         for (NewConnection c : slot.getPending()) {
             next = Math.min(next, c.getTimestampMicros() + config.graceMicros());
         }
+        for (Claim c : slot.getClaims()) {
+            next = Math.min(next, c.getConnection().getTimestampMicros() + config.graceMicros());
+        }
         return next;
+    }
+
+    /** The slot as three mutable lists, written back as one record (or null when empty). */
+    private static final class State {
+        final List<ExpectationEvent> live;
+        final List<NewConnection> pending;
+        final List<Claim> claims;
+
+        State(MatchSlot slot) {
+            live = new ArrayList<>(slot == null ? List.of() : slot.getExpectations());
+            pending = new ArrayList<>(slot == null ? List.of() : slot.getPending());
+            claims = new ArrayList<>(slot == null ? List.of() : slot.getClaims());
+        }
+
+        Claim claimOf(String expectationId) {
+            for (Claim c : claims) {
+                if (c.getExpectationId().equals(expectationId)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+
+        MatchSlot slot() {
+            if (live.isEmpty() && pending.isEmpty() && claims.isEmpty()) {
+                return null;
+            }
+            return new MatchSlot(live, pending, claims);
+        }
     }
 
     /** Does the connection fulfil the expectation, wildcards and event-time window included? */
@@ -218,12 +291,5 @@ public final class ExpectationMatcher {
                 .setTimestampMicros(at)
                 .setReason(reason)
                 .build();
-    }
-
-    private static MatchSlot slot(List<ExpectationEvent> live, List<NewConnection> pending) {
-        if (live.isEmpty() && pending.isEmpty()) {
-            return null;
-        }
-        return new MatchSlot(live, pending);
     }
 }

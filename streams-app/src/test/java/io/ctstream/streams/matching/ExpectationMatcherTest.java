@@ -79,6 +79,9 @@ class ExpectationMatcherTest {
     void connectionAfterItsExpectationFulfilsIt() {
         MatchSlot slot = matcher.onExpectation(null, ftpExpectation("e1", T0, SERVER, 60315), sink);
         slot = matcher.onConnection(slot, connection("c1", T0 + SEC, SERVER, 20, 60315), sink);
+        assertThat(types()).as("a claim, final once the grace has passed").containsExactly(ExpectationEventType.CREATED);
+        assertThat(matcher.nextDeadline(slot)).isEqualTo(T0 + 6 * SEC);
+        slot = matcher.advance(slot, T0 + 6 * SEC, sink);
 
         assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
         ExpectationEvent fulfilled = events.get(1);
@@ -93,7 +96,8 @@ class ExpectationMatcherTest {
         slot = matcher.onConnection(slot, connection("c-other", T0 + SEC, OTHER, 20, 60315), sink);
         assertThat(types()).containsExactly(ExpectationEventType.CREATED);
 
-        matcher.onConnection(slot, connection("c-any-port", T0 + 2 * SEC, SERVER, 40123, 60315), sink);
+        slot = matcher.onConnection(slot, connection("c-any-port", T0 + 2 * SEC, SERVER, 40123, 60315), sink);
+        matcher.advance(slot, T0 + 7 * SEC, sink);
         assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
         assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("c-any-port");
     }
@@ -101,7 +105,8 @@ class ExpectationMatcherTest {
     @Test
     void wildcardSourceAddressMatchesAnySender() {
         MatchSlot slot = matcher.onExpectation(null, ftpExpectation("irc", T0, null, 40001), sink);
-        matcher.onConnection(slot, connection("c1", T0 + SEC, OTHER, 51000, 40001), sink);
+        slot = matcher.onConnection(slot, connection("c1", T0 + SEC, OTHER, 51000, 40001), sink);
+        matcher.advance(slot, T0 + 6 * SEC, sink);
         assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
     }
 
@@ -112,6 +117,7 @@ class ExpectationMatcherTest {
         MatchSlot slot = matcher.onConnection(null, connection("c1", T0 - 2 * SEC, SERVER, 20, 60315), sink);
         assertThat(events).isEmpty();
         slot = matcher.onExpectation(slot, ftpExpectation("e1", T0, SERVER, 60315), sink);
+        slot = matcher.advance(slot, T0 + 3 * SEC, sink);
 
         assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
         assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("c1");
@@ -131,8 +137,10 @@ class ExpectationMatcherTest {
         MatchSlot slot = matcher.onExpectation(null, ftpExpectation("e1", T0, SERVER, 60315), sink);
         slot = matcher.onConnection(slot, connection("c1", T0 + SEC, SERVER, 20, 60315), sink);
         slot = matcher.onConnection(slot, connection("c2", T0 + 2 * SEC, SERVER, 20, 60315), sink);
-        assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
         assertThat(slot.getPending()).extracting(NewConnection::getConnectionId).containsExactly("c2");
+        slot = matcher.advance(slot, T0 + 6 * SEC, sink);
+        assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
+        assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("c1");
     }
 
     @Test
@@ -189,11 +197,32 @@ class ExpectationMatcherTest {
         MatchSlot slot = matcher.onExpectation(null, e1, sink);
         slot = matcher.onExpectation(slot, typed(e1, ExpectationEventType.EVICTED, T0 + 2 * SEC), sink);
         slot = matcher.onConnection(slot, connection("data", T0 + SEC, SERVER, 20, 60315), sink);
-
-        assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
-        assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("data");
         matcher.advance(slot, T0 + 60 * SEC, sink);
-        assertThat(types()).as("exactly one terminal event").hasSize(2);
+
+        assertThat(types()).as("exactly one terminal event").containsExactly(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED);
+        assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("data");
+    }
+
+    @Test
+    void connectionThatBeganAfterTheEvictionDoesNotFulfilEvenWhenProcessedBeforeIt() {
+        // ftp-pasv-twice: PASV #1, PASV #2 at T0+1s evicts #1, then the client connects to #1's
+        // port at T0+2s — but the data connection's partition ran ahead of the control's.
+        ExpectationEvent e1 = ftpExpectation("e1", T0, SERVER, 60315);
+        MatchSlot slot = matcher.onExpectation(null, e1, sink);
+        slot = matcher.onConnection(slot, connection("late", T0 + 2 * SEC, SERVER, 20, 60315), sink);
+        slot = matcher.onExpectation(slot, typed(e1, ExpectationEventType.EVICTED, T0 + SEC), sink);
+        matcher.advance(slot, T0 + 60 * SEC, sink);
+
+        assertThat(types()).containsExactly(ExpectationEventType.CREATED, ExpectationEventType.EVICTED);
+    }
+
+    @Test
+    void theEarliestConnectionWinsAContestedClaim() {
+        MatchSlot slot = matcher.onExpectation(null, ftpExpectation("e1", T0, SERVER, 60315), sink);
+        slot = matcher.onConnection(slot, connection("second", T0 + 2 * SEC, SERVER, 20, 60315), sink);
+        slot = matcher.onConnection(slot, connection("first", T0 + SEC, SERVER, 21, 60315), sink);
+        matcher.advance(slot, T0 + 60 * SEC, sink);
+        assertThat(events.get(1).getFulfilledBy().getConnectionId()).isEqualTo("first");
     }
 
     @Test
@@ -226,8 +255,10 @@ class ExpectationMatcherTest {
     void oldestMatchingExpectationIsFulfilledFirst() {
         MatchSlot slot = matcher.onExpectation(null, ftpExpectation("old", T0, SERVER, 60315), sink);
         slot = matcher.onExpectation(slot, ftpExpectation("new", T0 + SEC, SERVER, 60315), sink);
-        matcher.onConnection(slot, connection("c1", T0 + 2 * SEC, SERVER, 20, 60315), sink);
+        slot = matcher.onConnection(slot, connection("c1", T0 + 2 * SEC, SERVER, 20, 60315), sink);
+        matcher.advance(slot, T0 + 7 * SEC, sink);
         assertThat(events.get(2).getExpectationId()).isEqualTo("old");
+        assertThat(events.get(2).getType()).isEqualTo(ExpectationEventType.FULFILLED);
     }
 
     @Test

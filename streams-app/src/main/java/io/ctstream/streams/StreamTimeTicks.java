@@ -1,4 +1,4 @@
-package io.ctstream.launcher.analyze;
+package io.ctstream.streams;
 
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.serde.AvroSerdes;
@@ -23,11 +23,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * match topic lets those decisions be taken, exactly as more traffic would have. Nothing else
  * moves: connections and expectations whose timeouts lie further ahead stay as they are.
  */
-final class StreamTimeTicks {
+public final class StreamTimeTicks {
     private StreamTimeTicks() {
     }
 
-    static void send(Admin admin, String bootstrapServers, String schemaRegistryUrl, String matchTopic, long graceMicros) {
+    public static void send(Admin admin, String bootstrapServers, String schemaRegistryUrl, String matchTopic, long graceMicros) {
         Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         try {
             admin.describeTopics(java.util.List.of(matchTopic)).allTopicNames().get().get(matchTopic).partitions()
