@@ -1,6 +1,7 @@
 package io.ctstream.streams.policy;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -95,15 +96,22 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
             throw new PolicyException(source + ": " + path(e) + ": unknown field '" + e.getPropertyName() + "' (known: "
                     + e.getKnownPropertyIds() + ")", e);
         } catch (JsonMappingException e) {
+            if (e.getCause() instanceof StreamReadException syntax) { // a YAML syntax error met while binding a field
+                throw notYaml(source, syntax);
+            }
             throw new PolicyException(source + ": " + path(e) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
         } catch (JsonProcessingException e) {
-            throw new PolicyException(source + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+            throw notYaml(source, e);
         }
         if (raw == null) {
             throw new PolicyException(source + ": empty policy (expected at least 'gateways')");
         }
         return new Validator(source).validate(raw);
+    }
+
+    private static PolicyException notYaml(String source, JsonProcessingException e) {
+        return new PolicyException(source + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("")
+                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
     }
 
     private static String path(JsonMappingException e) {
