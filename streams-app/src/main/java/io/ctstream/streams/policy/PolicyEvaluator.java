@@ -57,6 +57,9 @@ public final class PolicyEvaluator {
         }
     }
 
+    /** Protocols with ports (TCP, UDP, DCCP, SCTP): the only ones the enforcement agent accepts in a verdict. */
+    private static final java.util.Set<Integer> PORT_PROTOCOLS = java.util.Set.of(6, 17, 33, 132);
+
     private final VerdictPolicy policy;
     private final VerdictSigner signer;
 
@@ -142,7 +145,9 @@ public final class PolicyEvaluator {
         if (len != 4 && len != 16) {
             return Evaluation.skipped(Skip.BAD_ADDRESS);
         }
-        int protocol = a.getMaster() == null ? 6 : a.getMaster().getOrig().getProtocol();
+        // The block covers every protocol (the agent's blockN_src set); the field only has to name one with ports.
+        int protocol = a.getMaster() != null && PORT_PROTOCOLS.contains(a.getMaster().getOrig().getProtocol())
+                ? a.getMaster().getOrig().getProtocol() : 6;
         VerdictMatch match = VerdictMatch.newBuilder()
                 .setIpVersion(len == 4 ? 4 : 6)
                 .setProtocol(protocol)

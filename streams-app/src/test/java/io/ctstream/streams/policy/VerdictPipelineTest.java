@@ -44,14 +44,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * streams-app with a policy on the real broker and registry (exactly-once v2, two partitions): a lab
- * capture in, committed verdicts out — one per expectation event and gateway, no duplicate id, each
- * accepted by the agent's gate on the wall clock.
+ * capture in, committed verdicts out — one per expectation event that calls for one and gateway, no
+ * duplicate id, each accepted by the agent's gate on the wall clock.
  */
 @ExtendWith(EmbeddedCluster.class)
 class VerdictPipelineTest {
 
     @Test
-    void pasvTwiceGivesOneAllowPerExpectationAndOneRevokeForTheEvictedOne(@TempDir Path state) throws Exception {
+    void pasvTwiceGivesOneAllowPerExpectationAndOneRevokePerEndedOne(@TempDir Path state) throws Exception {
         String prefix = "pol-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         String packets = prefix + Topics.PACKETS;
         EmbeddedCluster.createTopic(packets, 2);
@@ -87,7 +87,7 @@ class VerdictPipelineTest {
             List<ExpectationEvent> expectations = new ArrayList<>();
             try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
                 consumer.subscribe(List.of(prefix + Topics.VERDICTS, prefix + Topics.EXPECTATIONS));
-                await().atMost(Duration.ofSeconds(120)).until(() -> {
+                await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(r -> {
                         if (r.topic().endsWith(Topics.VERDICTS)) {
                             assertThat(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("gw");
@@ -97,16 +97,24 @@ class VerdictPipelineTest {
                         }
                     });
                     long created = expectations.stream().filter(e -> e.getType() == ExpectationEventType.CREATED).count();
-                    long evicted = expectations.stream().filter(e -> e.getType() == ExpectationEventType.EVICTED).count();
-                    return created >= 2 && evicted >= 1
-                            && verdicts.stream().filter(v -> v.getAction() == VerdictAction.ALLOW).count() == created
-                            && verdicts.stream().filter(v -> v.getAction() == VerdictAction.REVOKE).count() == evicted;
+                    // Whether the first PASV's expectation is evicted depends on whether its fulfilment overtakes the
+                    // second 227 through the feedback topic (real time, across partitions); the test driver test
+                    // covers the eviction deterministically. Here: one verdict per event that calls for one.
+                    long ended = expectations.stream().filter(e -> PolicyConfig.REVOCABLE.contains(e.getType())).count();
+                    String seen = "expectations " + expectations.stream().map(e -> e.getType() + " " + e.getExpectationId()).toList()
+                            + ", verdicts " + verdicts.stream().map(Verdict::getVerdictId).toList();
+                    assertThat(created).as(seen).isGreaterThanOrEqualTo(2);
+                    assertThat(verdicts.stream().filter(v -> v.getAction() == VerdictAction.ALLOW).count()).as(seen).isEqualTo(created);
+                    assertThat(verdicts.stream().filter(v -> v.getAction() == VerdictAction.REVOKE).count()).as(seen).isEqualTo(ended);
                 });
             }
             assertThat(verdicts).extracting(Verdict::getVerdictId).doesNotHaveDuplicates();
             assertThat(verdicts.stream().filter(v -> v.getAction() == VerdictAction.REVOKE).map(v -> v.getEvidence().getExpectationId()))
                     .containsExactlyInAnyOrderElementsOf(expectations.stream()
-                            .filter(e -> e.getType() == ExpectationEventType.EVICTED).map(ExpectationEvent::getExpectationId).toList());
+                            .filter(e -> PolicyConfig.REVOCABLE.contains(e.getType())).map(ExpectationEvent::getExpectationId).toList());
+            assertThat(verdicts.stream().filter(v -> v.getAction() == VerdictAction.ALLOW).map(v -> v.getEvidence().getExpectationId()))
+                    .containsExactlyInAnyOrderElementsOf(expectations.stream()
+                            .filter(e -> e.getType() == ExpectationEventType.CREATED).map(ExpectationEvent::getExpectationId).toList());
             VerdictGate gate = new VerdictGate("gw", new VerdictVerifier(PolicyFixtures.keyring()), GateLimits.defaults(),
                     new ReplayMemory(1000), () -> System.currentTimeMillis() * 1000);
             assertThat(verdicts).allSatisfy(v -> assertThat(gate.check(v).accepted()).as(v.getVerdictId()).isTrue());
