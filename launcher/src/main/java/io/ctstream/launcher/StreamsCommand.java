@@ -4,6 +4,9 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.policy.PolicyException;
+import io.ctstream.streams.policy.VerdictPolicy;
+import io.ctstream.verdict.KeyringException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.Set;
@@ -51,11 +54,32 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--irc-ports", split = ",", defaultValue = "6667", description = "IRC helper ports (default 6667).")
     Set<Integer> ircPorts;
 
+    @Option(names = "--policy", paramLabel = "FILE",
+            description = "Verdict policy (YAML, see streams-app/policy.example.yaml): write signed verdicts. Needs --keys.")
+    Path policyFile;
+
+    @Option(names = "--keys", paramLabel = "FILE",
+            description = "HMAC key file that signs the verdicts of every gateway of --policy (enforcement-agent README).")
+    Path keyFile;
+
     @Option(names = "--at-least-once", description = "Use at-least-once instead of exactly-once v2.")
     boolean atLeastOnce;
 
     @Override
     public Integer call() throws Exception {
+        if ((policyFile == null) != (keyFile == null)) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--policy and --keys go together: verdicts are only written signed");
+        }
+        VerdictPolicy policy = null;
+        if (policyFile != null) {
+            try {
+                policy = VerdictPolicy.load(policyFile, keyFile);
+            } catch (PolicyException | KeyringException e) {
+                System.err.println("ctstream streams: " + e.getMessage()); // names the file and the field or line
+                return 2;
+            }
+        }
         StreamsAppConfig config = StreamsAppConfig.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(client.requireBootstrapServers())
@@ -69,6 +93,7 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryHost(queryHost)
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
+                .policy(policy)
                 .helpers(HelperConfig.defaults().toBuilder().mode(helperMode).ftpPorts(ftpPorts).ircPorts(ircPorts).build())
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import io.ctstream.avro.Alert;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.PacketRecord;
+import io.ctstream.avro.Verdict;
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.MatchSlot;
 import io.ctstream.schemas.Topics;
@@ -12,6 +13,9 @@ import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
+import io.ctstream.streams.policy.PolicyEvaluator;
+import io.ctstream.streams.policy.VerdictEmitter;
+import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.streams.tracking.CodecSerdes;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import io.ctstream.streams.tracking.PacketTimestampExtractor;
@@ -39,7 +43,7 @@ public final class ConntrackTopology {
     /** Every topic the topology reads or writes, by full name. */
     public static List<String> topics(StreamsAppConfig c) {
         return List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC), c.topic(MATCH_TOPIC), c.topic(Topics.CONN_EVENTS),
-                c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS), c.topic(Topics.DEAD_LETTER));
+                c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS), c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS));
     }
 
     /** Topics that are keyed by flow and read by the same tasks: they must have equal partition counts. */
@@ -95,6 +99,21 @@ public final class ConntrackTopology {
                 expectations.serializer(), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_FEEDBACK, config.topic(FEEDBACK_TOPIC), flowKeys,
                 expectations.serializer(), "matcher");
+
+        // --- policy: expectations and alerts read back from their topics → signed verdicts keyed by gateway.
+        // Two sources, two nodes: the two topics need not have the same partition count.
+        VerdictPolicy policy = config.policy();
+        if (policy != null) {
+            Serde<Verdict> verdicts = AvroSerdes.specific(Verdict.class, serdeConfig, false);
+            PolicyEvaluator evaluator = new PolicyEvaluator(policy);
+            t.addSource("policy-expectations", strings.deserializer(), expectations.deserializer(),
+                    config.topic(Topics.EXPECTATIONS));
+            t.addSource("policy-alerts", strings.deserializer(), alerts.deserializer(), config.topic(Topics.ALERTS));
+            t.addProcessor("expectation-verdicts", () -> new VerdictEmitter(evaluator, policy, meters), "policy-expectations");
+            t.addProcessor("alert-verdicts", () -> new VerdictEmitter(evaluator, policy, meters), "policy-alerts");
+            t.addSink("to-verdicts", config.topic(Topics.VERDICTS), strings.serializer(), verdicts.serializer(),
+                    "expectation-verdicts", "alert-verdicts");
+        }
         return t;
     }
 }

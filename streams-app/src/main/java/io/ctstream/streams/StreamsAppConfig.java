@@ -4,6 +4,7 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.streams.conntrack.ConntrackConfig;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.matching.MatcherConfig;
+import io.ctstream.streams.policy.VerdictPolicy;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Properties;
@@ -30,6 +31,7 @@ public final class StreamsAppConfig {
     private final ConntrackConfig conntrack;
     private final HelperConfig helpers;
     private final MatcherConfig matcher;
+    private final VerdictPolicy policy;
 
     private StreamsAppConfig(Builder b) {
         this.applicationId = require(b.applicationId, "applicationId");
@@ -55,6 +57,7 @@ public final class StreamsAppConfig {
         this.conntrack = java.util.Objects.requireNonNull(b.conntrack, "conntrack");
         this.helpers = java.util.Objects.requireNonNull(b.helpers, "helpers");
         this.matcher = java.util.Objects.requireNonNull(b.matcher, "matcher");
+        this.policy = b.policy;
     }
 
     public static Builder builder() {
@@ -130,6 +133,11 @@ public final class StreamsAppConfig {
         return matcher;
     }
 
+    /** The verdict policy and its keys, or null: no policy, no verdicts. */
+    public VerdictPolicy policy() {
+        return policy;
+    }
+
     public Properties clientProperties() {
         Properties copy = new Properties();
         copy.putAll(clientProperties);
@@ -168,6 +176,13 @@ public final class StreamsAppConfig {
         private ConntrackConfig conntrack = ConntrackConfig.defaults();
         private HelperConfig helpers = HelperConfig.defaults();
         private MatcherConfig matcher = MatcherConfig.DEFAULTS;
+        private VerdictPolicy policy;
+
+        /** Evaluate this policy and write signed verdicts (null: none). */
+        public Builder policy(VerdictPolicy v) {
+            policy = v;
+            return this;
+        }
 
         public Builder partitions(int v) {
             partitions = v;

@@ -1,0 +1,47 @@
+package io.ctstream.streams.policy;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * One gateway of the policy: what it sees (the sensors that capture its traffic and/or the subnets
+ * behind it), which helpers may open pinholes through it, how long a pinhole lasts and which key
+ * signs its verdicts.
+ *
+ * @param id                 gateway id (the verdicts topic key; the enforcement agent's {@code --gateway})
+ * @param sensors            sensor ids whose packets are this gateway's traffic
+ * @param subnets            networks behind the gateway
+ * @param keyId              the key id that must sign its verdicts (checked against the keyring), or null for the keyring's active key
+ * @param helpers            helpers ({@code ftp}, {@code irc}) allowed to open pinholes
+ * @param pinholeTtlSeconds  TTL of an ALLOW; empty: the expectation's remaining life
+ */
+public record GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets, String keyId, Set<String> helpers,
+                            OptionalInt pinholeTtlSeconds) {
+
+    public GatewayPolicy {
+        sensors = Set.copyOf(sensors);
+        subnets = List.copyOf(subnets);
+        helpers = Set.copyOf(helpers);
+    }
+
+    /** Whether a packet seen by {@code sensorId} or addressed from/to one of {@code addresses} passes this gateway. */
+    public boolean sees(String sensorId, ByteBuffer... addresses) {
+        if (sensorId != null && sensors.contains(sensorId)) {
+            return true;
+        }
+        for (ByteBuffer a : addresses) {
+            for (Subnet s : subnets) {
+                if (s.contains(a)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    public boolean allowsHelper(String helper) {
+        return helper != null && helpers.contains(helper);
+    }
+}

@@ -1,0 +1,160 @@
+package io.ctstream.streams.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ctstream.avro.Alert;
+import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.ExpectationEventType;
+import io.ctstream.avro.FlowKey;
+import io.ctstream.avro.HelperMode;
+import io.ctstream.avro.PacketRecord;
+import io.ctstream.avro.Verdict;
+import io.ctstream.avro.VerdictAction;
+import io.ctstream.embedded.junit.EmbeddedCluster;
+import io.ctstream.schemas.FlowKeys;
+import io.ctstream.schemas.Topics;
+import io.ctstream.serde.AvroSerdes;
+import io.ctstream.serde.FlowKeySerde;
+import io.ctstream.streams.ConntrackTopology;
+import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.StreamsProperties;
+import io.ctstream.streams.conntrack.kernel.LabPcapReader;
+import io.ctstream.streams.helper.HelperConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The whole topology with a policy on Kafka Streams' test driver (real processors, stores, the
+ * expectations and alerts topics read back, the real registry): a lab capture in, signed verdicts
+ * keyed by gateway out, each accepted by the enforcement agent's gate.
+ */
+@ExtendWith(EmbeddedCluster.class)
+class VerdictTopologyTest {
+
+    private static final Path LAB = Path.of("..", "testdata", "lab");
+    private static final String POLICY = """
+            gateways:
+              - id: gw
+                sensors: [gw]
+                helpers: [ftp, irc]
+            alertResponses:
+              ftp-bounce: {blockSeconds: 600}
+            """;
+
+    private record Outputs(List<KeyValue<String, Verdict>> verdicts, List<ExpectationEvent> expectations, List<Alert> alerts) {
+    }
+
+    private Outputs run(String scenario) throws Exception {
+        String prefix = "ttd-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        StreamsAppConfig config = StreamsAppConfig.builder()
+                .applicationId(prefix + "app")
+                .bootstrapServers("unused:9092")
+                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
+                .topicPrefix(prefix)
+                .helpers(HelperConfig.defaults().toBuilder().mode(HelperMode.KERNEL).build())
+                .policy(PolicyFixtures.policy(POLICY))
+                .build();
+        Properties props = StreamsProperties.build(config, new SimpleMeterRegistry());
+        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
+        try (TopologyTestDriver driver = new TopologyTestDriver(ConntrackTopology.build(config, new SimpleMeterRegistry()), props)) {
+            TestInputTopic<FlowKey, PacketRecord> packets = driver.createInputTopic(config.topic(Topics.PACKETS),
+                    new FlowKeySerde(), AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer());
+            TestOutputTopic<String, Verdict> verdicts = driver.createOutputTopic(config.topic(Topics.VERDICTS),
+                    Serdes.String().deserializer(), AvroSerdes.specific(Verdict.class, serdeConfig, false).deserializer());
+            TestOutputTopic<String, ExpectationEvent> expectations = driver.createOutputTopic(config.topic(Topics.EXPECTATIONS),
+                    Serdes.String().deserializer(), AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
+            TestOutputTopic<String, Alert> alerts = driver.createOutputTopic(config.topic(Topics.ALERTS),
+                    Serdes.String().deserializer(), AvroSerdes.specific(Alert.class, serdeConfig, false).deserializer());
+            for (PacketRecord p : LabPcapReader.read(LAB.resolve(scenario + ".pcap"), "gw")) {
+                packets.pipeInput(FlowKeys.of(p.getIpVersion(), p.getProtocol(), FlowKeys.bytes(p.getSrc()), p.getSrcPort(),
+                        FlowKeys.bytes(p.getDst()), p.getDstPort()), p, p.getTimestampMicros() / 1000);
+            }
+            return new Outputs(verdicts.readKeyValuesToList(), expectations.readValuesToList(), alerts.readValuesToList());
+        }
+    }
+
+    private static List<Verdict> values(Outputs out) {
+        return out.verdicts().stream().map(kv -> kv.value).toList();
+    }
+
+    @Test
+    void passiveFtpOpensOnePinholePerDataConnection() throws Exception {
+        Outputs out = run("ftp-passive");
+
+        List<ExpectationEvent> created = out.expectations().stream().filter(e -> e.getType() == ExpectationEventType.CREATED).toList();
+        assertThat(created).hasSize(2);
+        assertThat(out.verdicts()).allSatisfy(kv -> assertThat(kv.key).isEqualTo(kv.value.getGatewayId()));
+        List<Verdict> allows = values(out).stream().filter(v -> v.getAction() == VerdictAction.ALLOW).toList();
+        assertThat(allows).hasSize(2).allSatisfy(v -> assertThat(v.getGatewayId()).isEqualTo("gw"));
+        // each ALLOW is exactly one CREATED expectation's tuple
+        for (ExpectationEvent e : created) {
+            Verdict v = allows.stream().filter(a -> a.getEvidence().getExpectationId().equals(e.getExpectationId())).findFirst().orElseThrow();
+            assertThat(v.getVerdictId()).isEqualTo(e.getExpectationId() + "/allow/gw");
+            assertThat(v.getMatch().getDst()).isEqualTo(e.getExpected().getDst());
+            assertThat(v.getMatch().getDstPort()).isEqualTo(e.getExpected().getDstPort()).isNotZero();
+            assertThat(v.getMatch().getSrc()).isEqualTo(e.getExpected().getSrc()).isNotNull();
+            assertThat(v.getEvidence().getMasterConnectionId()).isEqualTo(e.getMaster().getConnectionId());
+        }
+        // both were fulfilled: nothing to revoke
+        assertThat(values(out)).noneMatch(v -> v.getAction() == VerdictAction.REVOKE);
+        PolicyEvaluatorTest.assertAllAccepted(values(out));
+    }
+
+    @Test
+    void secondPasvRevokesTheEvictedPinhole() throws Exception {
+        Outputs out = run("ftp-pasv-twice");
+
+        List<ExpectationEvent> evicted = out.expectations().stream().filter(e -> e.getType() == ExpectationEventType.EVICTED).toList();
+        assertThat(evicted).isNotEmpty();
+        List<Verdict> revokes = values(out).stream().filter(v -> v.getAction() == VerdictAction.REVOKE).toList();
+        assertThat(revokes).extracting(v -> v.getEvidence().getExpectationId())
+                .containsExactlyInAnyOrderElementsOf(evicted.stream().map(ExpectationEvent::getExpectationId).toList());
+        for (Verdict r : revokes) {
+            Verdict allowed = values(out).stream().filter(v -> v.getAction() == VerdictAction.ALLOW
+                    && v.getEvidence().getExpectationId().equals(r.getEvidence().getExpectationId())).findFirst().orElseThrow();
+            assertThat(r.getMatch()).isEqualTo(allowed.getMatch());
+            assertThat(r.getGatewayId()).isEqualTo("gw");
+        }
+        PolicyEvaluatorTest.assertAllAccepted(values(out));
+    }
+
+    @Test
+    void ftpBounceBlocksTheClient() throws Exception {
+        Outputs out = run("ftp-bounce");
+
+        List<Alert> bounces = out.alerts().stream().filter(a -> a.getType().equals("ftp-bounce")).toList();
+        assertThat(bounces).isNotEmpty();
+        List<Verdict> blocks = values(out).stream().filter(v -> v.getAction() == VerdictAction.BLOCK).toList();
+        assertThat(blocks).hasSameSizeAs(bounces).allSatisfy(b -> {
+            assertThat(b.getGatewayId()).isEqualTo("gw");
+            assertThat(b.getMatch().getSrc()).isEqualTo(PolicyFixtures.ip("10.77.1.2"));
+            assertThat(b.getMatch().getDst()).isNull();
+            assertThat(b.getTtlSeconds()).isEqualTo(600);
+            assertThat(b.getEvidence().getAlertIds()).hasSize(1);
+        });
+        assertThat(blocks).extracting(v -> v.getEvidence().getAlertIds().get(0))
+                .containsExactlyInAnyOrderElementsOf(bounces.stream().map(Alert::getAlertId).toList());
+        // the bounced PORT/EPRT never became an expectation: no pinhole
+        assertThat(values(out)).noneMatch(v -> v.getAction() == VerdictAction.ALLOW);
+        PolicyEvaluatorTest.assertAllAccepted(values(out));
+    }
+
+    @Test
+    void withoutAPolicyThereIsNoVerdictProcessor() {
+        StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers("unused:9092")
+                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl()).build();
+        assertThat(ConntrackTopology.build(config, new SimpleMeterRegistry()).describe().toString())
+                .doesNotContain("expectation-verdicts").doesNotContain("alert-verdicts");
+    }
+}
