@@ -18,7 +18,7 @@ import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
-import io.ctstream.streams.conntrack.kernel.LabPcapReader;
+import io.ctstream.streams.testing.LabCaptures;
 import io.ctstream.streams.helper.HelperConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -76,10 +76,17 @@ class VerdictTopologyTest {
                     Serdes.String().deserializer(), AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
             TestOutputTopic<String, Alert> alerts = driver.createOutputTopic(config.topic(Topics.ALERTS),
                     Serdes.String().deserializer(), AvroSerdes.specific(Alert.class, serdeConfig, false).deserializer());
-            for (PacketRecord p : LabPcapReader.read(LAB.resolve(scenario + ".pcap"), "gw")) {
+            long last = 0;
+            for (PacketRecord p : LabCaptures.read(LAB.resolve(scenario + ".pcap"), "gw")) {
                 packets.pipeInput(FlowKeys.of(p.getIpVersion(), p.getProtocol(), FlowKeys.bytes(p.getSrc()), p.getSrcPort(),
                         FlowKeys.bytes(p.getDst()), p.getDstPort()), p, p.getTimestampMicros() / 1000);
+                last = Math.max(last, p.getTimestampMicros() / 1000);
             }
+            // End of input: a tick moves the matcher's stream time past the grace (see StreamTimeTicks).
+            driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
+                            AvroSerdes.specific(io.ctstream.avro.internal.MatchInput.class, serdeConfig, false).serializer())
+                    .pipeInput("tick", new io.ctstream.avro.internal.MatchInput(null, null),
+                            last + config.matcher().graceMicros() / 1000 + 1000);
             return new Outputs(verdicts.readKeyValuesToList(), expectations.readValuesToList(), alerts.readValuesToList());
         }
     }
