@@ -1,6 +1,8 @@
 package io.ctstream.streams.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.ctstream.streams.query.QueryTestSupport.get;
+import static io.ctstream.streams.query.QueryTestSupport.instance;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,15 +14,7 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.StreamsApp;
-import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.testing.LabCaptures;
-import io.ctstream.streams.json.JsonViews;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedCluster.class)
 class TwoInstanceQueryTest {
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void eitherInstanceAnswersForTheWholeCluster(@TempDir Path tmp) throws Exception {
@@ -98,25 +91,6 @@ class TwoInstanceQueryTest {
             assertThat(localA + localB).isEqualTo(11);
             assertThat(localA).isPositive().isLessThan(11);
         }
-    }
-
-    private static StreamsApp instance(String prefix, Path stateDir) throws Exception {
-        Files.createDirectories(stateDir);
-        return new StreamsApp(StreamsAppConfig.builder()
-                .applicationId(prefix + "app")
-                .bootstrapServers(EmbeddedCluster.bootstrapServers())
-                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
-                .topicPrefix(prefix)
-                .stateDir(stateDir)
-                .queryPort(0)
-                .build(), new SimpleMeterRegistry());
-    }
-
-    private JsonNode get(StreamsApp app, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.queryPort() + path)).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-        return JsonViews.MAPPER.readTree(r.body());
     }
 
     private static TreeSet<String> ids(JsonNode list) {
