@@ -106,13 +106,16 @@ public final class PipelineAnalyzer {
             for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
                 totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
             }
+            List<String> internalSources = List.of(config.topic(ConntrackTopology.MATCH_TOPIC),
+                    config.topic(ConntrackTopology.FEEDBACK_TOPIC));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
-                        ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
-                StreamTimeTicks.send(admin, bootstrapServers, schemaRegistryUrl,
-                        config.topic(ConntrackTopology.MATCH_TOPIC), config.matcher().graceMicros());
-                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
-                        ConntrackTopology.topics(config), options.quietPeriod(), options.timeout());
+                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
+                        internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions),
+                        options.quietPeriod(), options.timeout());
+                StreamTimeTicks.send(admin, config);
+                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
+                        internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions),
+                        options.quietPeriod(), options.timeout());
             }
             // One instance owns every partition: its store holds every live connection's final counters.
             try (KeyValueIterator<FlowKey, TrackedConnection> it = app.streams().store(StoreQueryParameters.fromNameAndType(
