@@ -20,17 +20,19 @@ import picocli.CommandLine.Parameters;
  * its JSON.
  */
 @Command(name = "query", mixinStandardHelpOptions = true,
-        description = {"Queries the connection store through any streams-app instance.",
-                "  ctstream query connections [--address A] [--port P] [--proto tcp] [--state S] [--helper ftp] [--sensor S]",
+        description = {"Queries the connection and expectation stores through any streams-app instance.",
+                "  ctstream query connections [--address A] [--port P] [--proto tcp] [--state S] [--helper ftp] [--sensor S] [--master ID]",
                 "  ctstream query counts",
                 "  ctstream query lookup --proto tcp --src A --sport P --dst B --dport Q",
-                "  ctstream query connection ID"})
+                "  ctstream query connection ID",
+                "  ctstream query related ID                  (the RELATED connections that connection ID announced)",
+                "  ctstream query expectations [--helper ftp|irc] [--master ID]   (live expectations)"})
 public final class QueryCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", description = "connections | counts | lookup | connection")
+    @Parameters(index = "0", description = "connections | counts | lookup | connection | related | expectations")
     String what;
 
-    @Parameters(index = "1", arity = "0..1", description = "connection id (for 'connection')")
+    @Parameters(index = "1", arity = "0..1", description = "connection id (for 'connection' and 'related')")
     String id;
 
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8070", description = "A streams-app query API (default http://127.0.0.1:8070).")
@@ -42,6 +44,7 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--state") String state;
     @Option(names = "--helper") String helper;
     @Option(names = "--sensor") String sensor;
+    @Option(names = "--master", description = "master connection id") String master;
     @Option(names = "--limit") Integer limit;
     @Option(names = "--src") String src;
     @Option(names = "--sport") Integer sport;
@@ -55,13 +58,11 @@ public final class QueryCommand implements Callable<Integer> {
             case "connections" -> "/connections";
             case "counts" -> "/connections/counts";
             case "lookup" -> "/connections/lookup";
-            case "connection" -> {
-                if (id == null) {
-                    throw new IllegalArgumentException("'connection' needs an id");
-                }
-                yield "/connections/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
-            }
-            default -> throw new IllegalArgumentException("unknown query '" + what + "': connections, counts, lookup or connection");
+            case "connection" -> "/connections/" + requireId();
+            case "related" -> "/connections/" + requireId() + "/related";
+            case "expectations" -> "/expectations";
+            default -> throw new IllegalArgumentException(
+                    "unknown query '" + what + "': connections, counts, lookup, connection, related or expectations");
         };
         params.put("address", address);
         params.put("port", port);
@@ -69,6 +70,7 @@ public final class QueryCommand implements Callable<Integer> {
         params.put("state", state);
         params.put("helper", helper);
         params.put("sensor", sensor);
+        params.put("master", master);
         params.put("limit", limit);
         params.put("src", src);
         params.put("sport", sport);
@@ -82,5 +84,12 @@ public final class QueryCommand implements Callable<Integer> {
                 .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         System.out.println(r.body());
         return r.statusCode() == 200 ? 0 : 1;
+    }
+
+    private String requireId() {
+        if (id == null) {
+            throw new IllegalArgumentException("'" + what + "' needs a connection id");
+        }
+        return URLEncoder.encode(id, StandardCharsets.UTF_8);
     }
 }

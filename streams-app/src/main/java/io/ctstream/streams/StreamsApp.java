@@ -2,6 +2,7 @@ package io.ctstream.streams;
 
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.query.ConnectionQueries;
+import io.ctstream.streams.query.ExpectationQueries;
 import io.ctstream.streams.query.InstanceRouter;
 import io.ctstream.streams.query.QueryServer;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
@@ -63,7 +64,8 @@ public final class StreamsApp implements AutoCloseable {
             InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort));
             ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
                     ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
-            queryServer = new QueryServer(connections, extraRoutes);
+            ExpectationQueries expectations = new ExpectationQueries(streams, ConnectionTrackingProcessor.LIVE_EXPECTATIONS, router);
+            queryServer = new QueryServer(connections, expectations, extraRoutes);
             queryServer.start(config.queryHost(), queryPort);
             LOG.info("query API on http://{}:{}", config.queryHost(), queryPort);
         }

@@ -156,6 +156,7 @@ public final class JsonViews {
         n.put("id", created.getExpectationId());
         n.put("helper", created.getHelper());
         n.set("master", tuple(created.getMaster().getOrig()));
+        n.put("master_id", created.getMaster().getConnectionId());
         n.set("expected", expected(created.getExpected()));
         n.put("direction", created.getDirection().name().toLowerCase(Locale.ROOT));
         n.put("timeout", created.getTimeoutSeconds());

@@ -14,12 +14,18 @@ import java.util.function.Function;
 /**
  * A list query's filter. Every field is optional; a connection matches when it matches all that
  * are set. {@code address} and {@code port} match either endpoint of either direction; {@code state}
- * matches the conntrack state (NEW, ESTABLISHED, RELATED, INVALID) or the TCP state (SYN_SENT, ...).
+ * matches the conntrack state (NEW, ESTABLISHED, RELATED, INVALID) or the TCP state (SYN_SENT, ...);
+ * {@code master} keeps the RELATED connections whose master has that connection id (its children).
  */
 public record ConnectionFilter(byte[] address, Integer port, Integer protocol, String state, String helper,
-                               String sensor) {
+                               String sensor, String master) {
 
-    public static final ConnectionFilter ALL = new ConnectionFilter(null, null, null, null, null, null);
+    public static final ConnectionFilter ALL = new ConnectionFilter(null, null, null, null, null, null, null);
+
+    /** The RELATED connections that the connection {@code masterId} announced. */
+    public static ConnectionFilter childrenOf(String masterId) {
+        return new ConnectionFilter(null, null, null, null, null, null, masterId);
+    }
 
     /** Builds a filter from query parameters, with a clear error for a bad value. */
     public static ConnectionFilter fromParams(Function<String, String> param) {
@@ -33,7 +39,8 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
                 proto == null ? null : parseProtocol(proto),
                 state == null ? null : state.toUpperCase(Locale.ROOT),
                 param.apply("helper"),
-                param.apply("sensor"));
+                param.apply("sensor"),
+                param.apply("master"));
     }
 
     /** The parameters that rebuild this filter (for forwarding it to another instance). */
@@ -57,6 +64,9 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
         if (sensor != null) {
             p.put("sensor", sensor);
         }
+        if (master != null) {
+            p.put("master", master);
+        }
         return p;
     }
 
@@ -77,6 +87,9 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
             return false;
         }
         if (helper != null && !helper.equalsIgnoreCase(c.getHelper() == null ? "" : c.getHelper())) {
+            return false;
+        }
+        if (master != null && (c.getMaster() == null || !master.equals(c.getMaster().getConnectionId()))) {
             return false;
         }
         return sensor == null || c.getSensors().contains(sensor);

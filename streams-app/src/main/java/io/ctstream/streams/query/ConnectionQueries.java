@@ -64,27 +64,7 @@ public final class ConnectionQueries<V> {
 
     /** Connections that match the filter, from every instance, at most {@code limit}. */
     public ArrayNode list(ConnectionFilter filter, int limit) {
-        ArrayNode out = F.arrayNode();
-        for (HostInfo host : router.hostsOf(store)) {
-            JsonNode part;
-            if (router.isSelf(host)) {
-                part = localList(filter, limit);
-            } else {
-                Map<String, String> params = new java.util.HashMap<>(filter.toParams());
-                params.put("limit", Integer.toString(limit));
-                params.put("local", "true");
-                part = router.get(host, "/connections", params);
-            }
-            if (part != null) {
-                for (JsonNode c : part) {
-                    if (out.size() >= limit) {
-                        return out;
-                    }
-                    out.add(c);
-                }
-            }
-        }
-        return out;
+        return router.listEverywhere(store, "/connections", filter.toParams(), limit, () -> localList(filter, limit));
     }
 
     public ArrayNode localList(ConnectionFilter filter, int limit) {

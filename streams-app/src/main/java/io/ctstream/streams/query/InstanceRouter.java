@@ -1,6 +1,7 @@
 package io.ctstream.streams.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.ctstream.streams.json.JsonViews;
 import java.io.IOException;
 import java.net.URI;
@@ -11,9 +12,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -61,6 +64,36 @@ public final class InstanceRouter {
             return null;
         }
         return md.activeHost();
+    }
+
+    /**
+     * A list answered by every instance that hosts a part of {@code store}, concatenated up to
+     * {@code limit}: this instance answers with {@code local}, the others through {@code path} with
+     * {@code params} plus {@code local=true} and the limit.
+     */
+    public ArrayNode listEverywhere(String store, String path, Map<String, String> params,
+                                                                        int limit, Supplier<JsonNode> local) {
+        ArrayNode out = JsonViews.MAPPER.createArrayNode();
+        for (HostInfo host : hostsOf(store)) {
+            JsonNode part;
+            if (isSelf(host)) {
+                part = local.get();
+            } else {
+                Map<String, String> remote = new HashMap<>(params);
+                remote.put("limit", Integer.toString(limit));
+                remote.put("local", "true");
+                part = get(host, path, remote);
+            }
+            if (part != null) {
+                for (JsonNode item : part) {
+                    if (out.size() >= limit) {
+                        return out;
+                    }
+                    out.add(item);
+                }
+            }
+        }
+        return out;
     }
 
     /** GET a local-only endpoint of another instance. */

@@ -20,6 +20,8 @@ import java.util.function.Consumer;
  * GET /connections/counts?(same filters)
  * GET /connections/lookup?proto=tcp&src=10.0.0.1&sport=1234&dst=10.0.0.2&dport=21   (either direction)
  * GET /connections/{id}
+ * GET /connections/{id}/related                       (the RELATED connections it announced)
+ * GET /expectations?helper=&master=&limit=            (live expectations; master = connection id)
  * </pre>
  */
 public final class QueryServer implements AutoCloseable {
@@ -27,7 +29,7 @@ public final class QueryServer implements AutoCloseable {
 
     private final Javalin app;
 
-    public QueryServer(ConnectionQueries<?> connections, Consumer<Javalin> moreRoutes) {
+    public QueryServer(ConnectionQueries<?> connections, ExpectationQueries expectations, Consumer<Javalin> moreRoutes) {
         app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
         app.exception(QueryException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
@@ -54,6 +56,16 @@ public final class QueryServer implements AutoCloseable {
         app.get("/connections/{id}", ctx -> {
             String id = ctx.pathParam("id");
             jsonOr404(ctx, local(ctx) ? connections.localById(id) : connections.byId(id));
+        });
+        app.get("/connections/{id}/related", ctx -> {
+            ConnectionFilter f = ConnectionFilter.childrenOf(ctx.pathParam("id"));
+            int limit = limit(ctx);
+            json(ctx, local(ctx) ? connections.localList(f, limit) : connections.list(f, limit));
+        });
+        app.get("/expectations", ctx -> {
+            ExpectationQueries.Filter f = ExpectationQueries.Filter.fromParams(ctx::queryParam);
+            int limit = limit(ctx);
+            json(ctx, local(ctx) ? expectations.localList(f, limit) : expectations.list(f, limit));
         });
         if (moreRoutes != null) {
             moreRoutes.accept(app);

@@ -7,6 +7,7 @@ import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.json.JsonViews;
+import io.ctstream.streams.matching.MatcherConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,7 +24,13 @@ final class QueryTestSupport {
 
     /** An instance of the application {@code prefix + "app"} on the embedded cluster, query API on a free port. */
     static StreamsApp instance(String prefix, Path stateDir) {
+        return instance(prefix, stateDir, MatcherConfig.DEFAULTS);
+    }
+
+    /** The same, with the given matcher limits. */
+    static StreamsApp instance(String prefix, Path stateDir, MatcherConfig matcher) {
         return new StreamsApp(StreamsAppConfig.builder()
+                .matcher(matcher)
                 .applicationId(prefix + "app")
                 .bootstrapServers(EmbeddedCluster.bootstrapServers())
                 .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
