@@ -45,21 +45,32 @@ public final class PipelineAnalyzer {
     public record Input(Path pcap, String sensor) {
     }
 
-    /** How to run: the streams-app configuration template and when to call the run finished. */
+    /**
+     * How to run: the streams-app configuration template and when to call the run finished.
+     *
+     * @param settleBetweenSensors replay the next sensor's captures only once the pipeline has processed
+     *     the previous sensor's (a sensor whose records arrive late, e.g. one that uploads in batches)
+     */
     public record Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
-                          java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed) {
+                          java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed,
+                          boolean settleBetweenSensors) {
         public Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
                        java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
-            this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0);
+            this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0, false);
         }
 
         public static Options defaults() {
-            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b, 0);
+            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b, 0, false);
         }
 
         /** The same options, replaying at {@code speed} times the recorded pace (0: as fast as possible). */
         public Options withReplaySpeed(double speed) {
-            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, speed);
+            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, speed, settleBetweenSensors);
+        }
+
+        /** The same options, each sensor replayed after the pipeline has settled on the previous one. */
+        public Options withSettleBetweenSensors() {
+            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, replaySpeed, true);
         }
     }
 
@@ -103,19 +114,21 @@ public final class PipelineAnalyzer {
             for (Input in : inputs) {
                 bySensor.computeIfAbsent(in.sensor(), s -> new ArrayList<>()).add(in.pcap());
             }
-            for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
-            }
             List<String> internalSources = List.of(config.topic(ConntrackTopology.MATCH_TOPIC),
                     config.topic(ConntrackTopology.FEEDBACK_TOPIC));
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
-                        internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions),
-                        options.quietPeriod(), options.timeout());
+                Runnable settle = () -> Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
+                        ConntrackTopology.topics(config), internalSources,
+                        partitions -> StreamsLag.caughtUp(app.streams(), partitions), options.quietPeriod(), options.timeout());
+                for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
+                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
+                    if (options.settleBetweenSensors()) {
+                        settle.run();
+                    }
+                }
+                settle.run();
                 StreamTimeTicks.send(admin, config);
-                Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
-                        internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions),
-                        options.quietPeriod(), options.timeout());
+                settle.run();
             }
             // One instance owns every partition: its store holds every live connection's final counters.
             try (KeyValueIterator<FlowKey, TrackedConnection> it = app.streams().store(StoreQueryParameters.fromNameAndType(
