@@ -17,10 +17,19 @@ import java.util.regex.Pattern;
 /**
  * What the Linux kernel concluded about one traffic-lab scenario, read from the lab's files:
  * {@code <sc>.expect.json} (expectations, RELATED connections, connections, dropped new
- * connections) and {@code <sc>.ct-table.txt} (per-direction packet counters at the end).
+ * connections, the helpers' own messages) and {@code <sc>.ct-table.txt} (per-direction packet
+ * counters at the end).
+ *
+ * @param helperMessages what the kernel's helpers said, one entry per message, without the module
+ *     prefix: the NFLOG drop reasons of {@code nf_ct_ftp} ("partial matching of `PORT'") and the dmesg
+ *     lines of {@code nf_conntrack_irc} ("Forged DCC command from 10.77.1.2: 10.77.1.99:40003")
  */
 record KernelOracle(String scenario, boolean helpersOn, Set<String> connections, Set<String> droppedNew,
-                    Map<String, long[]> packetCounts, List<String> expectations, Set<String> related) {
+                    Map<String, long[]> packetCounts, List<String> expectations, Set<String> related,
+                    List<String> helperMessages) {
+
+    private static final Pattern HELPER_DROP = Pattern.compile("^nf_ct_\\w+: dropping packet: (.*)$");
+    private static final Pattern KERNEL_LOG = Pattern.compile("^\\[\\s*[\\d.]+\\] nf_conntrack_\\w+: (.*)$");
 
     static final Path LAB = Path.of("..", "testdata", "lab");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +72,20 @@ record KernelOracle(String scenario, boolean helpersOn, Set<String> connections,
         for (JsonNode r : d.path("related_connections")) {
             related.add(tuple(r));
         }
-        return new KernelOracle(scenario, helpers, conns, dropped, packetCounts(scenario), exps, related);
+        List<String> messages = new ArrayList<>();
+        for (JsonNode h : d.path("helper_log")) {
+            Matcher m = HELPER_DROP.matcher(h.path("prefix").asText());
+            if (m.matches()) {
+                messages.add(m.group(1));
+            }
+        }
+        for (JsonNode line : d.path("kernel_log")) {
+            Matcher m = KERNEL_LOG.matcher(line.asText());
+            if (m.matches()) {
+                messages.add(m.group(1));
+            }
+        }
+        return new KernelOracle(scenario, helpers, conns, dropped, packetCounts(scenario), exps, related, messages);
     }
 
     /** "tcp 10.77.1.2:45898 > 10.77.2.2:21" */

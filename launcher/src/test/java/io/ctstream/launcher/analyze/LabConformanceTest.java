@@ -40,6 +40,14 @@ class LabConformanceTest {
             "irc-dcc-quoted", "quoted DCC filename with spaces: parsed, the DCC expectation is created",
             "irc-dcc-split", "DCC PRIVMSG split across segments: reassembled, the DCC expectation is created");
 
+    /**
+     * Alerts robust mode raises, by scenario (every other scenario raises none): an announcement of
+     * another host's address is refused in both modes and alerted, with the evidence.
+     */
+    static final Map<String, List<String>> ROBUST_ALERTS = Map.of(
+            "ftp-bounce", List.of("ftp-bounce", "ftp-bounce"),
+            "irc-dcc-forged", List.of("forged-dcc"));
+
     static Stream<Arguments> runs() throws Exception {
         List<Arguments> out = new ArrayList<>();
         for (String sc : KernelOracle.scenarios()) {
@@ -101,6 +109,8 @@ class LabConformanceTest {
                 ourRelated.add(KernelOracle.tuple(c.path("orig")));
             }
         }
+        assertAlerts(scenario, mode, kernel, report.path("alerts"));
+
         if (mode == HelperMode.ROBUST && ROBUST_GAINS.containsKey(scenario)) {
             assertThat(ourExpectations).as("%s (robust: %s)", scenario, ROBUST_GAINS.get(scenario))
                     .containsAll(kernel.expectations())
@@ -111,6 +121,39 @@ class LabConformanceTest {
                     .containsExactlyInAnyOrderElementsOf(kernel.expectations());
             assertThat(ourRelated).as("%s [%s]: RELATED connections vs the kernel's", scenario, mode)
                     .containsExactlyInAnyOrderElementsOf(kernel.related());
+        }
+    }
+
+    /**
+     * Kernel mode says what the kernel's helpers said, message for message: each NFLOG drop of
+     * {@code nf_ct_ftp} is a {@code kernel-drop} alert and each {@code nf_conntrack_irc} "Forged DCC"
+     * line a {@code forged-dcc} alert with the same text; an FTP bounce, which the kernel ignores
+     * silently, is alerted as {@code ftp-bounce}. Robust mode raises {@link #ROBUST_ALERTS} only: the
+     * kernel's false alarms (a quoted filename read as 0.0.0.0:0, a split command) are not alarms there.
+     */
+    private static void assertAlerts(String scenario, HelperMode mode, KernelOracle kernel, JsonNode alerts) {
+        List<String> types = new ArrayList<>();
+        List<String> kernelStyle = new ArrayList<>();
+        for (JsonNode a : alerts) {
+            String type = a.path("type").asText();
+            types.add(type);
+            String message = a.path("message").asText();
+            if (type.equals("kernel-drop")) {
+                kernelStyle.add(message.substring(message.indexOf(": ") + 2));
+            } else if (type.equals("forged-dcc")) {
+                kernelStyle.add(message);
+            }
+            assertThat(a.path("evidence").asText()).as("%s: alert %s names its evidence", scenario, type).isNotBlank();
+        }
+        List<String> bounces = ROBUST_ALERTS.getOrDefault(scenario, List.of()).stream().filter("ftp-bounce"::equals).toList();
+        if (mode == HelperMode.KERNEL) {
+            assertThat(kernelStyle).as("%s [kernel]: alerts vs the kernel helpers' messages", scenario)
+                    .containsExactlyInAnyOrderElementsOf(kernel.helperMessages());
+            assertThat(types.stream().filter("ftp-bounce"::equals).toList()).as("%s [kernel]: bounce alerts", scenario)
+                    .isEqualTo(bounces);
+        } else {
+            assertThat(types).as("%s [robust]: alerts", scenario)
+                    .containsExactlyInAnyOrderElementsOf(ROBUST_ALERTS.getOrDefault(scenario, List.of()));
         }
     }
 }
