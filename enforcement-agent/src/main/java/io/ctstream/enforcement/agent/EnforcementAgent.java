@@ -18,6 +18,7 @@ import io.ctstream.enforcement.nft.NftProcess;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
 import io.ctstream.verdict.VerdictVerifier;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -67,6 +68,8 @@ public final class EnforcementAgent implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile KafkaConsumer<String, Verdict> consumer;
+    private KafkaClientMetrics consumerMetrics;
+    private KafkaClientMetrics producerMetrics;
 
     public EnforcementAgent(EnforcementAgentConfig config) {
         this.config = config;
@@ -107,6 +110,11 @@ public final class EnforcementAgent implements AutoCloseable {
                  KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
                          new StringSerializer(), reportSerde.serializer())) {
                 consumer = c;
+                // the consumer's own metrics (records-lag-max, fetch rates) and the report producer's, same registry
+                consumerMetrics = new KafkaClientMetrics(c);
+                consumerMetrics.bindTo(config.meterRegistry());
+                producerMetrics = new KafkaClientMetrics(producer);
+                producerMetrics.bindTo(config.meterRegistry());
                 producer.initTransactions();
                 c.subscribe(List.of(config.verdictsTopic()));
                 LOG.info("gateway {}: consuming {} as group {}, reporting to {}{}", config.gatewayId(),
@@ -123,6 +131,8 @@ public final class EnforcementAgent implements AutoCloseable {
                 }
             } finally {
                 consumer = null;
+                consumerMetrics.close();
+                producerMetrics.close();
             }
         }
     }
@@ -229,8 +239,12 @@ public final class EnforcementAgent implements AutoCloseable {
                 p.latencyMicros = (System.nanoTime() - receivedNanos) / 1000;
             }
         }
+        long appliedAt = config.clockMicros().getAsLong();
         for (Pending p : accepted) {
             metrics.latencyMicros(p.latencyMicros);
+            if (p.error == null && p.verdict.getAction() == VerdictAction.ALLOW) {
+                metrics.pinholeOpened(p.verdict.getIssuedAtMicros(), appliedAt);
+            }
             metrics.outcome(p.error == null ? EnforcementOutcome.APPLIED : EnforcementOutcome.FAILED,
                     p.error == null ? null : "nft");
             if (p.error == null) {
