@@ -65,7 +65,11 @@ public final class ConnectionStateGauges implements AutoCloseable {
 
     private static List<MultiGauge.Row<?>> rows(JsonNode byState, String tag) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        byState.fields().forEachRemaining(e -> rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), e.getValue().asLong())));
+        // a supplier, not a boxed Long: gauges hold their object weakly, a boxed count would read NaN after a GC
+        byState.fields().forEachRemaining(e -> {
+            long n = e.getValue().asLong();
+            rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), () -> n));
+        });
         return rows;
     }
 
