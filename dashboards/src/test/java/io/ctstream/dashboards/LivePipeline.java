@@ -65,6 +65,7 @@ final class LivePipeline implements AutoCloseable {
     LivePipeline(Path stateDir) throws IOException {
         String prefix = "dash-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         EmbeddedCluster.createTopic(Topics.name(prefix, Topics.PACKETS), 2);
+        EmbeddedCluster.createTopic(Topics.name(prefix, Topics.REPORTS), 1); // the agent does not create it
         byte[] secret = new byte[32];
         Arrays.fill(secret, (byte) 7);
         VerdictKeyring keys = VerdictKeyring.of(Map.of(GATEWAY, Map.of("k1", secret)), Map.of());
