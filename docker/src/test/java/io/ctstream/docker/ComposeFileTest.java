@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,8 +22,8 @@ class ComposeFileTest {
 
     @Test
     void validatesWithAndWithoutTheClusterProfile() throws Exception {
-        assertThat(compose("config", "-q").exit).as("docker-compose config -q").isZero();
-        assertThat(compose("--profile", "cluster", "config", "-q").exit).as("docker-compose --profile cluster config -q").isZero();
+        assertThat(compose("config", "-q").exit()).as("docker-compose config -q").isZero();
+        assertThat(compose("--profile", "cluster", "config", "-q").exit()).as("docker-compose --profile cluster config -q").isZero();
     }
 
     @Test
@@ -72,9 +72,9 @@ class ComposeFileTest {
     }
 
     private static JsonNode resolved() throws Exception {
-        Result r = compose("config");
-        assertThat(r.exit).as(r.output).isZero();
-        return new YAMLMapper().readTree(r.output);
+        Commands.Run r = compose("config");
+        assertThat(r.exit()).as(r.output()).isZero();
+        return new YAMLMapper().readTree(r.output());
     }
 
     private static List<String> texts(JsonNode array) {
@@ -83,22 +83,17 @@ class ComposeFileTest {
         return out;
     }
 
-    private record Result(int exit, String output) {
-    }
-
-    private static Result compose(String... args) throws IOException, InterruptedException {
+    private static Commands.Run compose(String... args) throws IOException, InterruptedException {
         Path binary = Path.of("/usr/bin/docker-compose");
         assertThat(binary).as("docker-compose is missing: install the Debian package 'docker-compose' (.ci/run does)")
                 .isExecutable();
         List<String> cmd = new ArrayList<>(List.of(binary.toString(), "-f", COMPOSE.toString()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        // the defaults of the file, not whatever this shell exports
-        pb.environment().keySet().removeIf(k -> k.startsWith("KAFKA_") || k.startsWith("CTSTREAM_") || k.startsWith("COMPOSE_"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+        // the file's own defaults, not whatever this shell exports
+        Map<String, String> env = new HashMap<>();
+        System.getenv().keySet().stream()
+                .filter(k -> k.startsWith("KAFKA_") || k.startsWith("CTSTREAM_") || k.startsWith("COMPOSE_"))
+                .forEach(k -> env.put(k, null));
+        return Commands.run(Path.of("."), 60, cmd, env);
     }
-
 }

@@ -1,17 +1,15 @@
 package io.ctstream.docker;
 
+import static io.ctstream.docker.Commands.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,12 +35,12 @@ class ImageTarTest {
             mvn.add("-Dmaven.repo.local=" + repo);
         }
         Files.deleteIfExists(TAR);
-        Run build = run(ROOT, 900, mvn);
-        assertThat(build.exit).as("image build:\n" + build.output).isZero();
+        Commands.Run build = run(ROOT, 900, mvn);
+        assertThat(build.exit()).as("image build:\n" + build.output()).isZero();
         assertThat(TAR).isRegularFile();
 
         Path image = Files.createDirectories(tmp.resolve("image"));
-        assertThat(run(image, 120, List.of("tar", "-xf", TAR.toString())).exit).isZero();
+        assertThat(run(image, 120, List.of("tar", "-xf", TAR.toString())).exit()).isZero();
         JsonNode manifest = new ObjectMapper().readTree(image.resolve("manifest.json").toFile()).get(0);
         assertThat(manifest.path("RepoTags").toString()).contains("ctstream:");
         JsonNode config = new ObjectMapper().readTree(image.resolve(manifest.path("Config").asText()).toFile());
@@ -52,46 +50,23 @@ class ImageTarTest {
 
         Path rootfs = Files.createDirectories(tmp.resolve("rootfs"));
         for (JsonNode layer : manifest.path("Layers")) {
-            Run x = run(rootfs, 120, List.of("tar", "--warning=no-unknown-keyword", "-xzf",
+            Commands.Run x = run(rootfs, 120, List.of("tar", "--warning=no-unknown-keyword", "-xzf",
                     image.resolve(layer.asText()).toString()));
-            assertThat(x.exit).as(x.output).isZero();
+            assertThat(x.exit()).as(x.output()).isZero();
         }
         Files.createDirectories(rootfs.resolve("proc"));
-        assertThat(run(rootfs, 30, List.of("mount", "-t", "proc", "proc", rootfs.resolve("proc").toString())).exit).isZero();
+        assertThat(run(rootfs, 30, List.of("mount", "-t", "proc", "proc", rootfs.resolve("proc").toString())).exit()).isZero();
         try {
             List<String> version = new ArrayList<>(List.of("chroot", rootfs.toString()));
             version.addAll(entrypoint);
             version.add("--version");
-            Run ctstream = run(rootfs, 120, version);
-            assertThat(ctstream.exit).as(ctstream.output).isZero();
-            assertThat(ctstream.output).contains("ctstream");
-            Run nft = run(rootfs, 30, List.of("chroot", rootfs.toString(), "/usr/sbin/nft", "--version"));
-            assertThat(nft.output).as("nft in the image").contains("nftables");
+            Commands.Run ctstream = run(rootfs, 120, version);
+            assertThat(ctstream.exit()).as(ctstream.output()).isZero();
+            assertThat(ctstream.output()).contains("ctstream");
+            Commands.Run nft = run(rootfs, 30, List.of("chroot", rootfs.toString(), "/usr/sbin/nft", "--version"));
+            assertThat(nft.output()).as("nft in the image").contains("nftables");
         } finally {
             run(rootfs, 30, List.of("umount", rootfs.resolve("proc").toString()));
         }
-    }
-
-    private record Run(int exit, String output) {
-    }
-
-    private static Run run(Path dir, int timeoutSeconds, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
-        StringBuilder out = new StringBuilder();
-        Thread reader = new Thread(() -> {
-            try {
-                out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException ignored) {
-                // the process is gone; what was read is kept
-            }
-        });
-        reader.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            reader.join(5000);
-            throw new AssertionError(command + " timed out after " + timeoutSeconds + " s:\n" + out);
-        }
-        reader.join(5000);
-        return new Run(p.exitValue(), out.toString());
     }
 }
