@@ -62,6 +62,8 @@ class DashboardQueriesTest {
                 }
                 Thread.sleep(2000);
             }
+            System.out.printf("dashboards: %d of %d queries returned series, %d s after Prometheus was ready%n",
+                    queries.size() - failing.size(), queries.size(), (System.nanoTime() - deadline + PATIENCE.toNanos()) / 1_000_000_000L);
             dumpScrapes(pipeline);
             StringBuilder health = new StringBuilder();
             prometheus.targets().forEach(t -> health.append(t.path("labels").path("job").asText()).append('=')
