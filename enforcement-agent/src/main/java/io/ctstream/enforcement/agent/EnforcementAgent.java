@@ -68,8 +68,6 @@ public final class EnforcementAgent implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private volatile KafkaConsumer<String, Verdict> consumer;
-    private KafkaClientMetrics consumerMetrics;
-    private KafkaClientMetrics producerMetrics;
 
     public EnforcementAgent(EnforcementAgentConfig config) {
         this.config = config;
@@ -93,6 +91,7 @@ public final class EnforcementAgent implements AutoCloseable {
     }
 
     /** Reconciles, then consumes until {@link #close()} (from another thread); throws on a fatal error. */
+    @SuppressWarnings("try") // the client metrics are resources only to be unbound when the clients close
     public void run() throws NftException {
         Properties kafka = config.kafka();
         Map<String, Object> serdeConfig = new HashMap<>();
@@ -108,13 +107,11 @@ public final class EnforcementAgent implements AutoCloseable {
             try (KafkaConsumer<String, Verdict> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
                     verdictSerde.deserializer());
                  KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
-                         new StringSerializer(), reportSerde.serializer())) {
+                         new StringSerializer(), reportSerde.serializer());
+                 // the consumer's own metrics (records-lag, fetch rates) and the report producer's, same registry
+                 KafkaClientMetrics consumerMetrics = bound(new KafkaClientMetrics(c));
+                 KafkaClientMetrics producerMetrics = bound(new KafkaClientMetrics(producer))) {
                 consumer = c;
-                // the consumer's own metrics (records-lag-max, fetch rates) and the report producer's, same registry
-                consumerMetrics = new KafkaClientMetrics(c);
-                consumerMetrics.bindTo(config.meterRegistry());
-                producerMetrics = new KafkaClientMetrics(producer);
-                producerMetrics.bindTo(config.meterRegistry());
                 producer.initTransactions();
                 c.subscribe(List.of(config.verdictsTopic()));
                 LOG.info("gateway {}: consuming {} as group {}, reporting to {}{}", config.gatewayId(),
@@ -131,10 +128,13 @@ public final class EnforcementAgent implements AutoCloseable {
                 }
             } finally {
                 consumer = null;
-                consumerMetrics.close();
-                producerMetrics.close();
             }
         }
+    }
+
+    private KafkaClientMetrics bound(KafkaClientMetrics metrics) {
+        metrics.bindTo(config.meterRegistry());
+        return metrics;
     }
 
     private void pollOnce(KafkaConsumer<String, Verdict> c, KafkaProducer<String, EnforcementReport> producer) {
