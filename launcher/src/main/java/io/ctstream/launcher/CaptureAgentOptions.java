@@ -2,9 +2,11 @@ package io.ctstream.launcher;
 
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.policy.EdgePayloadPolicy;
+import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options the {@code replay} and {@code capture} commands share. */
@@ -21,6 +23,9 @@ final class CaptureAgentOptions {
 
     @Option(names = "--queue", paramLabel = "RECORDS", description = "Capacity of the queue in front of the producer (default: ${DEFAULT-VALUE}).")
     int queueCapacity = 65_536;
+
+    @Mixin
+    MetricsOptions metrics = new MetricsOptions();
 
     CaptureAgentConfig.Builder apply(ClientOptions client, CaptureAgentConfig.Builder b) {
         client.requireBootstrapServers();

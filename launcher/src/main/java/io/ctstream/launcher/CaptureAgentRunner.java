@@ -5,7 +5,8 @@ import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.agent.CaptureRunException;
 import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.capture.source.CaptureSetupException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ctstream.launcher.metrics.MetricsOptions;
+import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -18,10 +19,19 @@ final class CaptureAgentRunner {
     private CaptureAgentRunner() {
     }
 
-    static int run(CaptureAgentConfig config) {
+    static int run(CaptureAgentConfig config, MetricsOptions metricsOptions) {
+        try (PrometheusMetrics metrics = metricsOptions.start()) {
+            return run(config, metrics);
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("ctstream: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private static int run(CaptureAgentConfig config, PrometheusMetrics metrics) {
         CaptureAgent agent;
         try {
-            agent = new CaptureAgent(config, new SimpleMeterRegistry());
+            agent = new CaptureAgent(config, metrics.registry());
         } catch (IOException | IllegalArgumentException e) {
             System.err.println("ctstream: " + e.getMessage());
             return 2;

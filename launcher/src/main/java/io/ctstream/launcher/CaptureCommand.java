@@ -52,6 +52,6 @@ public final class CaptureCommand implements Callable<Integer> {
             System.err.println("ctstream: " + e.getMessage());
             return 2;
         }
-        return CaptureAgentRunner.run(config);
+        return CaptureAgentRunner.run(config, agent.metrics);
     }
 }

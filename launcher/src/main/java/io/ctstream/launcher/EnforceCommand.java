@@ -5,8 +5,10 @@ import io.ctstream.enforcement.agent.EnforcementAgentConfig;
 import io.ctstream.enforcement.gate.GateLimits;
 import io.ctstream.enforcement.nft.NftRuleset;
 import io.ctstream.verdict.VerdictKeyring;
+import io.ctstream.launcher.metrics.MetricsOptions;
+import io.ctstream.launcher.metrics.PrometheusMetrics;
 import io.micrometer.core.instrument.Meter;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -26,6 +28,9 @@ public final class EnforceCommand implements Callable<Integer> {
 
     @Mixin
     ClientOptions client;
+
+    @Mixin
+    MetricsOptions metricsOptions;
 
     @Option(names = "--gateway", required = true, paramLabel = "ID", description = "This gateway's id (verdicts are keyed by it).")
     String gatewayId;
@@ -77,7 +82,12 @@ public final class EnforceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (PrometheusMetrics metrics = metricsOptions.start()) {
+            return run(metrics.registry());
+        }
+    }
+
+    private int run(MeterRegistry meters) throws Exception {
         EnforcementAgentConfig config = EnforcementAgentConfig.builder()
                 .gatewayId(gatewayId)
                 .keyring(VerdictKeyring.load(keys))
@@ -117,7 +127,7 @@ public final class EnforceCommand implements Callable<Integer> {
         return client.properties();
     }
 
-    private static void printSummary(SimpleMeterRegistry meters) {
+    private static void printSummary(MeterRegistry meters) {
         for (Meter m : meters.getMeters()) {
             if (m.getId().getName().startsWith("ctstream.enforcement.outcomes")
                     || m.getId().getName().startsWith("ctstream.enforcement.verdicts")) {

@@ -7,7 +7,7 @@ import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.policy.PolicyException;
 import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.verdict.KeyringException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -97,9 +97,12 @@ public final class StreamsCommand implements Callable<Integer> {
                 .helpers(HelperConfig.defaults().toBuilder().mode(helperMode).ftpPorts(ftpPorts).ircPorts(ircPorts).build())
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
-        StreamsApp app = new StreamsApp(config, new SimpleMeterRegistry());
+        // served as GET /metrics on the query port
+        PrometheusMetrics metrics = new PrometheusMetrics();
+        StreamsApp app = new StreamsApp(config, metrics.registry());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();
+            metrics.close();
             stopped.countDown();
         }, "ctstream-streams-shutdown"));
         app.start();

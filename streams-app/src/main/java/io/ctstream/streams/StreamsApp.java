@@ -1,12 +1,15 @@
 package io.ctstream.streams;
 
 import io.ctstream.streams.conntrack.TrackedConnection;
+import io.ctstream.streams.metrics.ConnectionStateGauges;
+import io.ctstream.streams.metrics.MetricsRoute;
 import io.ctstream.streams.query.ConnectionQueries;
 import io.ctstream.streams.query.ExpectationQueries;
 import io.ctstream.streams.query.InstanceRouter;
 import io.ctstream.streams.query.QueryServer;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -26,11 +29,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
+    /** How often the connections-by-state gauges count the local stores. */
+    static final Duration CONNECTION_GAUGES_EVERY = Duration.ofSeconds(5);
 
     private final StreamsAppConfig config;
     private final MeterRegistry meters;
     private KafkaStreams streams;
     private QueryServer queryServer;
+    private KafkaStreamsMetrics streamsMetrics;
+    private ConnectionStateGauges connectionGauges;
     private int queryPort = -1;
 
     public StreamsApp(StreamsAppConfig config, MeterRegistry meters) {
@@ -59,13 +66,22 @@ public final class StreamsApp implements AutoCloseable {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        // Kafka Streams' and its clients' own metrics (records-lag-max, commit rates, ...) in the same registry
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
         streams.start();
         if (queryPort >= 0) {
             InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort));
             ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
                     ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
+            connectionGauges = new ConnectionStateGauges(connections, meters).start(CONNECTION_GAUGES_EVERY);
             ExpectationQueries expectations = new ExpectationQueries(streams, ConnectionTrackingProcessor.LIVE_EXPECTATIONS, router);
-            queryServer = new QueryServer(connections, expectations, extraRoutes);
+            queryServer = new QueryServer(connections, expectations, javalin -> {
+                MetricsRoute.addTo(javalin, meters);
+                if (extraRoutes != null) {
+                    extraRoutes.accept(javalin);
+                }
+            });
             queryServer.start(config.queryHost(), queryPort);
             LOG.info("query API on http://{}:{}", config.queryHost(), queryPort);
         }
@@ -112,6 +128,10 @@ public final class StreamsApp implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (connectionGauges != null) {
+            connectionGauges.close();
+            connectionGauges = null;
+        }
         if (queryServer != null) {
             queryServer.close();
             queryServer = null;
@@ -119,6 +139,10 @@ public final class StreamsApp implements AutoCloseable {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+            streamsMetrics = null;
         }
     }
 

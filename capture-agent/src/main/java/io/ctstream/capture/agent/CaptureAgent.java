@@ -12,6 +12,7 @@ import io.ctstream.capture.source.PacketSource;
 import io.ctstream.capture.source.ReplaySource;
 import io.ctstream.serde.AvroSerdes;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -35,6 +36,7 @@ public final class CaptureAgent {
 
     private final CaptureAgentConfig config;
     private final CaptureMetrics metrics;
+    private final MeterRegistry registry;
     private final PacketSource source;
     private final Producer<FlowKey, PacketRecord> producer;
     private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
@@ -52,6 +54,7 @@ public final class CaptureAgent {
         enableGeneratedCoders();
         this.config = config;
         this.metrics = new CaptureMetrics(registry, config.sensorId());
+        this.registry = registry;
         this.producer = producer;
         if (config.isReplay()) {
             this.source = new ReplaySource(config.replayFiles(), config.replaySpeed());
@@ -100,6 +103,9 @@ public final class CaptureAgent {
         LOG.info("sensor {}: {} → topic {}", config.sensorId(), source.describe(), config.topic());
         PacketPublisher publisher = new PacketPublisher(producer, config.topic(), config.queueCapacity(), config.overflow(),
                 metrics);
+        // the producer's own metrics (record send rate, batch size, request latency) in the agent's registry
+        KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
+        producerMetrics.bindTo(registry);
         metrics.queueDepth(publisher::queued);
         java.util.List<FrameHandler> handlers = new java.util.concurrent.CopyOnWriteArrayList<>();
         ReplayProgress progress = config.progress() && source instanceof ReplaySource
@@ -118,6 +124,7 @@ public final class CaptureAgent {
                 progress.close();
             }
             publisher.close(config.shutdownTimeout());
+            producerMetrics.close();
         }
         long decoded = 0;
         long fragments = 0;

@@ -18,6 +18,7 @@ import io.ctstream.enforcement.nft.NftProcess;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
 import io.ctstream.verdict.VerdictVerifier;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -90,6 +91,7 @@ public final class EnforcementAgent implements AutoCloseable {
     }
 
     /** Reconciles, then consumes until {@link #close()} (from another thread); throws on a fatal error. */
+    @SuppressWarnings("try") // the client metrics are resources only to be unbound when the clients close
     public void run() throws NftException {
         Properties kafka = config.kafka();
         Map<String, Object> serdeConfig = new HashMap<>();
@@ -105,7 +107,10 @@ public final class EnforcementAgent implements AutoCloseable {
             try (KafkaConsumer<String, Verdict> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
                     verdictSerde.deserializer());
                  KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
-                         new StringSerializer(), reportSerde.serializer())) {
+                         new StringSerializer(), reportSerde.serializer());
+                 // the consumer's own metrics (records-lag, fetch rates) and the report producer's, same registry
+                 KafkaClientMetrics consumerMetrics = bound(new KafkaClientMetrics(c));
+                 KafkaClientMetrics producerMetrics = bound(new KafkaClientMetrics(producer))) {
                 consumer = c;
                 producer.initTransactions();
                 c.subscribe(List.of(config.verdictsTopic()));
@@ -125,6 +130,11 @@ public final class EnforcementAgent implements AutoCloseable {
                 consumer = null;
             }
         }
+    }
+
+    private KafkaClientMetrics bound(KafkaClientMetrics metrics) {
+        metrics.bindTo(config.meterRegistry());
+        return metrics;
     }
 
     private void pollOnce(KafkaConsumer<String, Verdict> c, KafkaProducer<String, EnforcementReport> producer) {
@@ -229,8 +239,12 @@ public final class EnforcementAgent implements AutoCloseable {
                 p.latencyMicros = (System.nanoTime() - receivedNanos) / 1000;
             }
         }
+        long appliedAt = config.clockMicros().getAsLong();
         for (Pending p : accepted) {
             metrics.latencyMicros(p.latencyMicros);
+            if (p.error == null && p.verdict.getAction() == VerdictAction.ALLOW) {
+                metrics.pinholeOpened(p.verdict.getIssuedAtMicros(), appliedAt);
+            }
             metrics.outcome(p.error == null ? EnforcementOutcome.APPLIED : EnforcementOutcome.FAILED,
                     p.error == null ? null : "nft");
             if (p.error == null) {

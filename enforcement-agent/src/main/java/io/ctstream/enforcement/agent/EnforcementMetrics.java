@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ctstream.enforcement.outcomes{outcome, reason}} — APPLIED / FAILED / REFUSED, with the
  *       stable refusal reason ({@code none} when applied, {@code nft} when nft failed);</li>
  *   <li>{@code ctstream.enforcement.apply.latency} — from receiving a verdict to nft returning;</li>
+ *   <li>{@code ctstream.enforcement.pinhole.delay} — time to pinhole: from the verdict's {@code issuedAtMicros}
+ *       (the time of the expectation it answers) to its ALLOW element being in the table;</li>
  *   <li>{@code ctstream.enforcement.ignored} — records for other gateways;</li>
  *   <li>{@code ctstream.enforcement.reconcile.changes{change}} — elements added/removed when reconciling.</li>
  * </ul>
@@ -22,6 +24,7 @@ public final class EnforcementMetrics {
     private final String gatewayId;
     private final Timer latency;
     private final Counter ignored;
+    private final Timer pinholeDelay;
 
     public EnforcementMetrics(MeterRegistry registry, String gatewayId) {
         this.registry = registry;
@@ -29,6 +32,11 @@ public final class EnforcementMetrics {
         this.latency = Timer.builder("ctstream.enforcement.apply.latency").tag("gateway", gatewayId)
                 .description("From receiving a verdict to nft returning").publishPercentileHistogram()
                 .register(registry);
+        // Replayed captures carry old event times: the histogram's range stops at an hour, later ones go to +Inf.
+        this.pinholeDelay = Timer.builder("ctstream.enforcement.pinhole.delay").tag("gateway", gatewayId)
+                .description("From the verdict's issue time (its expectation's event time) to the ALLOW applied")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofHours(1)).register(registry);
         this.ignored = Counter.builder("ctstream.enforcement.ignored").tag("gateway", gatewayId)
                 .description("Verdict records for other gateways").register(registry);
     }
@@ -44,6 +52,11 @@ public final class EnforcementMetrics {
 
     public void latencyMicros(long micros) {
         latency.record(micros, TimeUnit.MICROSECONDS);
+    }
+
+    /** An ALLOW issued at {@code issuedAtMicros} is in the table at {@code appliedAtMicros}. */
+    public void pinholeOpened(long issuedAtMicros, long appliedAtMicros) {
+        pinholeDelay.record(Math.max(0, appliedAtMicros - issuedAtMicros), TimeUnit.MICROSECONDS);
     }
 
     public void ignored() {

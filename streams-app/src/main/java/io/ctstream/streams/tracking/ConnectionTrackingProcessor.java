@@ -186,9 +186,12 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
                     toMatcher(HelperEvents.evicted(createdEvent, ev));
                 }
             } else if (o instanceof HelperOutcome.Refusal refusal) {
-                HelperAvro.rejected(refusal, ctx, p.getSensorId()).ifPresent(rejected -> context.forward(
-                        new Record<>(rejected.getExpectationId(), rejected, millis(rejected.getTimestampMicros())),
-                        TO_EXPECTATIONS));
+                HelperAvro.rejected(refusal, ctx, p.getSensorId()).ifPresent(rejected -> {
+                    // the matcher counts the other expectation events; a refused one never reaches it
+                    count("ctstream.expectations", "helper", rejected.getHelper(), "event", "rejected");
+                    context.forward(new Record<>(rejected.getExpectationId(), rejected,
+                            millis(rejected.getTimestampMicros())), TO_EXPECTATIONS);
+                });
             }
             HelperAvro.alert(o, ctx, p.getSensorId()).ifPresent(this::alert);
         }
