@@ -1,0 +1,264 @@
+package io.ctstream.launcher.lab;
+
+import io.ctstream.capture.agent.CaptureAgent;
+import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.capture.source.LiveCaptureOptions;
+import io.ctstream.capture.source.LiveSource;
+import io.ctstream.enforcement.agent.EnforcementAgent;
+import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.nft.NftRuleset;
+import io.ctstream.schemas.Topics;
+import io.ctstream.streams.StreamsApp;
+import io.ctstream.streams.StreamsAppConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.errors.TopicExistsException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ctstream's whole pipeline on the {@link GatewayLab}'s gateway: the capture agent captures live on
+ * gw's two interfaces (inbound only: each forwarded packet once), streams-app tracks and evaluates a
+ * policy for gateway {@value #GATEWAY_ID} with freshly generated keys, and the enforcement agent
+ * applies the verdicts to gw's nft table ({@code ip netns exec <gw> nft}). The JVM's Kafka clients stay
+ * in the host namespace, next to the broker; only the capture sockets and nft live in gw.
+ */
+public final class LiveGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveGateway.class);
+    public static final String GATEWAY_ID = "gw-live";
+    public static final String SENSOR_ID = "gw-live";
+    /**
+     * gw's links are captured through one "any" socket, not one per interface: a socket sees packets in
+     * the kernel's order, while two capture threads race, and the PORT command captured on g1 could reach
+     * the tracker after the server's ACK of it captured on g2 (which the TCP window check then refuses).
+     * In gw, "any" is g1, g2 and lo.
+     */
+    static final String CAPTURE_INTERFACE = "any";
+    /** The nft table the agent manages in gw. */
+    public static final String TABLE = NftRuleset.defaults().table();
+
+    /**
+     * How to run it.
+     *
+     * @param commitIntervalMillis Kafka Streams' commit interval: under exactly-once every hop of the
+     *                             topology (tracker → matcher → policy) waits for a commit, so this bounds
+     *                             the time-to-pinhole (Kafka's default under EOS is 100 ms)
+     * @param queryPort            the query API port (0: any free one, -1: none)
+     */
+    public record Settings(String bootstrapServers, String schemaRegistryUrl, String topicPrefix, Path workDir,
+                           int commitIntervalMillis, int queryPort) {
+    }
+
+    private final GatewayLab lab;
+    private final Settings settings;
+    private final MeterRegistry meters;
+    private final LabPolicy policy;
+    private StreamsApp streams;
+    private CaptureAgent capture;
+    private Thread captureThread;
+    private EnforcementAgent agent;
+    private FutureTask<Void> agentRun;
+
+    public LiveGateway(GatewayLab lab, Settings settings, MeterRegistry meters) {
+        this.lab = lab;
+        this.settings = settings;
+        this.meters = meters;
+        this.policy = LabPolicy.write(settings.workDir().resolve("policy"), GATEWAY_ID, List.of(SENSOR_ID),
+                List.of(GatewayLab.SUBNET), List.of("ftp"), 120, Map.of("ftp-bounce", 600));
+    }
+
+    /** Starts streams-app (and waits until it runs), then the live capture on gw; not the agent. */
+    public void startPipeline() throws IOException {
+        Properties streamsProps = new Properties();
+        streamsProps.put("commit.interval.ms", String.valueOf(settings.commitIntervalMillis()));
+        StreamsAppConfig config = StreamsAppConfig.builder()
+                .applicationId(settings.topicPrefix() + "streams")
+                .bootstrapServers(settings.bootstrapServers())
+                .schemaRegistryUrl(settings.schemaRegistryUrl())
+                .topicPrefix(settings.topicPrefix())
+                .partitions(2)
+                .stateDir(settings.workDir().resolve("streams-state"))
+                .queryPort(settings.queryPort())
+                .clientProperties(streamsProps)
+                .policy(policy.load())
+                .build();
+        createReportsTopic();
+        streams = new StreamsApp(config, meters);
+        streams.start();
+        streams.awaitRunning(Duration.ofMinutes(2));
+
+        CaptureAgentConfig captureConfig = CaptureAgentConfig.builder()
+                .sensorId(SENSOR_ID)
+                .topic(topic(Topics.PACKETS))
+                .clientProperties(kafka())
+                .live(LiveCaptureOptions.defaults(List.of(CAPTURE_INTERFACE)).inNetns(lab.gw()).withInboundOnly())
+                .build();
+        capture = new CaptureAgent(captureConfig, meters);
+        ((LiveSource) capture.source()).open(); // setup errors here, not on the capture thread
+        captureThread = new Thread(() -> {
+            try {
+                capture.run();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("live capture on {} stopped: {}", lab.gw(), e.getMessage(), e);
+            }
+        }, "live-capture-" + lab.gw());
+        captureThread.start();
+    }
+
+    /** Starts the enforcement agent of gw and waits until it has set up and reconciled its table. */
+    public void startEnforcement() throws InterruptedException {
+        if (agent != null) {
+            return;
+        }
+        EnforcementAgentConfig config = EnforcementAgentConfig.builder()
+                .gatewayId(GATEWAY_ID)
+                .keyring(io.ctstream.verdict.VerdictKeyring.load(policy.keyFile()))
+                .kafka(kafka())
+                .topicPrefix(settings.topicPrefix())
+                .nftCommand(lab.gwNftCommand())
+                .pollTimeout(Duration.ofMillis(100))
+                .meterRegistry(meters)
+                .build();
+        agent = new EnforcementAgent(config);
+        EnforcementAgent started = agent;
+        agentRun = new FutureTask<>(() -> {
+            started.run();
+            return null;
+        });
+        Thread t = new Thread(agentRun, "enforcement-" + GATEWAY_ID);
+        t.start();
+        if (!agent.awaitReady(Duration.ofSeconds(90))) {
+            throw new LabException("the enforcement agent did not get ready within 90 s");
+        }
+        awaitAssigned(config.groupId(), Duration.ofSeconds(60));
+    }
+
+    /**
+     * streams-app creates the topics it writes; the agent's reports topic is the operator's (time
+     * retention, see enforcement-agent's README), so the lab creates it, with the run's partitions.
+     */
+    private void createReportsTopic() {
+        try (Admin admin = Admin.create(kafka())) {
+            admin.createTopics(List.of(new NewTopic(topic(Topics.REPORTS), Optional.of(1), Optional.empty()))).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new LabException("cannot create " + topic(Topics.REPORTS) + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted creating the reports topic", e);
+        }
+    }
+
+    /**
+     * Ready means reconciled and subscribed; the group's first rebalance (the broker delays it, 3 s by
+     * default) comes after. A transfer started before it would wait for the agent, not for ctstream.
+     */
+    private void awaitAssigned(String groupId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(kafka())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+                    if (d.groupState() == GroupState.STABLE
+                            && d.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    // not there yet
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new LabException("the enforcement agent's group " + groupId + " got no partitions within " + timeout);
+    }
+
+    /** Stops the enforcement agent (its table and elements stay, as after a crash). */
+    public void stopEnforcement() {
+        if (agent == null) {
+            return;
+        }
+        agent.close();
+        try {
+            agentRun.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            LOG.warn("enforcement agent ended with {}", e.getCause().toString());
+        } catch (TimeoutException e) {
+            LOG.warn("enforcement agent did not stop within 60 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agent = null;
+    }
+
+    /** How many records each topic of the run holds, for failure messages and the demo. */
+    public String topicCounts() {
+        io.ctstream.launcher.analyze.TopicReader reader = new io.ctstream.launcher.analyze.TopicReader(
+                settings.bootstrapServers(), settings.schemaRegistryUrl());
+        StringBuilder b = new StringBuilder();
+        for (var t : List.of(Map.entry(Topics.PACKETS, io.ctstream.avro.PacketRecord.class),
+                Map.entry(Topics.CONN_EVENTS, io.ctstream.avro.ConnectionEvent.class),
+                Map.entry(Topics.EXPECTATIONS, io.ctstream.avro.ExpectationEvent.class),
+                Map.entry(Topics.ALERTS, io.ctstream.avro.Alert.class),
+                Map.entry(Topics.VERDICTS, io.ctstream.avro.Verdict.class),
+                Map.entry(Topics.REPORTS, io.ctstream.avro.EnforcementReport.class))) {
+            try {
+                b.append(t.getKey()).append('=').append(reader.readAll(topic(t.getKey()), t.getValue()).size()).append(' ');
+            } catch (RuntimeException e) {
+                b.append(t.getKey()).append("=? (").append(e.getMessage()).append(") ");
+            }
+        }
+        return b.toString().strip();
+    }
+
+    /** The full name of one of the {@link Topics} of this run. */
+    public String topic(String name) {
+        return Topics.name(settings.topicPrefix(), name);
+    }
+
+    public StreamsApp streams() {
+        return streams;
+    }
+
+    public LabPolicy policy() {
+        return policy;
+    }
+
+    /** The Kafka client properties of this run (broker, registry). */
+    public Properties kafka() {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", settings.bootstrapServers());
+        p.put("schema.registry.url", settings.schemaRegistryUrl());
+        return p;
+    }
+
+    @Override
+    public void close() {
+        stopEnforcement();
+        if (capture != null) {
+            capture.stop();
+            try {
+                captureThread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (streams != null) {
+            streams.close();
+        }
+    }
+}
