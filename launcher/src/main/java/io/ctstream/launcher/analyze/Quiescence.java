@@ -18,11 +18,11 @@ import org.apache.kafka.common.TopicPartition;
  * tracker and matcher has settled). Offsets, not sleeps, decide: the quiet period only spans the
  * Streams commit interval.
  */
-final class Quiescence {
+public final class Quiescence {
     private Quiescence() {
     }
 
-    static void await(Admin admin, String groupId, String packetsTopic, List<String> allTopics, Duration quiet,
+    public static void await(Admin admin, String groupId, String packetsTopic, List<String> allTopics, Duration quiet,
                       Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> lastEnds = null;

@@ -36,12 +36,12 @@ public record LabPolicy(String gatewayId, Path policyFile, Path keyFile) {
                 revokeOn: [EVICTED, EXPIRED, MASTER_DESTROYED]
                 gateways:
                   - id: %s
-                    sensors: [%s]
-                    subnets: [%s]
+                %s    subnets: [%s]
                     keyId: %s
                     helpers: [%s]
                     pinholeTtlSeconds: %d
-                """.formatted(gatewayId, String.join(", ", sensors), String.join(", ", subnets), KEY_ID,
+                """.formatted(gatewayId, sensors.isEmpty() ? "" : "    sensors: [" + String.join(", ", sensors) + "]\n",
+                String.join(", ", subnets), KEY_ID,
                 String.join(", ", helpers), pinholeTtlSeconds)
                 + (blockSeconds.isEmpty() ? "" : "alertResponses:\n" + blockSeconds.entrySet().stream()
                 .map(e -> "  " + e.getKey() + ": {blockSeconds: " + e.getValue() + "}")

@@ -4,7 +4,6 @@ import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.source.LiveCaptureOptions;
 import io.ctstream.capture.source.LiveSource;
-import io.ctstream.enforcement.agent.EnforcementAgent;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
 import io.ctstream.enforcement.nft.NftRuleset;
 import io.ctstream.schemas.Topics;
@@ -16,17 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.GroupState;
-import org.apache.kafka.common.errors.TopicExistsException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +59,7 @@ public final class LiveGateway implements AutoCloseable {
     private StreamsApp streams;
     private CaptureAgent capture;
     private Thread captureThread;
-    private EnforcementAgent agent;
-    private FutureTask<Void> agentRun;
+    private EnforcementRunner agent;
 
     public LiveGateway(GatewayLab lab, Settings settings, MeterRegistry meters) {
         this.lab = lab;
@@ -96,7 +84,6 @@ public final class LiveGateway implements AutoCloseable {
                 .clientProperties(streamsProps)
                 .policy(policy.load())
                 .build();
-        createReportsTopic();
         streams = new StreamsApp(config, meters);
         streams.start();
         streams.awaitRunning(Duration.ofMinutes(2));
@@ -133,76 +120,15 @@ public final class LiveGateway implements AutoCloseable {
                 .pollTimeout(Duration.ofMillis(100))
                 .meterRegistry(meters)
                 .build();
-        agent = new EnforcementAgent(config);
-        EnforcementAgent started = agent;
-        agentRun = new FutureTask<>(() -> {
-            started.run();
-            return null;
-        });
-        Thread t = new Thread(agentRun, "enforcement-" + GATEWAY_ID);
-        t.start();
-        if (!agent.awaitReady(Duration.ofSeconds(90))) {
-            throw new LabException("the enforcement agent did not get ready within 90 s");
-        }
-        awaitAssigned(config.groupId(), Duration.ofSeconds(60));
-    }
-
-    /**
-     * streams-app creates the topics it writes; the agent's reports topic is the operator's (time
-     * retention, see enforcement-agent's README), so the lab creates it, with the run's partitions.
-     */
-    private void createReportsTopic() {
-        try (Admin admin = Admin.create(kafka())) {
-            admin.createTopics(List.of(new NewTopic(topic(Topics.REPORTS), Optional.of(1), Optional.empty()))).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new LabException("cannot create " + topic(Topics.REPORTS) + ": " + e.getCause().getMessage(), e);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted creating the reports topic", e);
-        }
-    }
-
-    /**
-     * Ready means reconciled and subscribed; the group's first rebalance (the broker delays it, 3 s by
-     * default) comes after. A transfer started before it would wait for the agent, not for ctstream.
-     */
-    private void awaitAssigned(String groupId, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Admin admin = Admin.create(kafka())) {
-            while (System.nanoTime() < deadline) {
-                try {
-                    ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
-                    if (d.groupState() == GroupState.STABLE
-                            && d.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
-                        return;
-                    }
-                } catch (ExecutionException e) {
-                    // not there yet
-                }
-                Thread.sleep(100);
-            }
-        }
-        throw new LabException("the enforcement agent's group " + groupId + " got no partitions within " + timeout);
+        agent = EnforcementRunner.start(config, Duration.ofSeconds(90));
     }
 
     /** Stops the enforcement agent (its table and elements stay, as after a crash). */
     public void stopEnforcement() {
-        if (agent == null) {
-            return;
+        if (agent != null) {
+            agent.close();
+            agent = null;
         }
-        agent.close();
-        try {
-            agentRun.get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            LOG.warn("enforcement agent ended with {}", e.getCause().toString());
-        } catch (TimeoutException e) {
-            LOG.warn("enforcement agent did not stop within 60 s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        agent = null;
     }
 
     /** How many records each topic of the run holds, for failure messages and the demo. */

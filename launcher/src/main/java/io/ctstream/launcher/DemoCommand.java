@@ -1,0 +1,125 @@
+package io.ctstream.launcher;
+
+import io.ctstream.embedded.EmbeddedStack;
+import io.ctstream.launcher.demo.DemoRun;
+import io.ctstream.launcher.demo.DemoSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ctstream demo}: the main job on the embedded default. Replays the bundled lab captures
+ * through the whole pipeline (capture agent → streams-app with a demo policy and generated keys →
+ * signed verdicts → a dry-run enforcement agent), prints what happened and where to look, and ends
+ * after the replay unless {@code --keep-running}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Replays the bundled traffic-lab captures (testdata/lab) through the real pipeline with a demo "
+                + "policy, a dry-run enforcement agent and the query API, and prints a summary: connections by state, "
+                + "expectations, alerts, verdicts, enforcement reports.",
+                "Without --bootstrap-servers it starts an embedded Kafka and schema registry for the run."})
+public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--captures", paramLabel = "DIR",
+            description = "Directory of the captures to replay (default: testdata/lab of the repository).")
+    Path capturesDir;
+
+    @Option(names = "--scenario", paramLabel = "NAME",
+            description = "Replay only this scenario (file name without .pcap); repeatable. Default: every capture.")
+    List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--query-port", defaultValue = "8070", paramLabel = "PORT",
+            description = "Query API port (0: any free port; default ${DEFAULT-VALUE}).")
+    int queryPort;
+
+    @Option(names = "--no-enforcement", description = "Do not run the dry-run enforcement agent.")
+    boolean noEnforcement;
+
+    @Option(names = "--keep-running", description = "Stay up after the replay (query API, Kafka) until Ctrl-C.")
+    boolean keepRunning;
+
+    @Mixin
+    ClientOptions client;
+
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out;
+
+    @Override
+    public Integer call() throws Exception {
+        out = spec.commandLine().getOut();
+        List<Path> captures;
+        try {
+            captures = selected(DemoRun.capturesIn(capturesDir != null ? capturesDir : defaultCaptures()));
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("ctstream demo: " + e.getMessage());
+            return 2;
+        }
+        String bootstrap = client.properties().getProperty("bootstrap.servers");
+        if (bootstrap != null) {
+            return run(bootstrap, client.requireSchemaRegistryUrl(), captures);
+        }
+        out.println("starting an embedded Kafka broker and schema registry ...");
+        try (EmbeddedStack stack = new EmbeddedStack().start()) {
+            return run(stack.bootstrapServers(), stack.schemaRegistryUrl(), captures);
+        }
+    }
+
+    private int run(String bootstrap, String registry, List<Path> captures) throws Exception {
+        DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement);
+        try (DemoRun demo = new DemoRun(bootstrap, registry, options, new SimpleMeterRegistry(), out)) {
+            out.println("starting streams-app (policy for gateway " + DemoRun.GATEWAY_ID + ", generated keys)"
+                    + (noEnforcement ? "" : " and a dry-run enforcement agent") + " ...");
+            demo.start();
+            out.println("replaying " + captures.size() + " captures in the order they were recorded:");
+            demo.replay();
+            out.println("waiting for the pipeline to settle ...");
+            DemoSummary summary = demo.settleAndSummarize(Duration.ofMinutes(3));
+            out.println();
+            out.println("summary:");
+            summary.print(out);
+            out.println();
+            demo.printWhereToLook();
+            out.flush();
+            if (keepRunning) {
+                out.println("running; Ctrl-C stops");
+                out.flush();
+                CountDownLatch stop = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ctstream-demo-shutdown"));
+                stop.await();
+            }
+            return summary.connections() > 0 ? 0 : 1;
+        }
+    }
+
+    private List<Path> selected(List<Path> all) {
+        if (scenarios.isEmpty()) {
+            return all;
+        }
+        List<Path> chosen = new ArrayList<>();
+        for (String s : scenarios) {
+            Path p = all.stream().filter(f -> f.getFileName().toString().replaceAll("\\.pcap(ng)?$", "").equals(s))
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("no capture for scenario '" + s + "' (have "
+                            + all.stream().map(f -> f.getFileName().toString()).toList() + ")"));
+            chosen.add(p);
+        }
+        return all.stream().filter(chosen::contains).toList(); // still in recording order
+    }
+
+    /** testdata/lab of the repository: the ctstream script passes its root as ctstream.home. */
+    static Path defaultCaptures() {
+        String home = System.getProperty("ctstream.home");
+        return (home != null ? Path.of(home) : Path.of("")).resolve("testdata").resolve("lab");
+    }
+}
