@@ -36,14 +36,17 @@ class DemoCommandTest {
 
         assertThat(total(printed, "connections")).isPositive();
         assertThat(total(printed, "related")).isPositive();
-        assertThat(printed).contains("replayed ftp-passive", "replayed irc-dcc-forged");
-        // ftp-passive 2, ftp-active 2, ftp-pasv-twice 2, irc-dcc-send 1; bounce and forged are refused
+        assertThat(printed).containsPattern("(?m)^  ftp-passive +53 packets \\| so far: +3 connections, +2 expectations")
+                .containsPattern("(?m)^  irc-dcc-forged +22 packets \\| so far:");
+        // ftp-passive 2, ftp-active 2, ftp-pasv-twice 2, irc-dcc-send 1; the bounce and the forged DCC are
+        // refused. (Whether pasv-twice's first is evicted, as by the kernel, or fulfilled depends on feedback
+        // timing on a real broker: see streams-app's README.)
         assertThat(total(printed, "expectations")).isEqualTo(7);
         assertThat(line(printed, "expectations")).contains("fulfilled", "ftp 6", "irc 1");
         assertThat(total(printed, "rejected")).isPositive();
         assertThat(line(printed, "alerts")).contains("ftp-bounce", "forged-dcc");
-        // one ALLOW per expectation, a BLOCK per alert source; REVOKE only if pasv-twice's first one is evicted
-        assertThat(line(printed, "verdicts")).contains("ALLOW 7", "BLOCK");
+        // one ALLOW per expectation, a BLOCK per alert (and a REVOKE if one was evicted)
+        assertThat(line(printed, "verdicts")).contains("ALLOW 7", "BLOCK 3");
         int verdicts = total(printed, "verdicts");
         assertThat(line(printed, "enforcement")).contains("APPLIED " + verdicts, "dry run");
         assertThat(printed).contains("query API        http://127.0.0.1:", "verdicts", "enforcement-reports");

@@ -130,19 +130,19 @@ public final class DemoRun implements AutoCloseable {
 
     /** Starts streams-app (with its query API) and the dry-run enforcement agent. */
     public void start() throws InterruptedException, IOException {
+        List<String> topics = new ArrayList<>(ConntrackTopology.topics(config));
+        topics.add(config.topic(Topics.REPORTS));
+        ReplayTopics.create(kafka(), topics, config.partitions());
         streams = new StreamsApp(config, meters);
         streams.start();
         streams.awaitRunning(Duration.ofMinutes(2));
         if (options.enforcement()) {
             Path nftLog = workDir.resolve("nft-dry-run.txt");
             dryRunOut = new PrintStream(Files.newOutputStream(nftLog), true, java.nio.charset.StandardCharsets.UTF_8);
-            Properties kafka = new Properties();
-            kafka.put("bootstrap.servers", bootstrapServers);
-            kafka.put("schema.registry.url", schemaRegistryUrl);
             agent = EnforcementRunner.start(EnforcementAgentConfig.builder()
                     .gatewayId(GATEWAY_ID)
                     .keyring(VerdictKeyring.load(policy.keyFile()))
-                    .kafka(kafka)
+                    .kafka(kafka())
                     .topicPrefix(config.topicPrefix())
                     .dryRun(true)
                     .dryRunOut(dryRunOut)
@@ -220,6 +220,13 @@ public final class DemoRun implements AutoCloseable {
             out.println("  nft (dry run)    " + workDir.resolve("nft-dry-run.txt") + "  (what the agent of " + GATEWAY_ID
                     + " would run)");
         }
+    }
+
+    private Properties kafka() {
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", bootstrapServers);
+        kafka.put("schema.registry.url", schemaRegistryUrl);
+        return kafka;
     }
 
     public StreamsAppConfig config() {
