@@ -3,7 +3,10 @@ package io.ctstream.launcher;
 import io.ctstream.embedded.EmbeddedStack;
 import io.ctstream.launcher.demo.DemoRun;
 import io.ctstream.launcher.demo.DemoSummary;
+import io.ctstream.launcher.demo.LiveDemo;
+import io.ctstream.launcher.lab.LabException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,6 +53,18 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep-running", description = "Stay up after the replay (query API, Kafka) until Ctrl-C.")
     boolean keepRunning;
 
+    @Option(names = "--live", description = {"Instead of replaying: the live gateway lab (root; iproute2, nftables, "
+            + "ethtool, vsftpd, curl). Namespaces <prefix>-client, -gw, -server; real FTP transfers through ctstream's "
+            + "pinholes, with their time-to-pinhole."})
+    boolean live;
+
+    @Option(names = "--lab-prefix", defaultValue = "ctdemo", paramLabel = "PREFIX",
+            description = "Namespace name prefix of --live (default ${DEFAULT-VALUE}); leftovers with it are removed first.")
+    String labPrefix;
+
+    @Option(names = "--verbose", description = "Show the components' INFO logs (default: warnings only).")
+    boolean verbose;
+
     @Mixin
     ClientOptions client;
 
@@ -59,6 +76,22 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         out = spec.commandLine().getOut();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        if (!verbose) {
+            root.setLevel(Level.WARN); // the summary is the output; the components' INFO lines would bury it
+        }
+        try {
+            return demo();
+        } finally {
+            root.setLevel(level);
+        }
+    }
+
+    private int demo() throws Exception {
+        if (live) {
+            return withKafka(this::runLive);
+        }
         List<Path> captures;
         try {
             captures = selected(DemoRun.capturesIn(capturesDir != null ? capturesDir : defaultCaptures()));
@@ -66,17 +99,27 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("ctstream demo: " + e.getMessage());
             return 2;
         }
+        return withKafka((bootstrap, registry) -> replay(bootstrap, registry, captures));
+    }
+
+    /** What runs against a broker and a registry. */
+    private interface KafkaJob {
+        int run(String bootstrapServers, String schemaRegistryUrl) throws Exception;
+    }
+
+    /** Runs {@code job} on --bootstrap-servers, or on an embedded broker and registry started for it. */
+    private int withKafka(KafkaJob job) throws Exception {
         String bootstrap = client.properties().getProperty("bootstrap.servers");
         if (bootstrap != null) {
-            return run(bootstrap, client.requireSchemaRegistryUrl(), captures);
+            return job.run(bootstrap, client.requireSchemaRegistryUrl());
         }
         out.println("starting an embedded Kafka broker and schema registry ...");
         try (EmbeddedStack stack = new EmbeddedStack().start()) {
-            return run(stack.bootstrapServers(), stack.schemaRegistryUrl(), captures);
+            return job.run(stack.bootstrapServers(), stack.schemaRegistryUrl());
         }
     }
 
-    private int run(String bootstrap, String registry, List<Path> captures) throws Exception {
+    private int replay(String bootstrap, String registry, List<Path> captures) throws Exception {
         DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement);
         try (DemoRun demo = new DemoRun(bootstrap, registry, options, new SimpleMeterRegistry(), out)) {
             out.println("starting streams-app (policy for gateway " + DemoRun.GATEWAY_ID + ", generated keys)"
@@ -91,16 +134,45 @@ public final class DemoCommand implements Callable<Integer> {
             summary.print(out);
             out.println();
             demo.printWhereToLook();
-            out.flush();
-            if (keepRunning) {
-                out.println("running; Ctrl-C stops");
-                out.flush();
-                CountDownLatch stop = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "ctstream-demo-shutdown"));
-                stop.await();
-            }
+            awaitCtrlCIfKeepRunning(demo);
             return summary.connections() > 0 ? 0 : 1;
         }
+    }
+
+    private int runLive(String bootstrap, String registry) throws Exception {
+        LiveDemo demo = new LiveDemo(out, labPrefix, queryPort);
+        try {
+            boolean ok = demo.run(bootstrap, registry);
+            awaitCtrlCIfKeepRunning(demo);
+            return ok ? 0 : 1;
+        } catch (LabException e) {
+            spec.commandLine().getErr().println("ctstream demo --live: " + e.getMessage());
+            return 2;
+        } finally {
+            demo.close();
+        }
+    }
+
+    /**
+     * With --keep-running, waits for Ctrl-C; the shutdown hook closes {@code resources} itself (the JVM
+     * does not wait for this thread's finally blocks), so the live lab's namespaces never outlive us.
+     */
+    private void awaitCtrlCIfKeepRunning(AutoCloseable resources) throws InterruptedException {
+        if (!keepRunning) {
+            return;
+        }
+        out.println("running; Ctrl-C stops");
+        out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                resources.close();
+            } catch (Exception e) {
+                System.err.println("ctstream demo: stopping: " + e);
+            }
+            stop.countDown();
+        }, "ctstream-demo-shutdown"));
+        stop.await();
     }
 
     private List<Path> selected(List<Path> all) {
