@@ -54,13 +54,14 @@ public final class FtpTransfer {
         curl.add("ftp://" + GatewayLab.SERVER_IP + "/" + VsftpdServer.FILE);
         List<String> cmd = GatewayLab.inNamespace(lab.client(), curl.toArray(String[]::new));
         LabShell.Result r = LabShell.status(cmd, timeoutSeconds + 10);
+        // curl prints the error (if any), then -w's size on the last line
         String out = r.output().strip();
+        int nl = out.lastIndexOf('\n');
+        String last = out.substring(nl + 1);
         long bytes = -1;
-        String last = out.isEmpty() ? "" : out.substring(out.lastIndexOf('\n') + 1);
-        try {
-            bytes = Long.parseLong(last.replaceAll("^.*?(\\d+)$", "$1"));
-        } catch (NumberFormatException ignored) {
-            // curl printed only an error
+        if (last.matches("\\d+")) {
+            bytes = Long.parseLong(last);
+            out = nl < 0 ? "" : out.substring(0, nl).strip();
         }
         boolean ok = r.ok() && bytes == VsftpdServer.FILE_BYTES;
         return new Outcome(mode, ok, r.exitCode(), bytes, r.millis(), out);
