@@ -48,7 +48,7 @@ public final class LiveDemo implements AutoCloseable {
         boolean ok = true;
         out.println("transfers from " + GatewayLab.CLIENT_IP + " through gw (no kernel helper; ctstream's agent running):");
         for (Mode mode : Mode.values()) {
-            LiveLab.Transfer t = live.transfer(mode, 20);
+            LiveLab.Transfer t = live.transfer(mode, 30);
             out.println("  " + t.outcome());
             if (t.timing() != null) {
                 out.printf("    time-to-pinhole %d ms: %s%n", t.timing().toPinhole().toMillis(), t.timing().describe());

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * vsftpd (Debian package {@code vsftpd}) inside the lab's server namespace: anonymous, read-only,
  * one file to download, active mode from port 20 and passive mode on a wide port range (so two
  * transfers practically never reuse a data port, and an old pinhole never opens a new transfer).
- * In active mode vsftpd's connect to the client waits {@code connect_timeout} (15 s): its SYN is
- * dropped until the pinhole exists and TCP retransmits it after 1 s, 3 s, 7 s.
+ * In active mode vsftpd's connect to the client waits {@code connect_timeout} (30 s): its SYN is
+ * dropped until the pinhole exists and TCP retransmits it after 1, 3, 7 and 15 s.
  */
 public final class VsftpdServer implements AutoCloseable {
     public static final String BINARY = "vsftpd";
@@ -61,7 +61,7 @@ public final class VsftpdServer implements AutoCloseable {
                     pasv_enable=YES
                     pasv_min_port=20000
                     pasv_max_port=60000
-                    connect_timeout=15
+                    connect_timeout=30
                     accept_timeout=4
                     data_connection_timeout=20
                     idle_session_timeout=60

@@ -59,7 +59,7 @@ class LiveGatewayFtpTest {
     void activeAndPassiveTransfersPassThroughCtstreamsPinholes() {
         for (String round : List.of("first", "second")) {
             for (Mode mode : Mode.values()) {
-                LiveLab.Transfer t = live.transfer(mode, 20);
+                LiveLab.Transfer t = live.transfer(mode, 30);
                 System.out.println("live-ftp: " + t.outcome());
                 if (!t.outcome().ok()) {
                     throw new AssertionError(mode + " transfer through gw: " + t.outcome() + "\n" + live.diagnostics());
