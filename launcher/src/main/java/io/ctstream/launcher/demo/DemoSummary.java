@@ -3,6 +3,11 @@ package io.ctstream.launcher.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ctstream.avro.EnforcementReport;
 import io.ctstream.avro.Verdict;
+import io.ctstream.launcher.analyze.PipelineAnalyzer;
+import io.ctstream.launcher.analyze.TopicReader;
+import io.ctstream.schemas.Topics;
+import io.ctstream.streams.StreamsApp;
+import io.ctstream.streams.StreamsAppConfig;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,15 @@ import java.util.stream.StreamSupport;
  * Each line starts with a fixed label and the total, so a test (or a script) can read it back.
  */
 public record DemoSummary(JsonNode report, List<Verdict> verdicts, List<EnforcementReport> reports) {
+
+    /** The summary of what the pipeline of {@code app} published so far, with its store's final counters. */
+    public static DemoSummary of(StreamsApp app) {
+        StreamsAppConfig config = app.config();
+        TopicReader reader = new TopicReader(config.bootstrapServers(), config.schemaRegistryUrl());
+        return new DemoSummary(PipelineAnalyzer.report(config, PipelineAnalyzer.liveConnections(app)),
+                reader.readAll(config.topic(Topics.VERDICTS), Verdict.class),
+                reader.readAll(config.topic(Topics.REPORTS), EnforcementReport.class));
+    }
 
     public int connections() {
         return report.path("connections").size();

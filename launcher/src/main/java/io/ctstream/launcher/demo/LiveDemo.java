@@ -1,9 +1,6 @@
 package io.ctstream.launcher.demo;
 
-import io.ctstream.avro.EnforcementReport;
-import io.ctstream.avro.Verdict;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
-import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.launcher.lab.FtpTransfer;
 import io.ctstream.launcher.lab.FtpTransfer.Mode;
 import io.ctstream.launcher.lab.GatewayLab;
@@ -64,11 +61,7 @@ public final class LiveDemo implements AutoCloseable {
         }
         StreamsAppConfig config = live.gateway().streams().config();
         PipelineAnalyzer.settle(config, Duration.ofMillis(1500), Duration.ofMinutes(1));
-        TopicReader reader = new TopicReader(bootstrap, registry);
-        DemoSummary summary = new DemoSummary(
-                PipelineAnalyzer.report(config, PipelineAnalyzer.liveConnections(live.gateway().streams())),
-                reader.readAll(config.topic(Topics.VERDICTS), Verdict.class),
-                reader.readAll(config.topic(Topics.REPORTS), EnforcementReport.class));
+        DemoSummary summary = DemoSummary.of(live.gateway().streams());
         out.println();
         out.println("summary:");
         summary.print(out);
