@@ -96,6 +96,9 @@ public final class PipelineAnalyzer {
                 .build();
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
         List<Connection> current = new ArrayList<>();
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", bootstrapServers);
+        ReplayTopics.create(kafka, ConntrackTopology.topics(config), config.partitions());
         try (StreamsApp app = new StreamsApp(config, meters)) {
             app.start();
             app.awaitRunning(options.timeout());

@@ -14,6 +14,7 @@ import io.ctstream.capture.file.CapturedFrame;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
 import io.ctstream.launcher.analyze.Quiescence;
+import io.ctstream.launcher.analyze.ReplayTopics;
 import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.launcher.lab.EnforcementRunner;
 import io.ctstream.launcher.lab.LabPolicy;

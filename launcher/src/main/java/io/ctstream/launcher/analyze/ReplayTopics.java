@@ -1,4 +1,4 @@
-package io.ctstream.launcher.demo;
+package io.ctstream.launcher.analyze;
 
 import java.util.List;
 import java.util.Map;
@@ -11,16 +11,17 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Creates a replay's topics before streams-app does, without time retention. Why: records carry
- * their capture time, and the bundled captures are older than Kafka's default retention (7 days), so
- * the broker's next retention check (30 s after it starts, then every 5 minutes) would delete packets,
- * expectations and match records in the middle of the demo. The demo's topics live only as long as
- * its broker (embedded) or carry a per-run prefix.
+ * their capture time (stream time comes from it), and recorded captures are easily older than
+ * Kafka's default retention (7 days; the bundled lab captures are), so the broker's next retention
+ * check (30 s after it starts, then every 5 minutes) would delete packets, expectations and match
+ * records in the middle of a run: expectations then end up expired instead of fulfilled. Replay
+ * topics carry a per-run prefix; on a shared cluster, delete them when done.
  */
-final class ReplayTopics {
+public final class ReplayTopics {
     private ReplayTopics() {
     }
 
-    static void create(Properties kafka, List<String> topics, int partitions) {
+    public static void create(Properties kafka, List<String> topics, int partitions) {
         try (Admin admin = Admin.create(kafka)) {
             admin.createTopics(topics.stream()
                     .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())
@@ -29,10 +30,10 @@ final class ReplayTopics {
             // metadata first: streams-app's own setup must find them, not create them again
             admin.describeTopics(topics).allTopicNames().get();
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the demo's topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException("cannot create the replay's topics: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating the demo's topics", e);
+            throw new IllegalStateException("interrupted creating the replay's topics", e);
         }
     }
 }
