@@ -30,8 +30,6 @@ public final class GatewayLab implements AutoCloseable {
     public static final String SERVER_IP = "10.61.2.2";
     /** The lab's networks, for a policy's gateway subnets. */
     public static final String SUBNET = "10.61.0.0/16";
-    /** gw's interfaces: towards the client, towards the server. */
-    public static final List<String> GW_INTERFACES = List.of("g1", "g2");
     /** The mark ctstream's enforcement agent sets on allowed packets (its default). */
     public static final long ALLOW_MARK = 0x10000000L;
 

@@ -1,14 +1,22 @@
 package io.ctstream.launcher.lab;
 
+import io.ctstream.avro.Alert;
+import io.ctstream.avro.ConnectionEvent;
+import io.ctstream.avro.EnforcementReport;
+import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.PacketRecord;
+import io.ctstream.avro.Verdict;
 import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.source.LiveCaptureOptions;
 import io.ctstream.capture.source.LiveSource;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
 import io.ctstream.enforcement.nft.NftRuleset;
+import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.verdict.VerdictKeyring;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,10 +39,11 @@ public final class LiveGateway implements AutoCloseable {
     public static final String GATEWAY_ID = "gw-live";
     public static final String SENSOR_ID = "gw-live";
     /**
-     * gw's links are captured through one "any" socket, not one per interface: a socket sees packets in
-     * the kernel's order, while two capture threads race, and the PORT command captured on g1 could reach
-     * the tracker after the server's ACK of it captured on g2 (which the TCP window check then refuses).
-     * In gw, "any" is g1, g2 and lo.
+     * gw's links are captured through one "any" socket (in gw: g1, g2 and lo), not one per interface.
+     * With a capture thread per interface the active-mode PORT command created no expectation (seen
+     * in this lab): the two threads race, so a command captured on g1 can be published after the
+     * server's ACK of it captured on g2, which the tracker's TCP window check then refuses. One socket
+     * delivers in the kernel's order.
      */
     static final String CAPTURE_INTERFACE = "any";
     /** The nft table the agent manages in gw. */
@@ -113,7 +122,7 @@ public final class LiveGateway implements AutoCloseable {
         }
         EnforcementAgentConfig config = EnforcementAgentConfig.builder()
                 .gatewayId(GATEWAY_ID)
-                .keyring(io.ctstream.verdict.VerdictKeyring.load(policy.keyFile()))
+                .keyring(VerdictKeyring.load(policy.keyFile()))
                 .kafka(kafka())
                 .topicPrefix(settings.topicPrefix())
                 .nftCommand(lab.gwNftCommand())
@@ -133,15 +142,11 @@ public final class LiveGateway implements AutoCloseable {
 
     /** How many records each topic of the run holds, for failure messages and the demo. */
     public String topicCounts() {
-        io.ctstream.launcher.analyze.TopicReader reader = new io.ctstream.launcher.analyze.TopicReader(
-                settings.bootstrapServers(), settings.schemaRegistryUrl());
+        TopicReader reader = new TopicReader(settings.bootstrapServers(), settings.schemaRegistryUrl());
         StringBuilder b = new StringBuilder();
-        for (var t : List.of(Map.entry(Topics.PACKETS, io.ctstream.avro.PacketRecord.class),
-                Map.entry(Topics.CONN_EVENTS, io.ctstream.avro.ConnectionEvent.class),
-                Map.entry(Topics.EXPECTATIONS, io.ctstream.avro.ExpectationEvent.class),
-                Map.entry(Topics.ALERTS, io.ctstream.avro.Alert.class),
-                Map.entry(Topics.VERDICTS, io.ctstream.avro.Verdict.class),
-                Map.entry(Topics.REPORTS, io.ctstream.avro.EnforcementReport.class))) {
+        for (var t : List.of(Map.entry(Topics.PACKETS, PacketRecord.class), Map.entry(Topics.CONN_EVENTS, ConnectionEvent.class),
+                Map.entry(Topics.EXPECTATIONS, ExpectationEvent.class), Map.entry(Topics.ALERTS, Alert.class),
+                Map.entry(Topics.VERDICTS, Verdict.class), Map.entry(Topics.REPORTS, EnforcementReport.class))) {
             try {
                 b.append(t.getKey()).append('=').append(reader.readAll(topic(t.getKey()), t.getValue()).size()).append(' ');
             } catch (RuntimeException e) {
