@@ -120,7 +120,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int replay(String bootstrap, String registry, List<Path> captures) throws Exception {
-        DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement);
+        DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement, client.topicPrefix());
         try (DemoRun demo = new DemoRun(bootstrap, registry, options, new SimpleMeterRegistry(), out)) {
             out.println("starting streams-app (policy for gateway " + DemoRun.GATEWAY_ID + ", generated keys)"
                     + (noEnforcement ? "" : " and a dry-run enforcement agent") + " ...");
@@ -140,7 +140,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runLive(String bootstrap, String registry) throws Exception {
-        LiveDemo demo = new LiveDemo(out, labPrefix, queryPort);
+        LiveDemo demo = new LiveDemo(out, labPrefix, queryPort, client.topicPrefix());
         try {
             boolean ok = demo.run(bootstrap, registry);
             awaitCtrlCIfKeepRunning(demo);

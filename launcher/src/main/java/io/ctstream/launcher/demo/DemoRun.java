@@ -56,8 +56,9 @@ public final class DemoRun implements AutoCloseable {
      * @param captures     the scenario captures, replayed in the order they were recorded
      * @param queryPort    the query API port (0: any free one)
      * @param enforcement  run the dry-run enforcement agent
+     * @param topicPrefix  put before the run's own topic prefix ({@code demo-<random>-})
      */
-    public record Options(List<Path> captures, int queryPort, boolean enforcement) {
+    public record Options(List<Path> captures, int queryPort, boolean enforcement, String topicPrefix) {
     }
 
     private final String bootstrapServers;
@@ -80,7 +81,7 @@ public final class DemoRun implements AutoCloseable {
         this.meters = meters;
         this.out = out;
         this.workDir = Files.createTempDirectory("ctstream-demo");
-        String prefix = "demo-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String prefix = options.topicPrefix() + "demo-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         LabPolicy policy = LabPolicy.write(workDir, GATEWAY_ID, List.of(), LAB_SUBNETS, List.of("ftp", "irc"), 120,
                 Map.of("ftp-bounce", 600, "forged-dcc", 600));
         this.config = StreamsAppConfig.builder()

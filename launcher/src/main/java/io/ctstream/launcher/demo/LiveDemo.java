@@ -29,8 +29,12 @@ public final class LiveDemo implements AutoCloseable {
     private final int queryPort;
     private LiveLab live;
 
-    public LiveDemo(PrintWriter out, String prefix, int queryPort) {
+    private final String topicPrefix;
+
+    /** {@code prefix}: the namespaces'; {@code topicPrefix}: put before the run's own topic prefix. */
+    public LiveDemo(PrintWriter out, String prefix, int queryPort, String topicPrefix) {
         this.out = out;
+        this.topicPrefix = topicPrefix;
         this.prefix = prefix;
         this.queryPort = queryPort;
     }
@@ -39,8 +43,8 @@ public final class LiveDemo implements AutoCloseable {
     public boolean run(String bootstrap, String registry) throws Exception {
         out.println("building the live lab: namespaces " + prefix + "-client, " + prefix + "-gw, " + prefix
                 + "-server; vsftpd on " + GatewayLab.SERVER_IP + "; ctstream on gw ...");
-        String topicPrefix = "demo-live-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        live = LiveLab.start(prefix, new LiveGateway.Settings(bootstrap, registry, topicPrefix,
+        String topics = topicPrefix + "demo-live-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        live = LiveLab.start(prefix, new LiveGateway.Settings(bootstrap, registry, topics,
                 Files.createTempDirectory("ctstream-demo-live"), COMMIT_INTERVAL_MS, queryPort), new SimpleMeterRegistry());
         boolean ok = true;
         out.println("transfers from " + GatewayLab.CLIENT_IP + " through gw (no kernel helper; ctstream's agent running):");
