@@ -40,13 +40,21 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--timeout-ms", paramLabel = "MS", description = "libpcap read timeout (default: ${DEFAULT-VALUE}).")
     int timeoutMs = 100;
 
+    @Option(names = "--netns", paramLabel = "NAME",
+            description = "Open the interfaces in this network namespace (ip netns), e.g. a gateway's; Kafka stays in ours.")
+    String netns;
+
+    @Option(names = "--inbound-only",
+            description = "Only packets the interfaces received: on a gateway, each forwarded packet once (as conntrack sees it).")
+    boolean inboundOnly;
+
     @Override
     public Integer call() {
         CaptureAgentConfig config;
         try {
             config = agent.apply(client, CaptureAgentConfig.builder())
                     .live(new LiveCaptureOptions(interfaces, filter, snaplen, !noPromiscuous, bufferSize, !noImmediate,
-                            timeoutMs))
+                            timeoutMs, netns, inboundOnly))
                     .build();
         } catch (IllegalArgumentException e) {
             System.err.println("ctstream: " + e.getMessage());

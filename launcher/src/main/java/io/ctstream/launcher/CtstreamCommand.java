@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         description = "Connection tracking with FTP/IRC helpers, as netfilter's conntrack, on Kafka Streams.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
                 UpCommand.class,
                 StreamsCommand.class,
                 QueryCommand.class,

@@ -12,9 +12,19 @@ import java.util.List;
  * @param bufferBytes  kernel capture buffer size
  * @param immediate    deliver each packet at once instead of waiting for a buffer to fill
  * @param timeoutMillis read timeout: how often a quiet capture thread checks for stop and stats
+ * @param netns         a network namespace ({@code ip netns} name) whose interfaces these are, or null for
+ *                      the JVM's own; only the capture sockets are opened there, Kafka stays in the JVM's
+ * @param inboundOnly   only what each interface received: on a router capturing on every interface, each
+ *                      forwarded packet once (as conntrack sees it in PREROUTING), not again on its way out
  */
 public record LiveCaptureOptions(List<String> interfaces, String bpfFilter, int snaplen, boolean promiscuous,
-                                 int bufferBytes, boolean immediate, int timeoutMillis) {
+                                 int bufferBytes, boolean immediate, int timeoutMillis, String netns,
+                                 boolean inboundOnly) {
+    public LiveCaptureOptions(List<String> interfaces, String bpfFilter, int snaplen, boolean promiscuous,
+                              int bufferBytes, boolean immediate, int timeoutMillis) {
+        this(interfaces, bpfFilter, snaplen, promiscuous, bufferBytes, immediate, timeoutMillis, null, false);
+    }
+
     public LiveCaptureOptions {
         if (interfaces == null || interfaces.isEmpty()) {
             throw new IllegalArgumentException("no interface to capture on");
@@ -26,6 +36,21 @@ public record LiveCaptureOptions(List<String> interfaces, String bpfFilter, int 
             throw new IllegalArgumentException("buffer size must be >= 0 and timeout >= 1 ms");
         }
         interfaces = List.copyOf(interfaces);
+        if (netns != null) {
+            NetworkNamespaceThread.path(netns); // a bad name fails here, not at open
+        }
+    }
+
+    /** The same options, with the interfaces opened in network namespace {@code name}. */
+    public LiveCaptureOptions inNetns(String name) {
+        return new LiveCaptureOptions(interfaces, bpfFilter, snaplen, promiscuous, bufferBytes, immediate, timeoutMillis,
+                name, inboundOnly);
+    }
+
+    /** The same options, keeping only received packets ({@code pcap_setdirection(PCAP_D_IN)}). */
+    public LiveCaptureOptions withInboundOnly() {
+        return new LiveCaptureOptions(interfaces, bpfFilter, snaplen, promiscuous, bufferBytes, immediate, timeoutMillis,
+                netns, true);
     }
 
     public static LiveCaptureOptions defaults(List<String> interfaces) {

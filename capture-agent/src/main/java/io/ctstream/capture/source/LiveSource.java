@@ -66,12 +66,23 @@ public final class LiveSource implements PacketSource {
             return;
         }
         try {
-            for (String itf : options.interfaces()) {
-                handles.add(openOne(itf));
+            if (options.netns() == null) {
+                openAll();
+            } else {
+                NetworkNamespaceThread.call(options.netns(), () -> {
+                    openAll();
+                    return null;
+                });
             }
         } catch (RuntimeException e) {
             closeHandles();
             throw e;
+        }
+    }
+
+    private void openAll() {
+        for (String itf : options.interfaces()) {
+            handles.add(openOne(itf));
         }
     }
 
@@ -107,6 +118,13 @@ public final class LiveSource implements PacketSource {
             int dlt = h.getDlt().value();
             if (!LinkType.isSupported(dlt)) {
                 throw new UnsupportedLinkTypeException(dlt, "interface " + itf);
+            }
+            if (options.inboundOnly()) {
+                try {
+                    h.setDirection(PcapHandle.PcapDirection.IN);
+                } catch (PcapNativeException e) {
+                    throw new CaptureSetupException("cannot capture only inbound packets on " + itf + ": " + e.getMessage(), e);
+                }
             }
             if (options.bpfFilter() != null && !options.bpfFilter().isBlank()) {
                 h.setFilter(options.bpfFilter(), BpfProgram.BpfCompileMode.OPTIMIZE);
@@ -233,6 +251,8 @@ public final class LiveSource implements PacketSource {
     @Override
     public String describe() {
         return "live capture on " + String.join(", ", options.interfaces())
+                + (options.netns() == null ? "" : " in network namespace " + options.netns())
+                + (options.inboundOnly() ? " (inbound only)" : "")
                 + (options.bpfFilter() == null ? "" : " with filter '" + options.bpfFilter() + "'");
     }
 }

@@ -54,19 +54,7 @@ class LiveCaptureNetnsTest {
                 "live capture in network namespaces needs root");
         Assumptions.assumeTrue(sh("ip", "netns", "list") == 0, "needs iproute2 with 'ip netns'");
 
-        String a = "10.200." + subnet + ".1";
-        String b = "10.200." + subnet + ".2";
-        mustRun("ip", "netns", "add", nsCapture);
-        created.add(nsCapture);
-        mustRun("ip", "netns", "add", nsSender);
-        created.add(nsSender);
-        mustRun("ip", "link", "add", vethCapture, "netns", nsCapture, "type", "veth", "peer", "name", vethSender,
-                "netns", nsSender);
-        mustRun("ip", "-n", nsCapture, "addr", "add", a + "/24", "dev", vethCapture);
-        mustRun("ip", "-n", nsSender, "addr", "add", b + "/24", "dev", vethSender);
-        mustRun("ip", "-n", nsCapture, "link", "set", vethCapture, "up");
-        mustRun("ip", "-n", nsSender, "link", "set", vethSender, "up");
-
+        String a = twoNamespaces();
         String java = ProcessHandle.current().info().command().orElse("java");
         probe = new ProcessBuilder("ip", "netns", "exec", nsCapture, java, "-cp", System.getProperty("java.class.path"),
                 LiveCaptureProbe.class.getName(), vethCapture, "udp", String.valueOf(PORT))
@@ -100,6 +88,62 @@ class LiveCaptureNetnsTest {
         assertThat(last).contains("matching=" + DATAGRAMS + " ").contains("rejected=0").contains("pcapDropped=0");
         // the BPF filter "udp" kept ARP out: nothing else than the datagrams (and no ICMP errors)
         assertThat(last).contains("other=0");
+    }
+
+    /**
+     * The same capture without a child JVM: this JVM stays in the host's namespace and opens the
+     * interface of the capture namespace by name ({@code --netns}), inbound only.
+     */
+    @Test
+    void opensTheInterfaceOfANamedNamespaceFromThisJvm() throws Exception {
+        Assumptions.assumeTrue(uid() == 0, "joining a network namespace needs root");
+        Assumptions.assumeTrue(sh("ip", "netns", "list") == 0, "needs iproute2 with 'ip netns'");
+        String a = twoNamespaces();
+        LiveSource source = new LiveSource(new LiveCaptureOptions(List.of(vethCapture), "udp", 65535, true, 4 << 20, true, 50)
+                .inNetns(nsCapture).withInboundOnly());
+        java.util.concurrent.atomic.AtomicInteger frames = new java.util.concurrent.atomic.AtomicInteger();
+        source.open(); // in the namespace: the interface name exists only there
+        Thread t = new Thread(() -> {
+            try {
+                source.run(() -> f -> frames.incrementAndGet());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        t.start();
+        mustRun("ip", "netns", "exec", nsSender, "bash", "-c",
+                "for i in $(seq " + DATAGRAMS + "); do printf 'ping' > /dev/udp/" + a + "/" + PORT + "; done");
+        await().atMost(Duration.ofSeconds(30)).until(() -> frames.get() >= DATAGRAMS);
+        source.stop();
+        t.join(10_000);
+        assertThat(frames.get()).isEqualTo(DATAGRAMS);
+        assertThat(source.describe()).contains("in network namespace " + nsCapture, "inbound only");
+    }
+
+    @Test
+    void aMissingNamespaceIsAClearSetupError() {
+        LiveSource source = new LiveSource(LiveCaptureOptions.defaults(List.of("eth0")).inNetns("ct-cap-no-such-ns"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(source::open).isInstanceOf(CaptureSetupException.class)
+                .hasMessageContaining("no network namespace 'ct-cap-no-such-ns'");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LiveCaptureOptions.defaults(List.of("eth0")).inNetns("../x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad network namespace name");
+    }
+
+    /** Two namespaces joined by a veth pair in 10.200.x.0/24; returns the capture end's address. */
+    private String twoNamespaces() throws IOException, InterruptedException {
+        String a = "10.200." + subnet + ".1";
+        String b = "10.200." + subnet + ".2";
+        mustRun("ip", "netns", "add", nsCapture);
+        created.add(nsCapture);
+        mustRun("ip", "netns", "add", nsSender);
+        created.add(nsSender);
+        mustRun("ip", "link", "add", vethCapture, "netns", nsCapture, "type", "veth", "peer", "name", vethSender,
+                "netns", nsSender);
+        mustRun("ip", "-n", nsCapture, "addr", "add", a + "/24", "dev", vethCapture);
+        mustRun("ip", "-n", nsSender, "addr", "add", b + "/24", "dev", vethSender);
+        mustRun("ip", "-n", nsCapture, "link", "set", vethCapture, "up");
+        mustRun("ip", "-n", nsSender, "link", "set", vethSender, "up");
+        return a;
     }
 
     private static long uid() {

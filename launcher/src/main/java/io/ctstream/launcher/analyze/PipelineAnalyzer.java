@@ -107,6 +107,9 @@ public final class PipelineAnalyzer {
                 .build();
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
         List<Connection> current = new ArrayList<>();
+        Properties kafka = new Properties();
+        kafka.put("bootstrap.servers", bootstrapServers);
+        ReplayTopics.create(kafka, ConntrackTopology.topics(config), config.partitions());
         try (StreamsApp app = new StreamsApp(config, meters)) {
             app.start();
             app.awaitRunning(options.timeout());
@@ -114,38 +117,69 @@ public final class PipelineAnalyzer {
             for (Input in : inputs) {
                 bySensor.computeIfAbsent(in.sensor(), s -> new ArrayList<>()).add(in.pcap());
             }
-            List<String> internalSources = List.of(config.topic(ConntrackTopology.MATCH_TOPIC),
-                    config.topic(ConntrackTopology.FEEDBACK_TOPIC));
-            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-                Runnable settle = () -> Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS),
-                        ConntrackTopology.topics(config), internalSources,
-                        partitions -> StreamsLag.caughtUp(app.streams(), partitions), options.quietPeriod(), options.timeout());
+            if (options.settleBetweenSensors()) {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
                     totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
-                    if (options.settleBetweenSensors()) {
-                        settle.run();
-                    }
+                    awaitQuiet(app, options.quietPeriod(), options.timeout());
                 }
-                settle.run();
-                StreamTimeTicks.send(admin, config);
-                settle.run();
+            } else {
+                for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
+                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
+                }
             }
-            // One instance owns every partition: its store holds every live connection's final counters.
-            try (KeyValueIterator<FlowKey, TrackedConnection> it = app.streams().store(StoreQueryParameters.fromNameAndType(
-                    ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all()) {
-                it.forEachRemaining(kv -> current.add(kv.value.connection()));
-            }
+            settle(app, options.quietPeriod(), options.timeout());
+            current.addAll(liveConnections(app));
         } finally {
             deleteRecursively(stateDir);
         }
-        TopicReader reader = new TopicReader(bootstrapServers, schemaRegistryUrl);
+        return new Result(report(config, current), totals, prefix);
+    }
+
+    /**
+     * Waits until the application has processed every packet and its topics are quiet, sends the
+     * stream-time ticks that carry the matcher past its grace (a finite replay has no later packets to
+     * do it), and waits again: then every expectation of the input has its final event.
+     */
+    public static void settle(StreamsApp app, Duration quietPeriod, Duration timeout) {
+        awaitQuiet(app, quietPeriod, timeout);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.config().bootstrapServers()))) {
+            StreamTimeTicks.send(admin, app.config());
+        }
+        awaitQuiet(app, quietPeriod, timeout);
+    }
+
+    /** Waits until {@code app} has processed everything it was given and its topics are quiet ({@link Quiescence}). */
+    public static void awaitQuiet(StreamsApp app, Duration quietPeriod, Duration timeout) {
+        StreamsAppConfig config = app.config();
+        List<String> internalSources = List.of(config.topic(ConntrackTopology.MATCH_TOPIC),
+                config.topic(ConntrackTopology.FEEDBACK_TOPIC));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+            Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
+                    internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions), quietPeriod, timeout);
+        }
+    }
+
+    /** The live connections in {@code app}'s store: all of them when this one instance owns every partition. */
+    public static List<Connection> liveConnections(StreamsApp app) {
+        List<Connection> current = new ArrayList<>();
+        try (KeyValueIterator<FlowKey, TrackedConnection> it = app.streams().store(StoreQueryParameters.fromNameAndType(
+                ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all()) {
+            it.forEachRemaining(kv -> current.add(kv.value.connection()));
+        }
+        return current;
+    }
+
+    /** The report of what the pipeline of {@code config} published, with {@code current}'s final counters. */
+    public static ObjectNode report(StreamsAppConfig config, List<Connection> current) {
+        TopicReader reader = new TopicReader(config.bootstrapServers(), config.schemaRegistryUrl());
         List<ConnectionEvent> conns = reader.readAll(config.topic(Topics.CONN_EVENTS), ConnectionEvent.class);
         List<ExpectationEvent> exps = reader.readAll(config.topic(Topics.EXPECTATIONS), ExpectationEvent.class);
         List<Alert> alerts = reader.readAll(config.topic(Topics.ALERTS), Alert.class);
-        return new Result(AnalysisReport.build(conns, current, exps, alerts), totals, prefix);
+        return AnalysisReport.build(conns, current, exps, alerts);
     }
 
-    private CaptureTotals replay(String topic, String sensor, List<Path> files, double speed) throws IOException {
+    /** Replays {@code files} as sensor {@code sensor} into {@code topic}, at {@code speed} (0: as fast as possible). */
+    public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed) throws IOException {
         Properties client = new Properties();
         client.put("bootstrap.servers", bootstrapServers);
         client.put("schema.registry.url", schemaRegistryUrl);

@@ -18,15 +18,16 @@ import org.apache.kafka.common.TopicPartition;
  * Decides when a finite input has been fully processed: the application has committed every packet
  * record, has consumed every record of its own internal topics (the match and feedback topics,
  * {@code consumedAll}), no transaction is open on any topic of the pipeline, and no topic has grown
- * for a quiet period (the feedback loop between tracker and matcher has settled). Offsets, not sleeps, decide: the quiet period only spans
- * the Streams commit interval.
+ * for a quiet period (the feedback loop between tracker and matcher has settled). Offsets, not
+ * sleeps, decide: the quiet period only spans the Streams commit interval.
  */
-final class Quiescence {
+public final class Quiescence {
     private Quiescence() {
     }
 
-    static void await(Admin admin, String groupId, String packetsTopic, List<String> allTopics, List<String> internalSources,
-                      Predicate<Set<TopicPartition>> consumedAll, Duration quiet, Duration timeout) {
+    public static void await(Admin admin, String groupId, String packetsTopic, List<String> allTopics,
+                             List<String> internalSources, Predicate<Set<TopicPartition>> consumedAll, Duration quiet,
+                             Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> lastEnds = null;
         long stableSince = System.nanoTime();

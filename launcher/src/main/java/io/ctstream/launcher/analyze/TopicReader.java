@@ -24,13 +24,22 @@ public final class TopicReader {
         this.schemaRegistryUrl = schemaRegistryUrl;
     }
 
+    /** A record's value and its record timestamp. */
+    public record Timed<T>(T value, java.time.Instant timestamp) {
+    }
+
     public <T extends SpecificRecord> List<T> readAll(String topic, Class<T> type) {
+        return readAllTimed(topic, type).stream().map(Timed::value).toList();
+    }
+
+    /** {@link #readAll}, with each record's timestamp. */
+    public <T extends SpecificRecord> List<Timed<T>> readAllTimed(String topic, Class<T> type) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         Deserializer<T> values = AvroSerdes.specific(type, Map.of("schema.registry.url", schemaRegistryUrl), false).deserializer();
-        List<T> out = new ArrayList<>();
+        List<Timed<T>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), values)) {
             List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(i -> new TopicPartition(topic, i.partition())).toList();
@@ -43,7 +52,7 @@ public final class TopicReader {
                     throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
                 }
                 for (ConsumerRecord<byte[], T> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(r.value());
+                    out.add(new Timed<>(r.value(), java.time.Instant.ofEpochMilli(r.timestamp())));
                 }
             }
         }

@@ -1,0 +1,102 @@
+package io.ctstream.launcher.lab;
+
+import io.ctstream.avro.EnforcementOutcome;
+import io.ctstream.avro.EnforcementReport;
+import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.ExpectationEventType;
+import io.ctstream.avro.Verdict;
+import io.ctstream.avro.VerdictAction;
+import io.ctstream.enforcement.nft.NftElement;
+import io.ctstream.enforcement.nft.VerdictElements;
+import io.ctstream.launcher.analyze.TopicReader;
+import io.ctstream.schemas.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Time-to-pinhole of one data connection: from the capture timestamp of the packet that announced
+ * it (the expectation's {@code createdMicros}: the PORT command or the 227 reply as the capture agent
+ * stamped it on gw) to its element being present in gw's allow set (first seen by the
+ * {@link PinholeWatcher}), with the steps in between read back from the topics.
+ *
+ * @param expectationId the expectation
+ * @param evidence      the announcing command or reply
+ * @param announced     capture timestamp of the announcing packet
+ * @param verdictAt     the ALLOW verdict's record timestamp (streams-app's wall clock when it decided)
+ * @param appliedAt     when the agent's nft call returned (its report)
+ * @param seenAt        when the element was first seen in {@code nft list}
+ */
+public record PinholeTiming(String expectationId, String evidence, Instant announced, Instant verdictAt,
+                            Instant appliedAt, Instant seenAt) {
+
+    /** Announced → present in nft: the time-to-pinhole. */
+    public Duration toPinhole() {
+        return Duration.between(announced, seenAt);
+    }
+
+    public String describe() {
+        return "'" + evidence + "' captured " + announced + ": verdict +" + millis(announced, verdictAt)
+                + " ms, applied +" + millis(announced, appliedAt) + " ms, in nft +" + toPinhole().toMillis()
+                + " ms (time-to-pinhole)";
+    }
+
+    private static long millis(Instant from, Instant to) {
+        return to == null ? -1 : Duration.between(from, to).toMillis();
+    }
+
+    /**
+     * Waits until an expectation CREATED that {@code which} selects has its pinhole in gw's table and
+     * returns its timing.
+     *
+     * @throws LabException when none is present within {@code timeout}, naming how far it got
+     */
+    public static PinholeTiming await(LiveGateway gateway, PinholeWatcher watcher, Predicate<ExpectationEvent> which,
+                                      Duration timeout) {
+        TopicReader reader = new TopicReader(gateway.kafka().getProperty("bootstrap.servers"),
+                gateway.kafka().getProperty("schema.registry.url"));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String progress = "no expectation yet";
+        while (System.nanoTime() < deadline) {
+            Optional<ExpectationEvent> created = reader.readAll(gateway.topic(Topics.EXPECTATIONS), ExpectationEvent.class)
+                    .stream().filter(e -> e.getType() == ExpectationEventType.CREATED).filter(which).findFirst();
+            if (created.isPresent()) {
+                ExpectationEvent exp = created.get();
+                progress = "expectation " + exp.getExpectationId() + " but no ALLOW verdict yet";
+                List<TopicReader.Timed<Verdict>> verdicts = reader.readAllTimed(gateway.topic(Topics.VERDICTS), Verdict.class);
+                Optional<TopicReader.Timed<Verdict>> allow = verdicts.stream()
+                        .filter(v -> v.value().getAction() == VerdictAction.ALLOW)
+                        .filter(v -> exp.getExpectationId().equals(v.value().getEvidence().getExpectationId()))
+                        .findFirst();
+                if (allow.isPresent()) {
+                    Verdict v = allow.get().value();
+                    NftElement element = VerdictElements.of(VerdictAction.ALLOW, v.getMatch()).get(0);
+                    progress = "verdict " + v.getVerdictId() + " but " + element + " not in nft yet";
+                    Optional<Instant> seen = watcher.firstSeen(element);
+                    if (seen.isPresent()) {
+                        Instant applied = reader.readAll(gateway.topic(Topics.REPORTS), EnforcementReport.class).stream()
+                                .filter(r -> r.getVerdictId().equals(v.getVerdictId()))
+                                .filter(r -> r.getOutcome() == EnforcementOutcome.APPLIED)
+                                .map(r -> micros(r.getReportedAtMicros())).findFirst().orElse(null);
+                        return new PinholeTiming(exp.getExpectationId(), String.valueOf(exp.getEvidence()),
+                                micros(exp.getCreatedMicros()), allow.get().timestamp(), applied, seen.get());
+                    }
+                }
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted", e);
+            }
+        }
+        throw new LabException("no pinhole within " + timeout + ": " + progress
+                + (watcher.lastError() == null ? "" : " (nft: " + watcher.lastError() + ")"));
+    }
+
+    private static Instant micros(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+    }
+}
