@@ -94,6 +94,7 @@ public final class EnforcementAgent implements AutoCloseable {
     @SuppressWarnings("try") // the client metrics are resources only to be unbound when the clients close
     public void run() throws NftException {
         Properties kafka = config.kafka();
+        ReportsTopic.ensure(kafka, config.reportsTopic());
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka.forEach((k, v) -> serdeConfig.put((String) k, v));
         // a KafkaConsumer closes its deserializers: the reconciler's readers get their own serdes

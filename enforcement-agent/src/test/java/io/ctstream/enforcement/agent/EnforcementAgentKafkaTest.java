@@ -261,7 +261,7 @@ class EnforcementAgentKafkaTest {
     @Test
     void dryRunPrintsTheCommandsAndTouchesNoTable() throws Exception {
         EmbeddedCluster.createTopic(verdictsTopic, 1);
-        EmbeddedCluster.createTopic(reportsTopic, 1);
+        // no reports topic: the agent creates its own output topic (the broker does not auto-create)
         // a record that is no Verdict at all: reported as undecodable, not lost, and the agent goes on
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(kafka(), new StringSerializer(),
                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
@@ -273,6 +273,9 @@ class EnforcementAgentKafkaTest {
         start(config().dryRun(true).dryRunOut(new PrintStream(out, true, StandardCharsets.UTF_8))
                 .nftCommand(List.of("/nonexistent/nft")).build());
         await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 2);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka())) {
+            assertThat(admin.listTopics().names().get()).contains(reportsTopic);
+        }
         EnforcementReport bad = reports().get(0);
         assertThat(bad.getOutcome()).isEqualTo(EnforcementOutcome.REFUSED);
         assertThat(bad.getReason()).startsWith("undecodable");

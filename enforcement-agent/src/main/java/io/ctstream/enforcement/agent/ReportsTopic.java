@@ -1,0 +1,45 @@
+package io.ctstream.enforcement.agent;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reports topic is the agent's own output: it creates it when it is missing (the broker's default
+ * partition count and replication factor), instead of blocking on the first report until the producer
+ * gives up. Brokers normally refuse to create topics on first use, and a typo must not create one.
+ */
+final class ReportsTopic {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportsTopic.class);
+
+    private ReportsTopic() {
+    }
+
+    static void ensure(Properties kafka, String topic) {
+        try (Admin admin = Admin.create(kafka)) {
+            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+                return;
+            }
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
+            LOG.info("created the reports topic {}", topic);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create the reports topic " + topic + ": " + e.getCause().getMessage(),
+                        e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot reach Kafka to check the reports topic " + topic + " within 30 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
