@@ -254,11 +254,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.num.partitions", "1");
         p.setProperty("num.partitions", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // no time-based retention: records carry their capture time, and replaying a capture older than the
+        // default 7 days would lose records to the retention check (every 5 min) in the middle of the run
+        p.setProperty("log.retention.ms", "-1");
         // topics exist only when created explicitly: a typo must not silently create a topic
         p.setProperty("auto.create.topics.enable", "false");
-        // No time retention: records carry their packets' capture time, and a replayed capture older than a
-        // retention period (7 days by default) would be deleted by the first retention check in mid-run.
-        p.setProperty("log.retention.ms", "-1");
         Path file = dataDir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(file)) {
             p.store(w, "written by ctstream EmbeddedKafka; rewritten on every start");

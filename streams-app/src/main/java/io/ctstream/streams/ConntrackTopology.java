@@ -70,7 +70,7 @@ public final class ConntrackTopology {
         t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
                 packets.deserializer(), config.topic(Topics.PACKETS));
         t.addSource("feedback", flowKeys, expectations.deserializer(), config.topic(FEEDBACK_TOPIC));
-        t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, meters), "packets", "feedback");
+        t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters), "packets", "feedback");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),
                 flowKeys, CodecSerdes.trackedConnection()), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTION_DEADLINES),
@@ -79,6 +79,8 @@ public final class ConntrackTopology {
                 flowKeys, CodecSerdes.controlChannel(config.helpers())), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.LIVE_EXPECTATIONS),
                 strings, expectations), "tracker");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.LIMITS),
+                strings, Serdes.ByteArray()), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, config.topic(Topics.CONN_EVENTS), flowKeys,
                 connEvents.serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_MATCH, config.topic(MATCH_TOPIC), strings.serializer(),
@@ -90,15 +92,19 @@ public final class ConntrackTopology {
 
         // --- the matcher: expectations and new connections meet by expected destination
         t.addSource("match", strings.deserializer(), matchInputs.deserializer(), config.topic(MATCH_TOPIC));
-        t.addProcessor("matcher", () -> new ExpectationMatchProcessor(config.matcher(), meters), "match");
+        t.addProcessor("matcher", () -> new ExpectationMatchProcessor(config.matcher(), config.limits(), meters), "match");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.STORE),
                 strings, matchSlots), "matcher");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.DEADLINES),
                 strings, strings), "matcher");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.LIMITS),
+                strings, Serdes.ByteArray()), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_EXPECTATIONS, config.topic(Topics.EXPECTATIONS), strings.serializer(),
                 expectations.serializer(), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_FEEDBACK, config.topic(FEEDBACK_TOPIC), flowKeys,
                 expectations.serializer(), "matcher");
+        t.addSink(ExpectationMatchProcessor.TO_ALERTS, config.topic(Topics.ALERTS), strings.serializer(),
+                alerts.serializer(), "matcher");
 
         // --- policy: expectations and alerts read back from their topics → signed verdicts keyed by gateway.
         // Two sources, two nodes: the two topics need not have the same partition count.

@@ -3,6 +3,7 @@ package io.ctstream.streams;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.conntrack.ConntrackConfig;
 import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.matching.MatcherConfig;
 import io.ctstream.streams.policy.VerdictPolicy;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ public final class StreamsAppConfig {
     private final ConntrackConfig conntrack;
     private final HelperConfig helpers;
     private final MatcherConfig matcher;
+    private final LimitsConfig limits;
     private final VerdictPolicy policy;
 
     private StreamsAppConfig(Builder b) {
@@ -57,6 +59,7 @@ public final class StreamsAppConfig {
         this.conntrack = java.util.Objects.requireNonNull(b.conntrack, "conntrack");
         this.helpers = java.util.Objects.requireNonNull(b.helpers, "helpers");
         this.matcher = java.util.Objects.requireNonNull(b.matcher, "matcher");
+        this.limits = java.util.Objects.requireNonNull(b.limits, "limits");
         this.policy = b.policy;
     }
 
@@ -133,6 +136,11 @@ public final class StreamsAppConfig {
         return matcher;
     }
 
+    /** The per-task table caps of the tracker and the matcher. */
+    public LimitsConfig limits() {
+        return limits;
+    }
+
     /** The verdict policy and its keys, or null: no policy, no verdicts. */
     public VerdictPolicy policy() {
         return policy;
@@ -176,6 +184,7 @@ public final class StreamsAppConfig {
         private ConntrackConfig conntrack = ConntrackConfig.defaults();
         private HelperConfig helpers = HelperConfig.defaults();
         private MatcherConfig matcher = MatcherConfig.DEFAULTS;
+        private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private VerdictPolicy policy;
 
         /** Evaluate this policy and write signed verdicts (null: none). */
@@ -211,6 +220,11 @@ public final class StreamsAppConfig {
 
         public Builder matcher(MatcherConfig v) {
             matcher = v;
+            return this;
+        }
+
+        public Builder limits(LimitsConfig v) {
+            limits = v;
             return this;
         }
 

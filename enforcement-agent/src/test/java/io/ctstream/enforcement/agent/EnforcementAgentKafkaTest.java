@@ -288,4 +288,87 @@ class EnforcementAgentKafkaTest {
         assertThat(printed).contains("add table inet ctstream")
                 .contains("add element inet ctstream allow4 { 192.0.2.10 . 198.51.100.7 . 6 . 40123 timeout 600000ms }");
     }
+
+    /**
+     * kill -9 of an agent in its own JVM while it works through a backlog, new verdicts (some revoking earlier
+     * ones) while it is down, a restart: every verdict has exactly one committed report (the killed run's open
+     * transaction is aborted, its verdicts are applied again) and the sets hold exactly the verdicts in force.
+     */
+    @Test
+    void aKilledAgentRestartsWithOneCommittedReportPerVerdictAndExactlyTheVerdictsInForce() throws Exception {
+        ns = NetworkNamespace.open();
+        EmbeddedCluster.createTopic(verdictsTopic, 3);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        long now = nowMicros();
+        List<Verdict> allows = new ArrayList<>();
+        List<Verdict> blocks = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            allows.add(valid(VerdictAction.ALLOW, match("10.20." + (i / 250) + "." + (i % 250 + 1), -1, "198.51.100.7", 6,
+                    20000 + i), 600, now));
+        }
+        for (int k = 0; k < 10; k++) {
+            blocks.add(valid(VerdictAction.BLOCK, match("203.0.113." + (k + 1), -1, null, 6, 0), 600, now));
+        }
+        List<ProducerRecord<String, Verdict>> backlog = new ArrayList<>();
+        allows.forEach(v -> backlog.add(record(v)));
+        blocks.forEach(v -> backlog.add(record(v)));
+        publish(backlog);
+
+        List<String> args = List.of(EmbeddedCluster.bootstrapServers(), EmbeddedCluster.schemaRegistryUrl(), verdictsTopic,
+                reportsTopic, group, ns.name());
+        java.nio.file.Path log = java.nio.file.Path.of("target", "agent-child-" + group + ".log");
+        io.ctstream.embedded.process.ChildJvm child = startChild(args, log);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> reports().size() >= 40);
+            child.kill();
+            int committedAtKill = reports().size();
+            assertThat(committedAtKill).as("killed in the middle of the backlog").isLessThan(backlog.size());
+
+            // while it is down: a quarter of the pinholes are revoked, 50 new ones arrive
+            long later = nowMicros();
+            List<ProducerRecord<String, Verdict>> whileDown = new ArrayList<>();
+            List<Verdict> revoked = new ArrayList<>();
+            for (int i = 0; i < allows.size(); i += 4) {
+                revoked.add(allows.get(i));
+                whileDown.add(record(valid(VerdictAction.REVOKE, allows.get(i).getMatch(), 0, later)));
+            }
+            List<Verdict> newAllows = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                newAllows.add(valid(VerdictAction.ALLOW, match("10.21.0." + (i + 1), -1, "198.51.100.8", 17, 30000 + i), 600, later));
+            }
+            newAllows.forEach(v -> whileDown.add(record(v)));
+            publish(whileDown);
+
+            child = startChild(args, log);
+            int total = backlog.size() + whileDown.size();
+            await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= total);
+            List<EnforcementReport> reports = reports();
+            assertThat(reports).as("committed reports (%d when killed)", committedAtKill).hasSize(total);
+            assertThat(reports).extracting(EnforcementReport::getVerdictId).doesNotHaveDuplicates();
+            assertThat(reports).allSatisfy(r -> assertThat(r.getOutcome()).as(r.getVerdictId() + " " + r.getReason())
+                    .isEqualTo(EnforcementOutcome.APPLIED));
+
+            java.util.Set<NftElement> inForce = new java.util.HashSet<>();
+            allows.stream().filter(v -> !revoked.contains(v)).forEach(v -> inForce.add(element(VerdictAction.ALLOW, v)));
+            newAllows.forEach(v -> inForce.add(element(VerdictAction.ALLOW, v)));
+            blocks.forEach(v -> inForce.add(element(VerdictAction.BLOCK, v)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(table().expiresSeconds().keySet()).containsExactlyInAnyOrderElementsOf(inForce));
+            long applied = java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("applied ")).count();
+            System.out.printf("agent killed with %d of %d reports committed; %d applications for %d verdicts%n",
+                    committedAtKill, backlog.size(), applied, total);
+        } finally {
+            child.kill();
+        }
+    }
+
+    /** Signed, and valid for 10 minutes: on a loaded machine the backlog may take longer than a minute. */
+    private static Verdict valid(VerdictAction action, io.ctstream.avro.VerdictMatch m, int ttl, long now) {
+        return TestVerdicts.SIGNER.sign(TestVerdicts.unsigned(action, m, ttl, now, 600_000_000L));
+    }
+
+    private static io.ctstream.embedded.process.ChildJvm startChild(List<String> args, java.nio.file.Path log) {
+        return io.ctstream.embedded.process.ChildJvm.start("enforcement-agent", io.ctstream.embedded.process.ChildJvm.currentClassPath(),
+                List.of("-Xmx256m"), AgentChild.class.getName(), args, log);
+    }
 }

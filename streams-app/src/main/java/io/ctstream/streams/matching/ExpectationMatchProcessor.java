@@ -5,7 +5,12 @@ import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.MatchSlot;
+import io.ctstream.avro.Alert;
 import io.ctstream.schemas.FlowKeys;
+import io.ctstream.streams.helper.AlertTypes;
+import io.ctstream.streams.limits.CountedStore;
+import io.ctstream.streams.limits.LimitsConfig;
+import io.ctstream.streams.limits.OverflowAlerts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,29 +37,39 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * by a STREAM_TIME punctuator, so nothing depends on the wall clock and a replay at any speed gives
  * the same events.
  */
-public final class ExpectationMatchProcessor implements Processor<String, MatchInput, Object, ExpectationEvent> {
+public final class ExpectationMatchProcessor implements Processor<String, MatchInput, Object, Object> {
     public static final String STORE = "expectation-match";
     public static final String DEADLINES = "expectation-match-deadlines";
+    public static final String LIMITS = "expectation-match-limits";
     public static final String TO_EXPECTATIONS = "to-expectations";
     public static final String TO_FEEDBACK = "to-feedback";
+    public static final String TO_ALERTS = "matcher-to-alerts";
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+    /** How many of the soonest-due slots a full table advances early before refusing the input. */
+    private static final int EARLY_ADVANCES = 4;
 
     private final ExpectationMatcher matcher;
+    private final LimitsConfig limits;
     private final MeterRegistry meters;
-    private ProcessorContext<Object, ExpectationEvent> context;
-    private KeyValueStore<String, MatchSlot> slots;
+    private ProcessorContext<Object, Object> context;
+    private CountedStore<String, MatchSlot> slots;
     private KeyValueStore<String, String> deadlines;
+    private OverflowAlerts overflows;
+    private String taskSubject;
 
-    public ExpectationMatchProcessor(MatcherConfig config, MeterRegistry meters) {
+    public ExpectationMatchProcessor(MatcherConfig config, LimitsConfig limits, MeterRegistry meters) {
         this.matcher = new ExpectationMatcher(config);
+        this.limits = limits;
         this.meters = meters;
     }
 
     @Override
-    public void init(ProcessorContext<Object, ExpectationEvent> context) {
+    public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.slots = context.getStateStore(STORE);
+        this.slots = new CountedStore<>(context.getStateStore(STORE));
         this.deadlines = context.getStateStore(DEADLINES);
+        this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, meters);
+        this.taskSubject = "task-" + context.taskId();
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -72,10 +87,64 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
             return;
         }
         MatchSlot before = slots.get(key);
+        boolean createsSlot = in.getConnection() != null || in.getExpectation().getType() == ExpectationEventType.CREATED;
+        if (before == null && createsSlot && !roomForSlot(in)) {
+            return;
+        }
         MatchSlot after = in.getExpectation() != null
                 ? matcher.onExpectation(before, in.getExpectation(), sink())
                 : matcher.onConnection(before, in.getConnection(), sink());
         save(key, before, after);
+    }
+
+    /**
+     * The table holds {@code maxMatchSlots} destinations: the slots due soonest are advanced to their
+     * deadline early (their claims become final, ended expectations get their terminal event, waiting
+     * connections are forgotten), a few at most; if that frees nothing the input is refused: a connection
+     * is not matched (it stays NEW), an expectation is REJECTED back to its master.
+     */
+    private boolean roomForSlot(MatchInput in) {
+        for (int i = 0; i < EARLY_ADVANCES && slots.size() >= limits.maxMatchSlots(); i++) {
+            KeyValue<String, String> soonest;
+            try (KeyValueIterator<String, String> it = deadlines.all()) {
+                if (!it.hasNext()) {
+                    break;
+                }
+                soonest = it.next();
+            }
+            long due = Long.parseLong(soonest.key.substring(0, soonest.key.indexOf('|')));
+            MatchSlot before = slots.get(soonest.value);
+            if (before == null) {
+                deadlines.delete(soonest.key);
+                continue;
+            }
+            count("slot-table-early-advance");
+            save(soonest.value, before, matcher.advance(before, due, sink()));
+        }
+        if (slots.size() < limits.maxMatchSlots()) {
+            return true;
+        }
+        long now = in.getExpectation() != null ? in.getExpectation().getTimestampMicros()
+                : in.getConnection().getTimestampMicros();
+        String what;
+        Alert.Builder alert = Alert.newBuilder();
+        if (in.getExpectation() != null) {
+            ExpectationEvent e = in.getExpectation();
+            what = "expectation refused";
+            alert.setHelper(e.getHelper()).setMaster(e.getMaster()).setAnnounced(e.getExpected())
+                    .setSensorId(e.getSensorId()).setEvidence(e.getEvidence());
+            if (e.getType() == ExpectationEventType.CREATED) {
+                emit(ExpectationMatcher.ended(e, ExpectationEventType.REJECTED, e.getTimestampMicros(), "match-slots"));
+            }
+        } else {
+            what = "new connection not matched";
+            alert.setSource(in.getConnection().getOrig().getSrc()).setSensorId(in.getConnection().getSensorId());
+        }
+        count("slot-table-full");
+        overflows.overflow("match-slots", AlertTypes.CONNECTION_LIMIT, taskSubject, 1, now, alert,
+                "expectation matcher table full (" + limits.maxMatchSlots() + " destinations per task): " + what)
+                .ifPresent(a -> context.forward(new Record<>(a.getAlertId(), a, Math.max(0, now / 1000)), TO_ALERTS));
+        return false;
     }
 
     private void expire(long streamTimeMs) {
@@ -86,6 +155,11 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
         }
         for (KeyValue<String, String> d : due) {
             MatchSlot before = slots.get(d.value);
+            if (before == null) {
+                // Advanced early by a full table: its deadline entry went with it.
+                deadlines.delete(d.key);
+                continue;
+            }
             save(d.value, before, matcher.advance(before, nowMicros, sink()));
         }
     }

@@ -1,6 +1,7 @@
 package io.ctstream.streams.tracking;
 
 import io.ctstream.avro.Alert;
+import io.ctstream.avro.ConnectionRef;
 import io.ctstream.avro.Connection;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ConnectionEventType;
@@ -19,14 +20,19 @@ import io.ctstream.streams.conntrack.Change;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.conntrack.TrackResult;
 import io.ctstream.streams.conntrack.TrackedConnection;
+import io.ctstream.streams.helper.AlertTypes;
 import io.ctstream.streams.helper.HelperAvro;
 import io.ctstream.streams.helper.HelperContext;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
 import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.limits.CountedStore;
+import io.ctstream.streams.limits.LimitsConfig;
+import io.ctstream.streams.limits.OverflowAlerts;
 import io.ctstream.streams.matching.MatchKeys;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -56,6 +62,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     public static final String CONNECTION_DEADLINES = "connection-deadlines";
     public static final String CONTROL_CHANNELS = "control-channels";
     public static final String LIVE_EXPECTATIONS = "live-expectations";
+    public static final String LIMITS = "tracker-limits";
 
     public static final String TO_CONN_EVENTS = "to-conn-events";
     public static final String TO_MATCH = "to-match";
@@ -67,28 +74,35 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
 
     private final ConnectionTracker tracker;
     private final ControlChannelAnalyzer analyzer;
+    private final LimitsConfig limits;
     private final MeterRegistry meters;
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<FlowKey, TrackedConnection> connections;
+    private CountedStore<FlowKey, TrackedConnection> connections;
     private KeyValueStore<String, FlowKey> deadlines;
     private KeyValueStore<FlowKey, ControlChannelState> channels;
-    private KeyValueStore<String, ExpectationEvent> liveExpectations;
+    private CountedStore<String, ExpectationEvent> liveExpectations;
+    private OverflowAlerts overflows;
+    private String taskSubject;
 
-    public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, MeterRegistry meters) {
+    public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
+                                       MeterRegistry meters) {
         this.tracker = tracker;
         this.analyzer = analyzer;
+        this.limits = limits;
         this.meters = meters;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.connections = context.getStateStore(CONNECTIONS);
+        this.connections = new CountedStore<>(context.getStateStore(CONNECTIONS));
         this.deadlines = context.getStateStore(CONNECTION_DEADLINES);
         this.channels = context.getStateStore(CONTROL_CHANNELS);
-        this.liveExpectations = context.getStateStore(LIVE_EXPECTATIONS);
+        this.liveExpectations = new CountedStore<>(context.getStateStore(LIVE_EXPECTATIONS));
+        this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, meters);
+        this.taskSubject = "task-" + context.taskId();
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
     }
 
@@ -122,6 +136,9 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
             if (before != null && !r.has(Change.DESTROYED)) {
                 forget(key, before);
             }
+            return;
+        }
+        if (before == null && !admit(key, after, p)) {
             return;
         }
         boolean created = r.has(Change.CREATED);
@@ -177,14 +194,19 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
             count("ctstream.helper.outcomes", "helper", o.helper(), "outcome", o.getClass().getSimpleName());
             if (o instanceof HelperOutcome.ExpectationRequest req) {
                 ExpectationEvent createdEvent = HelperAvro.created(req, ctx, p.getSensorId());
-                liveExpectations.put(liveKey(key, req.expectationId()), createdEvent);
-                toMatcher(createdEvent);
+                if (liveExpectations.size() >= limits.maxExpectations()) {
+                    refuseExpectation(state, master, createdEvent);
+                } else {
+                    liveExpectations.put(liveKey(key, req.expectationId()), createdEvent);
+                    toMatcher(createdEvent);
+                }
             } else if (o instanceof HelperOutcome.ExpectationEviction ev) {
                 ExpectationEvent createdEvent = liveExpectations.get(liveKey(key, ev.evictedExpectationId()));
                 if (createdEvent != null) {
                     liveExpectations.delete(liveKey(key, ev.evictedExpectationId()));
                     toMatcher(HelperEvents.evicted(createdEvent, ev));
                 }
+                perMasterOverflow(master, createdEvent, ev);
             } else if (o instanceof HelperOutcome.Refusal refusal) {
                 HelperAvro.rejected(refusal, ctx, p.getSensorId()).ifPresent(rejected -> {
                     // the matcher counts the other expectation events; a refused one never reaches it
@@ -196,6 +218,89 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
             HelperAvro.alert(o, ctx, p.getSensorId()).ifPresent(this::alert);
         }
         channels.put(key, state);
+    }
+
+    // ------------------------------------------------------------------------------------ table caps
+
+    /**
+     * A new connection needs a slot in a full table: like the kernel's early_drop, the soonest-timing-out
+     * connection that is not ASSURED (half-open, unreplied) among the first {@code earlyDropScan} makes room;
+     * if every one of them is ASSURED the new connection is not tracked ("table full, dropping packet").
+     */
+    private boolean admit(FlowKey key, TrackedConnection created, PacketRecord p) {
+        if (connections.size() < limits.maxConnections()) {
+            return true;
+        }
+        long now = p.getTimestampMicros();
+        boolean dropped = earlyDrop(now);
+        String message = dropped
+                ? "connection table full (" + limits.maxConnections() + " per task): an unassured connection was dropped"
+                : "connection table full (" + limits.maxConnections() + " per task), no unassured connection to drop: "
+                        + "new connection not tracked";
+        count("ctstream.tracker.table.full", "result", dropped ? "early-drop" : "refused");
+        overflows.overflow("conntrack-max", AlertTypes.CONNECTION_LIMIT, taskSubject, 1, now,
+                Alert.newBuilder().setSource(p.getSrc()).setSensorId(p.getSensorId()), message).ifPresent(this::alert);
+        return dropped;
+    }
+
+    private boolean earlyDrop(long nowMicros) {
+        FlowKey victim = null;
+        TrackedConnection victimConn = null;
+        String victimDeadline = null;
+        try (KeyValueIterator<String, FlowKey> it = deadlines.all()) {
+            for (int i = 0; i < limits.earlyDropScan() && it.hasNext(); i++) {
+                KeyValue<String, FlowKey> d = it.next();
+                TrackedConnection tc = connections.get(d.value);
+                if (tc != null && !tc.connection().getStatus().contains(StatusFlag.ASSURED)) {
+                    victim = d.value;
+                    victimConn = tc;
+                    victimDeadline = d.key;
+                    break;
+                }
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        deadlines.delete(victimDeadline);
+        connections.delete(victim);
+        destroyed(victim, victimConn.connection(), nowMicros, "early-drop");
+        return true;
+    }
+
+    /** The task holds {@code maxExpectations} live expectations (nf_ct_expect_max): refused, not evicting. */
+    private void refuseExpectation(ControlChannelState state, Connection master, ExpectationEvent created) {
+        analyzer.onExpectationClosed(state, created.getExpectationId());
+        ExpectationEvent rejected = ExpectationEvent.newBuilder(created)
+                .setType(ExpectationEventType.REJECTED)
+                .setReason("expect-max")
+                .build();
+        context.forward(new Record<>(rejected.getExpectationId(), rejected, millis(rejected.getTimestampMicros())),
+                TO_EXPECTATIONS);
+        overflows.overflow("expect-max", AlertTypes.EXPECTATION_FLOOD, taskSubject, 1, created.getTimestampMicros(),
+                limitAlert(master, created), "expectation table full (" + limits.maxExpectations()
+                        + " per task): expectation refused").ifPresent(this::alert);
+    }
+
+    /** Every per-master eviction counts; many within one alert interval are an expectation flood. */
+    private void perMasterOverflow(Connection master, ExpectationEvent evicted, HelperOutcome.ExpectationEviction ev) {
+        Alert.Builder a = evicted != null ? limitAlert(master, evicted)
+                : Alert.newBuilder().setHelper(ev.helper()).setMaster(ref(master));
+        overflows.overflow("max-expected", AlertTypes.EXPECTATION_FLOOD, "master-" + master.getId(),
+                limits.floodEvictions(), ev.timestampMicros(), a,
+                "at least " + limits.floodEvictions() + " expectations of this master evicted ('" + ev.reason()
+                        + "') within " + limits.alertIntervalMicros() / 1_000_000 + " s")
+                .ifPresent(this::alert);
+    }
+
+    private static Alert.Builder limitAlert(Connection master, ExpectationEvent e) {
+        ByteBuffer source = e.getDirection() == Direction.ORIGINAL ? master.getOrig().getSrc() : master.getOrig().getDst();
+        return Alert.newBuilder().setHelper(e.getHelper()).setMaster(ref(master)).setSource(source)
+                .setAnnounced(e.getExpected()).setEvidence(e.getEvidence()).setSensorId(e.getSensorId());
+    }
+
+    private static ConnectionRef ref(Connection c) {
+        return new ConnectionRef(c.getId(), c.getOrig());
     }
 
     private void toMatcher(ExpectationEvent e) {
@@ -281,7 +386,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     private void destroyed(FlowKey key, Connection last, long atMicros, String reason) {
         emitConnectionEvent(key, ConnectionEventType.DESTROY, atMicros, reason, last);
         List<KeyValue<String, ExpectationEvent>> live = new ArrayList<>();
-        try (KeyValueIterator<String, ExpectationEvent> it = liveExpectations.prefixScan(hex(key) + "|",
+        try (KeyValueIterator<String, ExpectationEvent> it = liveExpectations.store().prefixScan(hex(key) + "|",
                 new org.apache.kafka.common.serialization.StringSerializer())) {
             it.forEachRemaining(live::add);
         }
@@ -292,6 +397,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
             }
         }
         channels.delete(key);
+        overflows.forget("max-expected", "master-" + last.getId());
     }
 
     private void forget(FlowKey key, TrackedConnection before) {

@@ -1,0 +1,66 @@
+package io.ctstream.streams.limits;
+
+import java.time.Duration;
+
+/**
+ * The table caps of one stream task (one partition of the tracker and of the matcher), netfilter's
+ * {@code nf_conntrack_max} and {@code nf_conntrack_expect_max} made per task.
+ *
+ * <p>Why per task and not global: the kernel counts one table per network namespace; here a table is
+ * split over partitions and instances, and a global count would need a global map (or a shared
+ * counter topic every packet waits for), which the design forbids. A per-task cap bounds each
+ * instance's memory by (tasks it owns) × cap, which is what an operator sizes anyway.
+ *
+ * @param maxConnections      connections kept per tracker task ({@code nf_conntrack_max}); a new connection
+ *                            beyond it first early-drops an unassured one, else is not tracked
+ * @param maxExpectations     live expectations per tracker task ({@code nf_conntrack_expect_max}; the kernel's
+ *                            default is {@code nf_conntrack_max / 256}, at least 128); one beyond it is refused
+ * @param earlyDropScan       how many connections, soonest timeout first, early drop looks at for an unassured
+ *                            one (the kernel looks at 8 hash buckets)
+ * @param maxMatchSlots       expected destinations the matcher keeps per task; when full, the slot due soonest
+ *                            is advanced early, else the input is refused
+ * @param floodEvictions      per-master evictions (max_expected / replaced) within one alert interval at which
+ *                            an {@code expectation-flood} alert is raised (a normal session evicts a few)
+ * @param alertIntervalMicros at most one alert per limit and subject (master or task) per this much stream time;
+ *                            the next one carries the count suppressed in between
+ */
+public record LimitsConfig(int maxConnections, int maxExpectations, int earlyDropScan, int maxMatchSlots,
+                           int floodEvictions, long alertIntervalMicros) {
+
+    public static final int DEFAULT_MAX_CONNECTIONS = 65536;
+
+    public static final LimitsConfig DEFAULTS = new LimitsConfig(DEFAULT_MAX_CONNECTIONS,
+            kernelExpectMax(DEFAULT_MAX_CONNECTIONS), 64, 65536, 64, Duration.ofSeconds(10).toNanos() / 1000);
+
+    public LimitsConfig {
+        if (maxConnections < 1 || maxExpectations < 1 || earlyDropScan < 1 || maxMatchSlots < 1 || floodEvictions < 1) {
+            throw new IllegalArgumentException("limits must be >= 1: " + maxConnections + ", " + maxExpectations + ", "
+                    + earlyDropScan + ", " + maxMatchSlots + ", " + floodEvictions);
+        }
+        if (alertIntervalMicros < 1) {
+            throw new IllegalArgumentException("alert interval must be > 0: " + alertIntervalMicros);
+        }
+    }
+
+    /** The kernel's default {@code nf_conntrack_expect_max} for a table of this size. */
+    public static int kernelExpectMax(int maxConnections) {
+        return Math.max(128, maxConnections / 256);
+    }
+
+    /** These limits with another connection cap and the kernel's expectation cap for it. */
+    public LimitsConfig withMaxConnections(int v) {
+        return new LimitsConfig(v, kernelExpectMax(v), earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros);
+    }
+
+    public LimitsConfig withMaxExpectations(int v) {
+        return new LimitsConfig(maxConnections, v, earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros);
+    }
+
+    public LimitsConfig withMaxMatchSlots(int v) {
+        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, v, floodEvictions, alertIntervalMicros);
+    }
+
+    public LimitsConfig withFloodEvictions(int v) {
+        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, maxMatchSlots, v, alertIntervalMicros);
+    }
+}
