@@ -125,9 +125,7 @@ class PipelineFaultTest {
                 assertThat(now.lasting()).containsAll(reference.lasting());
             });
             // End of input: let the matcher take the decisions it delays by its grace.
-            StreamTimeTicks.send(admin, bootstrap, EmbeddedCluster.schemaRegistryUrl(),
-                    prefix + ConntrackTopology.MATCH_TOPIC, StreamsAppConfig.builder().bootstrapServers("x")
-                            .schemaRegistryUrl("x").build().matcher().graceMicros());
+            StreamTimeTicks.send(admin, FaultPipeline.config(prefix, bootstrap, EmbeddedCluster.schemaRegistryUrl()).build());
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
                 Outputs now = committed(prefix);
                 assertThat(now.verdicts().stream().filter(v -> v.contains("/revoke/")).count())
