@@ -254,6 +254,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.num.partitions", "1");
         p.setProperty("num.partitions", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // no time-based retention: a replayed capture's records carry their capture times, often older than
+        // the default 7 days, and the broker would delete them mid-run (found by the bench: records vanished
+        // at the 5-minute retention check while consumers were reading them)
+        p.setProperty("log.retention.ms", "-1");
         // topics exist only when created explicitly: a typo must not silently create a topic
         p.setProperty("auto.create.topics.enable", "false");
         Path file = dataDir.resolve("server.properties");
