@@ -97,8 +97,8 @@ public final class CaptureReplayBench {
                 max(perf), note));
         table.add(BenchRow.versus(SECTION, "agent records/s", max(agent), "rec/s", "bare producer, agent's own records",
                 max(replay), "same keys, partitions, bytes"));
-        table.add(BenchRow.versus(SECTION, "bench JVM CPU per record", min(agentCpu), "µs", "bare producer, agent's own records",
-                min(replayCpu), String.format(Locale.ROOT, "lower is better; ProducerPerformance %.2f µs; broker not included",
+        table.add(BenchRow.versus(SECTION, "bench JVM CPU per record (lower is better)", min(agentCpu), "µs", "bare producer, agent's own records",
+                min(replayCpu), String.format(Locale.ROOT, "ProducerPerformance %.2f µs; the broker's CPU is not counted",
                         min(perfCpu))));
     }
 
