@@ -48,7 +48,7 @@ public final class BenchTable {
                     .append(number(r.value())).append(' ').append(r.unit()).append(" | ")
                     .append(r.baseline() == null ? "" : r.baseline()).append(" | ")
                     .append(r.baseline() == null ? "" : number(r.baselineValue()) + " " + r.unit()).append(" | ")
-                    .append(r.hasRatio() ? String.format(Locale.ROOT, "%.2f", r.ratio()) : "").append(" | ")
+                    .append(r.hasRatio() ? ratio(r.ratio()) : "").append(" | ")
                     .append(r.note() == null ? "" : r.note()).append(" |\n");
         }
         return b.toString();
@@ -65,9 +65,14 @@ public final class BenchTable {
             s += " vs " + r.baseline() + " " + number(r.baselineValue()) + " " + r.unit();
         }
         if (r.hasRatio()) {
-            s += String.format(Locale.ROOT, " -> ratio %.2f", r.ratio());
+            s += " -> ratio " + ratio(r.ratio());
         }
         return s;
+    }
+
+    /** Two decimals; three below 0.1, so a small ratio is not shown as 0.00. */
+    static String ratio(double r) {
+        return String.format(Locale.ROOT, r < 0.1 ? "%.3f" : "%.2f", r);
     }
 
     static String number(double v) {

@@ -13,8 +13,6 @@ import java.util.Properties;
 public final class AgentReplay {
     /** The sensor id of every bench replay (the pinhole policy's gateway is fed by it). */
     public static final String SENSOR = "bench";
-    /** System property: the agent's queue capacity (default: the agent's own default), for experiments. */
-    public static final String QUEUE_PROPERTY = "bench.agent.queue";
 
     private AgentReplay() {
     }
@@ -24,12 +22,8 @@ public final class AgentReplay {
             throws IOException {
         Properties client = cluster.clientProperties();
         client.putAll(extraClient);
-        CaptureAgentConfig.Builder config = CaptureAgentConfig.builder().sensorId(SENSOR).topic(topic)
-                .clientProperties(client).replay(List.of(pcap), speed).progress(false);
-        if (Integer.getInteger(QUEUE_PROPERTY) != null) {
-            config.queueCapacity(Integer.getInteger(QUEUE_PROPERTY));
-        }
-        CaptureTotals totals = new CaptureAgent(config.build(), new SimpleMeterRegistry()).run();
+        CaptureTotals totals = new CaptureAgent(CaptureAgentConfig.builder().sensorId(SENSOR).topic(topic)
+                .clientProperties(client).replay(List.of(pcap), speed).progress(false).build(), new SimpleMeterRegistry()).run();
         if (totals.published() != totals.decoded()) {
             throw new IllegalStateException("the agent lost records: " + totals.describe());
         }
