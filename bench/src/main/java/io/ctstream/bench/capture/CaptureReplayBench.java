@@ -2,9 +2,9 @@ package io.ctstream.bench.capture;
 
 import io.ctstream.bench.report.BenchRow;
 import io.ctstream.bench.report.BenchTable;
+import io.ctstream.bench.support.AgentReplay;
 import io.ctstream.bench.support.BenchCluster;
 import io.ctstream.bench.support.CpuClock;
-import io.ctstream.bench.support.AgentReplay;
 import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.capture.publish.PacketProducers;
 import java.nio.file.Path;
