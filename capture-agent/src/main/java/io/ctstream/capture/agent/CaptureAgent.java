@@ -38,21 +38,25 @@ public final class CaptureAgent {
     private final CaptureMetrics metrics;
     private final MeterRegistry registry;
     private final PacketSource source;
-    private final Producer<FlowKey, PacketRecord> producer;
+    private final Producer<byte[], byte[]> producer;
+    private final Serializer<FlowKey> keySerializer;
+    private final Serializer<PacketRecord> valueSerializer;
     private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
     private volatile boolean stopRequested;
 
     /** Builds the producer from the config's client properties and the project's Avro serde. */
     public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry) throws IOException {
-        this(config, registry, PacketProducers.create(config.clientProperties(), "ctstream-capture-" + config.sensorId(),
-                new FlowKeySerde(), serializer(PacketRecord.class, config, false)));
+        this(config, registry, PacketProducers.create(config.clientProperties(), "ctstream-capture-" + config.sensorId()),
+                new FlowKeySerde(), serializer(PacketRecord.class, config, false));
     }
 
-    /** Uses the given producer (its serializers included); the agent closes it. */
-    public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry, Producer<FlowKey, PacketRecord> producer)
-            throws IOException {
+    /** Uses the given byte producer and serializers (which run on the capture threads); the agent closes the producer. */
+    public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry, Producer<byte[], byte[]> producer,
+                        Serializer<FlowKey> keySerializer, Serializer<PacketRecord> valueSerializer) throws IOException {
         enableGeneratedCoders();
         this.config = config;
+        this.keySerializer = keySerializer;
+        this.valueSerializer = valueSerializer;
         this.metrics = new CaptureMetrics(registry, config.sensorId());
         this.registry = registry;
         this.producer = producer;
@@ -101,7 +105,7 @@ public final class CaptureAgent {
             ((LiveSource) source).open(); // fail fast on setup errors, before the producer does anything
         }
         LOG.info("sensor {}: {} → topic {}", config.sensorId(), source.describe(), config.topic());
-        PacketPublisher publisher = new PacketPublisher(producer, config.topic(), config.queueCapacity(), config.overflow(),
+        PacketPublisher publisher = new PacketPublisher(producer, keySerializer, valueSerializer, config.topic(), config.queueCapacity(), config.overflow(),
                 metrics);
         // the producer's own metrics (record send rate, batch size, request latency) in the agent's registry
         KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +23,21 @@ import org.slf4j.LoggerFactory;
  * threads {@link #submit} records; when the queue is full they either wait ({@link OverflowPolicy#BLOCK},
  * replay) or drop and count ({@link OverflowPolicy#DROP}, live). Nothing is lost silently: every
  * record ends as published or as a drop with a {@link DropReason}.
+ *
+ * <p>Records are serialized in {@link #submit}, on the capture thread, and queued as bytes: the sender
+ * thread then only appends to the producer's batches (and compresses), as a bare producer does, instead
+ * of also running the Avro encoder. With several capture threads (live, one per interface) the
+ * serialization runs in parallel; a record that cannot be serialized is dropped before it is queued.
  */
 public final class PacketPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PacketPublisher.class);
     private static final int DRAIN_BATCH = 1024;
 
-    private final Producer<FlowKey, PacketRecord> producer;
+    private final Producer<byte[], byte[]> producer;
+    private final Serializer<FlowKey> keySerializer;
+    private final Serializer<PacketRecord> valueSerializer;
     private final String topic;
-    private final BlockingQueue<ProducerRecord<FlowKey, PacketRecord>> queue;
+    private final BlockingQueue<ProducerRecord<byte[], byte[]>> queue;
     private final OverflowPolicy overflow;
     private final PublishListener listener;
     private final Thread sender;
@@ -42,12 +50,16 @@ public final class PacketPublisher implements AutoCloseable {
     private volatile boolean closing;
     private volatile long lastErrorLog;
 
-    public PacketPublisher(Producer<FlowKey, PacketRecord> producer, String topic, int queueCapacity,
+    /** The serializers run on the submitting threads, so they must be thread-safe (the project's are). */
+    public PacketPublisher(Producer<byte[], byte[]> producer, Serializer<FlowKey> keySerializer,
+                           Serializer<PacketRecord> valueSerializer, String topic, int queueCapacity,
                            OverflowPolicy overflow, PublishListener listener) {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1, got " + queueCapacity);
         }
         this.producer = producer;
+        this.keySerializer = keySerializer;
+        this.valueSerializer = valueSerializer;
         this.topic = topic;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.overflow = overflow;
@@ -58,12 +70,20 @@ public final class PacketPublisher implements AutoCloseable {
     }
 
     /**
-     * Hands one record over. Returns false when it was dropped (queue full under DROP, or closing).
+     * Serializes one record and hands it over. Returns false when it was dropped (cannot be serialized,
+     * queue full under DROP, or closing).
      */
     public boolean submit(FlowKey key, PacketRecord value) {
         submitted.incrementAndGet();
-        ProducerRecord<FlowKey, PacketRecord> r = new ProducerRecord<>(topic, null, value.getTimestampMicros() / 1000,
-                key, value);
+        ProducerRecord<byte[], byte[]> r;
+        try {
+            r = new ProducerRecord<>(topic, null, value.getTimestampMicros() / 1000,
+                    keySerializer.serialize(topic, key), valueSerializer.serialize(topic, value));
+        } catch (SerializationException e) {
+            logError("cannot serialize a packet record", e);
+            drop(DropReason.SERIALIZATION_ERROR);
+            return false;
+        }
         if (closing) {
             drop(DropReason.SHUTDOWN);
             return false;
@@ -93,10 +113,10 @@ public final class PacketPublisher implements AutoCloseable {
     }
 
     private void drain() {
-        List<ProducerRecord<FlowKey, PacketRecord>> batch = new ArrayList<>(DRAIN_BATCH);
+        List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(DRAIN_BATCH);
         while (true) {
             try {
-                ProducerRecord<FlowKey, PacketRecord> first = queue.poll(50, TimeUnit.MILLISECONDS);
+                ProducerRecord<byte[], byte[]> first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
                         return;
@@ -105,7 +125,7 @@ public final class PacketPublisher implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, DRAIN_BATCH - 1);
-                for (ProducerRecord<FlowKey, PacketRecord> r : batch) {
+                for (ProducerRecord<byte[], byte[]> r : batch) {
                     send(r);
                 }
                 batch.clear();
@@ -115,7 +135,7 @@ public final class PacketPublisher implements AutoCloseable {
         }
     }
 
-    private void send(ProducerRecord<FlowKey, PacketRecord> r) {
+    private void send(ProducerRecord<byte[], byte[]> r) {
         long start = System.nanoTime();
         try {
             producer.send(r, (md, e) -> {
@@ -128,9 +148,6 @@ public final class PacketPublisher implements AutoCloseable {
                     listener.published(md.serializedKeySize() + md.serializedValueSize(), System.nanoTime() - start);
                 }
             });
-        } catch (SerializationException e) {
-            logError("cannot serialize a packet record", e);
-            drop(DropReason.SERIALIZATION_ERROR);
         } catch (KafkaException | IllegalStateException e) {
             listener.producerError(e);
             logError("send rejected", e);

@@ -1,0 +1,83 @@
+package io.ctstream.bench.streams;
+
+import io.ctstream.avro.FlowKey;
+import io.ctstream.serde.FlowKeySerde;
+import io.ctstream.streams.conntrack.TrackedConnection;
+import io.ctstream.streams.conntrack.TrackedConnectionCodec;
+import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+
+/**
+ * What the {@code connections} store holds per live connection: the SST files of its RocksDB
+ * directories once the application is closed (closing flushes the memtables, so every live entry
+ * is on disk), RocksDB's own memtable figure while running (Kafka Streams' property metric
+ * {@code cur-size-all-mem-tables}, summed over tasks), and the serialized size of key
+ * (FlowKeySerde) + value (TrackedConnectionCodec) of every entry.
+ */
+record StoreFootprint(long liveConnections, long codecBytes, double memtableBytes, long sstBytes) {
+
+    /** Counts the store through interactive queries, closes the instance, then sums the SST files. */
+    static StoreFootprint measure(ConntrackInstances app) throws IOException {
+        KafkaStreams streams = app.apps().get(0).streams();
+        long live = 0;
+        long codec = 0;
+        FlowKeySerde keys = new FlowKeySerde();
+        try (KeyValueIterator<FlowKey, TrackedConnection> it = streams.store(StoreQueryParameters.fromNameAndType(
+                ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                live++;
+                codec += keys.serialize("", kv.key).length + TrackedConnectionCodec.encode(kv.value).length;
+            }
+        }
+        double memtables = 0;
+        for (var e : streams.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if (n.group().equals("stream-state-metrics") && n.name().equals("cur-size-all-mem-tables")
+                    && ConnectionTrackingProcessor.CONNECTIONS.equals(n.tags().get("rocksdb-state-id"))
+                    && e.getValue().metricValue() instanceof Number v) {
+                memtables += v.doubleValue();
+            }
+        }
+        app.close();
+        return new StoreFootprint(live, codec, memtables, sstBytes(app.stateRoot()));
+    }
+
+    /** Bytes of the SST files under every {@code rocksdb/connections} directory of the state directory. */
+    private static long sstBytes(Path stateDir) throws IOException {
+        long sum = 0;
+        String dir = "/rocksdb/" + ConnectionTrackingProcessor.CONNECTIONS + "/";
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f) && f.toString().contains(dir) && f.toString().endsWith(".sst")) {
+                    sum += Files.size(f);
+                }
+            }
+        }
+        return sum;
+    }
+
+    double sstPerConnection() {
+        return per(sstBytes);
+    }
+
+    double memtablePerConnection() {
+        return per(memtableBytes);
+    }
+
+    double codecPerConnection() {
+        return per(codecBytes);
+    }
+
+    private double per(double bytes) {
+        return liveConnections == 0 ? Double.NaN : bytes / liveConnections;
+    }
+}
