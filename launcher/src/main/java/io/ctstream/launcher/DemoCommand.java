@@ -4,8 +4,8 @@ import io.ctstream.embedded.EmbeddedStack;
 import io.ctstream.launcher.demo.DemoRun;
 import io.ctstream.launcher.demo.DemoSummary;
 import io.ctstream.launcher.demo.LiveDemo;
+import io.ctstream.launcher.metrics.PrometheusMetrics;
 import io.ctstream.launcher.lab.LabException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -121,7 +121,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int replay(String bootstrap, String registry, List<Path> captures) throws Exception {
         DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement, client.topicPrefix());
-        try (DemoRun demo = new DemoRun(bootstrap, registry, options, new SimpleMeterRegistry(), out)) {
+        // a Prometheus registry: the query server then serves the meters as GET /metrics
+        try (PrometheusMetrics metrics = new PrometheusMetrics();
+             DemoRun demo = new DemoRun(bootstrap, registry, options, metrics.registry(), out)) {
             out.println("starting streams-app (policy for gateway " + DemoRun.GATEWAY_ID + ", generated keys)"
                     + (noEnforcement ? "" : " and a dry-run enforcement agent") + " ...");
             demo.start();

@@ -50,6 +50,8 @@ class DemoCommandTest {
         int verdicts = total(printed, "verdicts");
         assertThat(line(printed, "enforcement")).contains("APPLIED " + verdicts, "dry run");
         assertThat(printed).contains("query API        http://127.0.0.1:", "verdicts", "enforcement-reports");
+        // printed only when the endpoint answered 200 during the run
+        assertThat(printed).containsPattern("(?m)^  metrics +http://127\\.0\\.0\\.1:\\d+/metrics$");
     }
 
     private static String line(String printed, String label) {

@@ -8,7 +8,7 @@ import io.ctstream.launcher.lab.LiveGateway;
 import io.ctstream.launcher.lab.LiveLab;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.StreamsAppConfig;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class LiveDemo implements AutoCloseable {
                 + "-server; vsftpd on " + GatewayLab.SERVER_IP + "; ctstream on gw ...");
         String topics = topicPrefix + "demo-live-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         live = LiveLab.start(prefix, new LiveGateway.Settings(bootstrap, registry, topics,
-                Files.createTempDirectory("ctstream-demo-live"), COMMIT_INTERVAL_MS, queryPort), new SimpleMeterRegistry());
+                Files.createTempDirectory("ctstream-demo-live"), COMMIT_INTERVAL_MS, queryPort), new PrometheusMetrics().registry());
         boolean ok = true;
         out.println("transfers from " + GatewayLab.CLIENT_IP + " through gw (no kernel helper; ctstream's agent running):");
         for (Mode mode : Mode.values()) {
