@@ -28,13 +28,18 @@ public final class TopicsSetup {
      * replication factor {@code replication} (-1 = broker default).
      */
     public static void ensure(Admin admin, List<String> topics, int partitions, short replication) {
+        ensure(admin, topics, partitions, replication, Map.of());
+    }
+
+    /** The same, giving the topics it creates the topic configs {@code configs} (e.g. retention). */
+    public static void ensure(Admin admin, List<String> topics, int partitions, short replication, Map<String, String> configs) {
         try {
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String t : topics) {
                 if (!existing.contains(t)) {
                     missing.add(new NewTopic(t, Optional.of(partitions),
-                            replication < 0 ? Optional.empty() : Optional.of(replication)));
+                            replication < 0 ? Optional.empty() : Optional.of(replication)).configs(configs));
                 }
             }
             if (missing.isEmpty()) {

@@ -1,12 +1,10 @@
 package io.ctstream.launcher.analyze;
 
+import io.ctstream.streams.TopicsSetup;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 
 /**
@@ -22,18 +20,10 @@ public final class ReplayTopics {
     }
 
     public static void create(Properties kafka, List<String> topics, int partitions) {
+        // TopicsSetup also waits until the new topics are visible with leaders: streams-app's own setup
+        // must find them, not create them again, and a loaded broker serves new metadata late.
         try (Admin admin = Admin.create(kafka)) {
-            admin.createTopics(topics.stream()
-                    .map(t -> new NewTopic(t, Optional.of(partitions), Optional.empty())
-                            .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
-                    .toList()).all().get();
-            // metadata first: streams-app's own setup must find them, not create them again
-            admin.describeTopics(topics).allTopicNames().get();
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create the replay's topics: " + e.getCause().getMessage(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted creating the replay's topics", e);
+            TopicsSetup.ensure(admin, topics, partitions, (short) -1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         }
     }
 }
