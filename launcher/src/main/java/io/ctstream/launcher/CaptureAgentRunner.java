@@ -10,6 +10,7 @@ import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Runs a capture agent for the {@code replay} and {@code capture} commands: SIGINT/SIGTERM stop
@@ -32,7 +33,8 @@ final class CaptureAgentRunner {
         CaptureAgent agent;
         try {
             agent = new CaptureAgent(config, metrics.registry());
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | SerializationException e) {
+            // SerializationException: the registry refused the packet schema or could not be reached
             System.err.println("ctstream: " + e.getMessage());
             return 2;
         }

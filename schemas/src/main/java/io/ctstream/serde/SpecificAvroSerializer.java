@@ -96,7 +96,14 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         }
     }
 
-    private int schemaId(String topic, Schema schema) {
+    /**
+     * The registry id of {@code schema} under {@code topic}'s subject, registered (or looked up, with
+     * {@code auto.register.schemas=false}) as {@link #serialize} does: for a writer that lays out the
+     * wire format itself (the capture agent's hot path) and needs the id serialize would put in the header.
+     *
+     * @throws SerializationException when the registry refuses or cannot be reached
+     */
+    public int schemaId(String topic, Schema schema) {
         SchemaRegistryClient registry = client;
         if (registry == null) {
             throw new IllegalStateException("SpecificAvroSerializer used before configure(): call configure(config, isKey) "

@@ -1,8 +1,7 @@
 package io.ctstream.capture.agent;
 
-import io.ctstream.avro.FlowKey;
-import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.avro.PacketRecord;
+import io.ctstream.capture.encode.PacketRecordEncoder;
 import io.ctstream.capture.decode.RejectReason;
 import io.ctstream.capture.publish.DropReason;
 import io.ctstream.capture.publish.PacketProducers;
@@ -11,6 +10,7 @@ import io.ctstream.capture.source.LiveSource;
 import io.ctstream.capture.source.PacketSource;
 import io.ctstream.capture.source.ReplaySource;
 import io.ctstream.serde.AvroSerdes;
+import io.ctstream.serde.SpecificAvroSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.io.IOException;
@@ -18,16 +18,15 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.avro.specific.SpecificData;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The capture agent: a source (replay or live) → decoder → edge payload policy → bounded queue →
- * idempotent producer, keyed by the canonical FlowKey (FlowKeySerde: bytes that depend on the flow
- * alone, so partitioning never depends on a registry id), values in the project's Avro serde.
+ * The capture agent: a source (replay or live) → decoder → edge payload policy → encoder → bounded
+ * queue → idempotent producer, keyed by the canonical FlowKey (FlowKeySerde's bytes, which depend on
+ * the flow alone, so partitioning never depends on a registry id), values in the registry wire format
+ * of the project's Avro serde (the schema is registered, or looked up, when the agent is built).
  * {@link #run()} blocks until the source ends or {@link #stop()} is called, then flushes and
  * returns the totals.
  */
@@ -39,24 +38,27 @@ public final class CaptureAgent {
     private final MeterRegistry registry;
     private final PacketSource source;
     private final Producer<byte[], byte[]> producer;
-    private final Serializer<FlowKey> keySerializer;
-    private final Serializer<PacketRecord> valueSerializer;
+    private final int packetSchemaId;
     private final Map<RejectReason, Long> rejected = new EnumMap<>(RejectReason.class);
     private volatile boolean stopRequested;
 
-    /** Builds the producer from the config's client properties and the project's Avro serde. */
+    /**
+     * Registers (or looks up) the PacketRecord schema under the topic's subject, then builds the producer
+     * from the config's client properties.
+     *
+     * @throws org.apache.kafka.common.errors.SerializationException when the registry refuses the schema
+     *         or cannot be reached
+     */
     public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry) throws IOException {
-        this(config, registry, PacketProducers.create(config.clientProperties(), "ctstream-capture-" + config.sensorId()),
-                new FlowKeySerde(), serializer(PacketRecord.class, config, false));
+        this(config, registry, packetSchemaId(config),
+                PacketProducers.create(config.clientProperties(), "ctstream-capture-" + config.sensorId()));
     }
 
-    /** Uses the given byte producer and serializers (which run on the capture threads); the agent closes the producer. */
-    public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry, Producer<byte[], byte[]> producer,
-                        Serializer<FlowKey> keySerializer, Serializer<PacketRecord> valueSerializer) throws IOException {
-        enableGeneratedCoders();
+    /** Writes values with the given registry id of the PacketRecord schema, through the given byte producer (which the agent closes). */
+    public CaptureAgent(CaptureAgentConfig config, MeterRegistry registry, int packetSchemaId,
+                        Producer<byte[], byte[]> producer) throws IOException {
         this.config = config;
-        this.keySerializer = keySerializer;
-        this.valueSerializer = valueSerializer;
+        this.packetSchemaId = packetSchemaId;
         this.metrics = new CaptureMetrics(registry, config.sensorId());
         this.registry = registry;
         this.producer = producer;
@@ -69,25 +71,16 @@ public final class CaptureAgent {
         }
     }
 
-    /**
-     * Avro writes specific records through the encoders generated into their classes only when asked
-     * (off by default): the same bytes, about 2.5 times faster than the reflective path, which makes
-     * serialization the cheapest part of the replay hot path instead of the dearest. Set on the model
-     * that {@code SpecificData.getForSchema} gives the serde's datum writers.
-     */
-    static void enableGeneratedCoders() {
-        SpecificData.getForSchema(PacketRecord.getClassSchema()).setCustomCoders(true);
-        SpecificData.getForSchema(FlowKey.getClassSchema()).setCustomCoders(true);
-    }
-
-    private static <T extends org.apache.avro.specific.SpecificRecord> Serializer<T> serializer(
-            Class<T> type, CaptureAgentConfig config, boolean isKey) {
+    /** The id the project's serializer would put in each value's header, from the registry the config names. */
+    private static int packetSchemaId(CaptureAgentConfig config) {
         Map<String, Object> serdeConfig = new HashMap<>();
         config.clientProperties().forEach((k, v) -> serdeConfig.put(String.valueOf(k), v));
         if (!serdeConfig.containsKey("schema.registry.url")) {
             throw new IllegalArgumentException("no schema registry: schema.registry.url is required");
         }
-        return AvroSerdes.specific(type, serdeConfig, isKey).serializer();
+        try (SpecificAvroSerializer<PacketRecord> serializer = AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer()) {
+            return serializer.schemaId(config.topic(), PacketRecord.getClassSchema());
+        }
     }
 
     public CaptureMetrics metrics() {
@@ -105,7 +98,7 @@ public final class CaptureAgent {
             ((LiveSource) source).open(); // fail fast on setup errors, before the producer does anything
         }
         LOG.info("sensor {}: {} → topic {}", config.sensorId(), source.describe(), config.topic());
-        PacketPublisher publisher = new PacketPublisher(producer, keySerializer, valueSerializer, config.topic(), config.queueCapacity(), config.overflow(),
+        PacketPublisher publisher = new PacketPublisher(producer, config.topic(), config.queueCapacity(), config.overflow(),
                 metrics);
         // the producer's own metrics (record send rate, batch size, request latency) in the agent's registry
         KafkaClientMetrics producerMetrics = new KafkaClientMetrics(producer);
@@ -117,7 +110,8 @@ public final class CaptureAgent {
         IOException failure = null;
         try {
             source.run(() -> {
-                FrameHandler h = new FrameHandler(config.sensorId(), config.payloadPolicy(), publisher, metrics);
+                FrameHandler h = new FrameHandler(new PacketRecordEncoder(packetSchemaId, config.sensorId()),
+                        config.payloadPolicy(), publisher, metrics);
                 handlers.add(h);
                 return h;
             });

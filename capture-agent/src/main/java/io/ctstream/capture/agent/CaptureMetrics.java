@@ -46,7 +46,8 @@ public final class CaptureMetrics implements PublishListener {
                 .tag("sensor", sensorId).register(registry);
         fragments = Counter.builder("ctstream.capture.fragments").description("IP fragments decoded")
                 .tag("sensor", sensorId).register(registry);
-        sendLatency = Timer.builder("ctstream.capture.send.latency").description("From producer send to broker ack")
+        sendLatency = Timer.builder("ctstream.capture.send.latency")
+                .description("From producer send to broker ack, timed for one record in 64")
                 .tag("sensor", sensorId).register(registry);
         for (DropReason r : DropReason.values()) {
             dropped.put(r, Counter.builder("ctstream.capture.packets.dropped").description("Packets not published")
@@ -72,10 +73,14 @@ public final class CaptureMetrics implements PublishListener {
     }
 
     @Override
-    public void published(int serializedBytes, long latencyNanos) {
+    public void published(int serializedBytes) {
         packetsPublished.increment();
         bytesPublished.increment(serializedBytes);
-        sendLatency.record(latencyNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void sendLatency(long nanos) {
+        sendLatency.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

@@ -4,7 +4,7 @@ package io.ctstream.capture.publish;
 public enum DropReason {
     /** The bounded queue between capture and producer was full (live capture outran Kafka). */
     QUEUE_FULL,
-    /** The record could not be serialized (registry unreachable, schema rejected...). */
+    /** A decoded packet could not be encoded as a record (an encoder bug, logged). */
     SERIALIZATION_ERROR,
     /** The producer reported a failed send after its retries. */
     PRODUCER_ERROR,

@@ -1,7 +1,5 @@
 package io.ctstream.capture.publish;
 
-import io.ctstream.avro.FlowKey;
-import io.ctstream.avro.PacketRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +8,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,18 +22,24 @@ import org.slf4j.LoggerFactory;
  * replay) or drop and count ({@link OverflowPolicy#DROP}, live). Nothing is lost silently: every
  * record ends as published or as a drop with a {@link DropReason}.
  *
- * <p>Records are serialized in {@link #submit}, on the capture thread, and queued as bytes: the sender
- * thread then only appends to the producer's batches (and compresses), as a bare producer does, instead
- * of also running the Avro encoder. With several capture threads (live, one per interface) the
- * serialization runs in parallel; a record that cannot be serialized is dropped before it is queued.
+ * <p>Records arrive encoded (the capture threads write key and value bytes) and are queued as bytes: the
+ * sender thread then only appends to the producer's batches (and compresses), as a bare producer does.
+ * With several capture threads (live, one per interface) the encoding runs in parallel; a record that
+ * could not be encoded is counted with {@link #dropUnencodable}.
+ *
+ * <p>Acknowledgements are counted for every record, through one shared callback; the send latency is
+ * timed for one record in {@value #LATENCY_SAMPLE} only, because a timer per record (a callback object
+ * capturing the start, two clock reads, the timer's own bookkeeping on the producer's network thread)
+ * costs a noticeable share of a packet's budget at replay rates, and a 1-in-64 sample gives the same
+ * distribution.
  */
 public final class PacketPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PacketPublisher.class);
     private static final int DRAIN_BATCH = 1024;
+    /** One record in this many gets its send latency timed (a power of two). */
+    static final int LATENCY_SAMPLE = 64;
 
     private final Producer<byte[], byte[]> producer;
-    private final Serializer<FlowKey> keySerializer;
-    private final Serializer<PacketRecord> valueSerializer;
     private final String topic;
     private final BlockingQueue<ProducerRecord<byte[], byte[]>> queue;
     private final OverflowPolicy overflow;
@@ -47,19 +51,18 @@ public final class PacketPublisher implements AutoCloseable {
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong handed = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
+    private final Callback acknowledged = this::acknowledged;
+    /** Records handed to the producer by the sender thread (its own counter, for latency sampling). */
+    private long sends;
     private volatile boolean closing;
     private volatile long lastErrorLog;
 
-    /** The serializers run on the submitting threads, so they must be thread-safe (the project's are). */
-    public PacketPublisher(Producer<byte[], byte[]> producer, Serializer<FlowKey> keySerializer,
-                           Serializer<PacketRecord> valueSerializer, String topic, int queueCapacity,
+    public PacketPublisher(Producer<byte[], byte[]> producer, String topic, int queueCapacity,
                            OverflowPolicy overflow, PublishListener listener) {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1, got " + queueCapacity);
         }
         this.producer = producer;
-        this.keySerializer = keySerializer;
-        this.valueSerializer = valueSerializer;
         this.topic = topic;
         this.queue = new ArrayBlockingQueue<>(queueCapacity);
         this.overflow = overflow;
@@ -70,20 +73,16 @@ public final class PacketPublisher implements AutoCloseable {
     }
 
     /**
-     * Serializes one record and hands it over. Returns false when it was dropped (cannot be serialized,
-     * queue full under DROP, or closing).
+     * Hands over one encoded record (key and value bytes, the capture time in epoch milliseconds as the
+     * record timestamp). Returns false when it was dropped (queue full under DROP, or closing).
      */
-    public boolean submit(FlowKey key, PacketRecord value) {
-        submitted.incrementAndGet();
-        ProducerRecord<byte[], byte[]> r;
-        try {
-            r = new ProducerRecord<>(topic, null, value.getTimestampMicros() / 1000,
-                    keySerializer.serialize(topic, key), valueSerializer.serialize(topic, value));
-        } catch (SerializationException e) {
-            logError("cannot serialize a packet record", e);
-            drop(DropReason.SERIALIZATION_ERROR);
+    public boolean submit(byte[] key, byte[] value, long timestampMillis) {
+        if (timestampMillis < 0) { // Kafka refuses it; a capture file's timestamps can overflow to it
+            dropUnencodable(new IllegalArgumentException("negative record timestamp " + timestampMillis));
             return false;
         }
+        submitted.incrementAndGet();
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, timestampMillis, key, value);
         if (closing) {
             drop(DropReason.SHUTDOWN);
             return false;
@@ -135,25 +134,50 @@ public final class PacketPublisher implements AutoCloseable {
         }
     }
 
+    /** A packet that was decoded but could not be encoded (a bug, not an input): counted, logged, dropped. */
+    public void dropUnencodable(RuntimeException e) {
+        submitted.incrementAndGet();
+        logError("cannot encode a packet record", e);
+        drop(DropReason.SERIALIZATION_ERROR);
+    }
+
     private void send(ProducerRecord<byte[], byte[]> r) {
-        long start = System.nanoTime();
         try {
-            producer.send(r, (md, e) -> {
-                if (e != null) {
-                    listener.producerError(e);
-                    logError("send failed", e);
-                    drop(DropReason.PRODUCER_ERROR);
-                } else {
-                    published.incrementAndGet();
-                    listener.published(md.serializedKeySize() + md.serializedValueSize(), System.nanoTime() - start);
-                }
-            });
+            producer.send(r, (sends++ & (LATENCY_SAMPLE - 1)) == 0 ? new TimedAcknowledgement(System.nanoTime()) : acknowledged);
         } catch (KafkaException | IllegalStateException e) {
             listener.producerError(e);
             logError("send rejected", e);
             drop(DropReason.PRODUCER_ERROR);
         } finally {
             handed.incrementAndGet();
+        }
+    }
+
+    private void acknowledged(RecordMetadata md, Exception e) {
+        if (e != null) {
+            listener.producerError(e);
+            logError("send failed", e);
+            drop(DropReason.PRODUCER_ERROR);
+        } else {
+            published.incrementAndGet();
+            listener.published(md.serializedKeySize() + md.serializedValueSize());
+        }
+    }
+
+    /** The callback of a sampled record: counts it like any other and reports its send-to-ack time. */
+    private final class TimedAcknowledgement implements Callback {
+        private final long start;
+
+        TimedAcknowledgement(long start) {
+            this.start = start;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata md, Exception e) {
+            acknowledged(md, e);
+            if (e == null) {
+                listener.sendLatency(System.nanoTime() - start);
+            }
         }
     }
 

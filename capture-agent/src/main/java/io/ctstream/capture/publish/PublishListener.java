@@ -2,7 +2,11 @@ package io.ctstream.capture.publish;
 
 /** Told what became of every record handed to the publisher (metrics hook). Called from several threads. */
 public interface PublishListener {
-    void published(int serializedBytes, long latencyNanos);
+    /** One record acknowledged by the broker, with its key+value bytes. */
+    void published(int serializedBytes);
+
+    /** Send-to-acknowledgement time of a sample of the published records. */
+    void sendLatency(long nanos);
 
     void dropped(DropReason reason);
 
@@ -11,7 +15,11 @@ public interface PublishListener {
 
     PublishListener NONE = new PublishListener() {
         @Override
-        public void published(int serializedBytes, long latencyNanos) {
+        public void published(int serializedBytes) {
+        }
+
+        @Override
+        public void sendLatency(long nanos) {
         }
 
         @Override

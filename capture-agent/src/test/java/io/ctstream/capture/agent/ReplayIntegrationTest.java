@@ -51,6 +51,11 @@ class ReplayIntegrationTest {
         assertThat(totals.rejectedTotal()).isZero();
         assertThat(totals.droppedTotal()).isZero();
         assertThat(meters.get("ctstream.capture.packets.published").counter().count()).isEqualTo(expected);
+        // key (15 or 39 bytes) and value (header + at least the fixed fields) of every record, as acked
+        assertThat(meters.get("ctstream.capture.bytes.published").counter().count()).isGreaterThan(expected * 40.0);
+        // the send latency is timed for one record in 64
+        assertThat(meters.get("ctstream.capture.send.latency").timer().count())
+                .isBetween(expected / 64, expected / 64 + 1);
 
         List<ConsumerRecord<FlowKey, PacketRecord>> records = TopicReader.readAll(topic);
         assertThat(records).hasSize((int) expected);

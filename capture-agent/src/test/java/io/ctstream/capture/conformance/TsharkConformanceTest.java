@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.capture.decode.DecodedPacket;
 import io.ctstream.capture.decode.PacketDecoder;
-import io.ctstream.capture.decode.PacketRecords;
+import io.ctstream.capture.encode.PacketRecordEncoder;
 import io.ctstream.capture.file.CaptureFileReader;
 import io.ctstream.capture.file.CaptureFiles;
 import io.ctstream.capture.file.CapturedFrame;
 import io.ctstream.capture.robustness.LabFiles;
+import io.ctstream.serde.ConfluentWireFormat;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificDatumReader;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,16 +56,25 @@ class TsharkConformanceTest {
     private static List<PacketRecord> decodeAll(Path pcap) throws IOException {
         List<PacketRecord> out = new ArrayList<>();
         PacketDecoder decoder = new PacketDecoder();
+        PacketRecordEncoder encoder = new PacketRecordEncoder(1, "conformance");
         DecodedPacket p = new DecodedPacket();
         CapturedFrame f = new CapturedFrame();
         try (CaptureFileReader r = CaptureFiles.open(pcap)) {
             while (r.next(f)) {
                 assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), p))
                         .as("%s frame at offset %d rejected: %s", pcap, f.fileOffset(), p.reject()).isTrue();
-                out.add(PacketRecords.toRecord(p, "conformance", f.timestampMicros(), null, Integer.MAX_VALUE));
+                // what the agent publishes: the encoder's bytes, read back by Avro
+                out.add(read(encoder.encode(p, f.timestampMicros(), null, Integer.MAX_VALUE)));
             }
         }
         return out;
+    }
+
+    private static PacketRecord read(byte[] value) throws IOException {
+        assertThat(ConfluentWireFormat.readSchemaId("packets", false, value)).isEqualTo(1);
+        int header = ConfluentWireFormat.HEADER_SIZE;
+        return new SpecificDatumReader<>(PacketRecord.class)
+                .read(null, DecoderFactory.get().binaryDecoder(value, header, value.length - header, null));
     }
 
     private static void compare(SoftAssertions soft, String what, PacketRecord r, String[] t) {

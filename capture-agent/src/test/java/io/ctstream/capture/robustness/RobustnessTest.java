@@ -3,15 +3,16 @@ package io.ctstream.capture.robustness;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctstream.capture.decode.DecodedPacket;
-import io.ctstream.capture.decode.FlowKeys;
 import io.ctstream.capture.decode.LinkType;
 import io.ctstream.capture.decode.PacketDecoder;
-import io.ctstream.capture.decode.PacketRecords;
+import io.ctstream.capture.encode.FlowKeyBytes;
+import io.ctstream.capture.encode.PacketRecordEncoder;
 import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.capture.file.CaptureFileReader;
 import io.ctstream.capture.file.CaptureFiles;
 import io.ctstream.capture.file.CapturedFrame;
 import io.ctstream.embedded.fuzz.FuzzInputs;
+import io.ctstream.serde.ConfluentWireFormat;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ class RobustnessTest {
 
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
+    private final PacketRecordEncoder encoder = new PacketRecordEncoder(1, "fuzz");
 
     @Provide
     Arbitrary<byte[]> frames() {
@@ -65,9 +67,9 @@ class RobustnessTest {
         long before = decoder.counters().decoded() + decoder.counters().rejectedTotal();
         int original = extraOriginal % 2 == 0 ? f.length : f.length + extraOriginal;
         if (decoder.decode(linkType, f, f.length, original, packet)) {
-            // whatever decoded must also map to a record and a key without failing
-            PacketRecords.toRecord(packet, "fuzz", 0, null, 4096);
-            FlowKeys.of(packet);
+            // whatever decoded must also encode to a value and a key without failing, as the agent does it
+            assertThat(encoder.encode(packet, 0, null, 4096)).hasSizeGreaterThan(ConfluentWireFormat.HEADER_SIZE);
+            assertThat(FlowKeyBytes.of(packet).length).isIn(15, 39);
         } else {
             assertThat(packet.reject()).isNotNull();
         }
