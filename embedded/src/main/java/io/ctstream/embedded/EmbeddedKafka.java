@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,15 +169,44 @@ public final class EmbeddedKafka implements AutoCloseable {
         start();
     }
 
-    /** Creates a topic with replication factor 1 and waits until the broker has created it. */
+    /** Creates a topic with replication factor 1 and waits until the broker serves every partition. */
     public void createTopic(String name, int partitions) {
         try {
             admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            awaitServed(name, partitions, Duration.ofSeconds(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * CreateTopics returns once the controller has committed the topic; the broker opens the partitions
+     * a moment later. An idempotent producer that sends in between can have its first batch refused (not
+     * the leader) and a later one accepted; it then retries the first against an out-of-order sequence
+     * until the delivery timeout drops it (KAFKA-15591, seen here as benchmark rounds that stall for two
+     * minutes and lose records). ListOffsets is answered by the partition's leader itself, so once it
+     * succeeds for every partition no produce request will be refused that way.
+     */
+    private void awaitServed(String topic, int partitions, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> all = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            all.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                admin().listOffsets(all).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
         }
     }
 

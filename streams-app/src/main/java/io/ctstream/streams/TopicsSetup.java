@@ -63,9 +63,12 @@ public final class TopicsSetup {
     }
 
     /**
-     * Waits until the broker's metadata shows the topics with a leader for every partition: a
-     * successful CreateTopics is committed by the controller, but a loaded broker can take a
-     * moment to serve the new metadata.
+     * Waits until the broker's metadata shows the topics with a leader for every partition, and each
+     * leader answers for its partition: a successful CreateTopics is committed by the controller, but a
+     * loaded broker can take a moment to serve the new metadata, and a moment more to open the
+     * partitions. An idempotent producer that sends in that second gap can have its first batch refused
+     * and a later one accepted, then retry the first against an out-of-order sequence until its delivery
+     * timeout drops it (KAFKA-15591). ListOffsets is answered by the partition's leader itself.
      */
     static void awaitVisible(Admin admin, List<String> topics, java.time.Duration timeout)
             throws ExecutionException, InterruptedException {
@@ -74,10 +77,15 @@ public final class TopicsSetup {
             try {
                 Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get();
                 if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                    d.values().forEach(t -> t.partitions().forEach(p -> latest.put(
+                            new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    admin.listOffsets(latest).all().get();
                     return;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
                     throw e;
                 }
             }
