@@ -4,6 +4,7 @@ import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Tuple;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /** Turns a {@link DecodedPacket} into the Avro {@link PacketRecord} of the packets topic. */
 public final class PacketRecords {
@@ -41,6 +42,6 @@ public final class PacketRecords {
                 p.protocol(), p.ipTotalLength(), p.ipId(), p.ttl(), p.fragment(), p.srcPort(), p.dstPort(),
                 p.tcpFlags(), p.tcpSeq(), p.tcpAck(), p.tcpWindow(), p.tcpWindowScale(), p.tcpSackPermitted(),
                 p.tcpMaxSack(), icmp ? p.icmpType() : null, icmp ? p.icmpCode() : null, quoted, p.payloadLength(),
-                payload);
+                payload, List.of());
     }
 }

@@ -26,7 +26,7 @@ import org.apache.avro.io.BinaryData;
  */
 public final class PacketRecordEncoder {
     /** Parsing fingerprint of the PacketRecord schema this encoder lays out, field by field. */
-    static final long SCHEMA_FINGERPRINT = 0x27c4c913a9ae48b4L;
+    static final long SCHEMA_FINGERPRINT = 0x9f896b743cdba9bbL;
 
     private final byte[] header = new byte[ConfluentWireFormat.HEADER_SIZE];
     /** The sensor id, already Avro-encoded (length + UTF-8): the same for every record. */
@@ -109,15 +109,16 @@ public final class PacketRecordEncoder {
         }
         n += BinaryData.encodeInt(p.payloadLength(), out, n);
         n = bytesField(out, n, b, p.payloadOffset(), keep);
+        out[n++] = 0; // following: an empty array (a record of one packet)
         return Arrays.copyOf(out, n);
     }
 
     /**
      * Room for the largest record with {@code variable} bytes of interface field and payload: 22 int
-     * varints (5 bytes at most), 4 longs (10), 2 booleans, 3 union branches, 4 addresses of 16 bytes.
+     * varints (5 bytes at most), 4 longs (10), 2 booleans, 3 union branches, the empty batch, 4 addresses of 16 bytes.
      */
     private byte[] ensureScratch(int variable) {
-        int need = header.length + sensorField.length + 22 * 5 + 4 * 10 + 5 + 4 * 16 + variable;
+        int need = header.length + sensorField.length + 22 * 5 + 4 * 10 + 6 + 4 * 16 + variable;
         if (scratch.length < need) {
             scratch = new byte[Math.max(need, scratch.length * 2)];
         }
