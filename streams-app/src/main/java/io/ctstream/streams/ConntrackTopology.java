@@ -19,6 +19,7 @@ import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.streams.tracking.CodecSerdes;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import io.ctstream.streams.tracking.PacketTimestampExtractor;
+import io.ctstream.streams.tracking.TrackerInput;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
@@ -68,17 +69,19 @@ public final class ConntrackTopology {
         Topology t = new Topology();
         // --- the conntrack table: packets and matcher feedback, both keyed by flow
         t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
-                packets.deserializer(), config.topic(Topics.PACKETS));
-        t.addSource("feedback", flowKeys, expectations.deserializer(), config.topic(FEEDBACK_TOPIC));
+                TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
+        t.addSource("feedback", flowKeys, TrackerInput.feedback(expectations.deserializer()), config.topic(FEEDBACK_TOPIC));
         t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters), "packets", "feedback");
+        // Record caches on the stores a packet writes: the updates of one key within a commit interval reach RocksDB
+        // and the changelog once (a connection is written by every packet of its flow).
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),
-                flowKeys, CodecSerdes.trackedConnection()), "tracker");
+                flowKeys, CodecSerdes.trackedConnection()).withCachingEnabled(), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTION_DEADLINES),
-                strings, flowKeys), "tracker");
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONTROL_CHANNELS),
-                flowKeys, CodecSerdes.controlChannel(config.helpers())), "tracker");
+                flowKeys, CodecSerdes.controlChannel(config.helpers())).withCachingEnabled(), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.LIVE_EXPECTATIONS),
-                strings, expectations), "tracker");
+                strings, expectations).withCachingEnabled(), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.LIMITS),
                 strings, Serdes.ByteArray()), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, config.topic(Topics.CONN_EVENTS), flowKeys,
@@ -96,7 +99,7 @@ public final class ConntrackTopology {
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.STORE),
                 strings, matchSlots), "matcher");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.DEADLINES),
-                strings, strings), "matcher");
+                Serdes.Bytes(), Serdes.ByteArray()), "matcher");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.LIMITS),
                 strings, Serdes.ByteArray()), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_EXPECTATIONS, config.topic(Topics.EXPECTATIONS), strings.serializer(),

@@ -8,6 +8,7 @@ import io.ctstream.avro.StatusFlag;
 import io.ctstream.avro.TcpState;
 import io.ctstream.avro.Tuple;
 import io.ctstream.streams.conntrack.IcmpErrorSupport.Kind;
+import io.ctstream.streams.conntrack.state.RecentPacket;
 import io.ctstream.streams.conntrack.state.TcpTracking;
 import io.ctstream.streams.conntrack.state.TrackingState;
 import io.ctstream.streams.conntrack.tcp.TcpConntrack;
@@ -61,6 +62,19 @@ public final class ConnectionTracker {
    * @return the new state of the flow, the packet's conntrack state and what changed
    */
   public TrackResult track(TrackedConnection existing, PacketRecord p) {
+    return track(existing, p, true);
+  }
+
+  /**
+   * {@link #track}, for a caller that gives {@code existing} up: it is modified in place and returned as the result's
+   * connection instead of being copied first (the topology's hot path: what it passes was just decoded from its store
+   * and is used for nothing else). A connection the packet destroys (reopened, timed out) is returned as it was.
+   */
+  public TrackResult trackInPlace(TrackedConnection existing, PacketRecord p) {
+    return track(existing, p, false);
+  }
+
+  private TrackResult track(TrackedConnection existing, PacketRecord p, boolean copy) {
     String malformed = malformed(p);
     if (malformed != null) {
       return new TrackResult(existing, PacketState.INVALID, null, Set.of(), null, null, false,
@@ -75,7 +89,7 @@ public final class ConnectionTracker {
       expired = existing;
       existing = null;
     }
-    TrackResult r = existing == null ? create(p) : update(existing, p);
+    TrackResult r = existing == null ? create(p) : update(existing, p, copy);
     if (expired != null) {
       return withDestroyed(r, expired, "timeout");
     }
@@ -192,8 +206,8 @@ public final class ConnectionTracker {
   // ---------------------------------------------------------------------------------------------------------------
   // packets of an existing connection
 
-  private TrackResult update(TrackedConnection existing, PacketRecord p) {
-    TrackedConnection tc = existing.copy();
+  private TrackResult update(TrackedConnection existing, PacketRecord p, boolean copy) {
+    TrackedConnection tc = copy ? existing.copy() : existing;
     Connection c = tc.connection();
     TrackingState state = tc.state();
     Tuple tuple = Tuples.of(p);
@@ -207,6 +221,11 @@ public final class ConnectionTracker {
           "packet " + Tuples.format(tuple) + " does not belong to connection " + c.getId());
     }
     Direction dir = reply ? Direction.REPLY : Direction.ORIGINAL;
+    // What a reopening SYN must find as it was, when tc is existing itself: these three are replaced, never
+    // modified in place, before the TCP state machine decides.
+    List<String> sensorsBefore = c.getSensors();
+    List<RecentPacket> recentBefore = state.getRecent();
+    long lastSeenBefore = c.getLastSeenMicros();
     addSensor(c, p.getSensorId());
 
     boolean seenReply = has(c, StatusFlag.SEEN_REPLY);
@@ -232,6 +251,11 @@ public final class ConnectionTracker {
           now, c.getTimeoutAtMicros());
       switch (o.action()) {
         case REOPEN -> {
+          if (tc == existing) {
+            c.setSensors(sensorsBefore);
+            state.setRecent(recentBefore);
+            c.setLastSeenMicros(lastSeenBefore);
+          }
           return withDestroyed(create(p), existing, "reopened");
         }
         case INVALID -> {

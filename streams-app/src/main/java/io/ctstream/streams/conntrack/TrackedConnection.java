@@ -14,12 +14,33 @@ import java.util.Objects;
  */
 public final class TrackedConnection {
 
+  /** Not indexed in a timer index (a connection that was never stored). */
+  public static final long NOT_INDEXED = Long.MIN_VALUE;
+
   private final Connection connection;
   private final TrackingState state;
+  /**
+   * Where the topology's timer index holds this connection: at or before its timeout, so that a packet that pushes the
+   * timeout later costs no index write (the topology's bookkeeping; not part of equality).
+   */
+  private long indexedDeadlineMicros;
 
   public TrackedConnection(Connection connection, TrackingState state) {
+    this(connection, state, NOT_INDEXED);
+  }
+
+  public TrackedConnection(Connection connection, TrackingState state, long indexedDeadlineMicros) {
     this.connection = Objects.requireNonNull(connection, "connection");
     this.state = Objects.requireNonNull(state, "state");
+    this.indexedDeadlineMicros = indexedDeadlineMicros;
+  }
+
+  public long indexedDeadlineMicros() {
+    return indexedDeadlineMicros;
+  }
+
+  public void indexedDeadlineMicros(long micros) {
+    this.indexedDeadlineMicros = micros;
   }
 
   public Connection connection() {
@@ -32,7 +53,8 @@ public final class TrackedConnection {
 
   /** A deep copy. */
   public TrackedConnection copy() {
-    return new TrackedConnection(Connection.newBuilder(connection).build(), TrackingState.newBuilder(state).build());
+    return new TrackedConnection(Connection.newBuilder(connection).build(), TrackingState.newBuilder(state).build(),
+        indexedDeadlineMicros);
   }
 
   @Override

@@ -17,15 +17,17 @@ import org.apache.avro.specific.SpecificDatumWriter;
  * Compact, versioned binary form of a {@link TrackedConnection} for a key-value store (no Kafka types: wrap it in a
  * Serde in the topology).
  *
- * <p>Layout: magic byte {@code 0xC7}, format version byte (currently 1), then the Avro binary encoding of the
- * {@link Connection} followed by the Avro binary encoding of the {@link TrackingState}, both with the schemas compiled
- * into this build. A later version that changes either schema bumps the version byte and keeps a reader for the older
+ * <p>Layout: magic byte {@code 0xC7}, format version byte (currently 2), the indexed deadline (an Avro long: where the
+ * topology's timer index holds the connection), then the Avro binary encoding of the {@link Connection} followed by the
+ * Avro binary encoding of the {@link TrackingState}, both with the schemas compiled into this build. Version 1 had no
+ * indexed deadline: its connections were indexed exactly at their timeout, which is what it reads as. A later version that changes either schema bumps the version byte and keeps a reader for the older
  * layout (resolving with the old writer schema).
  */
 public final class TrackedConnectionCodec {
 
   static final byte MAGIC = (byte) 0xC7;
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
+  static final byte VERSION_1 = 1;
 
   private static final SpecificDatumWriter<Connection> CONNECTION_WRITER = new SpecificDatumWriter<>(Connection.class);
   private static final SpecificDatumWriter<TrackingState> STATE_WRITER = new SpecificDatumWriter<>(TrackingState.class);
@@ -41,6 +43,7 @@ public final class TrackedConnectionCodec {
     out.write(VERSION);
     BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
+      enc.writeLong(t.indexedDeadlineMicros());
       CONNECTION_WRITER.write(t.connection(), enc);
       STATE_WRITER.write(t.state(), enc);
       enc.flush();
@@ -59,17 +62,18 @@ public final class TrackedConnectionCodec {
     if (bytes == null || bytes.length < 2 || bytes[0] != MAGIC) {
       throw new IllegalArgumentException("not an encoded tracked connection (bad magic or too short)");
     }
-    if (bytes[1] != VERSION) {
+    if (bytes[1] != VERSION && bytes[1] != VERSION_1) {
       throw new IllegalArgumentException("unknown tracked connection format version " + bytes[1]);
     }
     BinaryDecoder dec = DecoderFactory.get().binaryDecoder(bytes, 2, bytes.length - 2, null);
     try {
+      long indexed = bytes[1] == VERSION_1 ? Long.MIN_VALUE : dec.readLong();
       Connection c = CONNECTION_READER.read(null, dec);
       TrackingState s = STATE_READER.read(null, dec);
       if (!dec.isEnd()) {
         throw new IllegalArgumentException("trailing bytes after tracked connection");
       }
-      return new TrackedConnection(c, s);
+      return new TrackedConnection(c, s, bytes[1] == VERSION_1 ? c.getTimeoutAtMicros() : indexed);
     } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
       throw new IllegalArgumentException("corrupt tracked connection: " + e.getMessage(), e);
     }

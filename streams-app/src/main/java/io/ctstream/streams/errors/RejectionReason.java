@@ -11,6 +11,9 @@ final class RejectionReason {
     }
 
     static String of(Throwable error) {
+        if (error instanceof RejectedRecordException r) {
+            return r.reason();
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
             if (m.contains("magic byte")) {

@@ -38,6 +38,21 @@ public final class CountedStore<K, V> {
         store.put(key, value);
     }
 
+    /**
+     * {@link #put(Object, Object)} for a caller that knows whether the key is stored: saves the read that counting
+     * would otherwise take.
+     */
+    public void put(K key, V value, boolean stored) {
+        if (value == null) {
+            delete(key);
+            return;
+        }
+        if (!stored) {
+            size++;
+        }
+        store.put(key, value);
+    }
+
     public V delete(K key) {
         V old = store.delete(key);
         if (old != null) {

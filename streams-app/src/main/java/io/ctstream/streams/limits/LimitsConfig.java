@@ -23,19 +23,25 @@ import java.time.Duration;
  *                            an {@code expectation-flood} alert is raised (a normal session evicts a few)
  * @param alertIntervalMicros at most one alert per limit and subject (master or task) per this much stream time;
  *                            the next one carries the count suppressed in between
+ * @param maxBatchPackets     packets one packets record may carry (its first packet and its {@code following}); a
+ *                            larger batch is dead-lettered whole (the capture agent batches 32 by default)
  */
 public record LimitsConfig(int maxConnections, int maxExpectations, int earlyDropScan, int maxMatchSlots,
-                           int floodEvictions, long alertIntervalMicros) {
+                           int floodEvictions, long alertIntervalMicros, int maxBatchPackets) {
+
+    public static final int DEFAULT_MAX_BATCH_PACKETS = 1024;
 
     public static final int DEFAULT_MAX_CONNECTIONS = 65536;
 
     public static final LimitsConfig DEFAULTS = new LimitsConfig(DEFAULT_MAX_CONNECTIONS,
-            kernelExpectMax(DEFAULT_MAX_CONNECTIONS), 64, 65536, 64, Duration.ofSeconds(10).toNanos() / 1000);
+            kernelExpectMax(DEFAULT_MAX_CONNECTIONS), 64, 65536, 64, Duration.ofSeconds(10).toNanos() / 1000,
+            DEFAULT_MAX_BATCH_PACKETS);
 
     public LimitsConfig {
-        if (maxConnections < 1 || maxExpectations < 1 || earlyDropScan < 1 || maxMatchSlots < 1 || floodEvictions < 1) {
+        if (maxConnections < 1 || maxExpectations < 1 || earlyDropScan < 1 || maxMatchSlots < 1 || floodEvictions < 1
+                || maxBatchPackets < 1) {
             throw new IllegalArgumentException("limits must be >= 1: " + maxConnections + ", " + maxExpectations + ", "
-                    + earlyDropScan + ", " + maxMatchSlots + ", " + floodEvictions);
+                    + earlyDropScan + ", " + maxMatchSlots + ", " + floodEvictions + ", " + maxBatchPackets);
         }
         if (alertIntervalMicros < 1) {
             throw new IllegalArgumentException("alert interval must be > 0: " + alertIntervalMicros);
@@ -49,18 +55,27 @@ public record LimitsConfig(int maxConnections, int maxExpectations, int earlyDro
 
     /** These limits with another connection cap and the kernel's expectation cap for it. */
     public LimitsConfig withMaxConnections(int v) {
-        return new LimitsConfig(v, kernelExpectMax(v), earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros);
+        return new LimitsConfig(v, kernelExpectMax(v), earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros,
+                maxBatchPackets);
     }
 
     public LimitsConfig withMaxExpectations(int v) {
-        return new LimitsConfig(maxConnections, v, earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros);
+        return new LimitsConfig(maxConnections, v, earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros,
+                maxBatchPackets);
     }
 
     public LimitsConfig withMaxMatchSlots(int v) {
-        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, v, floodEvictions, alertIntervalMicros);
+        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, v, floodEvictions, alertIntervalMicros,
+                maxBatchPackets);
     }
 
     public LimitsConfig withFloodEvictions(int v) {
-        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, maxMatchSlots, v, alertIntervalMicros);
+        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, maxMatchSlots, v, alertIntervalMicros,
+                maxBatchPackets);
+    }
+
+    public LimitsConfig withMaxBatchPackets(int v) {
+        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, maxMatchSlots, floodEvictions,
+                alertIntervalMicros, v);
     }
 }

@@ -11,17 +11,15 @@ import io.ctstream.streams.helper.AlertTypes;
 import io.ctstream.streams.limits.CountedStore;
 import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.limits.OverflowAlerts;
+import io.ctstream.streams.timers.DeadlineIndex;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.streams.KeyValue;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Runs the {@link ExpectationMatcher} on the match topic, which is keyed by expected destination so
@@ -33,13 +31,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link #TO_FEEDBACK}, keyed by flow, to the new connection (it becomes RELATED) and to the master
  * (its helper frees the slot); EXPIRED goes back to the master too.
  *
- * <p>Timeouts run on stream time: a {@link #DEADLINES} index ("deadline|slot") is range-scanned
- * by a STREAM_TIME punctuator, so nothing depends on the wall clock and a replay at any speed gives
+ * <p>Timeouts run on stream time: a {@link DeadlineIndex} of the slots is range-scanned by a
+ * STREAM_TIME punctuator, so nothing depends on the wall clock and a replay at any speed gives
  * the same events.
  */
 public final class ExpectationMatchProcessor implements Processor<String, MatchInput, Object, Object> {
     public static final String STORE = "expectation-match";
-    public static final String DEADLINES = "expectation-match-deadlines";
+    /** The slots' timer index ({@link DeadlineIndex}: 8-byte deadline + slot key). */
+    public static final String DEADLINES = "expectation-match-deadline-index";
     public static final String LIMITS = "expectation-match-limits";
     public static final String TO_EXPECTATIONS = "to-expectations";
     public static final String TO_FEEDBACK = "to-feedback";
@@ -53,7 +52,7 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
     private final MeterRegistry meters;
     private ProcessorContext<Object, Object> context;
     private CountedStore<String, MatchSlot> slots;
-    private KeyValueStore<String, String> deadlines;
+    private DeadlineIndex deadlines;
     private OverflowAlerts overflows;
     private String taskSubject;
 
@@ -67,7 +66,7 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
         this.slots = new CountedStore<>(context.getStateStore(STORE));
-        this.deadlines = context.getStateStore(DEADLINES);
+        this.deadlines = new DeadlineIndex(context.getStateStore(DEADLINES));
         this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, meters);
         this.taskSubject = "task-" + context.taskId();
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
@@ -105,21 +104,18 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
      */
     private boolean roomForSlot(MatchInput in) {
         for (int i = 0; i < EARLY_ADVANCES && slots.size() >= limits.maxMatchSlots(); i++) {
-            KeyValue<String, String> soonest;
-            try (KeyValueIterator<String, String> it = deadlines.all()) {
-                if (!it.hasNext()) {
-                    break;
-                }
-                soonest = it.next();
+            Optional<DeadlineIndex.Entry> soonest = deadlines.first();
+            if (soonest.isEmpty()) {
+                break;
             }
-            long due = Long.parseLong(soonest.key.substring(0, soonest.key.indexOf('|')));
-            MatchSlot before = slots.get(soonest.value);
+            String slot = slotKey(soonest.get());
+            MatchSlot before = slots.get(slot);
             if (before == null) {
-                deadlines.delete(soonest.key);
+                deadlines.remove(soonest.get().deadlineMicros(), soonest.get().id());
                 continue;
             }
             count("slot-table-early-advance");
-            save(soonest.value, before, matcher.advance(before, due, sink()));
+            save(slot, before, matcher.advance(before, soonest.get().deadlineMicros(), sink()));
         }
         if (slots.size() < limits.maxMatchSlots()) {
             return true;
@@ -149,29 +145,27 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
 
     private void expire(long streamTimeMs) {
         long nowMicros = streamTimeMs * 1000;
-        List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = deadlines.range(deadlineKey(0, ""), deadlineKey(nowMicros, "\uffff"))) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, String> d : due) {
-            MatchSlot before = slots.get(d.value);
+        for (DeadlineIndex.Entry d : deadlines.due(nowMicros)) {
+            String slot = slotKey(d);
+            MatchSlot before = slots.get(slot);
             if (before == null) {
                 // Advanced early by a full table: its deadline entry went with it.
-                deadlines.delete(d.key);
+                deadlines.remove(d.deadlineMicros(), d.id());
                 continue;
             }
-            save(d.value, before, matcher.advance(before, nowMicros, sink()));
+            save(slot, before, matcher.advance(before, nowMicros, sink()));
         }
     }
 
     private void save(String key, MatchSlot before, MatchSlot after) {
         long oldDeadline = matcher.nextDeadline(before);
         long newDeadline = matcher.nextDeadline(after);
+        byte[] id = key.getBytes(StandardCharsets.UTF_8);
         if (oldDeadline != newDeadline && oldDeadline != Long.MAX_VALUE) {
-            deadlines.delete(deadlineKey(oldDeadline, key));
+            deadlines.remove(oldDeadline, id);
         }
         if (newDeadline != Long.MAX_VALUE) {
-            deadlines.put(deadlineKey(newDeadline, key), key);
+            deadlines.add(newDeadline, id);
         }
         if (after == null) {
             slots.delete(key);
@@ -180,9 +174,8 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
         }
     }
 
-    /** Fixed-width so that the store's lexicographic order is time order. */
-    static String deadlineKey(long micros, String slotKey) {
-        return String.format("%019d|%s", micros, slotKey);
+    private static String slotKey(DeadlineIndex.Entry e) {
+        return new String(e.id(), StandardCharsets.UTF_8);
     }
 
     private ExpectationMatcher.Sink sink() {

@@ -31,6 +31,7 @@ import io.ctstream.streams.limits.CountedStore;
 import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.limits.OverflowAlerts;
 import io.ctstream.streams.matching.MatchKeys;
+import io.ctstream.streams.conntrack.PacketState;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -57,9 +58,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Inputs share the flow key and therefore the partition: packets from the capture agents and
  * feedback from the matcher. Both are handled here so that one task owns a flow's whole state.
  */
-public final class ConnectionTrackingProcessor implements Processor<FlowKey, Object, Object, Object> {
+public final class ConnectionTrackingProcessor implements Processor<FlowKey, TrackerInput, Object, Object> {
     public static final String CONNECTIONS = "connections";
-    public static final String CONNECTION_DEADLINES = "connection-deadlines";
+    /** The connections' timer index ({@link ConnectionTable}): 8-byte deadline + flow key bytes. */
+    public static final String CONNECTION_DEADLINES = "connection-deadline-index";
     public static final String CONTROL_CHANNELS = "control-channels";
     public static final String LIVE_EXPECTATIONS = "live-expectations";
     public static final String LIMITS = "tracker-limits";
@@ -75,76 +77,112 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     private final ConnectionTracker tracker;
     private final ControlChannelAnalyzer analyzer;
     private final LimitsConfig limits;
-    private final MeterRegistry meters;
+    private final MeterRegistry registry;
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
     private ProcessorContext<Object, Object> context;
-    private CountedStore<FlowKey, TrackedConnection> connections;
-    private KeyValueStore<String, FlowKey> deadlines;
+    private TrackerMeters meters;
+    private ConnectionTable table;
+    private ConnectionAdmission admission;
     private KeyValueStore<FlowKey, ControlChannelState> channels;
     private CountedStore<String, ExpectationEvent> liveExpectations;
     private OverflowAlerts overflows;
-    private String taskSubject;
 
     public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
                                        MeterRegistry meters) {
         this.tracker = tracker;
         this.analyzer = analyzer;
         this.limits = limits;
-        this.meters = meters;
+        this.registry = meters;
     }
 
     @Override
     public void init(ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.connections = new CountedStore<>(context.getStateStore(CONNECTIONS));
-        this.deadlines = context.getStateStore(CONNECTION_DEADLINES);
+        this.meters = new TrackerMeters(registry);
+        this.table = new ConnectionTable(context.getStateStore(CONNECTIONS), context.getStateStore(CONNECTION_DEADLINES));
         this.channels = context.getStateStore(CONTROL_CHANNELS);
         this.liveExpectations = new CountedStore<>(context.getStateStore(LIVE_EXPECTATIONS));
-        this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, meters);
-        this.taskSubject = "task-" + context.taskId();
+        this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, registry);
+        this.admission = new ConnectionAdmission(table, limits, overflows, meters, "task-" + context.taskId());
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
     }
 
     @Override
-    public void process(Record<FlowKey, Object> record) {
+    public void process(Record<FlowKey, TrackerInput> record) {
         if (record.key() == null) {
-            count("ctstream.tracker.rejected", "reason", "null-key");
+            meters.count("ctstream.tracker.rejected", "reason", "null-key");
             return;
         }
-        if (record.value() instanceof PacketRecord p) {
-            onPacket(record.key(), p);
-        } else if (record.value() instanceof ExpectationEvent e) {
-            onFeedback(record.key(), e);
+        if (record.value() instanceof TrackerInput.Packets p) {
+            onPackets(record.key(), p.first());
+        } else if (record.value() instanceof TrackerInput.Feedback f) {
+            onFeedback(record.key(), f.event());
         } else {
-            count("ctstream.tracker.rejected", "reason", record.value() == null ? "null-value" : "unknown-value");
+            meters.count("ctstream.tracker.rejected", "reason", "null-value");
         }
     }
 
     // ------------------------------------------------------------------------------------ packets
 
-    private void onPacket(FlowKey key, PacketRecord p) {
-        TrackedConnection before = connections.get(key);
-        TrackResult r = tracker.track(before, p);
-        count("ctstream.tracker.packets", "state", r.packetState().name().toLowerCase(Locale.ROOT),
-                "duplicate", Boolean.toString(r.duplicate()));
+    /**
+     * The flow's entry in the connections store while a batch is tracked: read once, written once at the end (and
+     * wherever something else could read the store in between), so a batch of N packets costs one store read and one
+     * write, not N of each. {@code connection} is what the store would hold after the packets so far.
+     */
+    private static final class FlowEntry {
+        TrackedConnection connection;
+        /** The store holds an entry for the key right now. */
+        boolean stored;
+        /** {@code connection} differs from what the store holds. */
+        boolean dirty;
+    }
+
+    private void onPackets(FlowKey key, PacketRecord first) {
+        PacketBatches.check(first, limits.maxBatchPackets());
+        FlowEntry entry = new FlowEntry();
+        entry.connection = table.get(key);
+        entry.stored = entry.connection != null;
+        onPacket(key, entry, first);
+        for (PacketRecord p : first.getFollowing()) {
+            onPacket(key, entry, p);
+        }
+        flush(key, entry);
+    }
+
+    private void onPacket(FlowKey key, FlowEntry entry, PacketRecord p) {
+        TrackedConnection before = entry.connection;
+        boolean existed = before != null;
+        TrackResult r = tracker.trackInPlace(before, p);
+        meters.packet(r.packetState(), r.duplicate());
         if (r.has(Change.DESTROYED) && r.destroyed() != null) {
+            // Reopened, timed out on arrival, or reset: the old connection leaves the table as the kernel's does.
+            table.unindex(key, r.destroyed());
             destroyed(key, r.destroyed().connection(), p.getTimestampMicros(), r.destroyReason());
         }
         TrackedConnection after = r.connection();
         if (after == null) {
-            if (before != null && !r.has(Change.DESTROYED)) {
-                forget(key, before);
+            if (existed) {
+                entry.connection = null;
+                entry.dirty = true;
+                if (!r.has(Change.DESTROYED)) {
+                    table.unindex(key, before);
+                }
             }
             return;
         }
-        if (before == null && !admit(key, after, p)) {
-            return;
-        }
         boolean created = r.has(Change.CREATED);
-        if (created && analyzer.config().helperFor(HelperEvents.connTuple(after.connection().getOrig())).isPresent()) {
-            after.connection().setHelper(analyzer.config().helperFor(
-                    HelperEvents.connTuple(after.connection().getOrig())).get().name().toLowerCase(Locale.ROOT));
+        if (created) {
+            if (!existed) {
+                // The store must be current before admission scans it for a victim.
+                entry.connection = null;
+                entry.dirty = entry.stored;
+                flush(key, entry);
+                if (!admit(p)) {
+                    return;
+                }
+            }
+            assignHelper(after);
         }
         long ts = p.getTimestampMicros();
         if (created) {
@@ -159,11 +197,31 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
         if (!created && reason != null) {
             emitConnectionEvent(key, ConnectionEventType.UPDATE, ts, reason, after.connection());
         }
+        entry.connection = after;
+        entry.dirty = true;
         if (after.connection().getHelper() != null && p.getProtocol() == TCP && !r.duplicate()
-                && r.packetState() != io.ctstream.streams.conntrack.PacketState.INVALID && r.direction() != null) {
+                && r.packetState() != PacketState.INVALID && r.direction() != null) {
             runHelper(key, after.connection(), r.direction(), p);
         }
-        save(key, before, after);
+    }
+
+    private void assignHelper(TrackedConnection after) {
+        analyzer.config().helperFor(HelperEvents.connTuple(after.connection().getOrig()))
+                .ifPresent(kind -> after.connection().setHelper(kind.name().toLowerCase(Locale.ROOT)));
+    }
+
+    private void flush(FlowKey key, FlowEntry entry) {
+        if (!entry.dirty) {
+            return;
+        }
+        if (entry.connection != null) {
+            table.save(key, entry.connection, entry.stored);
+            entry.stored = true;
+        } else if (entry.stored) {
+            table.delete(key); // its index entry went when the connection did
+            entry.stored = false;
+        }
+        entry.dirty = false;
     }
 
     private static String updateReason(TrackResult r) {
@@ -222,50 +280,14 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
 
     // ------------------------------------------------------------------------------------ table caps
 
-    /**
-     * A new connection needs a slot in a full table: like the kernel's early_drop, the soonest-timing-out
-     * connection that is not ASSURED (half-open, unreplied) among the first {@code earlyDropScan} makes room;
-     * if every one of them is ASSURED the new connection is not tracked ("table full, dropping packet").
-     */
-    private boolean admit(FlowKey key, TrackedConnection created, PacketRecord p) {
-        if (connections.size() < limits.maxConnections()) {
-            return true;
+    /** A new connection needs a slot: see {@link ConnectionAdmission}. */
+    private boolean admit(PacketRecord p) {
+        ConnectionAdmission.Decision d = admission.admit(p);
+        if (d.dropped() != null) {
+            destroyed(d.dropped().key(), d.dropped().connection().connection(), p.getTimestampMicros(), "early-drop");
         }
-        long now = p.getTimestampMicros();
-        boolean dropped = earlyDrop(now);
-        String message = dropped
-                ? "connection table full (" + limits.maxConnections() + " per task): an unassured connection was dropped"
-                : "connection table full (" + limits.maxConnections() + " per task), no unassured connection to drop: "
-                        + "new connection not tracked";
-        count("ctstream.tracker.table.full", "result", dropped ? "early-drop" : "refused");
-        overflows.overflow("conntrack-max", AlertTypes.CONNECTION_LIMIT, taskSubject, 1, now,
-                Alert.newBuilder().setSource(p.getSrc()).setSensorId(p.getSensorId()), message).ifPresent(this::alert);
-        return dropped;
-    }
-
-    private boolean earlyDrop(long nowMicros) {
-        FlowKey victim = null;
-        TrackedConnection victimConn = null;
-        String victimDeadline = null;
-        try (KeyValueIterator<String, FlowKey> it = deadlines.all()) {
-            for (int i = 0; i < limits.earlyDropScan() && it.hasNext(); i++) {
-                KeyValue<String, FlowKey> d = it.next();
-                TrackedConnection tc = connections.get(d.value);
-                if (tc != null && !tc.connection().getStatus().contains(StatusFlag.ASSURED)) {
-                    victim = d.value;
-                    victimConn = tc;
-                    victimDeadline = d.key;
-                    break;
-                }
-            }
-        }
-        if (victim == null) {
-            return false;
-        }
-        deadlines.delete(victimDeadline);
-        connections.delete(victim);
-        destroyed(victim, victimConn.connection(), nowMicros, "early-drop");
-        return true;
+        d.alert().ifPresent(this::alert);
+        return d.admitted();
     }
 
     /** The task holds {@code maxExpectations} live expectations (nf_ct_expect_max): refused, not evicting. */
@@ -277,7 +299,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
                 .build();
         context.forward(new Record<>(rejected.getExpectationId(), rejected, millis(rejected.getTimestampMicros())),
                 TO_EXPECTATIONS);
-        overflows.overflow("expect-max", AlertTypes.EXPECTATION_FLOOD, taskSubject, 1, created.getTimestampMicros(),
+        overflows.overflow("expect-max", AlertTypes.EXPECTATION_FLOOD, "task-" + context.taskId(), 1, created.getTimestampMicros(),
                 limitAlert(master, created), "expectation table full (" + limits.maxExpectations()
                         + " per task): expectation refused").ifPresent(this::alert);
     }
@@ -316,7 +338,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     // ------------------------------------------------------------------------------------ feedback
 
     private void onFeedback(FlowKey key, ExpectationEvent e) {
-        TrackedConnection tracked = connections.get(key);
+        TrackedConnection tracked = table.get(key);
         if (tracked == null) {
             count("ctstream.tracker.feedback", "result", "no-connection");
             return;
@@ -353,7 +375,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
         if (c.getCtState() == CtState.NEW) {
             c.setCtState(CtState.RELATED);
         }
-        connections.put(key, tracked);
+        table.save(key, tracked, true);
         count("ctstream.tracker.feedback", "result", "related");
         emitConnectionEvent(key, ConnectionEventType.UPDATE, e.getTimestampMicros(), "related", c);
     }
@@ -362,29 +384,18 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
 
     private void expire(long streamTimeMs) {
         long now = streamTimeMs * 1000;
-        List<KeyValue<String, FlowKey>> due = new ArrayList<>();
-        try (KeyValueIterator<String, FlowKey> it = deadlines.range(deadlineKey(0, ""), deadlineKey(now, "~"))) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, FlowKey> d : due) {
-            deadlines.delete(d.key);
-            TrackedConnection tracked = connections.get(d.value);
-            if (tracked == null) {
-                continue;
-            }
-            if (ConnectionTracker.isExpired(tracked, now)) {
-                Connection last = tracker.expire(tracked, now).orElse(tracked.connection());
-                connections.delete(d.value);
-                destroyed(d.value, last, last.getTimeoutAtMicros(), "timeout");
-            } else {
-                deadlines.put(deadlineKey(ConnectionTracker.nextTimeoutMicros(tracked), hex(d.value)), d.value);
-            }
+        for (ConnectionTable.Expired e : table.expireDue(now)) {
+            Connection last = tracker.expire(e.connection(), now).orElse(e.connection().connection());
+            destroyed(e.key(), last, last.getTimeoutAtMicros(), "timeout");
         }
     }
 
     /** A connection is gone: DESTROY event, and its expectations die with it (as in the kernel). */
     private void destroyed(FlowKey key, Connection last, long atMicros, String reason) {
         emitConnectionEvent(key, ConnectionEventType.DESTROY, atMicros, reason, last);
+        if (last.getHelper() == null) {
+            return; // only a helper's connection has channel state and expectations (runHelper)
+        }
         List<KeyValue<String, ExpectationEvent>> live = new ArrayList<>();
         try (KeyValueIterator<String, ExpectationEvent> it = liveExpectations.store().prefixScan(hex(key) + "|",
                 new org.apache.kafka.common.serialization.StringSerializer())) {
@@ -400,29 +411,12 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
         overflows.forget("max-expected", "master-" + last.getId());
     }
 
-    private void forget(FlowKey key, TrackedConnection before) {
-        connections.delete(key);
-        deadlines.delete(deadlineKey(ConnectionTracker.nextTimeoutMicros(before), hex(key)));
-    }
-
-    private void save(FlowKey key, TrackedConnection before, TrackedConnection after) {
-        String hex = hex(key);
-        long newDeadline = ConnectionTracker.nextTimeoutMicros(after);
-        if (before != null) {
-            long oldDeadline = ConnectionTracker.nextTimeoutMicros(before);
-            if (oldDeadline != newDeadline) {
-                deadlines.delete(deadlineKey(oldDeadline, hex));
-            }
-        }
-        deadlines.put(deadlineKey(newDeadline, hex), key);
-        connections.put(key, after);
-    }
-
     // ------------------------------------------------------------------------------------ helpers
 
     private void emitConnectionEvent(FlowKey key, ConnectionEventType type, long atMicros, String reason, Connection c) {
-        ConnectionEvent event = new ConnectionEvent(type, atMicros, reason, Connection.newBuilder(c).build());
-        count("ctstream.conn.events", "type", type.name().toLowerCase(Locale.ROOT));
+        // No copy of c: the sink serializes the event within forward(), before c changes again.
+        ConnectionEvent event = new ConnectionEvent(type, atMicros, reason, c);
+        meters.event(type);
         context.forward(new Record<>(key, event, millis(atMicros)), TO_CONN_EVENTS);
     }
 
@@ -434,16 +428,11 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
         return hex(master) + "|" + expectationId;
     }
 
-    /** Fixed-width so that the store's lexicographic order is time order. */
-    static String deadlineKey(long micros, String hexKey) {
-        return String.format("%019d|%s", Math.max(0, micros), hexKey);
-    }
-
     private static long millis(long micros) {
         return Math.max(0, micros / 1000);
     }
 
     private void count(String name, String... tags) {
-        meters.counter(name, tags).increment();
+        meters.count(name, tags);
     }
 }
