@@ -167,7 +167,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
             return Resolution.failed(schemaId, "data written with " + writer.getFullName() + " cannot be read as " + reader.getFullName()
                     + ": " + String.join("; ", incompatibilities));
         }
-        return Resolution.of(schemaId, new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader)));
+        return Resolution.of(schemaId, new SpecificDatumReader<>(writer, reader, SpecificCoders.forSchema(reader)));
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -120,9 +119,9 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
         }
     }
 
-    /** A writer with the generated class's own data model, so its logical-type conversions apply. */
+    /** A writer with (a custom-coder copy of) the generated class's own data model: see {@link SpecificCoders}. */
     private static DatumWriter<Object> newDatumWriter(Schema schema) {
-        return new SpecificDatumWriter<>(schema, SpecificData.getForSchema(schema));
+        return new SpecificDatumWriter<>(schema, SpecificCoders.forSchema(schema));
     }
 
     @Override

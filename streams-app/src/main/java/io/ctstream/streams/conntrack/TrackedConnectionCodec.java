@@ -1,6 +1,7 @@
 package io.ctstream.streams.conntrack;
 
 import io.ctstream.avro.Connection;
+import io.ctstream.serde.SpecificCoders;
 import io.ctstream.streams.conntrack.state.TrackingState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,10 +30,16 @@ public final class TrackedConnectionCodec {
   static final byte VERSION = 2;
   static final byte VERSION_1 = 1;
 
-  private static final SpecificDatumWriter<Connection> CONNECTION_WRITER = new SpecificDatumWriter<>(Connection.class);
-  private static final SpecificDatumWriter<TrackingState> STATE_WRITER = new SpecificDatumWriter<>(TrackingState.class);
-  private static final SpecificDatumReader<Connection> CONNECTION_READER = new SpecificDatumReader<>(Connection.class);
-  private static final SpecificDatumReader<TrackingState> STATE_READER = new SpecificDatumReader<>(TrackingState.class);
+  // Custom-coder models: the generated classes' own encode/decode code, same bytes (SpecificCoders).
+  private static final SpecificDatumWriter<Connection> CONNECTION_WRITER = new SpecificDatumWriter<>(
+      Connection.getClassSchema(), SpecificCoders.forSchema(Connection.getClassSchema()));
+  private static final SpecificDatumWriter<TrackingState> STATE_WRITER = new SpecificDatumWriter<>(
+      TrackingState.getClassSchema(), SpecificCoders.forSchema(TrackingState.getClassSchema()));
+  private static final SpecificDatumReader<Connection> CONNECTION_READER = new SpecificDatumReader<>(
+      Connection.getClassSchema(), Connection.getClassSchema(), SpecificCoders.forSchema(Connection.getClassSchema()));
+  private static final SpecificDatumReader<TrackingState> STATE_READER = new SpecificDatumReader<>(
+      TrackingState.getClassSchema(), TrackingState.getClassSchema(),
+      SpecificCoders.forSchema(TrackingState.getClassSchema()));
 
   private TrackedConnectionCodec() {
   }

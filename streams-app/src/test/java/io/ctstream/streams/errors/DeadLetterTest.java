@@ -100,6 +100,80 @@ class DeadLetterTest {
         }
     }
 
+    @Test
+    void malformedBatchesAreDeadLetteredWholeAndChangeNoConnection(@TempDir Path state) throws Exception {
+        String prefix = "dlqb-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String packets = prefix + Topics.PACKETS;
+        EmbeddedCluster.createTopic(packets, 1);
+        Map<String, Object> serde = Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
+        var values = AvroSerdes.specific(PacketRecord.class, serde, false).serializer();
+        FlowKeySerde keys = new FlowKeySerde();
+        FlowKey key = FlowKeys.of(4, 17, new byte[] {10, 0, 0, 1}, 5353, new byte[] {10, 0, 0, 2}, 53);
+        byte[] keyBytes = keys.serialize(packets, key);
+        long t0 = packet().getTimestampMicros();
+
+        PacketRecord otherFlow = batchOf(packet(), PacketRecord.newBuilder(packet()).setDstPort(54).build());
+        PacketRecord backwards = batchOf(packet(), PacketRecord.newBuilder(packet()).setTimestampMicros(t0 - 1).build());
+        PacketRecord otherSensor = batchOf(packet(), PacketRecord.newBuilder(packet()).setSensorId("s2").build());
+        PacketRecord[] many = new PacketRecord[1100];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = PacketRecord.newBuilder(packet()).setTimestampMicros(t0 + i).build();
+        }
+        PacketRecord tooMany = batchOf(many);
+        PacketRecord reply = PacketRecord.newBuilder(packet()).setTimestampMicros(t0 + 20)
+                .setSrc(packet().getDst()).setDst(packet().getSrc()).setSrcPort(53).setDstPort(5353).build();
+        PacketRecord good = batchOf(packet(), PacketRecord.newBuilder(packet()).setTimestampMicros(t0 + 10).build(), reply);
+
+        Properties pp = new Properties();
+        pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedCluster.bootstrapServers());
+        pp.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 << 20);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (PacketRecord r : List.of(otherFlow, backwards, otherSensor, tooMany, good)) {
+                producer.send(new ProducerRecord<>(packets, keyBytes, values.serialize(packets, r))).get();
+            }
+        }
+
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (StreamsApp app = new StreamsApp(StreamsAppConfig.builder()
+                .applicationId(prefix + "app")
+                .bootstrapServers(EmbeddedCluster.bootstrapServers())
+                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
+                .topicPrefix(prefix)
+                .partitions(1)
+                .stateDir(state)
+                .build(), meters)) {
+            app.start();
+            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
+            List<ConsumerRecord<byte[], byte[]>> events = new ArrayList<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
+                consumer.subscribe(List.of(prefix + Topics.DEAD_LETTER, prefix + Topics.CONN_EVENTS));
+                await().atMost(Duration.ofSeconds(90)).until(() -> {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r ->
+                            (r.topic().endsWith(Topics.DEAD_LETTER) ? dead : events).add(r));
+                    return dead.size() >= 4 && events.size() >= 2;
+                });
+            }
+            assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
+                    .containsExactly("batch-mixed-flows", "batch-out-of-order", "batch-sensor-mismatch", "batch-too-large");
+            assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetters.HEADER_STAGE)).isEqualTo("processing"));
+            // Only the good batch made a connection, from its three packets; the refused ones counted nothing.
+            var decode = AvroSerdes.specific(io.ctstream.avro.ConnectionEvent.class, serde, false).deserializer();
+            List<io.ctstream.avro.ConnectionEvent> decoded = events.stream()
+                    .map(r -> decode.deserialize(r.topic(), r.value())).toList();
+            assertThat(decoded).extracting(e -> e.getType().name()).containsExactly("NEW", "UPDATE");
+            assertThat(decoded.get(0).getConnection().getFirstSeenMicros()).isEqualTo(t0);
+            assertThat(decoded.get(1).getConnection().getOrigPackets()).isEqualTo(2);
+            assertThat(decoded.get(1).getConnection().getReplyPackets()).isEqualTo(1);
+            assertThat(meters.get(DeadLetters.COUNTER).counters()).hasSize(4);
+        }
+    }
+
+    private static PacketRecord batchOf(PacketRecord... packets) {
+        PacketRecord first = PacketRecord.newBuilder(packets[0]).build();
+        first.setFollowing(new ArrayList<>(List.of(packets).subList(1, packets.length)));
+        return first;
+    }
+
     private static PacketRecord packet() {
         return PacketRecord.newBuilder()
                 .setSensorId("s1").setTimestampMicros(1_795_000_000_000_000L).setIpVersion(4)
