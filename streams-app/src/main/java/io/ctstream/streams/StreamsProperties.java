@@ -4,6 +4,7 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.streams.errors.DeadLetterDeserializationHandler;
 import io.ctstream.streams.errors.DeadLetterProcessingHandler;
 import io.ctstream.streams.errors.DeadLetters;
+import io.ctstream.streams.storage.BoundedRocksDbMemory;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,6 +24,10 @@ public final class StreamsProperties {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
+        // Off-heap memory bounded per JVM, whatever the number of tasks and stores (BoundedRocksDbMemory); the record
+        // caches in front of the stores are bounded by statestore.cache.max.bytes (Kafka's default, 10 MiB, unless the
+        // client properties set it).
+        p.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
         if (config.stateDir() != null) {
             p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         }
