@@ -119,10 +119,14 @@ public final class FlowBatcher {
         }
     }
 
-    /** Publishes the batches whose first packet is at least the batch age older than {@code nowMicros}. */
+    /**
+     * Publishes the batches whose first packet is at least the batch age older than {@code nowMicros}, eldest
+     * first; also those that far in the future of it: capture time jumped back (the next file of a replay, a
+     * clock step), and a batch must not gather packets across the jump.
+     */
     private void flushOlderThan(long nowMicros) {
         PacketBatch e;
-        while ((e = eldest()) != null && nowMicros - e.firstMicros() >= options.micros()) {
+        while ((e = eldest()) != null && Math.abs(nowMicros - e.firstMicros()) >= options.micros()) {
             flush(e, FlushReason.AGE);
         }
     }
