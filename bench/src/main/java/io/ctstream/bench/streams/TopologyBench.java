@@ -66,7 +66,7 @@ public final class TopologyBench {
                         footprint = StoreFootprint.measure(app);
                     }
                 }
-                double c = countPerKey(admin, topic, ends);
+                double c = countPerKey(cluster, admin, topic, ends);
                 count = Math.max(count, c);
                 System.out.printf(Locale.ROOT, "  count per key: %.0f records/s%n", c);
                 double p = PlainConsumerRun.run(cluster.bootstrapServers(), topic, total);
@@ -90,7 +90,12 @@ public final class TopologyBench {
         return conntrack;
     }
 
-    private double countPerKey(Admin admin, String topic, Map<TopicPartition, Long> ends) throws Exception {
+    /**
+     * The count-per-key baseline over {@code topic} (records/s from RUNNING until it committed {@code ends});
+     * also the end-to-end section's baseline for the SYN flood.
+     */
+    public static double countPerKey(BenchCluster cluster, Admin admin, String topic, Map<TopicPartition, Long> ends)
+            throws Exception {
         Properties p = new Properties();
         String appId = topic + "-count";
         Path state = Files.createTempDirectory(cluster.workDir(), "count-state");
