@@ -37,7 +37,7 @@ public final class EndToEndBench {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             Run heavyTailed = replay(admin, packets, SynthMix.DEFAULT);
             table.add(BenchRow.versus("end to end", "pcap -> connection store packets/s", heavyTailed.rate, "pkt/s",
-                    "topology alone (pre-filled topic)", topologyRate,
+                    "topology alone (pre-filled topic), packets/s", topologyRate,
                     String.format(Locale.ROOT, "%,d packets (%.1f per record), agent + 1 instance concurrently",
                             heavyTailed.totals.captured(), heavyTailed.totals.packetsPerRecord())));
             Run flood = replay(admin, packets, SynthMix.SYN_FLOOD);
