@@ -1,6 +1,7 @@
 package io.ctstream.launcher;
 
 import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.schemas.Topics;
@@ -24,6 +25,16 @@ final class CaptureAgentOptions {
     @Option(names = "--queue", paramLabel = "RECORDS", description = "Capacity of the queue in front of the producer (default: ${DEFAULT-VALUE}).")
     int queueCapacity = 65_536;
 
+    @Option(names = "--batch-packets", paramLabel = "N",
+            description = "At most N packets of one flow per record (1 = no batching, one record per packet; "
+                    + "default: ${DEFAULT-VALUE}).")
+    int batchPackets = BatchOptions.DEFAULT_PACKETS;
+
+    @Option(names = "--batch-micros", paramLabel = "MICROS",
+            description = "A flow's batch is published once its first packet is this old, in capture time; live also "
+                    + "on the wall clock (default: ${DEFAULT-VALUE}).")
+    long batchMicros = BatchOptions.DEFAULT_MICROS;
+
     @Mixin
     MetricsOptions metrics = new MetricsOptions();
 
@@ -35,6 +46,8 @@ final class CaptureAgentOptions {
                 .clientProperties(client.properties())
                 .helperPorts(helperPorts)
                 .payloadCap(payloadCap)
-                .queueCapacity(queueCapacity);
+                .queueCapacity(queueCapacity)
+                .batchPackets(batchPackets)
+                .batchMicros(batchMicros);
     }
 }

@@ -36,7 +36,8 @@ public final class TopologyBench {
     }
 
     /**
-     * The conntrack topology's best rate, for the later sections. Each of the {@code rounds} runs the three
+     * The conntrack topology's best rate in packets/s (a record carries a per-flow batch of packets), for the
+     * later sections, which compare and pace in packets. Each of the {@code rounds} runs the three
      * over a fresh replay (the topology's feedback topics belong to one application run) and the best
      * round of each is reported, as in the capture section.
      */
@@ -47,12 +48,13 @@ public final class TopologyBench {
         double count = 0;
         double consumer = 0;
         long total = 0;
+        long replayed = 0;
         StoreFootprint footprint = null;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             for (int round = 1; round <= rounds; round++) {
                 String prefix = BenchCluster.unique("topology") + "-";
                 String topic = cluster.createTopic(prefix + Topics.PACKETS, partitions);
-                AgentReplay.run(cluster, pcap, topic);
+                replayed = AgentReplay.run(cluster, pcap, topic).published();
                 Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, topic);
                 total = CatchUp.total(ends);
                 System.out.printf("topology round %d/%d: %,d records in %s%n", round, rounds, total, topic);
@@ -66,7 +68,7 @@ public final class TopologyBench {
                         footprint = StoreFootprint.measure(app);
                     }
                 }
-                double c = countPerKey(admin, topic, ends);
+                double c = countPerKey(cluster, admin, topic, ends);
                 count = Math.max(count, c);
                 System.out.printf(Locale.ROOT, "  count per key: %.0f records/s%n", c);
                 double p = PlainConsumerRun.run(cluster.bootstrapServers(), topic, total);
@@ -74,8 +76,9 @@ public final class TopologyBench {
                 System.out.printf(Locale.ROOT, "  plain consumer: %.0f records/s%n", p);
             }
         }
-        String note = String.format(Locale.ROOT, "%,d records, %d partitions, 1 instance x 1 thread, EOS v2, best of %d rounds",
-                total, partitions, rounds);
+        double packetsPerRecord = total == 0 ? 1 : (double) replayed / total;
+        String note = String.format(Locale.ROOT, "%,d records (%,d packets: %.0f packets/s), %d partitions, 1 instance x 1 thread, "
+                + "EOS v2, best of %d rounds", total, replayed, conntrack * packetsPerRecord, partitions, rounds);
         table.add(BenchRow.versus(SECTION, "conntrack + helpers records/s", conntrack, "rec/s",
                 "count-per-key topology (RocksDB)", count, note));
         table.add(BenchRow.versus(SECTION, "conntrack + helpers records/s", conntrack, "rec/s", "plain consumer", consumer,
@@ -87,10 +90,15 @@ public final class TopologyBench {
         // no ratio: memtable memory is mostly arena blocks allocated per task, whatever the entries
         table.add(BenchRow.plain("state store", "connections memtables per live connection (running)",
                 footprint.memtablePerConnection(), "B", "RocksDB cur-size-all-mem-tables before close, all tasks"));
-        return conntrack;
+        return conntrack * packetsPerRecord;
     }
 
-    private double countPerKey(Admin admin, String topic, Map<TopicPartition, Long> ends) throws Exception {
+    /**
+     * The count-per-key baseline over {@code topic} (records/s from RUNNING until it committed {@code ends});
+     * also the end-to-end section's baseline for the SYN flood.
+     */
+    public static double countPerKey(BenchCluster cluster, Admin admin, String topic, Map<TopicPartition, Long> ends)
+            throws Exception {
         Properties p = new Properties();
         String appId = topic + "-count";
         Path state = Files.createTempDirectory(cluster.workDir(), "count-state");

@@ -1,6 +1,7 @@
 package io.ctstream.bench.support;
 
 import io.ctstream.capture.synth.Synth;
+import io.ctstream.capture.synth.SynthMix;
 import io.ctstream.embedded.EmbeddedKafka;
 import io.ctstream.embedded.EmbeddedSchemaRegistry;
 import java.io.IOException;
@@ -19,7 +20,7 @@ public final class BenchCluster implements AutoCloseable {
     private final EmbeddedKafka kafka;
     private final EmbeddedSchemaRegistry registry;
     private final Path dir;
-    private final Map<Long, Path> captures = new HashMap<>();
+    private final Map<String, Path> captures = new HashMap<>();
 
     private BenchCluster(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry, Path dir) {
         this.kafka = kafka;
@@ -60,14 +61,20 @@ public final class BenchCluster implements AutoCloseable {
         return name;
     }
 
-    /** A deterministic synthetic capture of {@code packets} packets (same seed every run). */
-    public synchronized Path capture(long packets) throws IOException {
-        Path p = captures.get(packets);
+    /** A deterministic synthetic capture of {@code packets} packets of the default mix (same seed every run). */
+    public Path capture(long packets) throws IOException {
+        return capture(packets, SynthMix.DEFAULT);
+    }
+
+    /** A deterministic synthetic capture of {@code packets} packets of {@code mix} (same seed every run). */
+    public synchronized Path capture(long packets, SynthMix mix) throws IOException {
+        String name = "synth-" + mix.cliName() + "-" + packets + ".pcap";
+        Path p = captures.get(name);
         if (p == null) {
-            p = dir.resolve("synth-" + packets + ".pcap");
-            System.out.printf("writing a synthetic capture of %,d packets ...%n", packets);
-            Synth.write(p, packets, 2026);
-            captures.put(packets, p);
+            p = dir.resolve(name);
+            System.out.printf("writing a synthetic capture of %,d packets (%s mix) ...%n", packets, mix.cliName());
+            Synth.write(p, packets, 2026, mix);
+            captures.put(name, p);
         }
         return p;
     }

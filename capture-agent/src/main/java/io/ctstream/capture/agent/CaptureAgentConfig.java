@@ -1,5 +1,6 @@
 package io.ctstream.capture.agent;
 
+import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.capture.publish.OverflowPolicy;
 import io.ctstream.capture.source.LiveCaptureOptions;
@@ -28,6 +29,7 @@ public final class CaptureAgentConfig {
     private final LiveCaptureOptions live;
     private final boolean progress;
     private final Duration shutdownTimeout;
+    private final BatchOptions batch;
 
     private CaptureAgentConfig(Builder b) {
         this.sensorId = require(b.sensorId, "sensor id");
@@ -48,6 +50,7 @@ public final class CaptureAgentConfig {
         this.overflow = b.overflow != null ? b.overflow : replay ? OverflowPolicy.BLOCK : OverflowPolicy.DROP;
         this.progress = b.progress;
         this.shutdownTimeout = b.shutdownTimeout;
+        this.batch = new BatchOptions(b.batchPackets, b.batchMicros, b.batchMaxOpen, b.batchMaxOpenBytes);
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1");
         }
@@ -81,6 +84,13 @@ public final class CaptureAgentConfig {
     public LiveCaptureOptions live() { return live; }
     public boolean progress() { return progress; }
     public Duration shutdownTimeout() { return shutdownTimeout; }
+    /** Per-flow batching: packets per record, batch age, open-batch bounds. */
+    public BatchOptions batch() { return batch; }
+    /** True when batches are also published by a wall-clock timer: live capture and paced replay. */
+    public boolean batchIdleTimer() {
+        boolean paced = replaySpeed > 0 && !Double.isInfinite(replaySpeed); // as ReplaySource.paced()
+        return batch.enabled() && (!isReplay() || paced);
+    }
 
     public EdgePayloadPolicy payloadPolicy() {
         return new EdgePayloadPolicy(helperPorts, payloadCap);
@@ -99,6 +109,10 @@ public final class CaptureAgentConfig {
         private LiveCaptureOptions live;
         private boolean progress;
         private Duration shutdownTimeout = Duration.ofSeconds(30);
+        private int batchPackets = BatchOptions.DEFAULT_PACKETS;
+        private long batchMicros = BatchOptions.DEFAULT_MICROS;
+        private int batchMaxOpen = BatchOptions.DEFAULT_MAX_OPEN;
+        private long batchMaxOpenBytes = BatchOptions.DEFAULT_MAX_OPEN_BYTES;
 
         public Builder sensorId(String v) { sensorId = v; return this; }
         public Builder topic(String v) { topic = v; return this; }
@@ -112,6 +126,16 @@ public final class CaptureAgentConfig {
         public Builder live(LiveCaptureOptions v) { live = v; return this; }
         public Builder progress(boolean v) { progress = v; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
+        /** At most {@code v} packets of one flow per record; 1 = no batching (one record per packet). */
+        public Builder batchPackets(int v) { batchPackets = v; return this; }
+        /** A batch goes once its first packet is {@code v} µs old (capture time; live also wall clock). */
+        public Builder batchMicros(long v) { batchMicros = v; return this; }
+        /** Bounds on open batches (count, encoded bytes); beyond them the eldest batch goes. */
+        public Builder batchBounds(int maxOpen, long maxOpenBytes) {
+            batchMaxOpen = maxOpen;
+            batchMaxOpenBytes = maxOpenBytes;
+            return this;
+        }
 
         public CaptureAgentConfig build() {
             return new CaptureAgentConfig(this);

@@ -1,5 +1,7 @@
 package io.ctstream.capture.agent;
 
+import io.ctstream.capture.batch.FlowBatcher;
+import io.ctstream.capture.batch.FlushReason;
 import io.ctstream.capture.decode.RejectReason;
 import io.ctstream.capture.publish.DropReason;
 import io.ctstream.capture.publish.PublishListener;
@@ -15,21 +17,24 @@ import java.util.function.Supplier;
 
 /**
  * The agent's Micrometer meters (all named {@code ctstream.capture.*}, tagged with the sensor id):
- * packets and bytes captured, packets and bytes published, drops by reason, parse errors by reason,
- * producer errors, send latency, queue depth and libpcap's own statistics.
+ * packets and bytes captured, packets, records and bytes published (packets/records is the batching's
+ * gain), drops by reason (in packets), batches flushed by reason, parse errors by reason, producer errors,
+ * send latency, queue depth and libpcap's own statistics.
  */
-public final class CaptureMetrics implements PublishListener {
+public final class CaptureMetrics implements PublishListener, FlowBatcher.Listener {
     private final MeterRegistry registry;
     private final String sensor;
     private final Counter packetsCaptured;
     private final Counter bytesCaptured;
     private final Counter packetsPublished;
+    private final Counter recordsPublished;
     private final Counter bytesPublished;
     private final Counter producerErrors;
     private final Counter fragments;
     private final Timer sendLatency;
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Map<RejectReason, Counter> parseErrors = new EnumMap<>(RejectReason.class);
+    private final Map<FlushReason, Counter> batchesFlushed = new EnumMap<>(FlushReason.class);
 
     public CaptureMetrics(MeterRegistry registry, String sensorId) {
         this.registry = registry;
@@ -39,7 +44,10 @@ public final class CaptureMetrics implements PublishListener {
         bytesCaptured = Counter.builder("ctstream.capture.bytes.captured").description("Bytes of frames on the wire")
                 .baseUnit("bytes").tag("sensor", sensorId).register(registry);
         packetsPublished = Counter.builder("ctstream.capture.packets.published")
-                .description("Records acknowledged by Kafka").tag("sensor", sensorId).register(registry);
+                .description("Packets in records acknowledged by Kafka").tag("sensor", sensorId).register(registry);
+        recordsPublished = Counter.builder("ctstream.capture.records.published")
+                .description("Records acknowledged by Kafka (a record carries a batch of one flow's packets)")
+                .tag("sensor", sensorId).register(registry);
         bytesPublished = Counter.builder("ctstream.capture.bytes.published").description("Serialized key+value bytes acked")
                 .baseUnit("bytes").tag("sensor", sensorId).register(registry);
         producerErrors = Counter.builder("ctstream.capture.producer.errors").description("Failed sends")
@@ -51,6 +59,11 @@ public final class CaptureMetrics implements PublishListener {
                 .tag("sensor", sensorId).register(registry);
         for (DropReason r : DropReason.values()) {
             dropped.put(r, Counter.builder("ctstream.capture.packets.dropped").description("Packets not published")
+                    .tag("sensor", sensorId).tag("reason", r.name()).register(registry));
+        }
+        for (FlushReason r : FlushReason.values()) {
+            batchesFlushed.put(r, Counter.builder("ctstream.capture.batches.flushed")
+                    .description("Per-flow batches handed to the publisher, by why they went when they did")
                     .tag("sensor", sensorId).tag("reason", r.name()).register(registry));
         }
         for (RejectReason r : RejectReason.values()) {
@@ -73,8 +86,9 @@ public final class CaptureMetrics implements PublishListener {
     }
 
     @Override
-    public void published(int serializedBytes) {
-        packetsPublished.increment();
+    public void published(int packets, int serializedBytes) {
+        packetsPublished.increment(packets);
+        recordsPublished.increment();
         bytesPublished.increment(serializedBytes);
     }
 
@@ -84,8 +98,19 @@ public final class CaptureMetrics implements PublishListener {
     }
 
     @Override
-    public void dropped(DropReason reason) {
-        dropped.get(reason).increment();
+    public void dropped(DropReason reason, int packets) {
+        dropped.get(reason).increment(packets);
+    }
+
+    @Override
+    public void flushed(FlushReason reason, int packets) {
+        batchesFlushed.get(reason).increment();
+    }
+
+    /** Open per-flow batches, summed over the capture threads. */
+    public void openBatches(Supplier<Number> open) {
+        Gauge.builder("ctstream.capture.batches.open", open).description("Flows with a batch waiting to be published")
+                .tag("sensor", sensor).register(registry);
     }
 
     @Override
@@ -114,6 +139,14 @@ public final class CaptureMetrics implements PublishListener {
 
     public long packetsPublished() {
         return (long) packetsPublished.count();
+    }
+
+    public long recordsPublished() {
+        return (long) recordsPublished.count();
+    }
+
+    public long batchesFlushed(FlushReason reason) {
+        return (long) batchesFlushed.get(reason).count();
     }
 
     public long producerErrors() {

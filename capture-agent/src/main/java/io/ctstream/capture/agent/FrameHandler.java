@@ -1,29 +1,30 @@
 package io.ctstream.capture.agent;
 
+import io.ctstream.capture.batch.FlowBatcher;
 import io.ctstream.capture.decode.DecodeCounters;
 import io.ctstream.capture.decode.DecodedPacket;
 import io.ctstream.capture.decode.PacketDecoder;
 import io.ctstream.capture.encode.FlowKeyBytes;
-import io.ctstream.capture.encode.PacketRecordEncoder;
 import io.ctstream.capture.file.CapturedFrame;
 import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.capture.publish.PacketPublisher;
 import io.ctstream.capture.source.FrameSink;
 
 /**
- * Decode, apply the payload policy, encode key and record, hand over to the publisher. One per
- * capture thread (it owns a decoder, its reused packet and an encoder).
+ * Decode, apply the payload policy, key, hand the packet to the flow batcher (which encodes it into its
+ * flow's batch and hands finished records to the publisher). One per capture thread (it owns a decoder,
+ * its reused packet and a batcher with its encoder).
  */
 final class FrameHandler implements FrameSink {
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
-    private final PacketRecordEncoder encoder;
+    private final FlowBatcher batcher;
     private final EdgePayloadPolicy policy;
     private final PacketPublisher publisher;
     private final CaptureMetrics metrics;
 
-    FrameHandler(PacketRecordEncoder encoder, EdgePayloadPolicy policy, PacketPublisher publisher, CaptureMetrics metrics) {
-        this.encoder = encoder;
+    FrameHandler(FlowBatcher batcher, EdgePayloadPolicy policy, PacketPublisher publisher, CaptureMetrics metrics) {
+        this.batcher = batcher;
         this.policy = policy;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -31,6 +32,10 @@ final class FrameHandler implements FrameSink {
 
     DecodeCounters counters() {
         return decoder.counters();
+    }
+
+    FlowBatcher batcher() {
+        return batcher;
     }
 
     @Override
@@ -43,15 +48,15 @@ final class FrameHandler implements FrameSink {
         if (packet.fragment()) {
             metrics.fragment();
         }
-        byte[] key;
-        byte[] value;
-        try {
-            key = FlowKeyBytes.of(packet);
-            value = encoder.encode(packet, f.timestampMicros(), f.interfaceName(), policy.keepBytes(packet));
-        } catch (RuntimeException e) {
-            publisher.dropUnencodable(e);
+        long micros = f.timestampMicros();
+        if (micros < 0) { // Kafka refuses negative record timestamps; a capture file's can overflow to one
+            publisher.dropUnencodable(new IllegalArgumentException("negative capture timestamp " + micros + " µs"));
             return;
         }
-        publisher.submit(key, value, Math.floorDiv(f.timestampMicros(), 1000L));
+        try {
+            batcher.add(packet, FlowKeyBytes.of(packet), micros, f.interfaceName(), policy.keepBytes(packet));
+        } catch (RuntimeException e) {
+            publisher.dropUnencodable(e);
+        }
     }
 }

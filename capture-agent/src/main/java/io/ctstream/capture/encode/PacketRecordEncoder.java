@@ -23,6 +23,11 @@ import org.apache.avro.io.BinaryData;
  * parsing-canonical-form fingerprint, which changes exactly when the binary encoding does), so a schema
  * change cannot silently produce bytes its readers would misparse. One instance per capture thread
  * (a reused scratch buffer); the returned arrays are the caller's.
+ *
+ * <p>A per-flow batch ({@code following}) is written as its packets arrive, each straight into the
+ * {@link PacketBatch}'s growing buffer ({@link #start}, {@link #append}); {@link #finish} inserts the
+ * array's item count and ends the array. The bytes equal Avro's for the same record with {@code following}
+ * filled (PacketRecordEncoderTest).
  */
 public final class PacketRecordEncoder {
     /** Parsing fingerprint of the PacketRecord schema this encoder lays out, field by field. */
@@ -57,15 +62,91 @@ public final class PacketRecordEncoder {
     }
 
     /**
+     * One record of one packet (an empty {@code following}): what {@code --batch-packets 1} publishes.
+     *
      * @param keepPayload payload bytes to keep (the edge payload policy decides); clamped to what was captured
      */
     public byte[] encode(DecodedPacket p, long timestampMicros, String interfaceName, int keepPayload) {
-        int keep = Math.max(0, Math.min(keepPayload, p.payloadCaptured()));
+        int keep = clampKeep(p, keepPayload);
         byte[] iface = interfaceField(interfaceName);
         byte[] out = ensureScratch(iface.length + keep);
+        int n = put(out, 0, header);
+        n = writePacket(out, n, p, timestampMicros, iface, keep);
+        out[n++] = 0; // following: an empty array (a record of one packet)
+        return Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Opens {@code batch} with its first packet: the registry header and the packet's fields go into the
+     * batch's own buffer (the frame buffer is reused by the reader, so nothing may point into it).
+     */
+    public void start(PacketBatch batch, byte[] key, DecodedPacket p, long timestampMicros, String interfaceName,
+                      int keepPayload) {
+        int keep = clampKeep(p, keepPayload);
+        byte[] iface = interfaceField(interfaceName);
+        byte[] out = batch.reserve(0, header.length + packetBound(iface.length + keep));
+        int n = put(out, 0, header);
+        n = writePacket(out, n, p, timestampMicros, iface, keep);
+        batch.opened(key, timestampMicros, n);
+    }
+
+    /**
+     * Adds a later packet of the batch's flow as one item of {@code following}: its fields and its own empty
+     * {@code following}. The batch changes only once the item is written whole, so a packet that cannot be
+     * encoded leaves the batch as it was.
+     */
+    public void append(PacketBatch batch, DecodedPacket p, long timestampMicros, String interfaceName, int keepPayload) {
+        int keep = clampKeep(p, keepPayload);
+        byte[] iface = interfaceField(interfaceName);
+        int n = batch.length();
+        byte[] out = batch.reserve(n, packetBound(iface.length + keep) + 1);
+        n = writePacket(out, n, p, timestampMicros, iface, keep);
+        out[n++] = 0; // the item's own following: empty
+        batch.appended(n);
+    }
+
+    /**
+     * The record value of a batch: header and first packet, then {@code following} as Avro writes an array
+     * (BinaryEncoder: one block — the item count as a zigzag varint, the items — then the 0 that ends the
+     * array; an empty array is the 0 alone), in one exact-size copy.
+     */
+    public byte[] finish(PacketBatch batch) {
+        byte[] buf = batch.buffer();
+        int first = batch.firstEnd();
+        int items = batch.packets() - 1;
+        if (items == 0) {
+            byte[] out = Arrays.copyOf(buf, first + 1);
+            out[first] = 0;
+            return out;
+        }
+        byte[] count = new byte[10];
+        int countLen = BinaryData.encodeLong(items, count, 0);
+        int itemBytes = batch.length() - first;
+        byte[] out = new byte[first + countLen + itemBytes + 1];
+        System.arraycopy(buf, 0, out, 0, first);
+        System.arraycopy(count, 0, out, first, countLen);
+        System.arraycopy(buf, first, out, first + countLen, itemBytes);
+        out[out.length - 1] = 0;
+        return out;
+    }
+
+    /**
+     * At most how many bytes one more packet adds to a batch (fields, its own empty following), before knowing
+     * the packet: for the batcher's byte cap. The payload is not counted: packets with kept payload are never
+     * batched behind others.
+     */
+    public int itemBound(String interfaceName) {
+        return packetBound(interfaceField(interfaceName).length) + 1;
+    }
+
+    private static int clampKeep(DecodedPacket p, int keepPayload) {
+        return Math.max(0, Math.min(keepPayload, p.payloadCaptured()));
+    }
+
+    /** Every field of one packet, in schema order, from sensorId to payload ({@code following} excluded). */
+    private int writePacket(byte[] out, int n, DecodedPacket p, long timestampMicros, byte[] iface, int keep) {
         byte[] b = p.buffer();
         int alen = p.addressLength();
-        int n = put(out, 0, header);
         n = put(out, n, sensorField);
         n += BinaryData.encodeLong(timestampMicros, out, n);
         n = put(out, n, iface);
@@ -108,17 +189,20 @@ public final class PacketRecordEncoder {
             out[n++] = 0;
         }
         n += BinaryData.encodeInt(p.payloadLength(), out, n);
-        n = bytesField(out, n, b, p.payloadOffset(), keep);
-        out[n++] = 0; // following: an empty array (a record of one packet)
-        return Arrays.copyOf(out, n);
+        return bytesField(out, n, b, p.payloadOffset(), keep);
     }
 
     /**
-     * Room for the largest record with {@code variable} bytes of interface field and payload: 22 int
-     * varints (5 bytes at most), 4 longs (10), 2 booleans, 3 union branches, the empty batch, 4 addresses of 16 bytes.
+     * Room for one packet's fields with {@code variable} bytes of interface field and payload: 22 int varints
+     * (5 bytes at most), 4 longs (10), 2 booleans, 3 union branches, 4 addresses of 16 bytes, the sensor id.
      */
+    private int packetBound(int variable) {
+        return sensorField.length + 22 * 5 + 4 * 10 + 5 + 4 * 16 + variable;
+    }
+
+    /** Room for the largest one-packet record: header, fields, the empty batch. */
     private byte[] ensureScratch(int variable) {
-        int need = header.length + sensorField.length + 22 * 5 + 4 * 10 + 6 + 4 * 16 + variable;
+        int need = header.length + packetBound(variable) + 1;
         if (scratch.length < need) {
             scratch = new byte[Math.max(need, scratch.length * 2)];
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import io.ctstream.capture.batch.RecordSink;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * The bounded queue between capture and the Kafka producer, and the thread that drains it. Capture
  * threads {@link #submit} records; when the queue is full they either wait ({@link OverflowPolicy#BLOCK},
  * replay) or drop and count ({@link OverflowPolicy#DROP}, live). Nothing is lost silently: every
- * record ends as published or as a drop with a {@link DropReason}.
+ * record ends as published or as a drop with a {@link DropReason}. A record may carry a batch of
+ * packets of one flow: publications and drops are counted in packets (and publications in records too),
+ * so {@code decoded = published + dropped} holds in packets.
  *
  * <p>Records arrive encoded (the capture threads write key and value bytes) and are queued as bytes: the
  * sender thread then only appends to the producer's batches (and compresses), as a bare producer does.
@@ -33,25 +36,32 @@ import org.slf4j.LoggerFactory;
  * costs a noticeable share of a packet's budget at replay rates, and a 1-in-64 sample gives the same
  * distribution.
  */
-public final class PacketPublisher implements AutoCloseable {
+public final class PacketPublisher implements RecordSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PacketPublisher.class);
     private static final int DRAIN_BATCH = 1024;
     /** One record in this many gets its send latency timed (a power of two). */
     static final int LATENCY_SAMPLE = 64;
+    /** Records of up to this many packets share one callback per count; larger ones (rare) get their own. */
+    private static final int CACHED_CALLBACKS = 1024;
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
-    private final BlockingQueue<ProducerRecord<byte[], byte[]>> queue;
+    private final BlockingQueue<Pending> queue;
     private final OverflowPolicy overflow;
     private final PublishListener listener;
     private final Thread sender;
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
+    private final AtomicLong publishedRecords = new AtomicLong();
     /** Records put in the queue, and records the sender has handed to the producer (or dropped). */
     private final AtomicLong enqueued = new AtomicLong();
     private final AtomicLong handed = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
-    private final Callback acknowledged = this::acknowledged;
+    /**
+     * One shared acknowledgement callback per packet count (records of n packets share callback n), made on
+     * first use by the sender thread: a callback object per record would cost more than the count is worth.
+     */
+    private final Callback[] acknowledgedByPackets = new Callback[CACHED_CALLBACKS + 1];
     /** Records handed to the producer by the sender thread (its own counter, for latency sampling). */
     private long sends;
     private volatile boolean closing;
@@ -72,24 +82,31 @@ public final class PacketPublisher implements AutoCloseable {
         this.sender.start();
     }
 
+    /** Hands over a record of one packet; see {@link #submit(byte[], byte[], long, int)}. */
+    public boolean submit(byte[] key, byte[] value, long timestampMillis) {
+        return submit(key, value, timestampMillis, 1);
+    }
+
     /**
      * Hands over one encoded record (key and value bytes, the capture time in epoch milliseconds as the
-     * record timestamp). Returns false when it was dropped (queue full under DROP, or closing).
+     * record timestamp) carrying {@code packets} packets. Returns false when it was dropped (queue full under
+     * DROP, or closing); a drop counts all its packets.
      */
-    public boolean submit(byte[] key, byte[] value, long timestampMillis) {
+    @Override
+    public boolean submit(byte[] key, byte[] value, long timestampMillis, int packets) {
         if (timestampMillis < 0) { // Kafka refuses it; a capture file's timestamps can overflow to it
-            dropUnencodable(new IllegalArgumentException("negative record timestamp " + timestampMillis));
+            dropUnencodable(new IllegalArgumentException("negative record timestamp " + timestampMillis), packets);
             return false;
         }
-        submitted.incrementAndGet();
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, timestampMillis, key, value);
+        submitted.addAndGet(packets);
+        Pending r = new Pending(new ProducerRecord<>(topic, null, timestampMillis, key, value), packets);
         if (closing) {
-            drop(DropReason.SHUTDOWN);
+            drop(DropReason.SHUTDOWN, packets);
             return false;
         }
         if (overflow == OverflowPolicy.DROP) {
             if (!queue.offer(r)) {
-                drop(DropReason.QUEUE_FULL);
+                drop(DropReason.QUEUE_FULL, packets);
                 return false;
             }
             enqueued.incrementAndGet();
@@ -98,7 +115,7 @@ public final class PacketPublisher implements AutoCloseable {
         try {
             while (!queue.offer(r, 100, TimeUnit.MILLISECONDS)) {
                 if (closing) {
-                    drop(DropReason.SHUTDOWN);
+                    drop(DropReason.SHUTDOWN, packets);
                     return false;
                 }
             }
@@ -106,16 +123,16 @@ public final class PacketPublisher implements AutoCloseable {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            drop(DropReason.SHUTDOWN);
+            drop(DropReason.SHUTDOWN, packets);
             return false;
         }
     }
 
     private void drain() {
-        List<ProducerRecord<byte[], byte[]>> batch = new ArrayList<>(DRAIN_BATCH);
+        List<Pending> batch = new ArrayList<>(DRAIN_BATCH);
         while (true) {
             try {
-                ProducerRecord<byte[], byte[]> first = queue.poll(50, TimeUnit.MILLISECONDS);
+                Pending first = queue.poll(50, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     if (closing && queue.isEmpty()) {
                         return;
@@ -124,7 +141,7 @@ public final class PacketPublisher implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, DRAIN_BATCH - 1);
-                for (ProducerRecord<byte[], byte[]> r : batch) {
+                for (Pending r : batch) {
                     send(r);
                 }
                 batch.clear();
@@ -136,54 +153,80 @@ public final class PacketPublisher implements AutoCloseable {
 
     /** A packet that was decoded but could not be encoded (a bug, not an input): counted, logged, dropped. */
     public void dropUnencodable(RuntimeException e) {
-        submitted.incrementAndGet();
-        logError("cannot encode a packet record", e);
-        drop(DropReason.SERIALIZATION_ERROR);
+        dropUnencodable(e, 1);
     }
 
-    private void send(ProducerRecord<byte[], byte[]> r) {
+    @Override
+    public void dropUnencodable(RuntimeException e, int packets) {
+        submitted.addAndGet(packets);
+        logError("cannot encode a packet record", e);
+        drop(DropReason.SERIALIZATION_ERROR, packets);
+    }
+
+    private void send(Pending r) {
         try {
-            producer.send(r, (sends++ & (LATENCY_SAMPLE - 1)) == 0 ? new TimedAcknowledgement(System.nanoTime()) : acknowledged);
+            producer.send(r.record(), (sends++ & (LATENCY_SAMPLE - 1)) == 0
+                    ? new TimedAcknowledgement(System.nanoTime(), r.packets()) : acknowledged(r.packets()));
         } catch (KafkaException | IllegalStateException e) {
             listener.producerError(e);
             logError("send rejected", e);
-            drop(DropReason.PRODUCER_ERROR);
+            drop(DropReason.PRODUCER_ERROR, r.packets());
         } finally {
             handed.incrementAndGet();
         }
     }
 
-    private void acknowledged(RecordMetadata md, Exception e) {
+    /** The shared callback of records of {@code packets} packets (sender thread only). */
+    private Callback acknowledged(int packets) {
+        if (packets > CACHED_CALLBACKS) {
+            return (md, e) -> acknowledged(md, e, packets);
+        }
+        Callback c = acknowledgedByPackets[packets];
+        if (c == null) {
+            c = (md, e) -> acknowledged(md, e, packets);
+            acknowledgedByPackets[packets] = c;
+        }
+        return c;
+    }
+
+    private void acknowledged(RecordMetadata md, Exception e, int packets) {
         if (e != null) {
             listener.producerError(e);
             logError("send failed", e);
-            drop(DropReason.PRODUCER_ERROR);
+            drop(DropReason.PRODUCER_ERROR, packets);
         } else {
-            published.incrementAndGet();
-            listener.published(md.serializedKeySize() + md.serializedValueSize());
+            published.addAndGet(packets);
+            publishedRecords.incrementAndGet();
+            listener.published(packets, md.serializedKeySize() + md.serializedValueSize());
         }
+    }
+
+    /** A queued record and the number of packets it carries. */
+    private record Pending(ProducerRecord<byte[], byte[]> record, int packets) {
     }
 
     /** The callback of a sampled record: counts it like any other and reports its send-to-ack time. */
     private final class TimedAcknowledgement implements Callback {
         private final long start;
+        private final int packets;
 
-        TimedAcknowledgement(long start) {
+        TimedAcknowledgement(long start, int packets) {
             this.start = start;
+            this.packets = packets;
         }
 
         @Override
         public void onCompletion(RecordMetadata md, Exception e) {
-            acknowledged(md, e);
+            acknowledged(md, e, packets);
             if (e == null) {
                 listener.sendLatency(System.nanoTime() - start);
             }
         }
     }
 
-    private void drop(DropReason reason) {
-        dropped.incrementAndGet(reason.ordinal());
-        listener.dropped(reason);
+    private void drop(DropReason reason, int packets) {
+        dropped.addAndGet(reason.ordinal(), packets);
+        listener.dropped(reason, packets);
     }
 
     /** Logs at most one error per second, so a broken broker does not flood the log. */
@@ -199,14 +242,22 @@ public final class PacketPublisher implements AutoCloseable {
         return queue.size();
     }
 
+    /** Packets handed over (submitted or counted as unencodable). */
     public long submitted() {
         return submitted.get();
     }
 
+    /** Packets in acknowledged records. */
     public long published() {
         return published.get();
     }
 
+    /** Acknowledged records. */
+    public long publishedRecords() {
+        return publishedRecords.get();
+    }
+
+    /** Packets dropped for {@code reason}. */
     public long dropped(DropReason reason) {
         return dropped.get(reason.ordinal());
     }
@@ -240,8 +291,9 @@ public final class PacketPublisher implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         sender.interrupt();
-        while (queue.poll() != null) {
-            drop(DropReason.SHUTDOWN);
+        Pending left;
+        while ((left = queue.poll()) != null) {
+            drop(DropReason.SHUTDOWN, left.packets());
         }
         try {
             producer.flush();

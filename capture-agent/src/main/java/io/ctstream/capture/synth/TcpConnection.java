@@ -10,13 +10,15 @@ import java.util.List;
 
 /** One synthetic TCP connection: appends its segments (with consistent seq/ack) to a session's packet list. */
 final class TcpConnection {
-    private static final int MSS = 1448;
+    static final int MSS = 1448;
     private final byte[] client;
     private final byte[] server;
     private final int cport;
     private final int sport;
     private long cseq;
     private long sseq;
+    /** Bulk segments sent since the receiver's last ACK. */
+    private int unacked;
 
     TcpConnection(byte[] client, int cport, byte[] server, int sport, long clientIsn, long serverIsn) {
         this.client = client;
@@ -59,6 +61,25 @@ final class TcpConnection {
             } else {
                 sseq = (sseq + n) & 0xffffffffL;
             }
+            out.add(seg(!fromClient, ACK, Synth.EMPTY, false));
+        }
+    }
+
+    /**
+     * Sends {@code length} bytes of {@code block} (at most {@link #MSS}: one full-size segment, the bulk
+     * transfer's unit) as one segment; the receiver acknowledges every second segment and the last one, as a
+     * delayed-ACK receiver does.
+     */
+    void bulkSegment(boolean fromClient, byte[] block, int length, boolean last, List<Pkt> out) {
+        byte[] chunk = length == block.length ? block : java.util.Arrays.copyOf(block, length);
+        out.add(seg(fromClient, last ? PSH | ACK : ACK, chunk, false));
+        if (fromClient) {
+            cseq = (cseq + length) & 0xffffffffL;
+        } else {
+            sseq = (sseq + length) & 0xffffffffL;
+        }
+        if (last || ++unacked == 2) {
+            unacked = 0;
             out.add(seg(!fromClient, ACK, Synth.EMPTY, false));
         }
     }

@@ -80,6 +80,85 @@ class PacketRecordEncoderTest {
     }
 
     @Test
+    void labFlowsBatchedEncodeAsAvroDoesWithFollowingFilled() throws IOException {
+        long batches = 0;
+        for (Path pcap : LabFiles.pcaps()) {
+            batches += compareBatches(pcap, CaptureFiles.open(pcap), 32);
+        }
+        assertThat(batchedPackets).isEqualTo(decoder.counters().decoded()).isGreaterThan(900);
+        assertThat(batches).isLessThan(batchedPackets / 2);
+        assertThat(batchesOfOne).as("one-packet batches compared too").isPositive();
+    }
+
+    @Test
+    void syntheticFlowsBatchedEncodeAsAvroDoesWithFollowingFilled() throws IOException {
+        ByteArrayOutputStream pcap = new ByteArrayOutputStream();
+        Synth.write(pcap, 30_000, 11);
+        long batches = compareBatches(Path.of("synth.pcap"),
+                CaptureFiles.open(Path.of("synth.pcap"), new ByteArrayInputStream(pcap.toByteArray())), 100);
+        assertThat(batchedPackets).isEqualTo(30_000);
+        assertThat(largestBatch).isGreaterThan(32);
+        assertThat(batches).isLessThan(30_000 / 4);
+    }
+
+    @Property(tries = 300)
+    void fuzzedFramesBatchedEncodeAsAvroDoes(@ForAll("batchOfFrames") List<byte[]> frames,
+                                              @ForAll @IntRange(max = 3000) int keep) {
+        // the encoder does not care whether the packets share a flow: any decodable frames make a batch
+        PacketBatch batch = new PacketBatch(16);
+        List<PacketRecord> records = new java.util.ArrayList<>();
+        long micros = 1_700_000_000_000_000L;
+        for (byte[] f : frames) {
+            if (!decoder.decode(io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)) {
+                continue;
+            }
+            micros += 17;
+            add(batch, records, micros, records.size() % 2 == 0 ? "eth1" : null, keep);
+        }
+        if (!records.isEmpty()) {
+            assertBatchSame(batch, records);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<byte[]>> batchOfFrames() {
+        return frames().list().ofMinSize(1).ofMaxSize(80);
+    }
+
+    @Test
+    void aBatchBufferIsReusedWithoutLeftovers() throws IOException {
+        ByteArrayOutputStream pcap = new ByteArrayOutputStream();
+        Synth.write(pcap, 300, 5);
+        PacketBatch batch = new PacketBatch(16);
+        List<PacketRecord> records = new java.util.ArrayList<>();
+        CapturedFrame f = new CapturedFrame();
+        int round = 0;
+        try (CaptureFileReader r = CaptureFiles.open(Path.of("s.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
+            while (r.next(f)) {
+                assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)).isTrue();
+                add(batch, records, f.timestampMicros(), "eth0", policy.keepBytes(packet));
+                // batches of 1, 2, 3, ... packets in the same PacketBatch, long ones then short ones
+                if (records.size() > (round % 9)) {
+                    assertBatchSame(batch, records);
+                    records.clear();
+                    round++;
+                }
+            }
+        }
+        assertThat(round).isGreaterThan(30);
+        // then all 300 in one: 299 items, a count whose zigzag varint takes two bytes (past 63)
+        records.clear();
+        try (CaptureFileReader r = CaptureFiles.open(Path.of("s.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
+            while (r.next(f)) {
+                assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)).isTrue();
+                add(batch, records, f.timestampMicros(), null, 0);
+            }
+        }
+        assertBatchSame(batch, records);
+        assertThat(largestBatch).isEqualTo(300);
+    }
+
+    @Test
     void icmpErrorsWithQuotedTuplesEncodeAsAvroDoes() {
         byte[] quoted4 = frame().ipv4(40, 6, 0, v4(10, 77, 2, 2), v4(10, 77, 1, 99)).u16(20).u16(33000).u32(5).build();
         byte[] error4 = frame().ethernet(0x0800).ipv4(20 + 8 + quoted4.length, 1, 0, v4(10, 77, 2, 1), v4(10, 77, 2, 2))
@@ -115,6 +194,69 @@ class PacketRecordEncoderTest {
         assertThatThrownBy(() -> PacketRecordEncoder.requireSchema(changed))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("fingerprint").hasMessageContaining("PacketRecordEncoderTest");
+    }
+
+    private long batchedPackets;
+    private long batchesOfOne;
+    private int largestBatch;
+
+    /**
+     * Batches every flow's consecutive packets (up to {@code max}, the last ones of each flow at the end), as
+     * the batcher does but with the payload the policy keeps on every packet, and compares each batch with
+     * Avro's bytes for the first packet's record with {@code following} filled. Returns the batch count.
+     */
+    private long compareBatches(Path name, CaptureFileReader reader, int max) throws IOException {
+        java.util.Map<java.nio.ByteBuffer, PacketBatch> open = new java.util.LinkedHashMap<>();
+        java.util.Map<java.nio.ByteBuffer, List<PacketRecord>> expected = new java.util.HashMap<>();
+        long batches = 0;
+        long n = 0;
+        CapturedFrame f = new CapturedFrame();
+        try (reader) {
+            while (reader.next(f)) {
+                if (!decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
+                    continue;
+                }
+                java.nio.ByteBuffer flow = java.nio.ByteBuffer.wrap(FlowKeyBytes.of(packet));
+                PacketBatch batch = open.computeIfAbsent(flow, k -> new PacketBatch(64));
+                List<PacketRecord> records = expected.computeIfAbsent(flow, k -> new java.util.ArrayList<>());
+                String iface = INTERFACES.get((int) (n++ % INTERFACES.size()));
+                add(batch, records, f.timestampMicros(), iface, policy.keepBytes(packet));
+                // a flow's batches vary in size: 1 .. max packets, by a hash of the flow and batch count
+                if (records.size() >= 1 + Math.floorMod(flow.hashCode() + batches, max)) {
+                    assertBatchSame(batch, records);
+                    batches++;
+                    records.clear();
+                }
+            }
+        }
+        for (java.util.Map.Entry<java.nio.ByteBuffer, List<PacketRecord>> e : expected.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                assertBatchSame(open.get(e.getKey()), e.getValue());
+                batches++;
+            }
+        }
+        return batches;
+    }
+
+    /** Adds the current packet to {@code batch} (opening it when {@code records} is empty) and to the reference. */
+    private void add(PacketBatch batch, List<PacketRecord> records, long micros, String iface, int keep) {
+        if (records.isEmpty()) {
+            encoder.start(batch, FlowKeyBytes.of(packet), packet, micros, iface, keep);
+        } else {
+            encoder.append(batch, packet, micros, iface, keep);
+        }
+        records.add(PacketRecords.toRecord(packet, "sensor-ü1", micros, iface, keep));
+        assertThat(batch.packets()).isEqualTo(records.size());
+    }
+
+    private void assertBatchSame(PacketBatch batch, List<PacketRecord> records) {
+        PacketRecord first = PacketRecord.newBuilder(records.get(0)).build();
+        first.setFollowing(new java.util.ArrayList<>(records.subList(1, records.size())));
+        assertThat(encoder.finish(batch)).as("batch of %d", records.size()).isEqualTo(avro(first));
+        assertThat(batch.firstMicros()).isEqualTo(records.get(0).getTimestampMicros());
+        batchedPackets += records.size();
+        batchesOfOne += records.size() == 1 ? 1 : 0;
+        largestBatch = Math.max(largestBatch, records.size());
     }
 
     private long compareFile(Path name, CaptureFileReader reader) throws IOException {

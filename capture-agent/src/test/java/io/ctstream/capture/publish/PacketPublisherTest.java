@@ -106,6 +106,70 @@ class PacketPublisherTest {
         assertThat(publisher.dropped(DropReason.SERIALIZATION_ERROR)).isEqualTo(2);
     }
 
+    @Test
+    void recordsOfSeveralPacketsAreCountedInPacketsWhetherPublishedOrDropped() throws InterruptedException {
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        PacketPublisher publisher = new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
+        assertThat(publisher.submit(KEY, VALUE, 1L, 32)).isTrue();
+        assertThat(publisher.submit(KEY, VALUE, 2L, 5)).isTrue();
+        assertThat(publisher.submit(KEY, VALUE, 3L, 7)).isTrue();
+        assertThat(publisher.submit(KEY, VALUE, 4L, 2000)).isTrue(); // beyond the shared callbacks: its own
+        await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 4);
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.errorNext(new TimeoutException("broker gone"))).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(producer.completeNext()).isTrue();
+        publisher.dropUnencodable(new IllegalStateException("encoder bug"), 3);
+        assertThat(publisher.submit(KEY, VALUE, -1L, 4)).isFalse();
+
+        assertThat(publisher.published()).isEqualTo(32 + 7 + 2000);
+        assertThat(publisher.publishedRecords()).isEqualTo(3);
+        assertThat(listener.publishedPackets.get()).isEqualTo(32 + 7 + 2000);
+        assertThat(listener.published.get()).isEqualTo(3);
+        assertThat(publisher.dropped(DropReason.PRODUCER_ERROR)).isEqualTo(5);
+        assertThat(publisher.dropped(DropReason.SERIALIZATION_ERROR)).isEqualTo(3 + 4);
+        assertThat(listener.droppedPackets.get()).isEqualTo(5 + 3 + 4);
+        assertThat(publisher.submitted()).isEqualTo(publisher.published() + publisher.droppedTotal());
+        publisher.close(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void recordsStillQueuedAtATimedOutShutdownCountTheirPackets() throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        MockProducer<byte[], byte[]> blocking = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+            @Override
+            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> r, Callback cb) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.send(r, cb);
+            }
+        };
+        PacketPublisher publisher = new PacketPublisher(blocking, "packets", 10, OverflowPolicy.DROP, listener);
+        assertThat(publisher.submit(KEY, VALUE, 1L, 3)).isTrue();
+        assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(publisher.submit(KEY, VALUE, 1L, 10)).isTrue();
+        assertThat(publisher.submit(KEY, VALUE, 1L, 20)).isTrue();
+        Thread releaser = new Thread(() -> {
+            try {
+                Thread.sleep(500); // after close gave up waiting for the sender
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            release.countDown();
+        });
+        releaser.start();
+        publisher.close(Duration.ofMillis(100));
+        releaser.join();
+
+        assertThat(publisher.dropped(DropReason.SHUTDOWN)).isEqualTo(30);
+        assertThat(listener.droppedPackets.get()).isEqualTo(30);
+    }
+
     private static final class CountingListener implements PublishListener {
         final AtomicLong published = new AtomicLong();
         final AtomicLong bytes = new AtomicLong();
@@ -113,9 +177,13 @@ class PacketPublisherTest {
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong errors = new AtomicLong();
 
+        final AtomicLong publishedPackets = new AtomicLong();
+        final AtomicLong droppedPackets = new AtomicLong();
+
         @Override
-        public void published(int serializedBytes) {
+        public void published(int packets, int serializedBytes) {
             published.incrementAndGet();
+            publishedPackets.addAndGet(packets);
             bytes.addAndGet(serializedBytes);
         }
 
@@ -126,8 +194,9 @@ class PacketPublisherTest {
         }
 
         @Override
-        public void dropped(DropReason reason) {
+        public void dropped(DropReason reason, int packets) {
             dropped.incrementAndGet();
+            droppedPackets.addAndGet(packets);
         }
 
         @Override
