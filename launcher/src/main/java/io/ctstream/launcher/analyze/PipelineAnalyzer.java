@@ -13,6 +13,7 @@ import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.ConntrackTopology;
@@ -53,24 +54,33 @@ public final class PipelineAnalyzer {
      */
     public record Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
                           java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed,
-                          boolean settleBetweenSensors) {
+                          boolean settleBetweenSensors, int batchPackets) {
         public Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
                        java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
-            this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0, false);
+            this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0, false, BatchOptions.DEFAULT_PACKETS);
         }
 
         public static Options defaults() {
-            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b, 0, false);
+            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b, 0, false,
+                    BatchOptions.DEFAULT_PACKETS);
         }
 
         /** The same options, replaying at {@code speed} times the recorded pace (0: as fast as possible). */
         public Options withReplaySpeed(double speed) {
-            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, speed, settleBetweenSensors);
+            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, speed, settleBetweenSensors,
+                    batchPackets);
         }
 
         /** The same options, each sensor replayed after the pipeline has settled on the previous one. */
         public Options withSettleBetweenSensors() {
-            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, replaySpeed, true);
+            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, replaySpeed, true,
+                    batchPackets);
+        }
+
+        /** The same options, with the capture agent batching at most {@code packets} per record (1: off). */
+        public Options withBatchPackets(int packets) {
+            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, replaySpeed,
+                    settleBetweenSensors, packets);
         }
     }
 
@@ -119,12 +129,14 @@ public final class PipelineAnalyzer {
             }
             if (options.settleBetweenSensors()) {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
+                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed(),
+                            options.batchPackets()));
                     awaitQuiet(app, options.quietPeriod(), options.timeout());
                 }
             } else {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed()));
+                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed(),
+                            options.batchPackets()));
                 }
             }
             settle(app, options.quietPeriod(), options.timeout());
@@ -180,6 +192,12 @@ public final class PipelineAnalyzer {
 
     /** Replays {@code files} as sensor {@code sensor} into {@code topic}, at {@code speed} (0: as fast as possible). */
     public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed) throws IOException {
+        return replay(topic, sensor, files, speed, BatchOptions.DEFAULT_PACKETS);
+    }
+
+    /** {@link #replay(String, String, List, double)} with at most {@code batchPackets} per record (1: no batching). */
+    public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed, int batchPackets)
+            throws IOException {
         Properties client = new Properties();
         client.put("bootstrap.servers", bootstrapServers);
         client.put("schema.registry.url", schemaRegistryUrl);
@@ -188,6 +206,7 @@ public final class PipelineAnalyzer {
                 .topic(topic)
                 .clientProperties(client)
                 .replay(files, speed)
+                .batchPackets(batchPackets)
                 .progress(false)
                 .build();
         return new CaptureAgent(cfg, meters).run();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.HelperMode;
+import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.streams.helper.HelperConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,18 +49,32 @@ class LabConformanceTest {
             "ftp-bounce", List.of("ftp-bounce", "ftp-bounce"),
             "irc-dcc-forged", List.of("forged-dcc"));
 
+    /** {@code -Dctstream.conformance.matrix=full}: every scenario in both modes with batching off too. */
+    static final boolean FULL_MATRIX = "full".equals(System.getProperty("ctstream.conformance.matrix"));
+
+    /**
+     * Every scenario in both helper modes with the capture agent's per-flow batches (its default), and every scenario
+     * once more with batching off (one record per packet), in the two modes in turn; the full matrix on request.
+     */
     static Stream<Arguments> runs() throws Exception {
         List<Arguments> out = new ArrayList<>();
+        int i = 0;
         for (String sc : KernelOracle.scenarios()) {
-            out.add(Arguments.of(sc, HelperMode.KERNEL));
-            out.add(Arguments.of(sc, HelperMode.ROBUST));
+            out.add(Arguments.of(sc, HelperMode.KERNEL, "batched"));
+            out.add(Arguments.of(sc, HelperMode.ROBUST, "batched"));
+            if (FULL_MATRIX) {
+                out.add(Arguments.of(sc, HelperMode.KERNEL, "unbatched"));
+                out.add(Arguments.of(sc, HelperMode.ROBUST, "unbatched"));
+            } else {
+                out.add(Arguments.of(sc, i++ % 2 == 0 ? HelperMode.KERNEL : HelperMode.ROBUST, "unbatched"));
+            }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} [{1}]")
+    @ParameterizedTest(name = "{0} [{1}, {2}]")
     @MethodSource("runs")
-    void agreesWithTheKernel(String scenario, HelperMode mode) throws Exception {
+    void agreesWithTheKernel(String scenario, HelperMode mode, String batching) throws Exception {
         KernelOracle kernel = KernelOracle.load(scenario);
         HelperConfig helpers = HelperConfig.defaults().toBuilder().mode(mode)
                 .ftpPorts(kernel.helpersOn() ? Set.of(21) : Set.of())
@@ -69,7 +84,7 @@ class LabConformanceTest {
                 EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
         PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(4, 2,
                 PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
-                b -> b.helpers(helpers));
+                b -> b.helpers(helpers)).withBatchPackets("batched".equals(batching) ? BatchOptions.DEFAULT_PACKETS : 1);
         ObjectNode report = analyzer.analyze(
                 List.of(new PipelineAnalyzer.Input(KernelOracle.pcap(scenario), "gw")), options).report();
 
