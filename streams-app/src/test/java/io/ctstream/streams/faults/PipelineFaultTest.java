@@ -23,6 +23,7 @@ import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
 import io.ctstream.streams.policy.PolicyConfig;
 import io.ctstream.streams.testing.LabCaptures;
+import io.ctstream.streams.testing.PacketBatching;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +66,8 @@ class PipelineFaultTest {
             "ftp-eprt", "ftp-epsv", "ftp-multi", "irc-dcc-send", "irc-dcc-chat", "irc-dcc-forged");
 
     private final Map<String, Object> serde = Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
+    /** Publish per-flow batches (the reference run is always one packet per record). */
+    private boolean batched;
 
     /** What the topology commits, as ids (an expectation event's id is its expectation id and type). */
     private record Outputs(List<String> expectationEvents, List<String> alerts, List<String> verdicts,
@@ -77,8 +81,16 @@ class PipelineFaultTest {
         }
     }
 
-    @Test
-    void killingOneOfTwoInstancesAndRestartingTheBrokerLosesAndDuplicatesNothing(@TempDir Path dirs) throws Exception {
+    /** Per-flow batches as the capture agent sends them (its default); one record per packet too under -Pfull-matrix. */
+    static List<Boolean> batching() {
+        return "full".equals(System.getProperty("ctstream.conformance.matrix")) ? List.of(true, false) : List.of(true);
+    }
+
+    @ParameterizedTest(name = "batched={0}")
+    @MethodSource("batching")
+    void killingOneOfTwoInstancesAndRestartingTheBrokerLosesAndDuplicatesNothing(boolean batched, @TempDir Path dirs)
+            throws Exception {
+        this.batched = batched;
         String prefix = "fault-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         List<PacketRecord> packets = new ArrayList<>();
         for (String s : SCENARIOS) {
@@ -178,7 +190,7 @@ class PipelineFaultTest {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedCluster.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (PacketRecord r : packets) {
+            for (PacketRecord r : batched ? PacketBatching.batches(packets) : packets) {
                 producer.send(new ProducerRecord<>(topic, null, r.getTimestampMicros() / 1000,
                         keys.serialize(topic, key(r)), values.serialize(topic, r)));
             }

@@ -18,11 +18,11 @@ import io.ctstream.streams.StreamsProperties;
 import io.ctstream.streams.conntrack.FlowKeys;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.testing.LabCaptures;
+import io.ctstream.streams.testing.PacketBatching;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -63,7 +63,7 @@ class BatchingEquivalenceTest {
     void batchesGiveTheSameEventsAsSinglePackets(String scenario, HelperMode mode) throws Exception {
         List<PacketRecord> packets = LabCaptures.read(scenario, "gw");
         Outputs single = run(singles(packets), mode);
-        Outputs batched = run(batches(packets, 32, 5_000), mode);
+        Outputs batched = run(PacketBatching.batches(packets), mode);
         assertThat(batched.records).isLessThanOrEqualTo(single.records);
         assertThat(batched.byConnection).isEqualTo(single.byConnection);
         assertThat(batched.expectations).isEqualTo(single.expectations);
@@ -74,36 +74,6 @@ class BatchingEquivalenceTest {
 
     private static List<PacketRecord> singles(List<PacketRecord> packets) {
         return packets;
-    }
-
-    /** The capture agent's batching rules, over decoded records. */
-    static List<PacketRecord> batches(List<PacketRecord> packets, int maxPackets, long maxMicros) {
-        List<PacketRecord> out = new ArrayList<>();
-        Map<FlowKey, List<PacketRecord>> open = new LinkedHashMap<>();
-        for (PacketRecord p : packets) {
-            // age: every batch whose first packet is older than maxMicros goes first
-            open.entrySet().removeIf(e -> {
-                if (p.getTimestampMicros() - e.getValue().get(0).getTimestampMicros() > maxMicros) {
-                    out.add(record(e.getValue()));
-                    return true;
-                }
-                return false;
-            });
-            FlowKey key = FlowKeys.of(p);
-            List<PacketRecord> batch = open.computeIfAbsent(key, k -> new ArrayList<>());
-            batch.add(p);
-            if (batch.size() >= maxPackets || p.getPayload().remaining() > 0) {
-                out.add(record(open.remove(key)));
-            }
-        }
-        open.values().forEach(b -> out.add(record(b)));
-        return out;
-    }
-
-    private static PacketRecord record(List<PacketRecord> batch) {
-        PacketRecord first = PacketRecord.newBuilder(batch.get(0)).build();
-        first.setFollowing(new ArrayList<>(batch.subList(1, batch.size())));
-        return first;
     }
 
     private Outputs run(List<PacketRecord> records, HelperMode mode) {
