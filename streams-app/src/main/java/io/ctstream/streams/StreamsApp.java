@@ -61,7 +61,8 @@ public final class StreamsApp implements AutoCloseable {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryHost() + ":" + port);
             queryPort = port;
         }
-        streams = new KafkaStreams(ConntrackTopology.build(config, meters), props);
+        // schemas registered before the first record: the first pinhole after start must not wait for the registry
+        streams = new KafkaStreams(ConntrackTopology.build(config, meters, true), props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

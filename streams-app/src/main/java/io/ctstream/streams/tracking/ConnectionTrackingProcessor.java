@@ -31,6 +31,7 @@ import io.ctstream.streams.limits.CountedStore;
 import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.limits.OverflowAlerts;
 import io.ctstream.streams.matching.MatchKeys;
+import io.ctstream.streams.policy.PinholeVerdicts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -68,6 +69,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     public static final String TO_MATCH = "to-match";
     public static final String TO_EXPECTATIONS = "to-expectations-rejected";
     public static final String TO_ALERTS = "to-alerts";
+    /** Signed ALLOWs of the expectations created here (only with a policy): see {@link PinholeVerdicts}. */
+    public static final String TO_VERDICTS = "tracker-to-verdicts";
 
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
     private static final int TCP = 6;
@@ -76,6 +79,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     private final ControlChannelAnalyzer analyzer;
     private final LimitsConfig limits;
     private final MeterRegistry meters;
+    private final PinholeVerdicts pinholes; // null without a policy
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
     private ProcessorContext<Object, Object> context;
@@ -88,10 +92,17 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
 
     public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
                                        MeterRegistry meters) {
+        this(tracker, analyzer, limits, meters, null);
+    }
+
+    /** With {@code pinholes} (a policy), the ALLOWs of each expectation created here go to {@link #TO_VERDICTS}. */
+    public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
+                                       MeterRegistry meters, PinholeVerdicts pinholes) {
         this.tracker = tracker;
         this.analyzer = analyzer;
         this.limits = limits;
         this.meters = meters;
+        this.pinholes = pinholes;
     }
 
     @Override
@@ -199,6 +210,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
                 } else {
                     liveExpectations.put(liveKey(key, req.expectationId()), createdEvent);
                     toMatcher(createdEvent);
+                    openPinholes(createdEvent);
                 }
             } else if (o instanceof HelperOutcome.ExpectationEviction ev) {
                 ExpectationEvent createdEvent = liveExpectations.get(liveKey(key, ev.evictedExpectationId()));
@@ -306,6 +318,16 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
     private void toMatcher(ExpectationEvent e) {
         context.forward(new Record<>(MatchKeys.of(e.getExpected()), new MatchInput(e, null), millis(e.getTimestampMicros())),
                 TO_MATCH);
+    }
+
+    /**
+     * The pinholes of an expectation, decided in the transaction that creates it, so that they are visible
+     * at this task's next commit rather than two exactly-once hops later (issue 16, {@link PinholeVerdicts}).
+     */
+    private void openPinholes(ExpectationEvent created) {
+        if (pinholes != null) {
+            pinholes.onCreated(created).forEach(v -> context.forward(v, TO_VERDICTS));
+        }
     }
 
     private void alert(Alert a) {
