@@ -87,7 +87,7 @@ public final class ConntrackTopology {
         Serde<Verdict> verdicts = policy == null ? null : AvroSerdes.specific(Verdict.class, serdeConfig, false);
         PolicyEvaluator evaluator = policy == null ? null : new PolicyEvaluator(policy);
         // with a policy, the tracker signs the ALLOWs of the expectations it creates (PinholeVerdicts)
-        PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters);
+        PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole());
         t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters, pinholes),
                 "packets", "feedback");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),

@@ -1,5 +1,7 @@
 package io.ctstream.streams;
 
+import io.ctstream.streams.conntrack.ConnectionTracker;
+import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
 import io.ctstream.streams.metrics.MetricsRoute;
@@ -31,6 +33,8 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     /** How often the connections-by-state gauges count the local stores. */
     static final Duration CONNECTION_GAUGES_EVERY = Duration.ofSeconds(5);
+    /** Synthetic control sessions of the warm-up (a few hundred ms on a busy 2-core machine). */
+    static final int WARMUP_SESSIONS = 300;
 
     private final StreamsAppConfig config;
     private final MeterRegistry meters;
@@ -63,6 +67,9 @@ public final class StreamsApp implements AutoCloseable {
         }
         // schemas registered before the first record: the first pinhole after start must not wait for the registry
         streams = new KafkaStreams(ConntrackTopology.build(config, meters, true), props);
+        // ... nor for class loading and interpreted code: the pinhole path runs once on synthetic sessions first
+        Warmup.run(new ConnectionTracker(config.conntrack()), new ControlChannelAnalyzer(config.helpers()), config.policy(),
+                WARMUP_SESSIONS);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;

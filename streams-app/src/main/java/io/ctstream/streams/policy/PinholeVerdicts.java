@@ -23,17 +23,34 @@ import org.apache.kafka.streams.processor.api.Record;
  * from the tracker's transaction that also wrote the ALLOW, so the ALLOW is in the log before that
  * transaction commits and the REVOKE is written after it.
  *
+ * <p>With {@link #commitAtOnce()} the tracker also requests a commit ({@code ProcessorContext.commit()})
+ * after writing an ALLOW: Kafka Streams then commits when the current batch of records is processed,
+ * rather than when {@code commit.interval.ms} has passed since the last commit, so the pinhole's
+ * delay no longer depends on the commit interval, which stays tuned for throughput. Pinholes are rare
+ * next to packets, so the extra commits cost little (measured in bench/README.md).
+ *
  * <p>Stateless and thread-safe (the signer makes a MAC per verdict); one instance serves every task.
  */
 public final class PinholeVerdicts {
     private final PolicyEvaluator evaluator;
     private final VerdictPolicy policy;
     private final MeterRegistry meters;
+    private final boolean commitAtOnce;
 
     public PinholeVerdicts(PolicyEvaluator evaluator, VerdictPolicy policy, MeterRegistry meters) {
+        this(evaluator, policy, meters, true);
+    }
+
+    public PinholeVerdicts(PolicyEvaluator evaluator, VerdictPolicy policy, MeterRegistry meters, boolean commitAtOnce) {
         this.evaluator = evaluator;
         this.policy = policy;
         this.meters = meters;
+        this.commitAtOnce = commitAtOnce;
+    }
+
+    /** Whether the task should commit as soon as it has written an ALLOW. */
+    public boolean commitAtOnce() {
+        return commitAtOnce;
     }
 
     /**

@@ -326,7 +326,11 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Obj
      */
     private void openPinholes(ExpectationEvent created) {
         if (pinholes != null) {
-            pinholes.onCreated(created).forEach(v -> context.forward(v, TO_VERDICTS));
+            List<Record<String, io.ctstream.avro.Verdict>> allows = pinholes.onCreated(created);
+            allows.forEach(v -> context.forward(v, TO_VERDICTS));
+            if (!allows.isEmpty() && pinholes.commitAtOnce()) {
+                context.commit(); // a request: done after this batch, not at the next commit interval
+            }
         }
     }
 
