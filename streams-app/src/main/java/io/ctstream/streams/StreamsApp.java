@@ -35,6 +35,8 @@ public final class StreamsApp implements AutoCloseable {
     static final Duration CONNECTION_GAUGES_EVERY = Duration.ofSeconds(5);
     /** Synthetic control sessions of the warm-up (a few hundred ms on a busy 2-core machine). */
     static final int WARMUP_SESSIONS = 300;
+    /** Commits the warm-up ticks cause once the instance runs. */
+    static final int WARMUP_COMMITS = 3;
 
     private final StreamsAppConfig config;
     private final MeterRegistry meters;
@@ -78,6 +80,7 @@ public final class StreamsApp implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();
+        warmUpCommits();
         if (queryPort >= 0) {
             InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort));
             ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
@@ -93,6 +96,29 @@ public final class StreamsApp implements AutoCloseable {
             queryServer.start(config.queryHost(), queryPort);
             LOG.info("query API on http://{}:{}", config.queryHost(), queryPort);
         }
+    }
+
+    /** Once RUNNING, a few commits through warm-up ticks (StreamTimeTicks.warmUp), on a thread of its own. */
+    private void warmUpCommits() {
+        KafkaStreams started = streams;
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            try {
+                while (started.state() != KafkaStreams.State.RUNNING) {
+                    if (System.nanoTime() > deadline || !started.state().isRunningOrRebalancing()) {
+                        return;
+                    }
+                    Thread.sleep(50);
+                }
+                StreamTimeTicks.warmUp(config, WARMUP_COMMITS, 150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up ticks not sent: {}", e.getMessage());
+            }
+        }, "ctstream-warmup-commits");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Consumer<io.javalin.Javalin> extraRoutes;
