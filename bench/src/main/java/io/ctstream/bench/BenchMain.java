@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -48,6 +49,12 @@ public final class BenchMain implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     double load = 0.5;
 
+    @Option(names = "--pinhole-variants", split = ",", description = "pinhole latency: streams-app settings to measure, "
+            + "each COMMIT_MS:at-once|interval[:LINGER_MS] (commit.interval.ms; commit as soon as an ALLOW is written, or "
+            + "at the interval; the producer's linger.ms, default Kafka Streams' own) (default: ${DEFAULT-VALUE}, "
+            + "streams-app's defaults)")
+    List<String> pinholeVariants = List.of(PinholeLatencyBench.Variant.DEFAULT);
+
     @Option(names = "--sections", split = ",", description = "sections to run (default: all): ${COMPLETION-CANDIDATES}")
     Set<Section> sections = EnumSet.allOf(Section.class);
 
@@ -80,7 +87,10 @@ public final class BenchMain implements Callable<Integer> {
                 new EndToEndBench(cluster, partitions).run(streamPackets, topologyRate, table);
             }
             if (sections.contains(Section.pinhole)) {
-                new PinholeLatencyBench(cluster, partitions).run(streamPackets, topologyRate, load, table);
+                for (String variant : pinholeVariants) {
+                    new PinholeLatencyBench(cluster, partitions).run(streamPackets, topologyRate, load,
+                            PinholeLatencyBench.Variant.parse(variant), table);
+                }
             }
         }
         String finished = String.format(Locale.ROOT, "%s; load average %.1f at the end", conditions, CpuClock.loadAverage());

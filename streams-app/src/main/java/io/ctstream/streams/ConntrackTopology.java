@@ -10,9 +10,11 @@ import io.ctstream.avro.internal.MatchSlot;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
+import io.ctstream.serde.SpecificAvroSerializer;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
+import io.ctstream.streams.policy.PinholeVerdicts;
 import io.ctstream.streams.policy.PolicyEvaluator;
 import io.ctstream.streams.policy.VerdictEmitter;
 import io.ctstream.streams.policy.VerdictPolicy;
@@ -53,6 +55,17 @@ public final class ConntrackTopology {
     }
 
     public static Topology build(StreamsAppConfig config, MeterRegistry meters) {
+        return build(config, meters, false);
+    }
+
+    /**
+     * As {@link #build(StreamsAppConfig, MeterRegistry)}; with {@code registerSchemas}, the value schema of
+     * every topic the topology writes (its changelogs included) is registered now, through the very serdes
+     * its sinks and stores use, which cache the ids (and read them back without a fetch). Without it each
+     * first record of a schema waits for the registry: 50-400 ms per fresh subject on Apicurio, measured in
+     * the live gateway lab as over a second in front of the first pinhole after start (issue 16).
+     */
+    public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas) {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
         FlowKeySerde flowKeys = new FlowKeySerde();
         Serde<String> strings = Serdes.String();
@@ -71,7 +84,13 @@ public final class ConntrackTopology {
         t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
                 TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
         t.addSource("feedback", flowKeys, TrackerInput.feedback(expectations.deserializer()), config.topic(FEEDBACK_TOPIC));
-        t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters), "packets", "feedback");
+        VerdictPolicy policy = config.policy();
+        Serde<Verdict> verdicts = policy == null ? null : AvroSerdes.specific(Verdict.class, serdeConfig, false);
+        PolicyEvaluator evaluator = policy == null ? null : new PolicyEvaluator(policy);
+        // with a policy, the tracker signs the ALLOWs of the expectations it creates (PinholeVerdicts)
+        PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole());
+        t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters, pinholes),
+                "packets", "feedback");
         // Record caches on the stores a packet writes: the updates of one key within a commit interval reach RocksDB
         // and the changelog once (a connection is written by every packet of its flow).
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),
@@ -92,6 +111,10 @@ public final class ConntrackTopology {
                 expectations.serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_ALERTS, config.topic(Topics.ALERTS), strings.serializer(),
                 alerts.serializer(), "tracker");
+        if (policy != null) {
+            t.addSink(ConnectionTrackingProcessor.TO_VERDICTS, config.topic(Topics.VERDICTS), strings.serializer(),
+                    verdicts.serializer(), "tracker");
+        }
 
         // --- the matcher: expectations and new connections meet by expected destination
         t.addSource("match", strings.deserializer(), matchInputs.deserializer(), config.topic(MATCH_TOPIC));
@@ -109,12 +132,10 @@ public final class ConntrackTopology {
         t.addSink(ExpectationMatchProcessor.TO_ALERTS, config.topic(Topics.ALERTS), strings.serializer(),
                 alerts.serializer(), "matcher");
 
-        // --- policy: expectations and alerts read back from their topics → signed verdicts keyed by gateway.
-        // Two sources, two nodes: the two topics need not have the same partition count.
-        VerdictPolicy policy = config.policy();
+        // --- policy: the ends of expectations (REVOKE) and alerts (BLOCK) read back from their topics → signed
+        // verdicts keyed by gateway; the ALLOWs were written by the tracker above. Two sources, two nodes: the two
+        // topics need not have the same partition count.
         if (policy != null) {
-            Serde<Verdict> verdicts = AvroSerdes.specific(Verdict.class, serdeConfig, false);
-            PolicyEvaluator evaluator = new PolicyEvaluator(policy);
             t.addSource("policy-expectations", strings.deserializer(), expectations.deserializer(),
                     config.topic(Topics.EXPECTATIONS));
             t.addSource("policy-alerts", strings.deserializer(), alerts.deserializer(), config.topic(Topics.ALERTS));
@@ -123,6 +144,28 @@ public final class ConntrackTopology {
             t.addSink("to-verdicts", config.topic(Topics.VERDICTS), strings.serializer(), verdicts.serializer(),
                     "expectation-verdicts", "alert-verdicts");
         }
+        if (registerSchemas) {
+            String app = config.applicationId();
+            register(connEvents, config.topic(Topics.CONN_EVENTS), ConnectionEvent.getClassSchema());
+            register(matchInputs, config.topic(MATCH_TOPIC), MatchInput.getClassSchema());
+            register(expectations, config.topic(Topics.EXPECTATIONS), ExpectationEvent.getClassSchema());
+            register(expectations, config.topic(FEEDBACK_TOPIC), ExpectationEvent.getClassSchema());
+            register(alerts, config.topic(Topics.ALERTS), Alert.getClassSchema());
+            register(expectations, changelog(app, ConnectionTrackingProcessor.LIVE_EXPECTATIONS), ExpectationEvent.getClassSchema());
+            register(matchSlots, changelog(app, ExpectationMatchProcessor.STORE), MatchSlot.getClassSchema());
+            if (verdicts != null) {
+                register(verdicts, config.topic(Topics.VERDICTS), Verdict.getClassSchema());
+            }
+        }
         return t;
+    }
+
+    private static void register(Serde<?> serde, String topic, org.apache.avro.Schema schema) {
+        ((SpecificAvroSerializer<?>) serde.serializer()).schemaId(topic, schema);
+    }
+
+    /** Kafka Streams' name for a store's changelog topic. */
+    private static String changelog(String applicationId, String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 }

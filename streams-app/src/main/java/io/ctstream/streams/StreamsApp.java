@@ -1,5 +1,7 @@
 package io.ctstream.streams;
 
+import io.ctstream.streams.conntrack.ConnectionTracker;
+import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
 import io.ctstream.streams.metrics.MetricsRoute;
@@ -31,6 +33,10 @@ public final class StreamsApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsApp.class);
     /** How often the connections-by-state gauges count the local stores. */
     static final Duration CONNECTION_GAUGES_EVERY = Duration.ofSeconds(5);
+    /** Synthetic control sessions of the warm-up (a few hundred ms on a busy 2-core machine). */
+    static final int WARMUP_SESSIONS = 300;
+    /** Commits the warm-up ticks cause once the instance runs. */
+    static final int WARMUP_COMMITS = 3;
 
     private final StreamsAppConfig config;
     private final MeterRegistry meters;
@@ -61,7 +67,11 @@ public final class StreamsApp implements AutoCloseable {
             props.put(StreamsConfig.APPLICATION_SERVER_CONFIG, config.queryHost() + ":" + port);
             queryPort = port;
         }
-        streams = new KafkaStreams(ConntrackTopology.build(config, meters), props);
+        // schemas registered before the first record: the first pinhole after start must not wait for the registry
+        streams = new KafkaStreams(ConntrackTopology.build(config, meters, true), props);
+        // ... nor for class loading and interpreted code: the pinhole path runs once on synthetic sessions first
+        Warmup.run(new ConnectionTracker(config.conntrack()), new ControlChannelAnalyzer(config.helpers()), config.policy(),
+                WARMUP_SESSIONS);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -70,6 +80,7 @@ public final class StreamsApp implements AutoCloseable {
         streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();
+        warmUpCommits();
         if (queryPort >= 0) {
             InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort));
             ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
@@ -85,6 +96,29 @@ public final class StreamsApp implements AutoCloseable {
             queryServer.start(config.queryHost(), queryPort);
             LOG.info("query API on http://{}:{}", config.queryHost(), queryPort);
         }
+    }
+
+    /** Once RUNNING, a few commits through warm-up ticks (StreamTimeTicks.warmUp), on a thread of its own. */
+    private void warmUpCommits() {
+        KafkaStreams started = streams;
+        Thread t = new Thread(() -> {
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            try {
+                while (started.state() != KafkaStreams.State.RUNNING) {
+                    if (System.nanoTime() > deadline || !started.state().isRunningOrRebalancing()) {
+                        return;
+                    }
+                    Thread.sleep(50);
+                }
+                StreamTimeTicks.warmUp(config, WARMUP_COMMITS, 150);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.warn("warm-up ticks not sent: {}", e.getMessage());
+            }
+        }, "ctstream-warmup-commits");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Consumer<io.javalin.Javalin> extraRoutes;

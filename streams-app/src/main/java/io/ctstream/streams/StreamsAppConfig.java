@@ -34,6 +34,7 @@ public final class StreamsAppConfig {
     private final MatcherConfig matcher;
     private final LimitsConfig limits;
     private final VerdictPolicy policy;
+    private final boolean commitOnPinhole;
 
     private StreamsAppConfig(Builder b) {
         this.applicationId = require(b.applicationId, "applicationId");
@@ -61,6 +62,15 @@ public final class StreamsAppConfig {
         this.matcher = java.util.Objects.requireNonNull(b.matcher, "matcher");
         this.limits = java.util.Objects.requireNonNull(b.limits, "limits");
         this.policy = b.policy;
+        this.commitOnPinhole = b.commitOnPinhole;
+    }
+
+    /**
+     * Whether the tracker asks Kafka Streams to commit as soon as it has written a pinhole's ALLOW (default),
+     * instead of at the next {@code commit.interval.ms}: see {@link io.ctstream.streams.policy.PinholeVerdicts}.
+     */
+    public boolean commitOnPinhole() {
+        return commitOnPinhole;
     }
 
     public static Builder builder() {
@@ -186,6 +196,13 @@ public final class StreamsAppConfig {
         private MatcherConfig matcher = MatcherConfig.DEFAULTS;
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private VerdictPolicy policy;
+        private boolean commitOnPinhole = true;
+
+        /** Commit at once after a pinhole's ALLOW (default true; false: at the commit interval, for comparisons). */
+        public Builder commitOnPinhole(boolean v) {
+            commitOnPinhole = v;
+            return this;
+        }
 
         /** Evaluate this policy and write signed verdicts (null: none). */
         public Builder policy(VerdictPolicy v) {

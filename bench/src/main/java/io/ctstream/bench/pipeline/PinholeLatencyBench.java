@@ -61,7 +61,40 @@ public final class PinholeLatencyBench {
         this.partitions = partitions;
     }
 
-    public void run(long maxPackets, double topologyRate, double load, BenchTable table) throws Exception {
+    /**
+     * The streams-app settings the section measures: {@code commit.interval.ms}, whether the tracker commits as
+     * soon as it has written an ALLOW ({@code StreamsAppConfig.commitOnPinhole}), and the producer's
+     * {@code linger.ms} (-1: Kafka Streams' default).
+     */
+    public record Variant(int commitMs, boolean atOnce, int lingerMs) {
+        /** streams-app's defaults: Kafka's commit interval under exactly-once, commit at once after an ALLOW. */
+        public static final String DEFAULT = "100:at-once";
+
+        public static Variant parse(String s) {
+            String[] f = s.split(":");
+            if (f.length < 2 || f.length > 3 || !(f[1].equals("at-once") || f[1].equals("interval"))) {
+                throw new IllegalArgumentException("pinhole variant must be COMMIT_MS:at-once|interval[:LINGER_MS], got '" + s + "'");
+            }
+            return new Variant(Integer.parseInt(f[0]), f[1].equals("at-once"), f.length == 3 ? Integer.parseInt(f[2]) : -1);
+        }
+
+        Properties streamsProperties() {
+            Properties p = new Properties();
+            p.put("commit.interval.ms", String.valueOf(commitMs));
+            if (lingerMs >= 0) {
+                p.put("producer.linger.ms", String.valueOf(lingerMs));
+            }
+            return p;
+        }
+
+        @Override
+        public String toString() {
+            return "commit " + commitMs + " ms, " + (atOnce ? "at once after an ALLOW" : "at the interval")
+                    + (lingerMs >= 0 ? ", linger " + lingerMs + " ms" : "");
+        }
+    }
+
+    public void run(long maxPackets, double topologyRate, double load, Variant variant, BenchTable table) throws Exception {
         StreamsWarmUp.ensure(cluster, partitions, maxPackets);
         double target = load * (Double.isNaN(topologyRate) ? ASSUMED_TOPOLOGY_RATE : topologyRate);
         // a paced replay lasts packets / rate: at most REPLAY_SECONDS, so a slow machine does not run for ever
@@ -76,7 +109,8 @@ public final class PinholeLatencyBench {
         AtomicBoolean stop = new AtomicBoolean();
         CaptureTotals totals;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
-             ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, policy())) {
+             ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, policy(),
+                     variant.streamsProperties(), variant.atOnce())) {
             Thread watcher = new Thread(() -> watch(app, createdMicros, allowSeenNanos, stop), "bench-verdict-watcher");
             watcher.start();
             System.out.printf(Locale.ROOT, "pinhole: replaying %,d packets at %.0f packets/s (%.0f%% of %.0f) ...%n", packets,
@@ -91,8 +125,10 @@ public final class PinholeLatencyBench {
             stop.set(true);
             watcher.join();
             double[] ms = latenciesMillis(createdMicros, allowSeenNanos);
-            String note = String.format(Locale.ROOT, "%d ALLOW verdicts, offered %.0f pkt/s (%.0f%% of topology rate), EOS commit 100 ms",
-                    ms.length, offered, load * 100);
+            String note = String.format(Locale.ROOT, "%d ALLOW verdicts, offered %.0f pkt/s (%.0f%% of topology rate), %s",
+                    ms.length, offered, load * 100, variant);
+            System.out.printf(Locale.ROOT, "pinhole (%s): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms over %d ALLOWs%n",
+                    variant, percentile(ms, 0.5), percentile(ms, 0.9), percentile(ms, 0.99), percentile(ms, 1.0), ms.length);
             table.add(BenchRow.plain("time to pinhole", "announcing packet acked -> ALLOW verdict visible, p50",
                     percentile(ms, 0.50), "ms", note));
             table.add(BenchRow.plain("time to pinhole", "announcing packet acked -> ALLOW verdict visible, p99",

@@ -14,7 +14,7 @@ import io.ctstream.enforcement.nft.NftCommands;
 import io.ctstream.enforcement.nft.NftElement;
 import io.ctstream.enforcement.nft.NftException;
 import io.ctstream.enforcement.nft.NftExecutor;
-import io.ctstream.enforcement.nft.NftProcess;
+import io.ctstream.enforcement.nft.NftSession;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
 import io.ctstream.verdict.VerdictVerifier;
@@ -77,7 +77,8 @@ public final class EnforcementAgent implements AutoCloseable {
                 io.micrometer.core.instrument.Tag.of("gateway", config.gatewayId())), replays, ReplayMemory::size);
         this.gate = new VerdictGate(config.gatewayId(), new VerdictVerifier(config.keyring()), config.limits(),
                 replays, config.clockMicros());
-        this.nft = config.dryRun() ? new DryRunNft(config.dryRunOut()) : new NftProcess(config.nftCommand());
+        // one running nft for the verdicts' element changes: no process start in front of each pinhole
+        this.nft = config.dryRun() ? new DryRunNft(config.dryRunOut()) : new NftSession(config.nftCommand());
         this.commands = new NftCommands(config.ruleset());
     }
 
@@ -113,6 +114,14 @@ public final class EnforcementAgent implements AutoCloseable {
                  KafkaClientMetrics consumerMetrics = bound(new KafkaClientMetrics(c));
                  KafkaClientMetrics producerMetrics = bound(new KafkaClientMetrics(producer))) {
                 consumer = c;
+                if (nft instanceof NftSession session) {
+                    try {
+                        session.open(); // its start (the slow part) now, not in front of the first pinhole
+                    } catch (NftException e) {
+                        LOG.warn("gateway {}: no interactive nft ({}); each batch will start nft", config.gatewayId(),
+                                e.getMessage());
+                    }
+                }
                 producer.initTransactions();
                 c.subscribe(List.of(config.verdictsTopic()));
                 LOG.info("gateway {}: consuming {} as group {}, reporting to {}{}", config.gatewayId(),
@@ -129,6 +138,7 @@ public final class EnforcementAgent implements AutoCloseable {
                 }
             } finally {
                 consumer = null;
+                nft.close();
             }
         }
     }
@@ -150,7 +160,7 @@ public final class EnforcementAgent implements AutoCloseable {
             String id = e.topicPartition() + "@" + e.offset();
             String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
             LOG.warn("gateway {}: undecodable verdict record {}: {}", config.gatewayId(), id, why);
-            reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + why, now, 0));
+            reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + why, now, 0, null));
             metrics.outcome(EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason());
             offsets.put(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1));
             commit(producer, c, reports, offsets);
@@ -174,7 +184,7 @@ public final class EnforcementAgent implements AutoCloseable {
             if (!d.accepted()) {
                 LOG.warn("gateway {}: refused verdict {} ({}): {}", config.gatewayId(), v.getVerdictId(), v.getReason(), d.reportReason());
                 metrics.outcome(EnforcementOutcome.REFUSED, d.refusal().reason());
-                toApply.add(new Pending(v, List.of(), d.reportReason()));
+                toApply.add(new Pending(v, r.timestamp(), List.of(), d.reportReason()));
                 continue;
             }
             List<NftChange> changes = new ArrayList<>();
@@ -182,18 +192,18 @@ public final class EnforcementAgent implements AutoCloseable {
                 changes.add(v.getAction() == VerdictAction.REVOKE ? new NftChange.Remove(e)
                         : new NftChange.Add(e, v.getTtlSeconds() * 1000L));
             }
-            toApply.add(new Pending(v, changes, null));
+            toApply.add(new Pending(v, r.timestamp(), changes, null));
         }
         applyAll(toApply, receivedNanos);
         long now = config.clockMicros().getAsLong();
         for (Pending p : toApply) {
             String id = p.verdict.getVerdictId();
             if (p.refusal != null) {
-                reports.add(report(id, EnforcementOutcome.REFUSED, p.refusal, now, 0));
+                reports.add(report(id, EnforcementOutcome.REFUSED, p.refusal, now, 0, null));
             } else if (p.error != null) {
-                reports.add(report(id, EnforcementOutcome.FAILED, p.error, now, p.latencyMicros));
+                reports.add(report(id, EnforcementOutcome.FAILED, p.error, now, p.latencyMicros, null));
             } else {
-                reports.add(report(id, EnforcementOutcome.APPLIED, null, now, p.latencyMicros));
+                reports.add(report(id, EnforcementOutcome.APPLIED, null, now, p.latencyMicros, p.verdictToElementMicros));
             }
         }
         commit(producer, c, reports, offsets);
@@ -202,13 +212,18 @@ public final class EnforcementAgent implements AutoCloseable {
     /** A verdict of this poll: its nft changes and, once applied, what happened. */
     private static final class Pending {
         final Verdict verdict;
+        /** The record's timestamp: the wall clock when streams-app issued the verdict (ms; negative: none). */
+        final long issuedAtMillis;
         final List<NftChange> changes;
         final String refusal;
         String error;
         long latencyMicros;
+        /** Issued → element in the table, for an applied ALLOW or BLOCK; else null. */
+        Long verdictToElementMicros;
 
-        Pending(Verdict verdict, List<NftChange> changes, String refusal) {
+        Pending(Verdict verdict, long issuedAtMillis, List<NftChange> changes, String refusal) {
             this.verdict = verdict;
+            this.issuedAtMillis = issuedAtMillis;
             this.changes = changes;
             this.refusal = refusal;
         }
@@ -246,6 +261,13 @@ public final class EnforcementAgent implements AutoCloseable {
             if (p.error == null && p.verdict.getAction() == VerdictAction.ALLOW) {
                 metrics.pinholeOpened(p.verdict.getIssuedAtMicros(), appliedAt);
             }
+            // The agent's own part of the time to pinhole starts when the verdict was issued, not when a poll
+            // returned it: records are invisible until the issuing transaction commits, and the wait for that
+            // commit and for the fetch is part of what a late pinhole costs (issue 16).
+            if (p.error == null && p.verdict.getAction() != VerdictAction.REVOKE && p.issuedAtMillis >= 0) {
+                p.verdictToElementMicros = Math.max(0, appliedAt - p.issuedAtMillis * 1000);
+                metrics.verdictToElement(p.verdictToElementMicros);
+            }
             metrics.outcome(p.error == null ? EnforcementOutcome.APPLIED : EnforcementOutcome.FAILED,
                     p.error == null ? null : "nft");
             if (p.error == null) {
@@ -255,10 +277,11 @@ public final class EnforcementAgent implements AutoCloseable {
         }
     }
 
-    private EnforcementReport report(String verdictId, EnforcementOutcome outcome, String reason, long now, long latency) {
+    private EnforcementReport report(String verdictId, EnforcementOutcome outcome, String reason, long now, long latency,
+                                     Long verdictToElement) {
         return EnforcementReport.newBuilder().setVerdictId(verdictId).setGatewayId(config.gatewayId())
                 .setOutcome(outcome).setReason(reason).setReportedAtMicros(now).setApplyLatencyMicros(latency)
-                .setDryRun(nft.dryRun()).build();
+                .setDryRun(nft.dryRun()).setVerdictToElementMicros(verdictToElement).build();
     }
 
     private void commit(KafkaProducer<String, EnforcementReport> producer, KafkaConsumer<String, Verdict> c,

@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code ctstream.enforcement.apply.latency} — from receiving a verdict to nft returning;</li>
  *   <li>{@code ctstream.enforcement.pinhole.delay} — time to pinhole: from the verdict's {@code issuedAtMicros}
  *       (the time of the expectation it answers) to its ALLOW element being in the table;</li>
+ *   <li>{@code ctstream.enforcement.verdict.to.element} — the agent's part of the time to pinhole: from the
+ *       verdict record's timestamp (streams-app issued it) to its ALLOW or BLOCK element in the table, with the
+ *       wait for the issuing transaction's commit, the fetch and nft (histogram, and p50/p99 computed here);</li>
  *   <li>{@code ctstream.enforcement.ignored} — records for other gateways;</li>
  *   <li>{@code ctstream.enforcement.reconcile.changes{change}} — elements added/removed when reconciling.</li>
  * </ul>
@@ -25,6 +28,7 @@ public final class EnforcementMetrics {
     private final Timer latency;
     private final Counter ignored;
     private final Timer pinholeDelay;
+    private final Timer verdictToElement;
 
     public EnforcementMetrics(MeterRegistry registry, String gatewayId) {
         this.registry = registry;
@@ -37,6 +41,13 @@ public final class EnforcementMetrics {
                 .description("From the verdict's issue time (its expectation's event time) to the ALLOW applied")
                 .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
                 .maximumExpectedValue(java.time.Duration.ofHours(1)).register(registry);
+        // Prometheus aggregates the buckets (histogram_quantile); the two precomputed percentiles are for the
+        // agent's own summary and registries without histograms.
+        this.verdictToElement = Timer.builder("ctstream.enforcement.verdict.to.element").tag("gateway", gatewayId)
+                .description("From the verdict's issue (record timestamp) to its element in the nft table")
+                .publishPercentileHistogram().publishPercentiles(0.5, 0.99)
+                .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofMinutes(10))
+                .register(registry);
         this.ignored = Counter.builder("ctstream.enforcement.ignored").tag("gateway", gatewayId)
                 .description("Verdict records for other gateways").register(registry);
     }
@@ -57,6 +68,16 @@ public final class EnforcementMetrics {
     /** An ALLOW issued at {@code issuedAtMicros} is in the table at {@code appliedAtMicros}. */
     public void pinholeOpened(long issuedAtMicros, long appliedAtMicros) {
         pinholeDelay.record(Math.max(0, appliedAtMicros - issuedAtMicros), TimeUnit.MICROSECONDS);
+    }
+
+    /** An ALLOW or BLOCK issued {@code micros} ago is in the table now. */
+    public void verdictToElement(long micros) {
+        verdictToElement.record(micros, TimeUnit.MICROSECONDS);
+    }
+
+    /** The verdict → element timer (tests, summaries). */
+    public Timer verdictToElementTimer() {
+        return verdictToElement;
     }
 
     public void ignored() {

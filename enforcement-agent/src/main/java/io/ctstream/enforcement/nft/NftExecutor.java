@@ -8,6 +8,10 @@ public interface NftExecutor {
     /** {@code nft -n -j list table inet <table>}'s output, or null when the table does not exist. */
     String listTableJson(String table) throws NftException;
 
+    /** Releases what the executor holds (a running nft); nothing by default. */
+    default void close() {
+    }
+
     /** True when the executor only prints commands. */
     default boolean dryRun() {
         return false;

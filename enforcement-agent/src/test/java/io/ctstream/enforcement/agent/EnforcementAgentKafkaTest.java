@@ -213,6 +213,15 @@ class EnforcementAgentKafkaTest {
         assertThat(agent.metrics().count(EnforcementOutcome.REFUSED, "replayed")).isEqualTo(1.0);
         assertThat(agent.metrics().count(EnforcementOutcome.REFUSED, "unsigned")).isEqualTo(1.0);
         assertThat(agent.metrics().count(EnforcementOutcome.APPLIED, null)).isEqualTo(6.0);
+        // the agent's part of the time to pinhole (record timestamp = when the verdict was published here → element
+        // in nft): in the report of every applied ALLOW and BLOCK, and in the histogram; never for REVOKE or refusals
+        List<String> opened = List.of(allow.getVerdictId(), dcc.getVerdictId(), block.getVerdictId(), revoked.getVerdictId(),
+                shortLived.getVerdictId());
+        assertThat(reports).filteredOn(r -> r.getOutcome() == EnforcementOutcome.APPLIED && opened.contains(r.getVerdictId()))
+                .hasSize(5).allSatisfy(r -> assertThat(r.getVerdictToElementMicros()).isNotNull().isBetween(0L, 60_000_000L));
+        assertThat(reports).filteredOn(r -> r.getOutcome() != EnforcementOutcome.APPLIED || r.getVerdictId().equals(revoke.getVerdictId()))
+                .hasSize(8).allSatisfy(r -> assertThat(r.getVerdictToElementMicros()).isNull());
+        assertThat(agent.metrics().verdictToElementTimer().count()).isEqualTo(5);
 
         NftElement allowE = element(VerdictAction.ALLOW, allow);
         NftElement dccE = element(VerdictAction.ALLOW, dcc);

@@ -43,6 +43,11 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
     public static final String TO_EXPECTATIONS = "to-expectations";
     public static final String TO_FEEDBACK = "to-feedback";
     public static final String TO_ALERTS = "matcher-to-alerts";
+    /**
+     * Reason of the REJECTED a full table gives an expectation the tracker had already announced (and whose
+     * pinhole the tracker has already opened: the policy revokes it).
+     */
+    public static final String REJECTED_TABLE_FULL = "match-slots";
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
     /** How many of the soonest-due slots a full table advances early before refusing the input. */
     private static final int EARLY_ADVANCES = 4;
@@ -130,7 +135,7 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
             alert.setHelper(e.getHelper()).setMaster(e.getMaster()).setAnnounced(e.getExpected())
                     .setSensorId(e.getSensorId()).setEvidence(e.getEvidence());
             if (e.getType() == ExpectationEventType.CREATED) {
-                emit(ExpectationMatcher.ended(e, ExpectationEventType.REJECTED, e.getTimestampMicros(), "match-slots"));
+                emit(ExpectationMatcher.ended(e, ExpectationEventType.REJECTED, e.getTimestampMicros(), REJECTED_TABLE_FULL));
             }
         } else {
             what = "new connection not matched";

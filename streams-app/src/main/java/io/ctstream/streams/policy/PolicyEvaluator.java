@@ -8,6 +8,7 @@ import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.avro.VerdictEvidence;
 import io.ctstream.avro.VerdictMatch;
+import io.ctstream.streams.matching.ExpectationMatchProcessor;
 import io.ctstream.verdict.VerdictSigner;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -26,7 +27,11 @@ import java.util.Locale;
  *       turned into a verdict.</li>
  *   <li>EVICTED / EXPIRED / MASTER_DESTROYED, when listed in {@code revokeOn} → a REVOKE of the same
  *       match on the same gateways.</li>
- *   <li>FULFILLED, REJECTED → nothing (the gateway's conntrack keeps the established data connection).</li>
+ *   <li>REJECTED by the matcher because its table is full ({@link ExpectationMatchProcessor#REJECTED_TABLE_FULL})
+ *       → a REVOKE, whatever {@code revokeOn} says: the tracker opened the pinhole when it created the
+ *       expectation ({@link PinholeVerdicts}), and an expectation the matcher never held must not leave one.</li>
+ *   <li>FULFILLED, other REJECTED → nothing (the gateway's conntrack keeps the established data connection;
+ *       an announcement the tracker refused never got a pinhole).</li>
  *   <li>An alert whose type has a response → a BLOCK of its source (every destination and port) on
  *       every gateway that sees it.</li>
  * </ul>
@@ -73,13 +78,16 @@ public final class PolicyEvaluator {
         VerdictAction action;
         if (type == ExpectationEventType.CREATED) {
             action = VerdictAction.ALLOW;
+        } else if (type == ExpectationEventType.REJECTED
+                && ExpectationMatchProcessor.REJECTED_TABLE_FULL.equals(e.getReason())) {
+            action = VerdictAction.REVOKE;
         } else if (PolicyConfig.REVOCABLE.contains(type)) {
             if (!policy.config().revokeOn().contains(type)) {
                 return Evaluation.skipped(Skip.NOT_REVOKED_BY_POLICY);
             }
             action = VerdictAction.REVOKE;
         } else {
-            return Evaluation.skipped(Skip.NONE); // FULFILLED, REJECTED: nothing to open or close
+            return Evaluation.skipped(Skip.NONE); // FULFILLED, REJECTED by the tracker: nothing to open or close
         }
         ExpectedTuple x = e.getExpected();
         if (x.getDst() == null) {

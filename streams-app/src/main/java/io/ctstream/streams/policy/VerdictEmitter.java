@@ -2,10 +2,9 @@ package io.ctstream.streams.policy;
 
 import io.ctstream.avro.Alert;
 import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.Verdict;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.EnumSet;
-import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -14,8 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads expectation lifecycle events or alerts back from their topics and writes the verdicts the
- * policy gives for them to the verdicts topic, keyed by gateway id. No state: each input record
- * gives its verdicts on its own, and exactly-once v2 commits them with the input offset, so a
+ * policy gives for them to the verdicts topic, keyed by gateway id: the REVOKEs of the ends the matcher
+ * decides (EVICTED, EXPIRED, MASTER_DESTROYED, a refusal of a full matcher table) and the BLOCKs of
+ * alerts. CREATED is left alone: its ALLOWs were already written by the tracker in the transaction that
+ * created the expectation ({@link PinholeVerdicts}), two exactly-once hops sooner. No state: each input
+ * record gives its verdicts on its own, and exactly-once v2 commits them with the input offset, so a
  * verdict is written once per input event (and a reprocessed input gives the same verdict ids).
  *
  * <p>The record timestamp of a verdict is the wall clock at issue (its expiry is wall clock too):
@@ -24,9 +26,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class VerdictEmitter implements Processor<String, Object, String, Verdict> {
     private static final Logger LOG = LoggerFactory.getLogger(VerdictEmitter.class);
-    /** Skips that mean malformed input rather than "policy says nothing": logged as warnings. */
-    private static final Set<PolicyEvaluator.Skip> SUSPICIOUS = EnumSet.of(PolicyEvaluator.Skip.WILDCARD_DESTINATION,
-            PolicyEvaluator.Skip.PORT_ZERO, PolicyEvaluator.Skip.BAD_ADDRESS, PolicyEvaluator.Skip.ALERT_WITHOUT_SOURCE);
 
     private final PolicyEvaluator evaluator;
     private final VerdictPolicy policy;
@@ -49,6 +48,9 @@ public final class VerdictEmitter implements Processor<String, Object, String, V
         Object value = record.value();
         PolicyEvaluator.Evaluation result;
         if (value instanceof ExpectationEvent e) {
+            if (e.getType() == ExpectationEventType.CREATED) {
+                return; // its ALLOWs are the tracker's (PinholeVerdicts): one verdict per id, never two
+            }
             result = evaluator.onExpectation(e);
         } else if (value instanceof Alert a) {
             result = evaluator.onAlert(a);
@@ -58,16 +60,6 @@ public final class VerdictEmitter implements Processor<String, Object, String, V
                     value == null ? "null" : value.getClass().getName());
             return;
         }
-        if (result.skip() != PolicyEvaluator.Skip.NONE) {
-            meters.counter("ctstream.policy.skipped", "reason", result.skip().tag()).increment();
-            if (SUSPICIOUS.contains(result.skip())) {
-                LOG.warn("policy: no verdict for {} ({})", record.key(), result.skip().tag());
-            }
-        }
-        long now = policy.clock().millis();
-        for (Verdict v : result.verdicts()) {
-            meters.counter("ctstream.policy.verdicts", "action", v.getAction().name(), "gateway", v.getGatewayId()).increment();
-            context.forward(new Record<>(v.getGatewayId(), v, now));
-        }
+        VerdictRecords.of(result, record.key(), policy, meters).forEach(context::forward);
     }
 }

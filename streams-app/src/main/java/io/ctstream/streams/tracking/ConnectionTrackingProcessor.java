@@ -32,6 +32,7 @@ import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.limits.OverflowAlerts;
 import io.ctstream.streams.matching.MatchKeys;
 import io.ctstream.streams.conntrack.PacketState;
+import io.ctstream.streams.policy.PinholeVerdicts;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -70,6 +71,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     public static final String TO_MATCH = "to-match";
     public static final String TO_EXPECTATIONS = "to-expectations-rejected";
     public static final String TO_ALERTS = "to-alerts";
+    /** Signed ALLOWs of the expectations created here (only with a policy): see {@link PinholeVerdicts}. */
+    public static final String TO_VERDICTS = "tracker-to-verdicts";
 
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
     private static final int TCP = 6;
@@ -78,6 +81,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     private final ControlChannelAnalyzer analyzer;
     private final LimitsConfig limits;
     private final MeterRegistry registry;
+    private final PinholeVerdicts pinholes; // null without a policy
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
     private ProcessorContext<Object, Object> context;
@@ -90,10 +94,17 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
 
     public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
                                        MeterRegistry meters) {
+        this(tracker, analyzer, limits, meters, null);
+    }
+
+    /** With {@code pinholes} (a policy), the ALLOWs of each expectation created here go to {@link #TO_VERDICTS}. */
+    public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
+                                       MeterRegistry meters, PinholeVerdicts pinholes) {
         this.tracker = tracker;
         this.analyzer = analyzer;
         this.limits = limits;
         this.registry = meters;
+        this.pinholes = pinholes;
     }
 
     @Override
@@ -257,6 +268,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
                 } else {
                     liveExpectations.put(liveKey(key, req.expectationId()), createdEvent);
                     toMatcher(createdEvent);
+                    openPinholes(createdEvent);
                 }
             } else if (o instanceof HelperOutcome.ExpectationEviction ev) {
                 ExpectationEvent createdEvent = liveExpectations.get(liveKey(key, ev.evictedExpectationId()));
@@ -328,6 +340,20 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     private void toMatcher(ExpectationEvent e) {
         context.forward(new Record<>(MatchKeys.of(e.getExpected()), new MatchInput(e, null), millis(e.getTimestampMicros())),
                 TO_MATCH);
+    }
+
+    /**
+     * The pinholes of an expectation, decided in the transaction that creates it, so that they are visible
+     * at this task's next commit rather than two exactly-once hops later (issue 16, {@link PinholeVerdicts}).
+     */
+    private void openPinholes(ExpectationEvent created) {
+        if (pinholes != null) {
+            List<Record<String, io.ctstream.avro.Verdict>> allows = pinholes.onCreated(created);
+            allows.forEach(v -> context.forward(v, TO_VERDICTS));
+            if (!allows.isEmpty() && pinholes.commitAtOnce()) {
+                context.commit(); // a request: done after this batch, not at the next commit interval
+            }
+        }
     }
 
     private void alert(Alert a) {

@@ -9,6 +9,7 @@ import static io.ctstream.streams.policy.PolicyFixtures.ircCreated;
 import static io.ctstream.streams.policy.PolicyFixtures.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
@@ -16,6 +17,7 @@ import io.ctstream.avro.VerdictMatch;
 import io.ctstream.enforcement.gate.GateDecision;
 import io.ctstream.enforcement.gate.Refusal;
 import io.ctstream.enforcement.gate.VerdictGate;
+import io.ctstream.streams.matching.ExpectationMatchProcessor;
 import io.ctstream.streams.policy.PolicyEvaluator.Skip;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -133,7 +135,28 @@ class PolicyEvaluatorTest {
     @Test
     void fulfilledAndRejectedGiveNothing() {
         assertThat(evaluator.onExpectation(ftp(ExpectationEventType.FULFILLED, 1_010_000_000L)).verdicts()).isEmpty();
+        // refused by the tracker (bounce, forged DCC, expect-max): no pinhole was ever opened
         assertThat(evaluator.onExpectation(ftp(ExpectationEventType.REJECTED, 1_010_000_000L)).verdicts()).isEmpty();
+        ExpectationEvent expectMax = ftp(ExpectationEventType.REJECTED, 1_010_000_000L);
+        expectMax.setReason("expect-max");
+        assertThat(evaluator.onExpectation(expectMax).verdicts()).isEmpty();
+    }
+
+    @Test
+    void aRefusalOfTheMatchersFullTableRevokesThePinholeTheTrackerOpened() {
+        List<Verdict> allow = evaluator.onExpectation(ftpCreated()).verdicts();
+        ExpectationEvent refused = ftp(ExpectationEventType.REJECTED, 1_000_000_000L);
+        refused.setReason(ExpectationMatchProcessor.REJECTED_TABLE_FULL);
+
+        List<Verdict> revoke = evaluator.onExpectation(refused).verdicts();
+
+        assertThat(revoke).extracting(Verdict::getVerdictId).containsExactly("m1/r/100/revoke/gw", "m1/r/100/revoke/gw2");
+        assertThat(revoke).extracting(Verdict::getAction).containsOnly(VerdictAction.REVOKE);
+        assertThat(revoke).extracting(Verdict::getMatch).containsExactlyElementsOf(allow.stream().map(Verdict::getMatch).toList());
+        // whatever revokeOn lists: the matcher never held this expectation, so nothing else would close its pinhole
+        PolicyEvaluator expiredOnly = new PolicyEvaluator(policy("revokeOn: [expired]\n" + POLICY));
+        assertThat(expiredOnly.onExpectation(refused).verdicts()).hasSize(2);
+        assertAllAccepted(revoke);
     }
 
     @Test

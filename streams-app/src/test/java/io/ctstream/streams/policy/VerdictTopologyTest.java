@@ -19,6 +19,7 @@ import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
 import io.ctstream.streams.testing.LabCaptures;
+import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import io.ctstream.streams.helper.HelperConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -115,6 +116,8 @@ class VerdictTopologyTest {
         }
         // both were fulfilled: nothing to revoke
         assertThat(values(out)).noneMatch(v -> v.getAction() == VerdictAction.REVOKE);
+        // the tracker writes the ALLOW, the expectation-verdicts processor no longer does: one record per id
+        assertThat(values(out)).extracting(Verdict::getVerdictId).doesNotHaveDuplicates();
         PolicyEvaluatorTest.assertAllAccepted(values(out));
     }
 
@@ -133,6 +136,7 @@ class VerdictTopologyTest {
             assertThat(r.getMatch()).isEqualTo(allowed.getMatch());
             assertThat(r.getGatewayId()).isEqualTo("gw");
         }
+        assertThat(values(out)).extracting(Verdict::getVerdictId).doesNotHaveDuplicates();
         PolicyEvaluatorTest.assertAllAccepted(values(out));
     }
 
@@ -158,10 +162,21 @@ class VerdictTopologyTest {
     }
 
     @Test
+    void withAPolicyTheTrackerWritesTheAllowsAndTheVerdictProcessorsTheRest() {
+        StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers("unused:9092")
+                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl()).policy(PolicyFixtures.policy(POLICY)).build();
+        String described = ConntrackTopology.build(config, new SimpleMeterRegistry()).describe().toString();
+        // the ALLOW leaves in the transaction of the task that creates the expectation (one hop, not three)
+        assertThat(described).contains("Sink: " + ConnectionTrackingProcessor.TO_VERDICTS + " (topic: " + config.topic(Topics.VERDICTS) + ")");
+        assertThat(described).contains("expectation-verdicts").contains("alert-verdicts");
+    }
+
+    @Test
     void withoutAPolicyThereIsNoVerdictProcessor() {
         StreamsAppConfig config = StreamsAppConfig.builder().bootstrapServers("unused:9092")
                 .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl()).build();
         assertThat(ConntrackTopology.build(config, new SimpleMeterRegistry()).describe().toString())
-                .doesNotContain("expectation-verdicts").doesNotContain("alert-verdicts");
+                .doesNotContain("expectation-verdicts").doesNotContain("alert-verdicts")
+                .doesNotContain(ConnectionTrackingProcessor.TO_VERDICTS);
     }
 }
