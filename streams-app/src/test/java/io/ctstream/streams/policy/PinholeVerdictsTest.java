@@ -27,6 +27,7 @@ import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.testing.LabCaptures;
 import io.ctstream.streams.tracking.CodecSerdes;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
+import io.ctstream.streams.tracking.TrackerInput;
 import io.ctstream.streams.tracking.PacketTimestampExtractor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
@@ -101,13 +102,13 @@ class PinholeVerdictsTest {
         // the tracker's part of ConntrackTopology, and nothing downstream of ct-match
         Topology t = new Topology();
         t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
-                AvroSerdes.specific(PacketRecord.class, serdeConfig, false).deserializer(), "packets");
+                TrackerInput.packets(AvroSerdes.specific(PacketRecord.class, serdeConfig, false).deserializer()), "packets");
         t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(new ConnectionTracker(ConntrackConfig.defaults()),
                 new ControlChannelAnalyzer(helpers), LimitsConfig.DEFAULTS, meters, pinholes), "packets");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),
                 flowKeys, CodecSerdes.trackedConnection()), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.CONNECTION_DEADLINES),
-                Serdes.String(), flowKeys), "tracker");
+                Serdes.Bytes(), Serdes.ByteArray()), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.CONTROL_CHANNELS),
                 flowKeys, CodecSerdes.controlChannel(helpers)), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.LIVE_EXPECTATIONS),
