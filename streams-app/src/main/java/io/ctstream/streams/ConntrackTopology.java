@@ -119,10 +119,11 @@ public final class ConntrackTopology {
         // --- the matcher: expectations and new connections meet by expected destination
         t.addSource("match", strings.deserializer(), matchInputs.deserializer(), config.topic(MATCH_TOPIC));
         t.addProcessor("matcher", () -> new ExpectationMatchProcessor(config.matcher(), config.limits(), meters), "match");
+        // Cached like the tracker's: a slot is written when its connection arrives and again when its claim is final.
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.STORE),
-                strings, matchSlots), "matcher");
+                strings, matchSlots).withCachingEnabled(), "matcher");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.DEADLINES),
-                Serdes.Bytes(), Serdes.ByteArray()), "matcher");
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "matcher");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.LIMITS),
                 strings, Serdes.ByteArray()), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_EXPECTATIONS, config.topic(Topics.EXPECTATIONS), strings.serializer(),
