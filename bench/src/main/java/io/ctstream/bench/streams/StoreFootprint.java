@@ -1,5 +1,8 @@
 package io.ctstream.bench.streams;
 
+import io.ctstream.streams.storage.BoundedRocksDbMemory;
+import org.apache.kafka.streams.StreamsConfig;
+
 import io.ctstream.avro.FlowKey;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.conntrack.TrackedConnection;
@@ -22,7 +25,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * {@code cur-size-all-mem-tables}, summed over tasks), and the serialized size of key
  * (FlowKeySerde) + value (TrackedConnectionCodec) of every entry.
  */
-record StoreFootprint(long liveConnections, long codecBytes, double memtableBytes, long sstBytes) {
+record StoreFootprint(long liveConnections, long codecBytes, double memtableBytes, long sstBytes, long memoryBoundBytes) {
 
     /** Counts the store through interactive queries, closes the instance, then sums the SST files. */
     static StoreFootprint measure(ConntrackInstances app) throws IOException {
@@ -47,8 +50,11 @@ record StoreFootprint(long liveConnections, long codecBytes, double memtableByte
                 memtables += v.doubleValue();
             }
         }
+        // The configured bound of this instance's state memory: RocksDB's shared block cache, which its memtables
+        // are charged to (BoundedRocksDbMemory), plus the record caches in front of the stores.
+        long bound = BoundedRocksDbMemory.totalBytes() + cacheMaxBytes(app);
         app.close();
-        return new StoreFootprint(live, codec, memtables, sstBytes(app.stateRoot()));
+        return new StoreFootprint(live, codec, memtables, sstBytes(app.stateRoot()), bound);
     }
 
     /** Bytes of the SST files under every {@code rocksdb/connections} directory of the state directory. */
@@ -65,12 +71,22 @@ record StoreFootprint(long liveConnections, long codecBytes, double memtableByte
         return sum;
     }
 
+    /** The record cache bound the instance runs with: its properties' or Kafka's default (10 MiB). */
+    private static long cacheMaxBytes(ConntrackInstances app) {
+        Object v = app.apps().get(0).config().clientProperties().get(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG);
+        return v == null ? 10L << 20 : Long.parseLong(v.toString());
+    }
+
     double sstPerConnection() {
         return per(sstBytes);
     }
 
     double memtablePerConnection() {
         return per(memtableBytes);
+    }
+
+    double memoryBoundPerConnection() {
+        return per(memoryBoundBytes);
     }
 
     double codecPerConnection() {

@@ -6,6 +6,7 @@ import io.ctstream.bench.support.AgentReplay;
 import io.ctstream.bench.support.BenchCluster;
 import io.ctstream.bench.support.CatchUp;
 import io.ctstream.schemas.Topics;
+import io.ctstream.streams.storage.BoundedRocksDbMemory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -90,6 +91,10 @@ public final class TopologyBench {
         // no ratio: memtable memory is mostly arena blocks allocated per task, whatever the entries
         table.add(BenchRow.plain("state store", "connections memtables per live connection (running)",
                 footprint.memtablePerConnection(), "B", "RocksDB cur-size-all-mem-tables before close, all tasks"));
+        table.add(BenchRow.plain("state store", "configured state memory bound per live connection",
+                footprint.memoryBoundPerConnection(), "B", String.format(Locale.ROOT,
+                        "RocksDB block cache incl. memtables (%d MiB, ctstream.rocksdb.total.bytes) + record caches "
+                                + "(statestore.cache.max.bytes), over the live connections", BoundedRocksDbMemory.totalBytes() >> 20)));
         return conntrack * packetsPerRecord;
     }
 
