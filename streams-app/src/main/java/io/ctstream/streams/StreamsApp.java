@@ -1,5 +1,11 @@
 package io.ctstream.streams;
 
+import io.ctstream.avro.FlowKey;
+import io.ctstream.streams.conntrack.TrackedConnection;
+import java.util.function.BiConsumer;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.conntrack.TrackedConnection;
@@ -122,6 +128,18 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     private Consumer<io.javalin.Javalin> extraRoutes;
+
+    /**
+     * Every connection in this instance's own connection stores (the partitions it owns), with its flow key: for
+     * {@code analyze}, the bench and tests, so that no other module names the tracker's stores.
+     */
+    public void forEachLocalConnection(BiConsumer<FlowKey, TrackedConnection> action) {
+        try (KeyValueIterator<FlowKey, TrackedConnection> it = streams.store(StoreQueryParameters.fromNameAndType(
+                ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore()))
+                .all()) {
+            it.forEachRemaining(kv -> action.accept(kv.key, kv.value));
+        }
+    }
 
     /** Routes added to the query server (set before {@link #start()}). */
     public void extraRoutes(Consumer<io.javalin.Javalin> routes) {

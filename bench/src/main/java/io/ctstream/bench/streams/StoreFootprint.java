@@ -3,9 +3,7 @@ package io.ctstream.bench.streams;
 import io.ctstream.streams.storage.BoundedRocksDbMemory;
 import org.apache.kafka.streams.StreamsConfig;
 
-import io.ctstream.avro.FlowKey;
 import io.ctstream.serde.FlowKeySerde;
-import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.conntrack.TrackedConnectionCodec;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import java.io.IOException;
@@ -14,9 +12,6 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
  * What the {@code connections} store holds per live connection: the SST files of its RocksDB
@@ -33,14 +28,13 @@ record StoreFootprint(long liveConnections, long codecBytes, double memtableByte
         long live = 0;
         long codec = 0;
         FlowKeySerde keys = new FlowKeySerde();
-        try (KeyValueIterator<FlowKey, TrackedConnection> it = streams.store(StoreQueryParameters.fromNameAndType(
-                ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all()) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                live++;
-                codec += keys.serialize("", kv.key).length + TrackedConnectionCodec.encode(kv.value).length;
-            }
-        }
+        long[] counted = new long[2];
+        app.apps().get(0).forEachLocalConnection((key, value) -> {
+            counted[0]++;
+            counted[1] += keys.serialize("", key).length + TrackedConnectionCodec.encode(value).length;
+        });
+        live = counted[0];
+        codec = counted[1];
         double memtables = 0;
         for (var e : streams.metrics().entrySet()) {
             MetricName n = e.getKey();

@@ -3,12 +3,6 @@ package io.ctstream.launcher.analyze;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.Alert;
 import io.ctstream.avro.Connection;
-import io.ctstream.avro.FlowKey;
-import io.ctstream.streams.conntrack.TrackedConnection;
-import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.capture.agent.CaptureAgent;
@@ -174,10 +168,7 @@ public final class PipelineAnalyzer {
     /** The live connections in {@code app}'s store: all of them when this one instance owns every partition. */
     public static List<Connection> liveConnections(StreamsApp app) {
         List<Connection> current = new ArrayList<>();
-        try (KeyValueIterator<FlowKey, TrackedConnection> it = app.streams().store(StoreQueryParameters.fromNameAndType(
-                ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all()) {
-            it.forEachRemaining(kv -> current.add(kv.value.connection()));
-        }
+        app.forEachLocalConnection((key, tracked) -> current.add(tracked.connection()));
         return current;
     }
 
