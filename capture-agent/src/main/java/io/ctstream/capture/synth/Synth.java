@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * Traffic: Evidence and Possible Causes", IEEE/ACM Transactions on Networking 5(6), 1997), who found Web
  * transfer sizes heavy-tailed, Pareto-like with a tail index near 1 (the "mice and elephants" of later flow
  * measurements): each TCP transfer's size in bytes is Pareto with tail index {@value #PARETO_ALPHA} and minimum
- * {@value #PARETO_MIN_BYTES} bytes (median about 1.8 KB, capped at {@value #MAX_TRANSFER_BYTES} bytes), sent in
+ * {@value #PARETO_MIN_BYTES} bytes (median about 7.5 KB, capped at {@value #MAX_TRANSFER_BYTES} bytes), sent in
  * full-size segments ({@value TcpConnection#MSS} bytes of payload, 1,502-byte frames) acknowledged every second
  * segment by 54-byte ACKs, after a handshake and a small request and before a FIN exchange. Around the
  * transfers: DNS queries, pings (ICMP and ICMPv6), refused connections (SYN, RST), FTP control sessions with
