@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The capture agent: a source (replay or live) → decoder → edge payload policy → per-flow batcher
- * (encodes each packet into its flow's batch) → bounded queue → idempotent producer, keyed by the canonical FlowKey (FlowKeySerde's bytes, which depend on
- * the flow alone, so partitioning never depends on a registry id), values in the registry wire format
+ * (encodes each packet into its flow's batch) → bounded queue → idempotent producer, keyed by the
+ * canonical FlowKey (FlowKeySerde's bytes, which depend on the flow alone, so partitioning never depends on a registry id), values in the registry wire format
  * of the project's Avro serde (the schema is registered, or looked up, when the agent is built).
  * {@link #run()} blocks until the source ends or {@link #stop()} is called, then flushes and
  * returns the totals.
@@ -158,7 +158,8 @@ public final class CaptureAgent {
             }
         }
         CaptureTotals totals = new CaptureTotals(metrics.packetsCaptured(), decoded, fragments, Map.copyOf(rejected),
-                publisher.published(), publisher.publishedRecords(), dropped, metrics.producerErrors(), Duration.ofNanos(System.nanoTime() - start));
+                publisher.published(), publisher.publishedRecords(), dropped, metrics.producerErrors(),
+                Duration.ofNanos(System.nanoTime() - start));
         LOG.info("sensor {}{}: {}", config.sensorId(), stopRequested ? " (stopped)" : "", totals.describe());
         if (failure != null) {
             throw new CaptureRunException(failure, totals);

@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
  * Traffic: Evidence and Possible Causes", IEEE/ACM Transactions on Networking 5(6), 1997), who found Web
  * transfer sizes heavy-tailed, Pareto-like with a tail index near 1 (the "mice and elephants" of later flow
  * measurements): each TCP transfer's size in bytes is Pareto with tail index {@value #PARETO_ALPHA} and minimum
- * {@value #PARETO_MIN_BYTES} bytes (median about 1.8 KB, capped at {@value #MAX_TRANSFER_BYTES} bytes), sent in
+ * {@value #PARETO_MIN_BYTES} bytes (median about 7.5 KB, capped at {@value #MAX_TRANSFER_BYTES} bytes), sent in
  * full-size segments ({@value TcpConnection#MSS} bytes of payload, 1,502-byte frames) acknowledged every second
  * segment by 54-byte ACKs, after a handshake and a small request and before a FIN exchange. Around the
  * transfers: DNS queries, pings (ICMP and ICMPv6), refused connections (SYN, RST), FTP control sessions with
@@ -118,15 +118,17 @@ public final class Synth {
     private Session newSession() {
         List<Pkt> out = new ArrayList<>();
         int r = random.nextInt(100);
-        if (r < 62) {
+        // FTP and IRC control sessions are rare on real links; a few percent keep the helpers busy without letting
+        // their payload packets (each published at once, alone) decide how the mix batches
+        if (r < 66) {
             return transfer();
-        } else if (r < 74) {
-            dns(out);
         } else if (r < 80) {
+            dns(out);
+        } else if (r < 86) {
             ping(out);
-        } else if (r < 88) {
+        } else if (r < 97) {
             refused(out);
-        } else if (r < 96) {
+        } else if (r < 99) {
             ftp(out);
         } else {
             irc(out);
@@ -275,8 +277,9 @@ public final class Synth {
         ctl.send(false, text("331 Please specify the password.\r\n"), out);
         ctl.send(true, text("PASS ftp@\r\n"), out);
         ctl.send(false, text("230 Login successful.\r\n"), out);
+        int firstMode = random.nextInt(3); // the modes take turns, so a few sessions show all three
         for (int k = random.nextInt(1, 4); k > 0; k--) {
-            int mode = random.nextInt(3);
+            int mode = (firstMode + k) % 3;
             int port = random.nextInt(20000, 60000);
             TcpConnection dataConn;
             if (mode == 0) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.batch.FlowBatcher;
+import io.ctstream.capture.batch.FlushReason;
 import io.ctstream.capture.batch.RecordSink;
 import io.ctstream.capture.decode.DecodedPacket;
 import io.ctstream.capture.decode.PacketDecoder;
@@ -68,6 +69,7 @@ class SynthMixStatsTest {
         double topTenPercentShare;
         long records;
         double packetsPerRecord;
+        final Map<FlushReason, Integer> reasons = new java.util.EnumMap<>(FlushReason.class);
 
         static Stats of(SynthMix mix, int packets, long seed) throws IOException {
             ByteArrayOutputStream pcap = new ByteArrayOutputStream();
@@ -92,7 +94,7 @@ class SynthMixStatsTest {
                 }
             };
             FlowBatcher batcher = new FlowBatcher(BatchOptions.defaults(), new PacketRecordEncoder(1, "bench"), counting,
-                    null, false);
+                    (reason, n) -> s.reasons.merge(reason, 1, Integer::sum), false);
             try (CaptureFileReader r = CaptureFiles.open(Path.of("synth.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
                 while (r.next(f)) {
                     assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), p)).isTrue();
@@ -126,8 +128,8 @@ class SynthMixStatsTest {
         String describe(SynthMix mix) {
             return String.format(Locale.ROOT, "synth mix %s: %,d packets, %,d flows; packets per flow p50 %d, p90 %d, "
                             + "p99 %d, max %,d; largest 1%% of flows hold %.1f%% of packets, largest 10%% %.1f%%; batching (32 packets, 5 ms): "
-                            + "%,d records, %.2f packets per record",
-                    mix.cliName(), packets, flows, p50, p90, p99, max, 100 * topPercentShare, 100 * topTenPercentShare, records, packetsPerRecord);
+                            + "%,d records, %.2f packets per record; batches by flush reason %s",
+                    mix.cliName(), packets, flows, p50, p90, p99, max, 100 * topPercentShare, 100 * topTenPercentShare, records, packetsPerRecord, reasons);
         }
     }
 }
