@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.internal.MatchInput;
+import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.decode.DecodedPacket;
 import io.ctstream.capture.decode.PacketDecoder;
 import io.ctstream.capture.file.CaptureFileReader;
@@ -18,7 +19,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,10 +38,16 @@ class SensorSkewTest {
     @TempDir
     Path tmp;
 
-    @Test
-    void dataConnectionsSeenFirstByASensorTwoSecondsBehindAreRelated() throws Exception {
+    /** The capture agents' per-flow batches (their default) and one record per packet. */
+    static List<Integer> batchSizes() {
+        return List.of(BatchOptions.DEFAULT_PACKETS, 1);
+    }
+
+    @ParameterizedTest(name = "batch {0}")
+    @MethodSource("batchSizes")
+    void dataConnectionsSeenFirstByASensorTwoSecondsBehindAreRelated(int batchPackets) throws Exception {
         Split split = split(-2_000_000L);
-        PipelineAnalyzer.Result result = analyze(split);
+        PipelineAnalyzer.Result result = analyze(split, batchPackets);
         ObjectNode report = result.report();
         KernelOracle kernel = KernelOracle.load(SCENARIO);
 
@@ -74,9 +82,10 @@ class SensorSkewTest {
         }
     }
 
-    @Test
-    void dataConnectionsFromASensorTenSecondsBehindAreBeyondTheGraceAndStayNew() throws Exception {
-        ObjectNode report = analyze(split(-10_000_000L)).report();
+    @ParameterizedTest(name = "batch {0}")
+    @MethodSource("batchSizes")
+    void dataConnectionsFromASensorTenSecondsBehindAreBeyondTheGraceAndStayNew(int batchPackets) throws Exception {
+        ObjectNode report = analyze(split(-10_000_000L), batchPackets).report();
         JsonNode control = controlConnection(report);
         for (JsonNode c : report.path("connections")) {
             assertThat(c.path("master").isNull()).as("no connection is RELATED: %s", c.path("orig")).isTrue();
@@ -88,13 +97,13 @@ class SensorSkewTest {
         assertThat(control.path("helper").asText()).isEqualTo("ftp");
     }
 
-    private PipelineAnalyzer.Result analyze(Split split) throws IOException {
+    private PipelineAnalyzer.Result analyze(Split split, int batchPackets) throws IOException {
         PipelineAnalyzer analyzer = new PipelineAnalyzer(EmbeddedCluster.bootstrapServers(),
                 EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
         // Data sensor first: its packets are published, and processed, before the control sensor's.
         return analyzer.analyze(List.of(new PipelineAnalyzer.Input(split.data(), "edge-data"),
                 new PipelineAnalyzer.Input(split.control(), "edge-control")),
-                PipelineAnalyzer.Options.defaults().withSettleBetweenSensors());
+                PipelineAnalyzer.Options.defaults().withSettleBetweenSensors().withBatchPackets(batchPackets));
     }
 
     private static JsonNode controlConnection(ObjectNode report) {
