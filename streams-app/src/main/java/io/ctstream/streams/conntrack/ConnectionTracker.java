@@ -210,15 +210,14 @@ public final class ConnectionTracker {
     TrackedConnection tc = copy ? existing.copy() : existing;
     Connection c = tc.connection();
     TrackingState state = tc.state();
-    Tuple tuple = Tuples.of(p);
     boolean reply;
-    if (Tuples.same(tuple, c.getOrig())) {
+    if (Tuples.travelsAs(p, c.getOrig())) {
       reply = false;
-    } else if (Tuples.same(tuple, c.getReply())) {
+    } else if (Tuples.travelsAs(p, c.getReply())) {
       reply = true;
     } else {
       return new TrackResult(existing, PacketState.INVALID, null, Set.of(), null, null, false,
-          "packet " + Tuples.format(tuple) + " does not belong to connection " + c.getId());
+          "packet " + Tuples.format(Tuples.of(p)) + " does not belong to connection " + c.getId());
     }
     Direction dir = reply ? Direction.REPLY : Direction.ORIGINAL;
     // What a reopening SYN must find as it was, when tc is existing itself: these three are replaced, never

@@ -13,11 +13,11 @@ final class History {
   }
 
   static String add(String history, PacketRecord p, boolean reply, boolean invalid) {
-    StringBuilder h = new StringBuilder(history == null ? "" : history);
+    String h = history == null ? "" : history;
     if (invalid) {
-      once(h, 'I', reply);
-      return h.toString();
+      return once(h, 'I', reply);
     }
+    // Every packet passes here; the letters are almost always there already, so nothing is built then.
     if (p.getProtocol() == 6) {
       int f = p.getTcpFlags();
       boolean syn = (f & TcpFlags.SYN) != 0;
@@ -25,30 +25,28 @@ final class History {
       boolean fin = (f & TcpFlags.FIN) != 0;
       boolean rst = (f & TcpFlags.RST) != 0;
       if (syn) {
-        once(h, ack ? 'H' : 'S', reply);
+        h = once(h, ack ? 'H' : 'S', reply);
       }
       if (ack && !syn && !fin && !rst && p.getPayloadLength() == 0) {
-        once(h, 'A', reply);
+        h = once(h, 'A', reply);
       }
       if (p.getPayloadLength() > 0) {
-        once(h, 'D', reply);
+        h = once(h, 'D', reply);
       }
       if (fin) {
-        once(h, 'F', reply);
+        h = once(h, 'F', reply);
       }
       if (rst) {
-        once(h, 'R', reply);
+        h = once(h, 'R', reply);
       }
     } else if (p.getPayloadLength() > 0) {
-      once(h, 'D', reply);
+      h = once(h, 'D', reply);
     }
-    return h.toString();
+    return h;
   }
 
-  private static void once(StringBuilder h, char upper, boolean reply) {
+  private static String once(String h, char upper, boolean reply) {
     char c = reply ? Character.toLowerCase(upper) : upper;
-    if (h.indexOf(String.valueOf(c)) < 0) {
-      h.append(c);
-    }
+    return h.indexOf(c) < 0 ? h + c : h;
   }
 }

@@ -29,7 +29,39 @@ public final class Tuples {
   public static boolean same(Tuple a, Tuple b) {
     return a.getIpVersion() == b.getIpVersion() && a.getProtocol() == b.getProtocol()
         && a.getSrcPort() == b.getSrcPort() && a.getDstPort() == b.getDstPort()
-        && Arrays.equals(bytes(a.getSrc()), bytes(b.getSrc())) && Arrays.equals(bytes(a.getDst()), bytes(b.getDst()));
+        && sameBytes(a.getSrc(), b.getSrc()) && sameBytes(a.getDst(), b.getDst());
+  }
+
+  /** Whether packet {@code p} travels as tuple {@code t} (what {@code same(of(p), t)} says, without building it). */
+  public static boolean travelsAs(PacketRecord p, Tuple t) {
+    return p.getIpVersion() == t.getIpVersion() && p.getProtocol() == t.getProtocol()
+        && p.getSrcPort() == t.getSrcPort() && p.getDstPort() == t.getDstPort()
+        && sameBytes(p.getSrc(), t.getSrc()) && sameBytes(p.getDst(), t.getDst());
+  }
+
+  /** Whether two packets belong to one flow in either direction (ports and addresses, not ICMP quotes). */
+  public static boolean sameFlow(PacketRecord a, PacketRecord b) {
+    if (a.getIpVersion() != b.getIpVersion() || a.getProtocol() != b.getProtocol()) {
+      return false;
+    }
+    boolean forward = a.getSrcPort() == b.getSrcPort() && a.getDstPort() == b.getDstPort()
+        && sameBytes(a.getSrc(), b.getSrc()) && sameBytes(a.getDst(), b.getDst());
+    return forward || a.getSrcPort() == b.getDstPort() && a.getDstPort() == b.getSrcPort()
+        && sameBytes(a.getSrc(), b.getDst()) && sameBytes(a.getDst(), b.getSrc());
+  }
+
+  /** The bytes from 0 to the limit of two buffers are equal (positions ignored, nothing copied: the hot path). */
+  static boolean sameBytes(ByteBuffer a, ByteBuffer b) {
+    int n = a.limit();
+    if (n != b.limit()) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (a.get(i) != b.get(i)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The bytes of a buffer from 0 to its limit, without touching its position. */

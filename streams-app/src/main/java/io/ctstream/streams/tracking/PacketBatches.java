@@ -3,6 +3,8 @@ package io.ctstream.streams.tracking;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.conntrack.IcmpErrorSupport;
+import io.ctstream.streams.conntrack.Tuples;
 import io.ctstream.streams.errors.RejectedRecordException;
 import java.util.List;
 
@@ -31,7 +33,7 @@ final class PacketBatches {
             throw new RejectedRecordException(TOO_LARGE, "packet batch of " + (following.size() + 1)
                     + " packets, more than the cap of " + maxPackets);
         }
-        FlowKey flow = FlowKeys.of(first);
+        FlowKey flow = null; // built only for ICMP errors, which belong to the flow they quote
         long previous = first.getTimestampMicros();
         for (int i = 0; i < following.size(); i++) {
             PacketRecord p = following.get(i);
@@ -47,7 +49,13 @@ final class PacketBatches {
                         + p.getTimestampMicros() + " µs, before the packet ahead of it (" + previous + " µs)");
             }
             previous = p.getTimestampMicros();
-            if (!flow.equals(FlowKeys.of(p))) {
+            if (!Tuples.sameFlow(first, p) || IcmpErrorSupport.isError(first) || IcmpErrorSupport.isError(p)) {
+                if (flow == null) {
+                    flow = FlowKeys.of(first);
+                }
+                if (flow.equals(FlowKeys.of(p))) {
+                    continue;
+                }
                 throw new RejectedRecordException(MIXED_FLOWS, "packet " + (i + 1) + " of the batch belongs to another flow");
             }
         }
