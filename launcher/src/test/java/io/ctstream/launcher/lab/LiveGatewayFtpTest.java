@@ -83,7 +83,6 @@ class LiveGatewayFtpTest {
         // every data connection's SYN is in ctstream's capture on gw (a repeated one is a retransmission)
         assertThat(m.dataSyns()).isGreaterThanOrEqualTo(TRANSFERS);
         assertThat(m.retransmitted()).isBetween(0, m.dataSyns() - TRANSFERS);
-        assertThat(m.gwDrops()).isGreaterThanOrEqualTo(m.retransmitted()); // a retransmitted SYN was dropped by gw first
         // each data connection's first SYN is found in the capture, after the packet that announced it
         assertThat(m.synLeadMicros()).hasSize(TRANSFERS).allSatisfy(lead -> assertThat(lead).isPositive());
     }
