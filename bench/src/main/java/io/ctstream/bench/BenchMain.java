@@ -51,7 +51,7 @@ public final class BenchMain implements Callable<Integer> {
 
     @Option(names = "--pinhole-variants", split = ",", description = "pinhole latency: streams-app settings to measure, "
             + "each COMMIT_MS:at-once|interval[:LINGER_MS] (commit.interval.ms; commit as soon as an ALLOW is written, or "
-            + "at the interval; the producer's linger.ms, default Kafka Streams' own) (default: ${DEFAULT-VALUE}, "
+            + "at the interval; the producer's linger.ms, default streams-app's 5 ms) (default: ${DEFAULT-VALUE}, "
             + "streams-app's defaults)")
     List<String> pinholeVariants = List.of(PinholeLatencyBench.Variant.DEFAULT);
 

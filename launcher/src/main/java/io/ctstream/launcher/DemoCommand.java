@@ -62,6 +62,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Namespace name prefix of --live (default ${DEFAULT-VALUE}); leftovers with it are removed first.")
     String labPrefix;
 
+    @Option(names = "--transfers", defaultValue = "2", paramLabel = "N",
+            description = "With --live: FTP transfers through the pinholes, PORT and PASV in turn, the first right after "
+                    + "start (default ${DEFAULT-VALUE}); the summary gives their time to pinhole p50/p99 and the data "
+                    + "connections' SYN retransmissions.")
+    int transfers;
+
     @Option(names = "--verbose", description = "Show the components' INFO logs (default: warnings only).")
     boolean verbose;
 
@@ -142,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int runLive(String bootstrap, String registry) throws Exception {
-        LiveDemo demo = new LiveDemo(out, labPrefix, queryPort, client.topicPrefix());
+        LiveDemo demo = new LiveDemo(out, labPrefix, queryPort, client.topicPrefix(), transfers);
         try {
             boolean ok = demo.run(bootstrap, registry);
             awaitCtrlCIfKeepRunning(demo);

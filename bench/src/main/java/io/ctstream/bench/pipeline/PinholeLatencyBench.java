@@ -64,7 +64,7 @@ public final class PinholeLatencyBench {
     /**
      * The streams-app settings the section measures: {@code commit.interval.ms}, whether the tracker commits as
      * soon as it has written an ALLOW ({@code StreamsAppConfig.commitOnPinhole}), and the producer's
-     * {@code linger.ms} (-1: Kafka Streams' default).
+     * {@code linger.ms} (-1: streams-app's default, 5 ms).
      */
     public record Variant(int commitMs, boolean atOnce, int lingerMs) {
         /** streams-app's defaults: Kafka's commit interval under exactly-once, commit at once after an ALLOW. */

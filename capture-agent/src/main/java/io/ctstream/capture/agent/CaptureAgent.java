@@ -108,6 +108,7 @@ public final class CaptureAgent {
         // after start were acknowledged 300 ms after capture (later ones in 10-90 ms), in front of the first
         // pinhole (issue 16).
         producer.partitionsFor(config.topic());
+        PacketProducers.warmUpCompression(PacketProducers.properties(config.clientProperties(), "warm-up"));
         PacketPublisher publisher = new PacketPublisher(producer, config.topic(), config.queueCapacity(), config.overflow(),
                 metrics);
         // the producer's own metrics (record send rate, batch size, request latency) in the agent's registry

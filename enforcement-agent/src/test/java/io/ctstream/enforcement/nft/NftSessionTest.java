@@ -3,9 +3,11 @@ package io.ctstream.enforcement.nft;
 import static io.ctstream.enforcement.TestVerdicts.match;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.enforcement.NetworkNamespace;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,10 +49,17 @@ class NftSessionTest {
         try {
             Process p = new ProcessBuilder("sh", "-c", "kill -9 $(ip netns pids " + ns.name() + ")").inheritIO().start();
             assertThat(p.waitFor()).isZero();
-            Thread.sleep(200);
         } catch (java.io.IOException | InterruptedException e) {
             throw new AssertionError(e);
         }
+        await().atMost(Duration.ofSeconds(10)).until(() -> pids(ns).isEmpty());
+    }
+
+    static String pids(NetworkNamespace ns) throws java.io.IOException, InterruptedException {
+        Process p = new ProcessBuilder("ip", "netns", "pids", ns.name()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        p.waitFor();
+        return out;
     }
 
     @Test

@@ -144,6 +144,16 @@ public final class GatewayLab implements AutoCloseable {
         }
     }
 
+    /** Packets gw's own forward chain dropped so far (its final {@code counter drop}). */
+    public long gwDrops() {
+        String chain = LabShell.status(inNamespace(gw(), "nft", "list", "chain", "inet", "gateway", "forward"), 30).output();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+) bytes \\d+ drop").matcher(chain);
+        if (!m.find()) {
+            throw new LabException("no drop counter in gw's forward chain: " + chain);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** gw's ruleset as nft prints it (with counters), for failure messages. */
     public String gwRuleset() {
         return LabShell.status(inNamespace(gw(), "nft", "list", "ruleset"), 30).output();

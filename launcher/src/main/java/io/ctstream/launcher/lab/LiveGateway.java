@@ -52,9 +52,9 @@ public final class LiveGateway implements AutoCloseable {
     /**
      * How to run it.
      *
-     * @param commitIntervalMillis Kafka Streams' commit interval: under exactly-once every hop of the
-     *                             topology (tracker → matcher → policy) waits for a commit, so this bounds
-     *                             the time-to-pinhole (Kafka's default under EOS is 100 ms)
+     * @param commitIntervalMillis Kafka Streams' commit interval (Kafka's default under EOS is 100 ms); the
+     *                             tracker commits at once after a pinhole's ALLOW, so it bounds the other
+     *                             hops (matcher, revocations), not the time-to-pinhole
      * @param queryPort            the query API port (0: any free one, -1: none)
      */
     public record Settings(String bootstrapServers, String schemaRegistryUrl, String topicPrefix, Path workDir,

@@ -5,8 +5,13 @@ import io.ctstream.launcher.lab.FtpTransfer.Mode;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.ctstream.avro.PacketRecord;
+import io.ctstream.launcher.analyze.TopicReader;
+import io.ctstream.schemas.Topics;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,6 +26,58 @@ public final class LiveLab implements AutoCloseable {
 
     /** One transfer: what curl did and, when it passed, its time-to-pinhole. */
     public record Transfer(FtpTransfer.Outcome outcome, PinholeTiming timing) {
+    }
+
+    /** How often the watcher lists gw's table. */
+    static final long WATCH_PERIOD_MILLIS = 100;
+
+    /**
+     * A series of transfers, PORT and PASV in turn (the first one the first after start), and what gw's
+     * capture and ruleset say about their data connections.
+     *
+     * @param transfers     each transfer, in order
+     * @param dataSyns      SYNs of data connections (TCP, not to port 21) captured inbound on gw
+     * @param retransmitted of them, SYNs that repeat an earlier one (same addresses and ports): the first was
+     *                      dropped because its pinhole was late
+     * @param gwDrops       packets gw's own ruleset dropped (its final {@code counter drop})
+     * @param synLeadMicros per transfer that passed, how long after the announcing packet its data connection's first
+     *                      SYN reached gw (both capture timestamps): the time a pinhole has to beat that SYN
+     */
+    public record Measurement(List<Transfer> transfers, int dataSyns, int retransmitted, long gwDrops,
+                              List<Long> synLeadMicros) {
+        /** Times to pinhole of the transfers that passed, in ms, in transfer order. */
+        public List<Long> millis() {
+            return transfers.stream().filter(t -> t.timing() != null).map(t -> t.timing().toPinhole().toMillis()).toList();
+        }
+
+        /** The q-quantile (nearest rank) of the times to pinhole, ms. */
+        public long percentile(double q) {
+            List<Long> sorted = millis().stream().sorted().toList();
+            if (sorted.isEmpty()) {
+                return -1;
+            }
+            return sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)));
+        }
+
+        public boolean allPassed() {
+            return transfers.stream().allMatch(t -> t.outcome().ok());
+        }
+
+        public String summary() {
+            long port = transfers.stream().filter(t -> t.outcome().mode() == Mode.ACTIVE).count();
+            return String.format(java.util.Locale.ROOT, "time to pinhole over %d transfers (%d PORT, %d PASV, the first "
+                            + "after start included; announcing packet captured on gw -> element in gw's nft set): p50 %d ms, "
+                            + "p99 %d ms, max %d ms, first %d ms; data-connection SYNs %d, retransmitted %d; gw drops %d",
+                    transfers.size(), port, transfers.size() - port, percentile(0.5), percentile(0.99), percentile(1.0),
+                    millis().isEmpty() ? -1 : millis().get(0), dataSyns, retransmitted, gwDrops)
+                    + String.format(java.util.Locale.ROOT, "; the first data SYN reached gw %.2f ms (median) / %.2f ms (max) "
+                    + "after the announcing packet", quantile(synLeadMicros, 0.5) / 1000.0, quantile(synLeadMicros, 1.0) / 1000.0);
+        }
+
+        private static long quantile(List<Long> values, double q) {
+            List<Long> sorted = values.stream().sorted().toList();
+            return sorted.isEmpty() ? -1 : sorted.get(Math.max(0, Math.min(sorted.size() - 1, (int) Math.ceil(q * sorted.size()) - 1)));
+        }
     }
 
     private final GatewayLab lab;
@@ -51,7 +108,9 @@ public final class LiveLab implements AutoCloseable {
             live.gateway = new LiveGateway(live.lab, settings, meters);
             live.gateway.startPipeline();
             live.gateway.startEnforcement();
-            live.watcher = new PinholeWatcher(live.lab.gwNftCommand(), LiveGateway.TABLE, 10);
+            // a cross-check only (the timing comes from the agent's reports): each poll starts nft in gw, which at
+            // 10 ms kept a core of the shared 2-core machine busy and slowed what it measured
+            live.watcher = new PinholeWatcher(live.lab.gwNftCommand(), LiveGateway.TABLE, WATCH_PERIOD_MILLIS);
         } catch (Exception | Error e) {
             live.close();
             throw e;
@@ -71,6 +130,54 @@ public final class LiveLab implements AutoCloseable {
         PinholeTiming timing = PinholeTiming.await(gateway, watcher, e -> announces(e, mode), Duration.ofSeconds(20));
         measured.add(timing.expectationId());
         return new Transfer(outcome, timing);
+    }
+
+    /**
+     * {@code count} transfers, PORT and PASV in turn (the first one right after start), then the SYNs of their
+     * data connections in ctstream's own capture on gw and gw's drop counter. Call before stopping the agent.
+     */
+    public Measurement measure(int count, int timeoutSeconds) {
+        List<Transfer> transfers = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            transfers.add(transfer(i % 2 == 0 ? Mode.ACTIVE : Mode.PASSIVE, timeoutSeconds));
+        }
+        TopicReader reader = new TopicReader(gateway.kafka().getProperty("bootstrap.servers"),
+                gateway.kafka().getProperty("schema.registry.url"));
+        Map<String, Integer> syns = new HashMap<>();
+        Map<Integer, Long> firstSynByPort = new HashMap<>();
+        List<PacketRecord> captured = new ArrayList<>();
+        for (PacketRecord r : reader.readAll(gateway.topic(Topics.PACKETS), PacketRecord.class)) {
+            captured.add(r);
+            captured.addAll(r.getFollowing()); // a per-flow batch carries later packets of its flow
+        }
+        for (PacketRecord p : captured) {
+            boolean synOnly = p.getProtocol() == 6 && (p.getTcpFlags() & 0x12) == 0x02;
+            if (synOnly && p.getDstPort() != 21) {
+                firstSynByPort.merge(p.getDstPort(), p.getTimestampMicros(), Math::min);
+                syns.merge(address(p.getSrc()) + ":" + p.getSrcPort() + ">" + address(p.getDst()) + ":" + p.getDstPort(), 1,
+                        Integer::sum);
+            }
+        }
+        int all = syns.values().stream().mapToInt(Integer::intValue).sum();
+        List<Long> leads = new ArrayList<>();
+        for (Transfer t : transfers) {
+            Long syn = t.timing() == null ? null : firstSynByPort.get(t.timing().dataPort());
+            if (syn != null) {
+                java.time.Instant a = t.timing().announced();
+                leads.add(syn - (a.getEpochSecond() * 1_000_000L + a.getNano() / 1000));
+            }
+        }
+        return new Measurement(transfers, all, all - syns.size(), lab.gwDrops(), leads);
+    }
+
+    private static String address(java.nio.ByteBuffer b) {
+        byte[] a = new byte[b.remaining()];
+        b.duplicate().get(a);
+        try {
+            return java.net.InetAddress.getByAddress(a).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return java.util.HexFormat.of().formatHex(a);
+        }
     }
 
     private boolean announces(ExpectationEvent e, Mode mode) {

@@ -19,28 +19,31 @@ import java.util.function.Predicate;
 /**
  * Time-to-pinhole of one data connection: from the capture timestamp of the packet that announced
  * it (the expectation's {@code createdMicros}: the PORT command or the 227 reply as the capture agent
- * stamped it on gw) to its element being present in gw's allow set (first seen by the
- * {@link PinholeWatcher}), with the steps in between read back from the topics.
+ * stamped it on gw) to its element being in gw's allow set: the moment the enforcement agent's nft
+ * returned with it (the verdict's record timestamp plus the report's {@code verdictToElementMicros}).
+ * The {@link PinholeWatcher} confirms independently that the element is there ({@code seenAt}, as
+ * late as its poll period).
  *
  * @param expectationId the expectation
  * @param evidence      the announcing command or reply
  * @param announced     capture timestamp of the announcing packet
  * @param verdictAt     the ALLOW verdict's record timestamp (streams-app's wall clock when it decided)
- * @param appliedAt     when the agent's nft call returned (its report)
- * @param seenAt        when the element was first seen in {@code nft list}
+ * @param appliedAt     when the agent's nft returned with the element in the table
+ * @param seenAt        when the watcher first listed the element
+ * @param dataPort      the data connection's destination port (the pinhole's)
  */
 public record PinholeTiming(String expectationId, String evidence, Instant announced, Instant verdictAt,
-                            Instant appliedAt, Instant seenAt) {
+                            Instant appliedAt, Instant seenAt, int dataPort) {
 
-    /** Announced → present in nft: the time-to-pinhole. */
+    /** Announced → element in nft: the time-to-pinhole. */
     public Duration toPinhole() {
-        return Duration.between(announced, seenAt);
+        return Duration.between(announced, appliedAt);
     }
 
     public String describe() {
         return "'" + evidence + "' captured " + announced + ": verdict +" + millis(announced, verdictAt)
-                + " ms, applied +" + millis(announced, appliedAt) + " ms, in nft +" + toPinhole().toMillis()
-                + " ms (time-to-pinhole)";
+                + " ms, in nft +" + toPinhole().toMillis() + " ms (time-to-pinhole; listed by the watcher +"
+                + millis(announced, seenAt) + " ms)";
     }
 
     private static long millis(Instant from, Instant to) {
@@ -48,10 +51,10 @@ public record PinholeTiming(String expectationId, String evidence, Instant annou
     }
 
     /**
-     * Waits until an expectation CREATED that {@code which} selects has its pinhole in gw's table and
-     * returns its timing.
+     * Waits until an expectation CREATED that {@code which} selects has its pinhole applied by the agent and
+     * listed in gw's table, and returns its timing.
      *
-     * @throws LabException when none is present within {@code timeout}, naming how far it got
+     * @throws LabException when that does not happen within {@code timeout}, naming how far it got
      */
     public static PinholeTiming await(LiveGateway gateway, PinholeWatcher watcher, Predicate<ExpectationEvent> which,
                                       Duration timeout) {
@@ -73,15 +76,22 @@ public record PinholeTiming(String expectationId, String evidence, Instant annou
                 if (allow.isPresent()) {
                     Verdict v = allow.get().value();
                     NftElement element = VerdictElements.of(VerdictAction.ALLOW, v.getMatch()).get(0);
-                    progress = "verdict " + v.getVerdictId() + " but " + element + " not in nft yet";
+                    progress = "verdict " + v.getVerdictId() + " but no APPLIED report yet";
+                    Optional<EnforcementReport> report = reader.readAll(gateway.topic(Topics.REPORTS), EnforcementReport.class)
+                            .stream().filter(r -> r.getVerdictId().equals(v.getVerdictId()))
+                            .filter(r -> r.getOutcome() == EnforcementOutcome.APPLIED).findFirst();
                     Optional<Instant> seen = watcher.firstSeen(element);
-                    if (seen.isPresent()) {
-                        Instant applied = reader.readAll(gateway.topic(Topics.REPORTS), EnforcementReport.class).stream()
-                                .filter(r -> r.getVerdictId().equals(v.getVerdictId()))
-                                .filter(r -> r.getOutcome() == EnforcementOutcome.APPLIED)
-                                .map(r -> micros(r.getReportedAtMicros())).findFirst().orElse(null);
+                    if (report.isPresent()) {
+                        progress = "verdict " + v.getVerdictId() + " applied but " + element + " not listed in nft yet";
+                    }
+                    if (report.isPresent() && seen.isPresent()) {
+                        EnforcementReport r = report.get();
+                        Instant applied = r.getVerdictToElementMicros() != null
+                                ? allow.get().timestamp().plusNanos(r.getVerdictToElementMicros() * 1000L)
+                                : micros(r.getReportedAtMicros());
                         return new PinholeTiming(exp.getExpectationId(), String.valueOf(exp.getEvidence()),
-                                micros(exp.getCreatedMicros()), allow.get().timestamp(), applied, seen.get());
+                                micros(exp.getCreatedMicros()), allow.get().timestamp(), applied, seen.get(),
+                                v.getMatch().getDstPort());
                     }
                 }
             }
