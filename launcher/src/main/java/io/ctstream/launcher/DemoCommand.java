@@ -111,6 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
     private int withKafka(KafkaJob job) throws Exception {
         String bootstrap = client.properties().getProperty("bootstrap.servers");
         if (bootstrap != null) {
+            client.requireReachable(); // names the address within --connect-timeout, before anything starts
             return job.run(bootstrap, client.requireSchemaRegistryUrl());
         }
         out.println("starting an embedded Kafka broker and schema registry ...");
