@@ -102,6 +102,9 @@ class UserErrorsTest {
                 new Case("analyze: missing capture, before the embedded broker",
                         () -> new String[] {"analyze", "--pcap", missing.toString()}, ExitCodes.USAGE,
                         () -> new String[] {missing.toString(), "no such file"}, INVOCATION),
+                new Case("demo: a garbage capture in --captures, before the embedded broker",
+                        () -> new String[] {"demo", "--captures", garbageDir().toString()}, ExitCodes.USAGE,
+                        () -> new String[] {"garbage-dir", "neither pcap nor pcapng"}, INVOCATION),
                 new Case("analyze: garbage capture", () -> new String[] {"analyze", "--pcap", garbage.toString()},
                         ExitCodes.USAGE, () -> new String[] {garbage.toString(), "neither pcap nor pcapng"}, INVOCATION),
                 new Case("enforce: bad key file",
@@ -142,6 +145,19 @@ class UserErrorsTest {
                                 "--connect-timeout", "2"},
                         ExitCodes.UNREACHABLE, () -> new String[] {"schema registry at " + NO_REGISTRY}, UNREACHABLE)
         ).map(Arguments::of);
+    }
+
+    private static Path garbageDir() {
+        try {
+            Path d = dir.resolve("garbage-dir");
+            if (!Files.exists(d)) {
+                Files.createDirectories(d);
+                Files.copy(garbage, d.resolve("ftp-garbage.pcap"));
+            }
+            return d;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Path goodKeys() {
