@@ -3,7 +3,10 @@ package io.ctstream.launcher;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.HelperMode;
 import io.ctstream.embedded.EmbeddedStack;
+import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
+import io.ctstream.launcher.errors.ExitCodes;
+import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.json.JsonViews;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -58,20 +61,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // every check before the embedded broker and registry start (about 40 s)
+        Preflight.atLeast("--partitions", partitions, 1);
+        Preflight.atLeast("--threads", threads, 1);
+        Preflight.outputFile(out, "--out");
+        Preflight.captureFiles(captures.stream().map(c -> c.pcap).toList());
         List<PipelineAnalyzer.Input> inputs = captures.stream()
                 .map(c -> new PipelineAnalyzer.Input(c.pcap, c.sensor)).toList();
         PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, threads,
                 PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
                 b -> b.helpers(HelperConfig.defaults().toBuilder().mode(helperMode).build()));
         String bootstrap = client.properties().getProperty("bootstrap.servers");
-        ObjectNode report;
+        PipelineAnalyzer.Result result;
         if (bootstrap == null) {
             try (EmbeddedStack stack = new EmbeddedStack().start()) {
-                report = run(stack.bootstrapServers(), stack.schemaRegistryUrl(), inputs, options);
+                result = run(stack.bootstrapServers(), stack.schemaRegistryUrl(), inputs, options);
             }
         } else {
-            report = run(bootstrap, client.requireSchemaRegistryUrl(), inputs, options);
+            client.requireReachable();
+            result = run(bootstrap, client.requireSchemaRegistryUrl(), inputs, options);
         }
+        ObjectNode report = result.report();
         String json = JsonViews.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
         if (out == null) {
             System.out.println(json);
@@ -81,10 +91,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     report.path("connections").size(), report.path("expectations").size(),
                     report.path("rejected").size(), report.path("alerts").size(), out);
         }
-        return 0;
+        for (CaptureFileException cut : result.cutShort()) {
+            System.err.println("ctstream analyze: warning: " + CaptureAgentRunner.cutShort(cut));
+        }
+        return result.cutShort().isEmpty() ? ExitCodes.OK : ExitCodes.TRUNCATED_INPUT;
     }
 
-    private ObjectNode run(String bootstrap, String registry, List<PipelineAnalyzer.Input> inputs,
+    private PipelineAnalyzer.Result run(String bootstrap, String registry, List<PipelineAnalyzer.Input> inputs,
                            PipelineAnalyzer.Options options) throws Exception {
         PipelineAnalyzer analyzer = new PipelineAnalyzer(bootstrap, registry, new SimpleMeterRegistry());
         PipelineAnalyzer.Result result = analyzer.analyze(inputs, options);
@@ -92,6 +105,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         report.put("helper_mode", helperMode.name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode totals = report.putObject("capture");
         result.captureTotals().forEach((sensor, t) -> totals.put(sensor, String.valueOf(t)));
-        return report;
+        if (!result.cutShort().isEmpty()) {
+            // the report covers the packets before each cut; say so in it, not only on stderr
+            result.cutShort().forEach(cut -> report.withArray("warnings").add(CaptureAgentRunner.cutShort(cut)));
+        }
+        return result;
     }
 }

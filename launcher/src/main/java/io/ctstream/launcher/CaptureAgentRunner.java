@@ -4,6 +4,8 @@ import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.agent.CaptureRunException;
 import io.ctstream.capture.agent.CaptureTotals;
+import io.ctstream.capture.file.CaptureFileException;
+import io.ctstream.launcher.errors.ExitCodes;
 import io.ctstream.capture.source.CaptureSetupException;
 import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.launcher.metrics.PrometheusMetrics;
@@ -27,6 +29,15 @@ final class CaptureAgentRunner {
             System.err.println("ctstream: " + e.getMessage());
             return 2;
         }
+    }
+
+    /**
+     * tshark's words for a capture that ends inside a record ("appears to have been cut short in the middle of
+     * a packet"), with where.
+     */
+    static String cutShort(CaptureFileException cut) {
+        return "the capture file " + cut.file() + " appears to have been cut short in the middle of a packet; "
+                + "the packets before it were processed (" + cut.getMessage() + ")";
     }
 
     private static int run(CaptureAgentConfig config, PrometheusMetrics metrics) {
@@ -53,6 +64,12 @@ final class CaptureAgentRunner {
             System.err.println("ctstream: " + totals.describe());
             return totals.droppedTotal() == 0 ? 0 : 1;
         } catch (CaptureRunException e) {
+            if (e.getCause() instanceof CaptureFileException cut && cut.truncated()) {
+                // what was read is published and reported, as tshark does, then the warning and its own status
+                System.err.println("ctstream: " + e.totals().describe());
+                System.err.println("ctstream: warning: " + cutShort(cut));
+                return e.totals().droppedTotal() == 0 ? ExitCodes.TRUNCATED_INPUT : ExitCodes.FAILED;
+            }
             System.err.println("ctstream: " + e.getMessage());
             System.err.println("ctstream: before the error: " + e.totals().describe());
             return 1;

@@ -50,16 +50,11 @@ public final class CaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CaptureAgentConfig config;
-        try {
-            config = agent.apply(client, CaptureAgentConfig.builder())
-                    .live(new LiveCaptureOptions(interfaces, filter, snaplen, !noPromiscuous, bufferSize, !noImmediate,
-                            timeoutMs, netns, inboundOnly))
-                    .build();
-        } catch (IllegalArgumentException e) {
-            System.err.println("ctstream: " + e.getMessage());
-            return 2;
-        }
+        CaptureAgentConfig config = agent.apply(client, CaptureAgentConfig.builder())
+                .live(new LiveCaptureOptions(interfaces, filter, snaplen, !noPromiscuous, bufferSize, !noImmediate,
+                        timeoutMs, netns, inboundOnly))
+                .build();
+        client.requireReachable(config.topic());
         return CaptureAgentRunner.run(config, agent.metrics);
     }
 }

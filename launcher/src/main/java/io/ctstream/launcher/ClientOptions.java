@@ -1,9 +1,10 @@
 package io.ctstream.launcher;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.ctstream.launcher.errors.UserException;
+import io.ctstream.launcher.preflight.ConfigFile;
+import io.ctstream.launcher.preflight.Preflight;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
@@ -31,15 +32,36 @@ public final class ClientOptions {
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of every topic name (default: none).")
     String topicPrefix;
 
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS",
+            description = "How long Kafka and the schema registry have to answer before anything starts (default: 15).")
+    int connectTimeoutSeconds = (int) Preflight.DEFAULT_CONNECT_TIMEOUT.toSeconds();
+
+    /** The wait of {@link #requireReachable()}. */
+    public Duration connectTimeout() {
+        if (connectTimeoutSeconds <= 0) {
+            throw UserException.usage("--connect-timeout must be > 0 seconds, got " + connectTimeoutSeconds);
+        }
+        return Duration.ofSeconds(connectTimeoutSeconds);
+    }
+
+    /**
+     * Fails fast, naming the address, unless the schema registry and a Kafka broker answer within
+     * {@code --connect-timeout}, and the topics a component only writes to exist; the components' own clients would
+     * otherwise retry for a minute or more (a missing topic: 60 s, then "not present in metadata").
+     */
+    public void requireReachable(String... topicsThatMustExist) {
+        Duration timeout = connectTimeout();
+        requireBootstrapServers();
+        String registry = requireSchemaRegistryUrl();
+        Preflight.registry(registry, timeout);
+        Preflight.kafka(properties(), timeout, topicsThatMustExist);
+    }
+
     /** The merged client properties: the file first, then the explicit options. */
     public Properties properties() {
         Properties props = new Properties();
         if (configFile != null) {
-            try (InputStream in = Files.newInputStream(configFile)) {
-                props.load(in);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot read --config " + configFile + ": " + e.getMessage(), e);
-            }
+            props.putAll(ConfigFile.load(configFile));
         }
         if (bootstrapServers != null) {
             props.setProperty("bootstrap.servers", bootstrapServers);
@@ -57,7 +79,7 @@ public final class ClientOptions {
     public String requireBootstrapServers() {
         String v = properties().getProperty("bootstrap.servers");
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("no Kafka: give --bootstrap-servers or bootstrap.servers in --config");
+            throw UserException.usage("no Kafka: give --bootstrap-servers or bootstrap.servers in --config");
         }
         return v;
     }
@@ -66,7 +88,7 @@ public final class ClientOptions {
     public String requireSchemaRegistryUrl() {
         String v = properties().getProperty("schema.registry.url");
         if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException("no schema registry: give --schema-registry-url or schema.registry.url in --config");
+            throw UserException.usage("no schema registry: give --schema-registry-url or schema.registry.url in --config");
         }
         return v;
     }

@@ -5,6 +5,7 @@ import io.ctstream.launcher.demo.DemoRun;
 import io.ctstream.launcher.demo.DemoSummary;
 import io.ctstream.launcher.demo.LiveDemo;
 import io.ctstream.launcher.metrics.PrometheusMetrics;
+import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.launcher.lab.LabException;
 import ch.qos.logback.classic.Level;
 import java.io.PrintWriter;
@@ -105,6 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("ctstream demo: " + e.getMessage());
             return 2;
         }
+        Preflight.captureFiles(captures); // --captures DIR may hold anything: refused by name before the broker starts
         return withKafka((bootstrap, registry) -> replay(bootstrap, registry, captures));
     }
 
@@ -117,6 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
     private int withKafka(KafkaJob job) throws Exception {
         String bootstrap = client.properties().getProperty("bootstrap.servers");
         if (bootstrap != null) {
+            client.requireReachable(); // names the address within --connect-timeout, before anything starts
             return job.run(bootstrap, client.requireSchemaRegistryUrl());
         }
         out.println("starting an embedded Kafka broker and schema registry ...");

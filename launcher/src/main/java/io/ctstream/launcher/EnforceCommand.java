@@ -5,6 +5,8 @@ import io.ctstream.enforcement.agent.EnforcementAgentConfig;
 import io.ctstream.enforcement.gate.GateLimits;
 import io.ctstream.enforcement.nft.NftRuleset;
 import io.ctstream.verdict.VerdictKeyring;
+import io.ctstream.launcher.errors.UserException;
+import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.launcher.metrics.PrometheusMetrics;
 import io.micrometer.core.instrument.Meter;
@@ -82,15 +84,28 @@ public final class EnforceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // the key file first (KeyringException names the file and line), then the services, then the agent
+        Preflight.readableFile("--keys", keys);
+        VerdictKeyring keyring = VerdictKeyring.load(keys);
+        if (!keyring.hasGateway(gatewayId)) {
+            throw UserException.usage("--keys " + keys + ": the key file has no key for gateway " + gatewayId
+                    + " (it has " + keyring.gateways() + "): every verdict would be refused");
+        }
+        try {
+            Long.decode(allowMark);
+        } catch (NumberFormatException e) {
+            throw UserException.usage("--allow-mark: not a number: '" + allowMark + "' (e.g. 0x10000000)", e);
+        }
+        client.requireReachable();
         try (PrometheusMetrics metrics = metricsOptions.start()) {
-            return run(metrics.registry());
+            return run(metrics.registry(), keyring);
         }
     }
 
-    private int run(MeterRegistry meters) throws Exception {
+    private int run(MeterRegistry meters, VerdictKeyring keyring) throws Exception {
         EnforcementAgentConfig config = EnforcementAgentConfig.builder()
                 .gatewayId(gatewayId)
-                .keyring(VerdictKeyring.load(keys))
+                .keyring(keyring)
                 .kafka(withRequired(client))
                 .topicPrefix(client.topicPrefix())
                 .groupId(groupId)

@@ -1,6 +1,11 @@
 package io.ctstream.launcher;
 
+import io.ctstream.launcher.errors.UserException;
+import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,6 +33,8 @@ import picocli.CommandLine.Parameters;
                 "  ctstream query related ID                  (the RELATED connections that connection ID announced)",
                 "  ctstream query expectations [--helper ftp|irc] [--master ID]   (live expectations)"})
 public final class QueryCommand implements Callable<Integer> {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
     @Parameters(index = "0", description = "connections | counts | lookup | connection | related | expectations")
     String what;
@@ -61,7 +68,7 @@ public final class QueryCommand implements Callable<Integer> {
             case "connection" -> "/connections/" + requireId();
             case "related" -> "/connections/" + requireId() + "/related";
             case "expectations" -> "/expectations";
-            default -> throw new IllegalArgumentException(
+            default -> throw UserException.usage(
                     "unknown query '" + what + "': connections, counts, lookup, connection, related or expectations");
         };
         params.put("address", address);
@@ -80,15 +87,30 @@ public final class QueryCommand implements Callable<Integer> {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         URI uri = URI.create(url + path + (query.isEmpty() ? "" : "?" + query));
-        HttpResponse<String> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r;
+        try {
+            r = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()
+                    .send(HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpConnectTimeoutException e) {
+            throw UserException.unreachable("no streams-app query API at " + url + ": no connection within "
+                    + CONNECT_TIMEOUT.toSeconds() + " s", e);
+        } catch (HttpTimeoutException e) {
+            throw UserException.unreachable("the streams-app query API at " + url + " did not answer " + path + " within "
+                    + ANSWER_TIMEOUT.toSeconds() + " s", e);
+        } catch (ConnectException e) {
+            // the JDK's ConnectException names neither host nor port
+            throw UserException.unreachable("no streams-app query API at " + url + ": connection refused (is "
+                    + "'ctstream streams' running there? --url names another instance)", e);
+        } catch (IOException e) {
+            throw UserException.unreachable("the streams-app query API at " + url + ": " + e, e);
+        }
         System.out.println(r.body());
         return r.statusCode() == 200 ? 0 : 1;
     }
 
     private String requireId() {
         if (id == null) {
-            throw new IllegalArgumentException("'" + what + "' needs a connection id");
+            throw UserException.usage("'" + what + "' needs a connection id");
         }
         return URLEncoder.encode(id, StandardCharsets.UTF_8);
     }

@@ -1,6 +1,8 @@
 package io.ctstream.launcher;
 
 import io.ctstream.capture.agent.CaptureAgentConfig;
+import io.ctstream.launcher.errors.UserException;
+import io.ctstream.launcher.preflight.Preflight;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,19 +42,15 @@ public final class ReplayCommand implements Callable<Integer> {
     public Integer call() {
         double speed = pace.speed == null ? 0 : pace.speed;
         if (pace.speed != null && speed <= 0) {
-            System.err.println("ctstream: --speed must be > 0");
-            return 2;
+            throw UserException.usage("--speed must be > 0, got " + pace.speed);
         }
-        CaptureAgentConfig config;
-        try {
-            config = agent.apply(client, CaptureAgentConfig.builder())
-                    .replay(files, speed)
-                    .progress(!noProgress && System.console() != null)
-                    .build();
-        } catch (IllegalArgumentException e) {
-            System.err.println("ctstream: " + e.getMessage());
-            return 2;
-        }
+        // flags, files, then the services: every check before anything starts, the cheapest first
+        CaptureAgentConfig config = agent.apply(client, CaptureAgentConfig.builder())
+                .replay(files, speed)
+                .progress(!noProgress && System.console() != null)
+                .build();
+        Preflight.captureFiles(files);
+        client.requireReachable(config.topic());
         return CaptureAgentRunner.run(config, agent.metrics);
     }
 }

@@ -4,9 +4,9 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.helper.HelperConfig;
-import io.ctstream.streams.policy.PolicyException;
 import io.ctstream.streams.policy.VerdictPolicy;
-import io.ctstream.verdict.KeyringException;
+import io.ctstream.launcher.errors.UserException;
+import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.nio.file.Path;
 import java.util.Set;
@@ -68,18 +68,18 @@ public final class StreamsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if ((policyFile == null) != (keyFile == null)) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--policy and --keys go together: verdicts are only written signed");
+            throw UserException.usage("--policy and --keys go together: verdicts are only written signed");
         }
+        Preflight.atLeast("--threads", threads, 1);
+        Preflight.atLeast("--partitions", partitions, 1);
         VerdictPolicy policy = null;
+        Preflight.readableFile("--policy", policyFile);
+        Preflight.readableFile("--keys", keyFile);
         if (policyFile != null) {
-            try {
-                policy = VerdictPolicy.load(policyFile, keyFile);
-            } catch (PolicyException | KeyringException e) {
-                System.err.println("ctstream streams: " + e.getMessage()); // names the file and the field or line
-                return 2;
-            }
+            // PolicyException and KeyringException name the file and the field or line: the error handler prints them
+            policy = VerdictPolicy.load(policyFile, keyFile);
         }
+        client.requireReachable();
         StreamsAppConfig config = StreamsAppConfig.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(client.requireBootstrapServers())

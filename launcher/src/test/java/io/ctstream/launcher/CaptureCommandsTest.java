@@ -2,7 +2,6 @@ package io.ctstream.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -80,16 +79,9 @@ class CaptureCommandsTest {
     @Test
     void aBadBatchSizeIsAClearErrorBeforeAnythingStarts() {
         StringWriter err = new StringWriter();
-        PrintStream old = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new PrintStream(captured, true));
-        try {
-            assertThat(run(err, "replay", "--sensor", "s", "--pcap", "x.pcap", "-b", "localhost:19092", "-r",
-                    "http://localhost:19081", "--batch-packets", "0")).isEqualTo(2);
-        } finally {
-            System.setErr(old);
-        }
-        assertThat(captured.toString()).contains("batch packets must be 1..");
+        assertThat(run(err, "replay", "--sensor", "s", "--pcap", "x.pcap", "-b", "localhost:19092", "-r",
+                "http://localhost:19081", "--batch-packets", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("ctstream replay: ").contains("batch packets must be 1..");
     }
 
     @Test

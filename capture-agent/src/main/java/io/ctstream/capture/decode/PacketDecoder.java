@@ -100,6 +100,24 @@ public final class PacketDecoder {
                 return decodeIpv4(b, 0, cap, orig, out);
             case LinkType.IPV6:
                 return decodeIpv6(b, 0, cap, orig, out);
+            case LinkType.NULL:
+            case LinkType.LOOP:
+                if (cap < 4) {
+                    return RejectReason.TRUNCATED_LINK_HEADER;
+                }
+                return decodeAddressFamily(loopbackFamily(linkType, b), b, 4, cap, orig, out);
+            case LinkType.IPNET:
+                if (cap < 24) {
+                    return RejectReason.TRUNCATED_LINK_HEADER;
+                }
+                // dl_ipnetinfo: version, family (Solaris AF_INET 2, AF_INET6 26), then 22 bytes we do not need
+                int family = b[1] & 0xff;
+                return family == 2 ? decodeIpv4(b, 24, cap, orig, out)
+                        : family == 26 ? decodeIpv6(b, 24, cap, orig, out) : RejectReason.UNKNOWN_ETHERTYPE;
+            case LinkType.PPP:
+            case LinkType.PPP_HDLC:
+            case LinkType.C_HDLC:
+                return decodeHdlcOrPpp(b, cap, orig, out);
             default:
                 return RejectReason.UNSUPPORTED_LINK_TYPE;
         }
@@ -107,6 +125,70 @@ public final class PacketDecoder {
         etherType = u16(b, off);
         off += 2;
         return decodeEtherPayload(etherType, b, off, cap, orig - off, out);
+    }
+
+    /**
+     * The address family of a BSD loopback header. LOOP writes it in network byte order; NULL in the byte
+     * order of the host that captured, which the file does not say, so (as tcpdump and Wireshark do) a value
+     * with its low 16 bits zero is taken as written the other way: every address family is below 65536.
+     */
+    private static int loopbackFamily(int linkType, byte[] b) {
+        int big = (int) u32(b, 0);
+        if (linkType == LinkType.LOOP) {
+            return big;
+        }
+        return (big & 0xffff) == 0 ? Integer.reverseBytes(big) : big;
+    }
+
+    /** AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD, DragonFly) or 30 (macOS). */
+    private static RejectReason decodeAddressFamily(int family, byte[] b, int off, int cap, int orig, DecodedPacket out) {
+        switch (family) {
+            case 2:
+                return decodeIpv4(b, off, cap, orig, out);
+            case 24: case 28: case 30:
+                return decodeIpv6(b, off, cap, orig, out);
+            default:
+                return RejectReason.UNKNOWN_ETHERTYPE;
+        }
+    }
+
+    /**
+     * PPP (RFC 1661; the 0xFF 0x03 of RFC 1662's HDLC-like framing optional, the protocol field 1 byte when
+     * compressed: an odd first byte) and Cisco HDLC (address 0x0F or 0x8F, control 0x00, then an ethertype),
+     * which LINKTYPE_PPP_HDLC may also hold.
+     */
+    private static RejectReason decodeHdlcOrPpp(byte[] b, int cap, int orig, DecodedPacket out) {
+        if (cap < 2) {
+            return RejectReason.TRUNCATED_LINK_HEADER;
+        }
+        int first = b[0] & 0xff;
+        if ((first == 0x0f || first == 0x8f) && (b[1] & 0xff) == 0) {
+            if (cap < 4) {
+                return RejectReason.TRUNCATED_LINK_HEADER;
+            }
+            return decodeEtherPayload(u16(b, 2), b, 4, cap, orig - 4, out);
+        }
+        int off = first == 0xff && (b[1] & 0xff) == 0x03 ? 2 : 0;
+        if (off + 1 > cap) {
+            return RejectReason.TRUNCATED_LINK_HEADER;
+        }
+        int protocol;
+        if ((b[off] & 1) != 0) {
+            protocol = b[off] & 0xff;
+            off += 1;
+        } else {
+            if (off + 2 > cap) {
+                return RejectReason.TRUNCATED_LINK_HEADER;
+            }
+            protocol = u16(b, off);
+            off += 2;
+        }
+        if (protocol == 0x21) {
+            return decodeIpv4(b, off, cap, orig, out);
+        } else if (protocol == 0x57) {
+            return decodeIpv6(b, off, cap, orig, out);
+        }
+        return RejectReason.UNKNOWN_ETHERTYPE;
     }
 
     /** Skips any 802.1Q / 802.1ad tags (4 bytes each: TCI then the inner ethertype). */

@@ -26,7 +26,7 @@ final class PcapReader implements CaptureFileReader {
         this.in = in;
         System.arraycopy(magic, 0, header, 0, 4);
         if (in.read(header, 4, 20) != 20) {
-            throw new CaptureFileException(file, in.position(), "truncated pcap file header");
+            throw CaptureFileException.truncated(file, in.position(), "truncated pcap file header");
         }
         int be = ByteSource.int32(header, 0, true);
         int le = ByteSource.int32(header, 0, false);
@@ -60,7 +60,7 @@ final class PcapReader implements CaptureFileReader {
             return false;
         }
         if (got < 16) {
-            throw new CaptureFileException(file, start, "truncated pcap record header (" + got + " of 16 bytes)");
+            throw CaptureFileException.truncated(file, start, "truncated pcap record header (" + got + " of 16 bytes)");
         }
         long sec = ByteSource.uint32(header, 0, bigEndian);
         long frac = ByteSource.uint32(header, 4, bigEndian);
@@ -75,7 +75,7 @@ final class PcapReader implements CaptureFileReader {
         byte[] data = f.ensureCapacity(n);
         int read = in.read(data, 0, n);
         if (read < n) {
-            throw new CaptureFileException(file, start, "truncated pcap record: " + read + " of " + n + " data bytes");
+            throw CaptureFileException.truncated(file, start, "truncated pcap record: " + read + " of " + n + " data bytes");
         }
         f.capturedLength = n;
         f.originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(orig, incl));

@@ -85,6 +85,11 @@ final class PcapngReader implements CaptureFileReader {
         this.pendingMagic = magic.clone();
     }
 
+    /** The link types of the current section's interfaces described so far (all of them, once a packet was read). */
+    List<Integer> linkTypes() {
+        return interfaces.stream().map(i -> i.linkType).distinct().toList();
+    }
+
     @Override
     public boolean next(CapturedFrame f) throws IOException {
         while (true) {
@@ -101,7 +106,7 @@ final class PcapngReader implements CaptureFileReader {
                 return false;
             }
             if (got < 8) {
-                throw new CaptureFileException(file, start, "truncated pcapng block header (" + got + " of 8 bytes)");
+                throw CaptureFileException.truncated(file, start, "truncated pcapng block header (" + got + " of 8 bytes)");
             }
             int type = ByteSource.int32(head, 0, bigEndian);
             if (type == SHB) {
@@ -120,7 +125,7 @@ final class PcapngReader implements CaptureFileReader {
                 // Not ours: skip body, check the trailing length.
                 long skip = total - 12;
                 if (in.skip(skip) < skip) {
-                    throw new CaptureFileException(file, start, "truncated pcapng block (type " + type + ")");
+                    throw CaptureFileException.truncated(file, start, "truncated pcapng block (type " + type + ")");
                 }
                 readTrailer(start, total);
                 continue;
@@ -145,14 +150,14 @@ final class PcapngReader implements CaptureFileReader {
             body = new byte[Math.max(bodyLen, body.length * 2)];
         }
         if (in.read(body, 0, bodyLen) < bodyLen) {
-            throw new CaptureFileException(file, start, "truncated pcapng block (" + total + " bytes announced)");
+            throw CaptureFileException.truncated(file, start, "truncated pcapng block (" + total + " bytes announced)");
         }
         readTrailer(start, total);
     }
 
     private void readTrailer(long start, long total) throws IOException {
         if (in.read(head, 8, 4) < 4) {
-            throw new CaptureFileException(file, start, "truncated pcapng block trailer");
+            throw CaptureFileException.truncated(file, start, "truncated pcapng block trailer");
         }
         long trailer = ByteSource.uint32(head, 8, bigEndian);
         if (trailer != total) {
@@ -164,7 +169,7 @@ final class PcapngReader implements CaptureFileReader {
     private void readSectionHeader(long start) throws IOException {
         byte[] magic = new byte[4];
         if (in.read(magic, 0, 4) < 4) {
-            throw new CaptureFileException(file, start, "truncated pcapng section header");
+            throw CaptureFileException.truncated(file, start, "truncated pcapng section header");
         }
         if (ByteSource.int32(magic, 0, true) == BYTE_ORDER_MAGIC) {
             bigEndian = true;
@@ -182,7 +187,7 @@ final class PcapngReader implements CaptureFileReader {
             body = new byte[rest];
         }
         if (in.read(body, 0, rest) < rest) {
-            throw new CaptureFileException(file, start, "truncated pcapng section header");
+            throw CaptureFileException.truncated(file, start, "truncated pcapng section header");
         }
         readTrailer(start, total);
         int major = ByteSource.uint16(body, 0, bigEndian);

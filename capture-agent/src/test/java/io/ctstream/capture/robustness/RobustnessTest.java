@@ -53,7 +53,9 @@ class RobustnessTest {
     Arbitrary<Integer> linkTypes() {
         return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(LinkType.ETHERNET)),
                 Tuple.of(1, Arbitraries.of(LinkType.LINUX_SLL, LinkType.LINUX_SLL2, LinkType.RAW, LinkType.IPV4,
-                        LinkType.IPV6, 14, 101, 147)));
+                        LinkType.IPV6, 14, 101, 147)),
+                Tuple.of(1, Arbitraries.of(LinkType.NULL, LinkType.LOOP, LinkType.PPP, LinkType.PPP_HDLC, LinkType.C_HDLC,
+                        LinkType.IPNET)));
     }
 
     @Provide

@@ -1,5 +1,6 @@
 package io.ctstream.enforcement.agent;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -19,16 +20,24 @@ import org.slf4j.LoggerFactory;
  */
 final class ReportsTopic {
     private static final Logger LOG = LoggerFactory.getLogger(ReportsTopic.class);
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private ReportsTopic() {
     }
 
     static void ensure(Properties kafka, String topic) {
-        try (Admin admin = Admin.create(kafka)) {
-            if (admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(topic)) {
+        ensure(kafka, topic, TIMEOUT);
+    }
+
+    /** Fails after about {@code timeout} when Kafka does not answer. */
+    static void ensure(Properties kafka, String topic, Duration timeout) {
+        long ms = timeout.toMillis();
+        Admin admin = Admin.create(kafka);
+        try {
+            if (admin.listTopics().names().get(ms, TimeUnit.MILLISECONDS).contains(topic)) {
                 return;
             }
-            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(ms, TimeUnit.MILLISECONDS);
             LOG.info("created the reports topic {}", topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -36,10 +45,15 @@ final class ReportsTopic {
                         e.getCause());
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka to check the reports topic " + topic + " within 30 s", e);
+            throw new IllegalStateException("cannot reach Kafka to check the reports topic " + topic + " within "
+                    + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } finally {
+            // Not the default close, which waits for the pending call to reach the client's own 60 s API timeout:
+            // an unreachable broker took 62 s to report "within 30 s" (issue 19).
+            admin.close(Duration.ZERO);
         }
     }
 }

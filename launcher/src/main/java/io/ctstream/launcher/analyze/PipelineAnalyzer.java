@@ -9,6 +9,9 @@ import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.agent.CaptureTotals;
+import io.ctstream.capture.agent.CaptureRunException;
+import io.ctstream.capture.file.CaptureFileCheck;
+import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamTimeTicks;
@@ -78,8 +81,17 @@ public final class PipelineAnalyzer {
         }
     }
 
-    /** What one run produced. */
-    public record Result(ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix) {
+    /**
+     * What one run produced.
+     *
+     * @param cutShort the captures that ended in the middle of a packet: their packets before the cut are in the
+     *     report, the rest of that sensor's captures was not replayed
+     */
+    public record Result(ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix,
+                         List<CaptureFileException> cutShort) {
+        public Result(ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix) {
+            this(report, captureTotals, topicPrefix, List.of());
+        }
     }
 
     private final String bootstrapServers;
@@ -94,10 +106,9 @@ public final class PipelineAnalyzer {
 
     public Result analyze(List<Input> inputs, Options options) throws IOException {
         for (Input in : inputs) {
-            if (!Files.isReadable(in.pcap())) {
-                throw new IllegalArgumentException("cannot read capture " + in.pcap());
-            }
+            CaptureFileCheck.check(in.pcap()); // before any topic or thread: names the file and what is wrong
         }
+        List<CaptureFileException> cutShort = new ArrayList<>();
         String prefix = "analyze-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Path stateDir = Files.createTempDirectory("ctstream-analyze-state");
         StreamsAppConfig config = options.streamsConfig().apply(StreamsAppConfig.builder()
@@ -123,14 +134,14 @@ public final class PipelineAnalyzer {
             }
             if (options.settleBetweenSensors()) {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed(),
-                            options.batchPackets()));
+                    totals.put(e.getKey(), replayUpToACut(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options,
+                            cutShort));
                     awaitQuiet(app, options.quietPeriod(), options.timeout());
                 }
             } else {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                    totals.put(e.getKey(), replay(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options.replaySpeed(),
-                            options.batchPackets()));
+                    totals.put(e.getKey(), replayUpToACut(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options,
+                            cutShort));
                 }
             }
             settle(app, options.quietPeriod(), options.timeout());
@@ -138,7 +149,25 @@ public final class PipelineAnalyzer {
         } finally {
             deleteRecursively(stateDir);
         }
-        return new Result(report(config, current), totals, prefix);
+        return new Result(report(config, current), totals, prefix, List.copyOf(cutShort));
+    }
+
+    /**
+     * Replays as {@link #replay(String, String, List, double, int)}, but a capture cut short in the middle of a
+     * packet (a capture copied while still being written) ends that sensor's replay without failing the run: its
+     * packets before the cut are analysed, and the cut is added to {@code cutShort} for the caller to report.
+     */
+    private CaptureTotals replayUpToACut(String topic, String sensor, List<Path> files, Options options,
+                                         List<CaptureFileException> cutShort) throws IOException {
+        try {
+            return replay(topic, sensor, files, options.replaySpeed(), options.batchPackets());
+        } catch (CaptureRunException e) {
+            if (e.getCause() instanceof CaptureFileException cut && cut.truncated()) {
+                cutShort.add(cut);
+                return e.totals();
+            }
+            throw e;
+        }
     }
 
     /**
