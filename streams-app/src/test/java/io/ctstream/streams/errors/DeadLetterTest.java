@@ -66,38 +66,21 @@ class DeadLetterTest {
         }
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        try (StreamsApp app = new StreamsApp(StreamsAppConfig.builder()
-                .applicationId(prefix + "app")
-                .bootstrapServers(EmbeddedCluster.bootstrapServers())
-                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
-                .topicPrefix(prefix)
-                .partitions(1)
-                .stateDir(state)
-                .build(), meters)) {
-            app.start();
-            List<ConsumerRecord<byte[], byte[]>> dead = new ArrayList<>();
-            List<ConsumerRecord<byte[], byte[]>> events = new ArrayList<>();
-            try (KafkaConsumer<byte[], byte[]> consumer = consumer()) {
-                consumer.subscribe(List.of(prefix + Topics.DEAD_LETTER, prefix + Topics.CONN_EVENTS));
-                await().atMost(Duration.ofSeconds(90)).until(() -> {
-                    consumer.poll(Duration.ofMillis(200)).forEach(r ->
-                            (r.topic().endsWith(Topics.DEAD_LETTER) ? dead : events).add(r));
-                    return dead.size() >= 3 && !events.isEmpty();
-                });
-            }
-            assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
-                    .containsExactly("unknown-magic-byte", "truncated", "unknown-schema-id");
-            assertThat(dead).allSatisfy(r -> {
-                assertThat(header(r, DeadLetters.HEADER_TOPIC)).isEqualTo(packets);
-                assertThat(header(r, DeadLetters.HEADER_STAGE)).isEqualTo("deserialization");
-                assertThat(r.key()).isEqualTo(keyBytes);
-            });
-            assertThat(dead.get(0).value()).as("original bytes kept").isEqualTo("not avro at all".getBytes(StandardCharsets.UTF_8));
-            assertThat(dead).extracting(r -> Long.parseLong(header(r, DeadLetters.HEADER_OFFSET))).containsExactly(0L, 1L, 2L);
-            assertThat(events).as("the good packet after the poison ones was tracked").isNotEmpty();
-            assertThat(meters.get(DeadLetters.COUNTER).counters()).hasSize(3)
-                    .allSatisfy(c -> assertThat(c.count()).isEqualTo(1.0));
-        }
+        Run run = run(prefix, state, meters, 3, 1);
+        List<ConsumerRecord<byte[], byte[]>> dead = run.dead();
+        List<ConsumerRecord<byte[], byte[]>> events = run.events();
+        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
+                .containsExactly("unknown-magic-byte", "truncated", "unknown-schema-id");
+        assertThat(dead).allSatisfy(r -> {
+            assertThat(header(r, DeadLetters.HEADER_TOPIC)).isEqualTo(packets);
+            assertThat(header(r, DeadLetters.HEADER_STAGE)).isEqualTo("deserialization");
+            assertThat(r.key()).isEqualTo(keyBytes);
+        });
+        assertThat(dead.get(0).value()).as("original bytes kept").isEqualTo("not avro at all".getBytes(StandardCharsets.UTF_8));
+        assertThat(dead).extracting(r -> Long.parseLong(header(r, DeadLetters.HEADER_OFFSET))).containsExactly(0L, 1L, 2L);
+        assertThat(events).as("the good packet after the poison ones was tracked").isNotEmpty();
+        assertThat(meters.get(DeadLetters.COUNTER).counters()).hasSize(3)
+                .allSatisfy(c -> assertThat(c.count()).isEqualTo(1.0));
     }
 
     @Test
@@ -134,6 +117,29 @@ class DeadLetterTest {
         }
 
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        Run run = run(prefix, state, meters, 4, 2);
+        List<ConsumerRecord<byte[], byte[]>> dead = run.dead();
+        List<ConsumerRecord<byte[], byte[]>> events = run.events();
+        assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
+                .containsExactly("batch-mixed-flows", "batch-out-of-order", "batch-sensor-mismatch", "batch-too-large");
+        assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetters.HEADER_STAGE)).isEqualTo("processing"));
+        // Only the good batch made a connection, from its three packets; the refused ones counted nothing.
+        var decode = AvroSerdes.specific(io.ctstream.avro.ConnectionEvent.class, serde, false).deserializer();
+        List<io.ctstream.avro.ConnectionEvent> decoded = events.stream()
+                .map(r -> decode.deserialize(r.topic(), r.value())).toList();
+        assertThat(decoded).extracting(e -> e.getType().name()).containsExactly("NEW", "UPDATE");
+        assertThat(decoded.get(0).getConnection().getFirstSeenMicros()).isEqualTo(t0);
+        assertThat(decoded.get(1).getConnection().getOrigPackets()).isEqualTo(2);
+        assertThat(decoded.get(1).getConnection().getReplyPackets()).isEqualTo(1);
+        assertThat(meters.get(DeadLetters.COUNTER).counters()).hasSize(4);
+    }
+
+    private record Run(List<ConsumerRecord<byte[], byte[]>> dead, List<ConsumerRecord<byte[], byte[]>> events) {
+    }
+
+    /** Runs streams-app over the packets topic until it has dead-lettered and tracked that many records. */
+    private static Run run(String prefix, Path state, SimpleMeterRegistry meters, int deadLetters, int connEvents)
+            throws Exception {
         try (StreamsApp app = new StreamsApp(StreamsAppConfig.builder()
                 .applicationId(prefix + "app")
                 .bootstrapServers(EmbeddedCluster.bootstrapServers())
@@ -150,21 +156,10 @@ class DeadLetterTest {
                 await().atMost(Duration.ofSeconds(90)).until(() -> {
                     consumer.poll(Duration.ofMillis(200)).forEach(r ->
                             (r.topic().endsWith(Topics.DEAD_LETTER) ? dead : events).add(r));
-                    return dead.size() >= 4 && events.size() >= 2;
+                    return dead.size() >= deadLetters && events.size() >= connEvents;
                 });
             }
-            assertThat(dead).extracting(r -> header(r, DeadLetters.HEADER_REASON))
-                    .containsExactly("batch-mixed-flows", "batch-out-of-order", "batch-sensor-mismatch", "batch-too-large");
-            assertThat(dead).allSatisfy(r -> assertThat(header(r, DeadLetters.HEADER_STAGE)).isEqualTo("processing"));
-            // Only the good batch made a connection, from its three packets; the refused ones counted nothing.
-            var decode = AvroSerdes.specific(io.ctstream.avro.ConnectionEvent.class, serde, false).deserializer();
-            List<io.ctstream.avro.ConnectionEvent> decoded = events.stream()
-                    .map(r -> decode.deserialize(r.topic(), r.value())).toList();
-            assertThat(decoded).extracting(e -> e.getType().name()).containsExactly("NEW", "UPDATE");
-            assertThat(decoded.get(0).getConnection().getFirstSeenMicros()).isEqualTo(t0);
-            assertThat(decoded.get(1).getConnection().getOrigPackets()).isEqualTo(2);
-            assertThat(decoded.get(1).getConnection().getReplyPackets()).isEqualTo(1);
-            assertThat(meters.get(DeadLetters.COUNTER).counters()).hasSize(4);
+            return new Run(dead, events);
         }
     }
 
