@@ -4,6 +4,7 @@ import io.ctstream.bench.capture.CaptureReplayBench;
 import io.ctstream.bench.pipeline.EndToEndBench;
 import io.ctstream.bench.pipeline.PinholeLatencyBench;
 import io.ctstream.bench.report.BenchChart;
+import io.ctstream.bench.report.BenchRow;
 import io.ctstream.bench.report.BenchTable;
 import io.ctstream.bench.streams.ScalingBench;
 import io.ctstream.bench.streams.TopologyBench;
@@ -61,6 +62,23 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--out", description = "directory for bench.md and bench.png (default: ${DEFAULT-VALUE})")
     Path out = Path.of("bench", "target", "bench-results");
 
+    private interface SectionRun {
+        void run() throws Exception;
+    }
+
+    /**
+     * A section that fails (a timeout on a busy machine, say) is a row saying so, and the later sections still run:
+     * one slow section must not cost the whole table.
+     */
+    private static void guarded(String section, BenchTable table, SectionRun run) {
+        try {
+            run.run();
+        } catch (Exception e) {
+            System.out.println("  !! " + section + " failed: " + e.getMessage());
+            table.add(BenchRow.plain(section, "section failed", Double.NaN, "", String.valueOf(e.getMessage())));
+        }
+    }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
@@ -80,16 +98,17 @@ public final class BenchMain implements Callable<Integer> {
             if (sections.contains(Section.topology)) {
                 topologyRate = new TopologyBench(cluster, partitions).run(streamPackets, rounds, table);
             }
+            double rate = topologyRate;
             if (sections.contains(Section.scaling)) {
-                new ScalingBench(cluster, partitions).run(streamPackets, table);
+                guarded("scaling", table, () -> new ScalingBench(cluster, partitions).run(streamPackets, table));
             }
             if (sections.contains(Section.e2e)) {
-                new EndToEndBench(cluster, partitions).run(streamPackets, topologyRate, table);
+                guarded("end to end", table, () -> new EndToEndBench(cluster, partitions).run(streamPackets, rate, table));
             }
             if (sections.contains(Section.pinhole)) {
                 for (String variant : pinholeVariants) {
-                    new PinholeLatencyBench(cluster, partitions).run(streamPackets, topologyRate, load,
-                            PinholeLatencyBench.Variant.parse(variant), table);
+                    guarded("time to pinhole", table, () -> new PinholeLatencyBench(cluster, partitions).run(streamPackets,
+                            rate, load, PinholeLatencyBench.Variant.parse(variant), table));
                 }
             }
         }
