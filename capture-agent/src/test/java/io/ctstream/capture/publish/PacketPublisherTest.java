@@ -154,13 +154,13 @@ class PacketPublisherTest {
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(publisher.submit(KEY, VALUE, 1L, 10)).isTrue();
         assertThat(publisher.submit(KEY, VALUE, 1L, 20)).isTrue();
+        // The sender stays blocked until close has given up on it and counted what was still queued.
         Thread releaser = new Thread(() -> {
             try {
-                Thread.sleep(500); // after close gave up waiting for the sender
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                await().atMost(Duration.ofSeconds(10)).until(() -> publisher.dropped(DropReason.SHUTDOWN) == 30);
+            } finally {
+                release.countDown(); // never leave the sender blocked; the assertions below say what happened
             }
-            release.countDown();
         });
         releaser.start();
         publisher.close(Duration.ofMillis(100));
