@@ -18,8 +18,8 @@ import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
+import io.ctstream.streams.testing.DriverConfigs;
 import io.ctstream.streams.testing.LabCaptures;
-import io.ctstream.streams.helper.HelperConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,13 +48,7 @@ class ConntrackTopologyTest {
 
     private Outputs run(String scenario, HelperMode mode) throws Exception {
         String prefix = "ttd-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        StreamsAppConfig config = StreamsAppConfig.builder()
-                .applicationId(prefix + "app")
-                .bootstrapServers("unused:9092")
-                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
-                .topicPrefix(prefix)
-                .helpers(HelperConfig.defaults().toBuilder().mode(mode).build())
-                .build();
+        StreamsAppConfig config = DriverConfigs.forDriver(prefix, mode);
         Properties props = StreamsProperties.build(config, new SimpleMeterRegistry());
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
         try (TopologyTestDriver driver = new TopologyTestDriver(ConntrackTopology.build(config, new SimpleMeterRegistry()), props)) {

@@ -16,7 +16,7 @@ import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
 import io.ctstream.streams.conntrack.FlowKeys;
-import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.testing.DriverConfigs;
 import io.ctstream.streams.testing.LabCaptures;
 import io.ctstream.streams.testing.PacketBatching;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -78,13 +78,7 @@ class BatchingEquivalenceTest {
 
     private Outputs run(List<PacketRecord> records, HelperMode mode) {
         String prefix = "batch-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        StreamsAppConfig config = StreamsAppConfig.builder()
-                .applicationId(prefix + "app")
-                .bootstrapServers("unused:9092")
-                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
-                .topicPrefix(prefix)
-                .helpers(HelperConfig.defaults().toBuilder().mode(mode).build())
-                .build();
+        StreamsAppConfig config = DriverConfigs.forDriver(prefix, mode);
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
         try (TopologyTestDriver driver = new TopologyTestDriver(ConntrackTopology.build(config, new SimpleMeterRegistry()),
                 StreamsProperties.build(config, new SimpleMeterRegistry()))) {
