@@ -7,6 +7,7 @@ import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.MatchSlot;
+import io.ctstream.avro.internal.NewConnection;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
@@ -14,6 +15,7 @@ import io.ctstream.serde.SpecificAvroSerializer;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
+import io.ctstream.streams.matching.MatchPartitioner;
 import io.ctstream.streams.policy.PinholeVerdicts;
 import io.ctstream.streams.policy.PolicyEvaluator;
 import io.ctstream.streams.policy.VerdictEmitter;
@@ -66,6 +68,15 @@ public final class ConntrackTopology {
      * the live gateway lab as over a second in front of the first pinhole after start (issue 16).
      */
     public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas) {
+        return build(config, meters, registerSchemas, 0);
+    }
+
+    /**
+     * As {@link #build(StreamsAppConfig, MeterRegistry, boolean)}, for a packets topic of {@code packetPartitions}
+     * partitions: the matcher then waits for the progress of that many trackers before it decides anything (0: for
+     * those it has heard from).
+     */
+    public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, int packetPartitions) {
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
         FlowKeySerde flowKeys = new FlowKeySerde();
         Serde<String> strings = Serdes.String();
@@ -75,6 +86,7 @@ public final class ConntrackTopology {
         Serde<Alert> alerts = AvroSerdes.specific(Alert.class, serdeConfig, false);
         Serde<MatchInput> matchInputs = AvroSerdes.specific(MatchInput.class, serdeConfig, false);
         Serde<MatchSlot> matchSlots = AvroSerdes.specific(MatchSlot.class, serdeConfig, false);
+        Serde<NewConnection> newConnections = AvroSerdes.specific(NewConnection.class, serdeConfig, false);
 
         ConnectionTracker tracker = new ConnectionTracker(config.conntrack());
         ControlChannelAnalyzer analyzer = new ControlChannelAnalyzer(config.helpers());
@@ -89,7 +101,8 @@ public final class ConntrackTopology {
         PolicyEvaluator evaluator = policy == null ? null : new PolicyEvaluator(policy);
         // with a policy, the tracker signs the ALLOWs of the expectations it creates (PinholeVerdicts)
         PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole());
-        t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters, pinholes),
+        t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters, pinholes,
+                packetPartitions),
                 "packets", "feedback");
         // Record caches on the stores a packet writes: the updates of one key within a commit interval reach RocksDB
         // and the changelog once (a connection is written by every packet of its flow).
@@ -106,7 +119,7 @@ public final class ConntrackTopology {
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, config.topic(Topics.CONN_EVENTS), flowKeys,
                 connEvents.serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_MATCH, config.topic(MATCH_TOPIC), strings.serializer(),
-                matchInputs.serializer(), "tracker");
+                matchInputs.serializer(), new MatchPartitioner(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_EXPECTATIONS, config.topic(Topics.EXPECTATIONS), strings.serializer(),
                 expectations.serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_ALERTS, config.topic(Topics.ALERTS), strings.serializer(),
@@ -125,6 +138,12 @@ public final class ConntrackTopology {
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.DEADLINES),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "matcher");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.LIMITS),
+                strings, Serdes.ByteArray()), "matcher");
+        // One small entry per waiting connection, written once and deleted once: cached, a connection decided within a
+        // commit interval never reaches RocksDB.
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.PENDING),
+                Serdes.Bytes(), newConnections).withCachingEnabled(), "matcher");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.PROGRESS),
                 strings, Serdes.ByteArray()), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_EXPECTATIONS, config.topic(Topics.EXPECTATIONS), strings.serializer(),
                 expectations.serializer(), "matcher");
@@ -154,6 +173,7 @@ public final class ConntrackTopology {
             register(alerts, config.topic(Topics.ALERTS), Alert.getClassSchema());
             register(expectations, changelog(app, ConnectionTrackingProcessor.LIVE_EXPECTATIONS), ExpectationEvent.getClassSchema());
             register(matchSlots, changelog(app, ExpectationMatchProcessor.STORE), MatchSlot.getClassSchema());
+            register(newConnections, changelog(app, ExpectationMatchProcessor.PENDING), NewConnection.getClassSchema());
             if (verdicts != null) {
                 register(verdicts, config.topic(Topics.VERDICTS), Verdict.getClassSchema());
             }

@@ -21,12 +21,13 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The end of a finite input. Kafka Streams' stream time only moves with records, so after the
- * last packet the matcher would hold back, forever, the decisions it delays by its grace period
- * (an eviction is final only once no earlier-stamped connection can still arrive). A tick — an
- * empty match record stamped {@code grace} after the latest packet — on every partition of the
- * match topic lets those decisions be taken, exactly as more traffic would have. Nothing else
- * moves: connections and expectations whose timeouts lie further ahead stay as they are.
+ * The end of a finite input. The matcher decides only once every tracker's progress has passed a decision's event
+ * time by the grace (see {@code matching/TrackerWatermarks}), and after the last packet no tracker makes progress:
+ * the matcher would hold back, forever, the decisions it delays for late data. A tick — an empty match record stamped
+ * {@code grace} after the latest packet — on every partition of the match topic tells the matcher that every tracker
+ * has passed that time, so those decisions are taken, exactly as more traffic would have. Nothing else moves:
+ * connections and expectations whose timeouts lie further ahead stay as they are. Send it only once the pipeline is
+ * quiet (every packet processed): a record that arrives after the tick is late.
  *
  * <p>The latest event time is that of the latest packet (every event time in the pipeline is at
  * most the latest packet's), read from the tail of the packets topic. Not from the broker's
@@ -59,7 +60,7 @@ public final class StreamTimeTicks {
                     AvroSerdes.specific(MatchInput.class, Map.of("schema.registry.url", config.schemaRegistryUrl()), false)
                             .serializer())) {
                 for (int partition : partitions) {
-                    producer.send(new ProducerRecord<>(matchTopic, partition, tickAt, "tick", new MatchInput(null, null))).get();
+                    producer.send(new ProducerRecord<>(matchTopic, partition, tickAt, "tick", new MatchInput(null, null, null))).get();
                 }
             }
         } catch (ExecutionException e) {
@@ -90,7 +91,7 @@ public final class StreamTimeTicks {
                     .map(org.apache.kafka.common.PartitionInfo::partition).toList();
             for (int round = 0; round < rounds; round++) {
                 for (int partition : partitions) {
-                    producer.send(new ProducerRecord<>(matchTopic, partition, 0L, "warm-up", new MatchInput(null, null))).get();
+                    producer.send(new ProducerRecord<>(matchTopic, partition, 0L, "warm-up", new MatchInput(null, null, null))).get();
                 }
                 Thread.sleep(pauseMillis);
             }

@@ -60,8 +60,9 @@ public final class StreamsApp implements AutoCloseable {
     /** Starts the instance; returns once Kafka Streams is started (it may still be rebalancing). */
     public synchronized void start() {
         Properties props = StreamsProperties.build(config, meters);
+        int partitions;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-            int partitions = TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
+            partitions = TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
                     .orElse(config.partitions());
             TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
             TopicsSetup.requireCoPartitioned(admin, ConntrackTopology.coPartitioned(config));
@@ -74,7 +75,7 @@ public final class StreamsApp implements AutoCloseable {
             queryPort = port;
         }
         // schemas registered before the first record: the first pinhole after start must not wait for the registry
-        streams = new KafkaStreams(ConntrackTopology.build(config, meters, true), props);
+        streams = new KafkaStreams(ConntrackTopology.build(config, meters, true, partitions), props);
         // ... nor for class loading and interpreted code: the pinhole path runs once on synthetic sessions first
         Warmup.run(new ConnectionTracker(config.conntrack()), new ControlChannelAnalyzer(config.helpers()), config.policy(),
                 WARMUP_SESSIONS);

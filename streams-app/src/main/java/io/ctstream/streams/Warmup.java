@@ -132,7 +132,7 @@ public final class Warmup {
                 if (o instanceof HelperOutcome.ExpectationRequest req) {
                     ExpectationEvent e = HelperAvro.created(req, ctx, p.getSensorId());
                     roundTrip(e);
-                    roundTrip(new MatchInput(e, null));
+                    roundTrip(new MatchInput(e, null, null));
                     announced++;
                 }
             }

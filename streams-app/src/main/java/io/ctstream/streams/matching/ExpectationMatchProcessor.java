@@ -5,6 +5,7 @@ import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.MatchSlot;
+import io.ctstream.avro.internal.NewConnection;
 import io.ctstream.avro.Alert;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.streams.helper.AlertTypes;
@@ -14,9 +15,8 @@ import io.ctstream.streams.limits.OverflowAlerts;
 import io.ctstream.streams.timers.DeadlineIndex;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -31,15 +31,23 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@link #TO_FEEDBACK}, keyed by flow, to the new connection (it becomes RELATED) and to the master
  * (its helper frees the slot); EXPIRED goes back to the master too.
  *
- * <p>Timeouts run on stream time: a {@link DeadlineIndex} of the slots is range-scanned by a
- * STREAM_TIME punctuator, so nothing depends on the wall clock and a replay at any speed gives
- * the same events.
+ * <p>Decisions wait for the <em>safe time</em> ({@link TrackerWatermarks}): the event time every tracker task has
+ * passed, from the progress records each sends to every match partition after its own records. A new connection
+ * waits in {@link PendingConnections} until the safe time passes its first packet plus the grace, and is then
+ * decided against the expectations of its destination; expectations end (a {@link DeadlineIndex} of the slots) when
+ * the safe time passes their end plus the grace. Nothing depends on the wall clock, on how far apart the partitions
+ * are, or on the order in which their records arrive: a replay at any speed, on any number of partitions, gives the
+ * same events.
  */
 public final class ExpectationMatchProcessor implements Processor<String, MatchInput, Object, Object> {
     public static final String STORE = "expectation-match";
     /** The slots' timer index ({@link DeadlineIndex}: 8-byte deadline + slot key). */
     public static final String DEADLINES = "expectation-match-deadline-index";
     public static final String LIMITS = "expectation-match-limits";
+    /** New connections waiting for their decision ({@link PendingConnections}). */
+    public static final String PENDING = "expectation-match-pending";
+    /** Every tracker's progress and the safe time ({@link TrackerWatermarks}). */
+    public static final String PROGRESS = "expectation-match-progress";
     public static final String TO_EXPECTATIONS = "to-expectations";
     public static final String TO_FEEDBACK = "to-feedback";
     public static final String TO_ALERTS = "matcher-to-alerts";
@@ -48,7 +56,6 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
      * pinhole the tracker has already opened: the policy revokes it).
      */
     public static final String REJECTED_TABLE_FULL = "match-slots";
-    static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
     /** How many of the soonest-due slots a full table advances early before refusing the input. */
     private static final int EARLY_ADVANCES = 4;
 
@@ -58,6 +65,8 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
     private ProcessorContext<Object, Object> context;
     private CountedStore<String, MatchSlot> slots;
     private DeadlineIndex deadlines;
+    private PendingConnections pending;
+    private TrackerWatermarks watermarks;
     private OverflowAlerts overflows;
     private String taskSubject;
 
@@ -73,39 +82,119 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
         this.slots = new CountedStore<>(context.getStateStore(STORE));
         this.deadlines = new DeadlineIndex(context.getStateStore(DEADLINES));
         this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, meters);
+        this.pending = new PendingConnections(context.getStateStore(PENDING));
+        // The lateness is the grace: the skew between sensors it already allows for, within one tracker's partition.
+        this.watermarks = new TrackerWatermarks(context.getStateStore(PROGRESS), matcher.config().graceMicros());
         this.taskSubject = "task-" + context.taskId();
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
     }
 
     @Override
     public void process(Record<String, MatchInput> record) {
         String key = record.key();
         MatchInput in = record.value();
-        if (key == null || in == null || (in.getExpectation() != null && in.getConnection() != null)) {
+        if (key == null || in == null || fieldsSet(in) > 1) {
             count("malformed-match-input");
             return;
         }
+        if (in.getProgress() != null) {
+            advanceTo(watermarks.onProgress(in.getProgress()));
+            return;
+        }
         if (in.getExpectation() == null && in.getConnection() == null) {
-            // A tick: its timestamp has already advanced stream time, which is all it is for.
+            // A tick: the end of a finite input, for every tracker at once (StreamTimeTicks).
             meters.counter("ctstream.matcher.ticks").increment();
+            advanceTo(watermarks.onTick(record.timestamp() * 1000));
             return;
         }
-        MatchSlot before = slots.get(key);
-        boolean createsSlot = in.getConnection() != null || in.getExpectation().getType() == ExpectationEventType.CREATED;
-        if (before == null && createsSlot && !roomForSlot(in)) {
+        if (in.getConnection() != null) {
+            onConnection(in);
             return;
         }
-        MatchSlot after = in.getExpectation() != null
-                ? matcher.onExpectation(before, in.getExpectation(), sink())
-                : matcher.onConnection(before, in.getConnection(), sink());
-        save(key, before, after);
+        ExpectationEvent e = in.getExpectation();
+        MatchSlot before = migrate(key, slots.get(key));
+        if (before == null && e.getType() == ExpectationEventType.CREATED && !roomForSlot(in)) {
+            return;
+        }
+        if (e.getType() == ExpectationEventType.CREATED
+                && watermarks.safeMicros() >= matcher.decisionTime(e.getCreatedMicros())) {
+            // Connections it might have matched are decided already; it can still match later ones.
+            count("late-expectation");
+        }
+        save(key, before, matcher.onExpectation(before, e, sink()));
+    }
+
+    private static int fieldsSet(MatchInput in) {
+        return (in.getExpectation() != null ? 1 : 0) + (in.getConnection() != null ? 1 : 0) + (in.getProgress() != null ? 1 : 0);
+    }
+
+    /** A new connection waits for its decision, or is decided at once when it arrives after its decision time. */
+    private void onConnection(MatchInput in) {
+        NewConnection c = in.getConnection();
+        if (watermarks.safeMicros() >= matcher.decisionTime(c.getTimestampMicros())) {
+            count("late-connection");
+            decide(c);
+            return;
+        }
+        if (pending.size() >= matcher.config().maxPending()) {
+            count("pending-table-full");
+            overflows.overflow("match-pending", AlertTypes.CONNECTION_LIMIT, taskSubject, 1, c.getTimestampMicros(),
+                    Alert.newBuilder().setSource(c.getOrig().getSrc()).setSensorId(c.getSensorId()),
+                    "expectation matcher: " + matcher.config().maxPending()
+                            + " new connections already wait for a decision in this task: new connection not matched")
+                    .ifPresent(a -> context.forward(new Record<>(a.getAlertId(), a, Math.max(0, c.getTimestampMicros() / 1000)),
+                            TO_ALERTS));
+            return;
+        }
+        pending.add(c);
+    }
+
+    /**
+     * The safe time moved to {@code safeMicros}: connections whose decision time it passed are decided, oldest
+     * first; then expectations past their end plus the grace get their terminal event. Connections go first: one
+     * stamped before an expectation's end is due no later than that expectation.
+     */
+    private void advanceTo(long safeMicros) {
+        if (safeMicros == Long.MIN_VALUE) {
+            return;
+        }
+        long graceMicros = matcher.config().graceMicros();
+        for (NewConnection c : pending.takeUpTo(safeMicros - graceMicros)) {
+            decide(c);
+        }
+        expire(safeMicros);
+    }
+
+    private void decide(NewConnection c) {
+        String key = MatchKeys.of(c.getOrig());
+        MatchSlot before = migrate(key, slots.get(key));
+        if (before != null) {
+            save(key, before, matcher.decide(before, c, sink()));
+        }
+    }
+
+    /**
+     * A slot written by a version that kept new connections and provisional claims in the slot itself: they wait
+     * for their decision in the pending table now, and the slot keeps only expectations.
+     */
+    private MatchSlot migrate(String key, MatchSlot slot) {
+        if (slot == null || (slot.getPending().isEmpty() && slot.getClaims().isEmpty())) {
+            return slot;
+        }
+        slot.getPending().forEach(pending::add);
+        slot.getClaims().forEach(claim -> pending.add(claim.getConnection()));
+        MatchSlot migrated = slot.getExpectations().isEmpty() ? null : new MatchSlot(slot.getExpectations(), List.of(), List.of());
+        if (migrated == null) {
+            save(key, slot, null);
+        } else {
+            slots.put(key, migrated);
+        }
+        return migrated;
     }
 
     /**
      * The table holds {@code maxMatchSlots} destinations: the slots due soonest are advanced to their
-     * deadline early (their claims become final, ended expectations get their terminal event, waiting
-     * connections are forgotten), a few at most; if that frees nothing the input is refused: a connection
-     * is not matched (it stays NEW), an expectation is REJECTED back to its master.
+     * deadline early (ended expectations get their terminal event), a few at most; if that frees nothing the
+     * expectation is refused: REJECTED back to its master.
      */
     private boolean roomForSlot(MatchInput in) {
         for (int i = 0; i < EARLY_ADVANCES && slots.size() >= limits.maxMatchSlots(); i++) {
@@ -125,22 +214,12 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
         if (slots.size() < limits.maxMatchSlots()) {
             return true;
         }
-        long now = in.getExpectation() != null ? in.getExpectation().getTimestampMicros()
-                : in.getConnection().getTimestampMicros();
-        String what;
-        Alert.Builder alert = Alert.newBuilder();
-        if (in.getExpectation() != null) {
-            ExpectationEvent e = in.getExpectation();
-            what = "expectation refused";
-            alert.setHelper(e.getHelper()).setMaster(e.getMaster()).setAnnounced(e.getExpected())
-                    .setSensorId(e.getSensorId()).setEvidence(e.getEvidence());
-            if (e.getType() == ExpectationEventType.CREATED) {
-                emit(ExpectationMatcher.ended(e, ExpectationEventType.REJECTED, e.getTimestampMicros(), REJECTED_TABLE_FULL));
-            }
-        } else {
-            what = "new connection not matched";
-            alert.setSource(in.getConnection().getOrig().getSrc()).setSensorId(in.getConnection().getSensorId());
-        }
+        ExpectationEvent e = in.getExpectation();
+        long now = e.getTimestampMicros();
+        String what = "expectation refused";
+        Alert.Builder alert = Alert.newBuilder().setHelper(e.getHelper()).setMaster(e.getMaster())
+                .setAnnounced(e.getExpected()).setSensorId(e.getSensorId()).setEvidence(e.getEvidence());
+        emit(ExpectationMatcher.ended(e, ExpectationEventType.REJECTED, e.getTimestampMicros(), REJECTED_TABLE_FULL));
         count("slot-table-full");
         overflows.overflow("match-slots", AlertTypes.CONNECTION_LIMIT, taskSubject, 1, now, alert,
                 "expectation matcher table full (" + limits.maxMatchSlots() + " destinations per task): " + what)
@@ -148,17 +227,16 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
         return false;
     }
 
-    private void expire(long streamTimeMs) {
-        long nowMicros = streamTimeMs * 1000;
-        for (DeadlineIndex.Entry d : deadlines.due(nowMicros)) {
+    private void expire(long safeMicros) {
+        for (DeadlineIndex.Entry d : deadlines.due(safeMicros)) {
             String slot = slotKey(d);
             MatchSlot before = slots.get(slot);
-            if (before == null) {
-                // Advanced early by a full table: its deadline entry went with it.
-                deadlines.remove(d.deadlineMicros(), d.id());
-                continue;
+            // Removed whatever comes next: an entry of a slot advanced early, emptied by a decision or migrated from the
+            // old layout may not be where the slot's next deadline is now; save() indexes the slot again.
+            deadlines.remove(d.deadlineMicros(), d.id());
+            if (before != null) {
+                save(slot, before, matcher.advance(before, safeMicros, sink()));
             }
-            save(slot, before, matcher.advance(before, nowMicros, sink()));
         }
     }
 

@@ -14,6 +14,7 @@ import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.StatusFlag;
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.NewConnection;
+import io.ctstream.avro.internal.TrackerProgress;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.conntrack.Change;
@@ -75,6 +76,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     public static final String TO_VERDICTS = "tracker-to-verdicts";
 
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
+    /** The wall-clock beat of progress reports to the matcher ({@link TrackerProgressReporter}). */
+    static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
     private static final int TCP = 6;
 
     private final ConnectionTracker tracker;
@@ -82,6 +85,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     private final LimitsConfig limits;
     private final MeterRegistry registry;
     private final PinholeVerdicts pinholes; // null without a policy
+    private final int packetPartitions; // 0: not known
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
     private ProcessorContext<Object, Object> context;
@@ -91,15 +95,26 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     private KeyValueStore<FlowKey, ControlChannelState> channels;
     private CountedStore<String, ExpectationEvent> liveExpectations;
     private OverflowAlerts overflows;
+    private TrackerProgressReporter progress;
 
     public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
                                        MeterRegistry meters) {
-        this(tracker, analyzer, limits, meters, null);
+        this(tracker, analyzer, limits, meters, null, 0);
     }
 
     /** With {@code pinholes} (a policy), the ALLOWs of each expectation created here go to {@link #TO_VERDICTS}. */
     public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
                                        MeterRegistry meters, PinholeVerdicts pinholes) {
+        this(tracker, analyzer, limits, meters, pinholes, 0);
+    }
+
+    /**
+     * As above; {@code packetPartitions} is the partition count of the packets topic (0: not known), which tells the
+     * matcher how many trackers' progress it waits for ({@link TrackerProgressReporter}).
+     */
+    public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
+                                       MeterRegistry meters, PinholeVerdicts pinholes, int packetPartitions) {
+        this.packetPartitions = packetPartitions;
         this.tracker = tracker;
         this.analyzer = analyzer;
         this.limits = limits;
@@ -117,6 +132,10 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, registry);
         this.admission = new ConnectionAdmission(table, limits, overflows, meters, "task-" + context.taskId());
         context.schedule(PUNCTUATE_EVERY, PunctuationType.STREAM_TIME, this::expire);
+        this.progress = new TrackerProgressReporter(context.taskId().partition(), packetPartitions,
+                context.currentSystemTimeMs());
+        context.schedule(PROGRESS_EVERY, PunctuationType.WALL_CLOCK_TIME,
+                now -> progress.onWallClock(now).ifPresent(this::sendProgress));
     }
 
     @Override
@@ -127,6 +146,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         if (record.value() instanceof TrackerInput.Packets p) {
             onPackets(record.key(), p.first());
+            progress.afterRecord().ifPresent(this::sendProgress);
         } else if (record.value() instanceof TrackerInput.Feedback f) {
             onFeedback(record.key(), f.event());
         } else {
@@ -155,10 +175,13 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         entry.connection = table.get(key);
         entry.stored = entry.connection != null;
         onPacket(key, entry, first);
+        long latest = first.getTimestampMicros();
         for (PacketRecord p : first.getFollowing()) {
             onPacket(key, entry, p);
+            latest = p.getTimestampMicros();
         }
         flush(key, entry);
+        progress.onPacket(latest, context.currentSystemTimeMs());
     }
 
     private void onPacket(FlowKey key, FlowEntry entry, PacketRecord p) {
@@ -201,7 +224,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
             if (after.connection().getOrig().getProtocol() == TCP) {
                 NewConnection nc = new NewConnection(after.connection().getId(), key, after.connection().getOrig(), ts,
                         p.getSensorId());
-                context.forward(new Record<>(MatchKeys.of(nc.getOrig()), new MatchInput(null, nc), millis(ts)), TO_MATCH);
+                context.forward(new Record<>(MatchKeys.of(nc.getOrig()), new MatchInput(null, nc, null), millis(ts)), TO_MATCH);
             }
         }
         String reason = updateReason(r);
@@ -337,8 +360,14 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         return new ConnectionRef(c.getId(), c.getOrig());
     }
 
+    /** Tells every match partition how far this task has got: after everything it wrote there so far. */
+    private void sendProgress(TrackerProgress p) {
+        context.forward(new Record<>("progress", new MatchInput(null, null, p), millis(Math.max(0, p.getEventTimeMicros()))),
+                TO_MATCH);
+    }
+
     private void toMatcher(ExpectationEvent e) {
-        context.forward(new Record<>(MatchKeys.of(e.getExpected()), new MatchInput(e, null), millis(e.getTimestampMicros())),
+        context.forward(new Record<>(MatchKeys.of(e.getExpected()), new MatchInput(e, null, null), millis(e.getTimestampMicros())),
                 TO_MATCH);
     }
 

@@ -86,7 +86,7 @@ class VerdictTopologyTest {
             // End of input: a tick moves the matcher's stream time past the grace (see StreamTimeTicks).
             driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
                             AvroSerdes.specific(io.ctstream.avro.internal.MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new io.ctstream.avro.internal.MatchInput(null, null),
+                    .pipeInput("tick", new io.ctstream.avro.internal.MatchInput(null, null, null),
                             last + config.matcher().graceMicros() / 1000 + 1000);
             return new Outputs(verdicts.readKeyValuesToList(), expectations.readValuesToList(), alerts.readValuesToList());
         }

@@ -67,7 +67,7 @@ class ConntrackTopologyTest {
             // End of input: a tick moves the matcher's stream time past the grace (see StreamTimeTicks).
             driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
                             AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null), last + config.matcher().graceMicros() / 1000 + 1000);
+                    .pipeInput("tick", new MatchInput(null, null, null), last + config.matcher().graceMicros() / 1000 + 1000);
             return new Outputs(connEvents.readValuesToList(), expectations.readValuesToList());
         }
     }

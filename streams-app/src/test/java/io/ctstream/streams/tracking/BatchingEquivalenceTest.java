@@ -99,7 +99,7 @@ class BatchingEquivalenceTest {
             }
             driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
                             AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null), last + config.matcher().graceMicros() / 1000 + 1000);
+                    .pipeInput("tick", new MatchInput(null, null, null), last + config.matcher().graceMicros() / 1000 + 1000);
             Map<String, List<String>> byConnection = new TreeMap<>();
             for (ConnectionEvent e : connEvents.readValuesToList()) {
                 byConnection.computeIfAbsent(e.getConnection().getId(), k -> new ArrayList<>()).add(e.toString());
