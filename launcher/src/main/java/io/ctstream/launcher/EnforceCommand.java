@@ -2,6 +2,10 @@ package io.ctstream.launcher;
 
 import io.ctstream.enforcement.agent.EnforcementAgent;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.agent.PinholeListener;
+import io.ctstream.enforcement.hold.HeldPackets;
+import io.ctstream.enforcement.hold.HoldQueueException;
+import io.ctstream.enforcement.hold.SynHoldQueue;
 import io.ctstream.enforcement.gate.GateLimits;
 import io.ctstream.enforcement.nft.NftRuleset;
 import io.ctstream.verdict.VerdictKeyring;
@@ -79,6 +83,21 @@ public final class EnforceCommand implements Callable<Integer> {
             description = "How long after expiresAt a verdict is still accepted (default: ${DEFAULT-VALUE}).")
     int clockSkew;
 
+    @Option(names = "--hold-queue", defaultValue = "-1", paramLabel = "N",
+            description = "Hold the first packets of new connections that the gateway's policy marks for the hold and "
+                    + "queues to netfilter queue N (see README: SYN hold), until their pinhole is applied or --hold-millis "
+                    + "has passed. Default: off.")
+    int holdQueue;
+
+    @Option(names = "--hold-millis", defaultValue = "900", paramLabel = "MS",
+            description = "Longest hold of a first packet before it is dropped (default: ${DEFAULT-VALUE}, under the "
+                    + "client's 1 s SYN retransmission).")
+    long holdMillis;
+
+    @Option(names = "--hold-netns", paramLabel = "PATH",
+            description = "Network namespace of the gateway's queue (e.g. /var/run/netns/gw); default: the agent's own.")
+    String holdNetns;
+
     @Option(names = "--group-id", description = "Consumer group (default: <prefix>ctstream-enforcement-<gateway>).")
     String groupId;
 
@@ -96,13 +115,37 @@ public final class EnforceCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw UserException.usage("--allow-mark: not a number: '" + allowMark + "' (e.g. 0x10000000)", e);
         }
+        if (holdQueue > 65535 || holdQueue < -1) {
+            throw UserException.usage("--hold-queue must be a netfilter queue number 0-65535: " + holdQueue);
+        }
+        if (holdQueue >= 0 && holdMillis < 1) {
+            throw UserException.usage("--hold-millis must be >= 1: " + holdMillis);
+        }
         client.requireReachable();
         try (PrometheusMetrics metrics = metricsOptions.start()) {
             return run(metrics.registry(), keyring);
         }
     }
 
+    /** The SYN hold, when {@code --hold-queue} is set; a queue that cannot be bound is a user error. */
+    private SynHoldQueue openHold(MeterRegistry meters) {
+        if (holdQueue < 0) {
+            return null;
+        }
+        try {
+            return SynHoldQueue.open(holdQueue, holdNetns, new HeldPackets(holdMillis, 2_000, 65_536), meters, gatewayId);
+        } catch (HoldQueueException e) {
+            throw UserException.usage("--hold-queue " + holdQueue + ": " + e.getMessage(), e);
+        }
+    }
+
     private int run(MeterRegistry meters, VerdictKeyring keyring) throws Exception {
+        try (SynHoldQueue hold = openHold(meters)) {
+            return run(meters, keyring, hold);
+        }
+    }
+
+    private int run(MeterRegistry meters, VerdictKeyring keyring, SynHoldQueue hold) throws Exception {
         EnforcementAgentConfig config = EnforcementAgentConfig.builder()
                 .gatewayId(gatewayId)
                 .keyring(keyring)
@@ -115,6 +158,7 @@ public final class EnforceCommand implements Callable<Integer> {
                 .nftCommand(Arrays.asList(nftCommand.trim().split("\\s+")))
                 .dryRun(dryRun)
                 .meterRegistry(meters)
+                .pinholeListener(hold == null ? PinholeListener.NONE : hold)
                 .build();
         EnforcementAgent agent = new EnforcementAgent(config);
         CountDownLatch done = new CountDownLatch(1);

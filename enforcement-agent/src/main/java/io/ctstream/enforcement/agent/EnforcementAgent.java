@@ -257,6 +257,13 @@ public final class EnforcementAgent implements AutoCloseable {
         }
         long appliedAt = config.clockMicros().getAsLong();
         for (Pending p : accepted) {
+            if (p.error == null && p.verdict.getAction() == VerdictAction.ALLOW) {
+                config.pinholeListener().applied(p.verdict.getMatch()); // a held first packet goes through now
+            } else if (p.error == null && p.verdict.getAction() == VerdictAction.REVOKE) {
+                config.pinholeListener().removed(p.verdict.getMatch());
+            }
+        }
+        for (Pending p : accepted) {
             metrics.latencyMicros(p.latencyMicros);
             if (p.error == null && p.verdict.getAction() == VerdictAction.ALLOW) {
                 metrics.pinholeOpened(p.verdict.getIssuedAtMicros(), appliedAt);

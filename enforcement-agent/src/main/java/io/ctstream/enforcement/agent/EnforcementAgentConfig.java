@@ -36,6 +36,7 @@ public final class EnforcementAgentConfig {
     private final Duration pollTimeout;
     private final MeterRegistry meterRegistry;
     private final LongSupplier clockMicros;
+    private final PinholeListener pinholeListener;
 
     private EnforcementAgentConfig(Builder b) {
         this.gatewayId = require(b.gatewayId, "gateway id");
@@ -68,6 +69,7 @@ public final class EnforcementAgentConfig {
         this.pollTimeout = b.pollTimeout;
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
         this.clockMicros = b.clockMicros != null ? b.clockMicros : EnforcementAgentConfig::wallClockMicros;
+        this.pinholeListener = b.pinholeListener != null ? b.pinholeListener : PinholeListener.NONE;
     }
 
     private static String require(String v, String what) {
@@ -80,6 +82,10 @@ public final class EnforcementAgentConfig {
     static long wallClockMicros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    public PinholeListener pinholeListener() {
+        return pinholeListener;
     }
 
     public static Builder builder() {
@@ -108,6 +114,7 @@ public final class EnforcementAgentConfig {
     public LongSupplier clockMicros() { return clockMicros; }
 
     public static final class Builder {
+        private PinholeListener pinholeListener;
         private String gatewayId;
         private VerdictKeyring keyring;
         private Properties kafka = new Properties();
@@ -150,6 +157,8 @@ public final class EnforcementAgentConfig {
         public Builder meterRegistry(MeterRegistry v) { meterRegistry = v; return this; }
         /** Wall clock in microseconds since the epoch (tests move it). */
         public Builder clockMicros(LongSupplier v) { clockMicros = v; return this; }
+        /** Told of every pinhole applied or removed (the SYN hold). */
+        public Builder pinholeListener(PinholeListener v) { pinholeListener = v; return this; }
 
         public EnforcementAgentConfig build() {
             return new EnforcementAgentConfig(this);

@@ -32,6 +32,12 @@ public final class GatewayLab implements AutoCloseable {
     public static final String SUBNET = "10.61.0.0/16";
     /** The mark ctstream's enforcement agent sets on allowed packets (its default). */
     public static final long ALLOW_MARK = 0x10000000L;
+    /**
+     * The mark gw's policy sets, instead of dropping, on the first packet of a new TCP connection it would drop: the
+     * packet then waits in netfilter queue {@link #HOLD_QUEUE} for its pinhole (the enforcement agent's SYN hold).
+     */
+    public static final long HOLD_MARK = 0x20000000L;
+    public static final int HOLD_QUEUE = 7;
 
     private final String prefix;
 
@@ -81,6 +87,11 @@ public final class GatewayLab implements AutoCloseable {
         return prefix + "-server";
     }
 
+    /** gw's network namespace, for the thread of the agent that reads the hold queue. */
+    public String gwNetnsPath() {
+        return "/var/run/netns/" + gw();
+    }
+
     /** Runs {@code nft} inside gw: the enforcement agent's {@code --nft-command}. */
     public List<String> gwNftCommand() {
         return List.of("ip", "netns", "exec", gw(), "nft");
@@ -117,7 +128,11 @@ public final class GatewayLab implements AutoCloseable {
         applyRuleset();
     }
 
-    /** gw's own policy: no helper, so only ctstream's pinholes let data connections through. */
+    /**
+     * gw's own policy: no helper, so only ctstream's pinholes let data connections through. The first packet of a new
+     * TCP connection the policy would drop is held instead (marked and queued, see {@link #HOLD_MARK}): the agent
+     * lets it through when its pinhole arrives, or drops it after the hold time.
+     */
     private void applyRuleset() {
         String ruleset = """
                 table inet gateway {
@@ -126,10 +141,11 @@ public final class GatewayLab implements AutoCloseable {
                     ct state established accept
                     meta mark & %1$s == %1$s accept
                     tcp dport 21 ct state new accept
+                    tcp flags & (syn | ack) == syn ct state new meta mark set %2$s counter accept
                     counter drop
                   }
                 }
-                """.formatted("0x%08x".formatted(ALLOW_MARK));
+                """.formatted("0x%08x".formatted(ALLOW_MARK), "0x%08x".formatted(HOLD_MARK));
         Path file;
         try {
             file = Files.createTempFile("ctstream-lab-gw", ".nft");
@@ -141,6 +157,14 @@ public final class GatewayLab implements AutoCloseable {
             LabShell.run(inNamespace(gw(), "nft", "-f", file.toString()).toArray(String[]::new));
         } finally {
             file.toFile().delete();
+        }
+        // nft here cannot queue (no nft_queue in this kernel); the xtables NFQUEUE target can, in the security table,
+        // which runs after the filter chains: only what gw's policy marked for the hold is queued. No --queue-bypass:
+        // with no agent reading the queue, the kernel drops the packet, as the policy would have.
+        for (String tool : List.of("iptables", "ip6tables")) {
+            LabShell.run(inNamespace(gw(), tool, "-w", "-t", "security", "-A", "FORWARD", "-m", "mark", "--mark",
+                    "0x%08x/0x%08x".formatted(HOLD_MARK, HOLD_MARK), "-j", "NFQUEUE", "--queue-num",
+                    Integer.toString(HOLD_QUEUE)).toArray(String[]::new));
         }
     }
 

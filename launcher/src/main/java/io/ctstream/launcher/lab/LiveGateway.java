@@ -11,6 +11,9 @@ import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.source.LiveCaptureOptions;
 import io.ctstream.capture.source.LiveSource;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.agent.PinholeListener;
+import io.ctstream.enforcement.hold.HeldPackets;
+import io.ctstream.enforcement.hold.SynHoldQueue;
 import io.ctstream.enforcement.nft.NftRuleset;
 import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.schemas.Topics;
@@ -69,6 +72,9 @@ public final class LiveGateway implements AutoCloseable {
     private CaptureAgent capture;
     private Thread captureThread;
     private EnforcementRunner agent;
+    private SynHoldQueue hold;
+    /** How long gw holds a data connection's first packet for its pinhole: less than the client's 1 s SYN retry. */
+    static final long HOLD_MILLIS = 900;
 
     public LiveGateway(GatewayLab lab, Settings settings, MeterRegistry meters) {
         this.lab = lab;
@@ -128,8 +134,21 @@ public final class LiveGateway implements AutoCloseable {
                 .nftCommand(lab.gwNftCommand())
                 .pollTimeout(Duration.ofMillis(100))
                 .meterRegistry(meters)
+                .pinholeListener(hold())
                 .build();
         agent = EnforcementRunner.start(config, Duration.ofSeconds(90));
+    }
+
+    /**
+     * The SYN hold of gw (read inside gw's namespace): the first packet of a data connection waits up to
+     * {@link #HOLD_MILLIS} for its pinhole instead of being dropped.
+     */
+    private PinholeListener hold() {
+        if (hold == null) {
+            hold = SynHoldQueue.open(GatewayLab.HOLD_QUEUE, lab.gwNetnsPath(), new HeldPackets(HOLD_MILLIS, 2_000, 4_096),
+                    meters, GATEWAY_ID);
+        }
+        return hold;
     }
 
     /** Stops the enforcement agent (its table and elements stay, as after a crash). */
@@ -137,6 +156,10 @@ public final class LiveGateway implements AutoCloseable {
         if (agent != null) {
             agent.close();
             agent = null;
+        }
+        if (hold != null) {
+            hold.close(); // what it still held is dropped, and new first packets are dropped by the kernel
+            hold = null;
         }
     }
 

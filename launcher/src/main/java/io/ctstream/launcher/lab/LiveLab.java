@@ -22,7 +22,7 @@ import java.util.Set;
  */
 public final class LiveLab implements AutoCloseable {
     /** Everything the lab runs, as commands on the PATH. */
-    public static final List<String> TOOLS = List.of("ip", "nft", "ethtool", "ss", VsftpdServer.BINARY, "curl");
+    public static final List<String> TOOLS = List.of("ip", "nft", "iptables", "ethtool", "ss", VsftpdServer.BINARY, "curl");
 
     /** One transfer: what curl did and, when it passed, its time-to-pinhole. */
     public record Transfer(FtpTransfer.Outcome outcome, PinholeTiming timing) {

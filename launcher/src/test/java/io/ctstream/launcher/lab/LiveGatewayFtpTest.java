@@ -83,6 +83,10 @@ class LiveGatewayFtpTest {
         // every data connection's SYN is in ctstream's capture on gw (a repeated one is a retransmission)
         assertThat(m.dataSyns()).isGreaterThanOrEqualTo(TRANSFERS);
         assertThat(m.retransmitted()).isBetween(0, m.dataSyns() - TRANSFERS);
+        // gw holds each data connection's first SYN for its pinhole (the SYN hold) instead of dropping it: the clients
+        // do not retransmit. Without the hold every transfer retransmitted (the SYN follows the announcement by ~1 ms);
+        // one is tolerated here for the first pinhole after start on a loaded CI machine (README: 50 transfers, 0).
+        assertThat(m.retransmitted()).as("data-connection SYN retransmissions with the SYN hold").isLessThanOrEqualTo(1);
         // each data connection's first SYN is found in the capture, after the packet that announced it
         assertThat(m.synLeadMicros()).hasSize(TRANSFERS).allSatisfy(lead -> assertThat(lead).isPositive());
     }
