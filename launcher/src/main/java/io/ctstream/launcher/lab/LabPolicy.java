@@ -33,7 +33,7 @@ public record LabPolicy(String gatewayId, Path policyFile, Path keyFile) {
         String yaml = """
                 # written by ctstream (lab / demo): see streams-app/policy.example.yaml
                 verdictValiditySeconds: 60
-                revokeOn: [EVICTED, EXPIRED, MASTER_DESTROYED]
+                revokeOn: [FULFILLED, EVICTED, EXPIRED, MASTER_DESTROYED]
                 gateways:
                   - id: %s
                 %s    subnets: [%s]

@@ -25,13 +25,13 @@ import java.util.Locale;
  *       the expected tuple exactly (IP version, protocol, source — null only where the expectation
  *       wildcards it —, destination, destination port); a missing destination or port 0 is never
  *       turned into a verdict.</li>
- *   <li>EVICTED / EXPIRED / MASTER_DESTROYED, when listed in {@code revokeOn} → a REVOKE of the same
- *       match on the same gateways.</li>
+ *   <li>FULFILLED / EVICTED / EXPIRED / MASTER_DESTROYED, when listed in {@code revokeOn} (all are by default)
+ *       → a REVOKE of the same match on the same gateways: like the kernel's expectation, a pinhole serves one
+ *       connection, which the gateway's conntrack then keeps as established.</li>
  *   <li>REJECTED by the matcher because its table is full ({@link ExpectationMatchProcessor#REJECTED_TABLE_FULL})
  *       → a REVOKE, whatever {@code revokeOn} says: the tracker opened the pinhole when it created the
  *       expectation ({@link PinholeVerdicts}), and an expectation the matcher never held must not leave one.</li>
- *   <li>FULFILLED, other REJECTED → nothing (the gateway's conntrack keeps the established data connection;
- *       an announcement the tracker refused never got a pinhole).</li>
+ *   <li>other REJECTED → nothing (an announcement the tracker refused never got a pinhole).</li>
  *   <li>An alert whose type has a response → a BLOCK of its source (every destination and port) on
  *       every gateway that sees it.</li>
  * </ul>
@@ -87,7 +87,7 @@ public final class PolicyEvaluator {
             }
             action = VerdictAction.REVOKE;
         } else {
-            return Evaluation.skipped(Skip.NONE); // FULFILLED, REJECTED by the tracker: nothing to open or close
+            return Evaluation.skipped(Skip.NONE); // REJECTED by the tracker: nothing to open or close
         }
         ExpectedTuple x = e.getExpected();
         if (x.getDst() == null) {
