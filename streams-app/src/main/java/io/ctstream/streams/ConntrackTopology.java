@@ -66,7 +66,7 @@ public final class ConntrackTopology {
      * the live gateway lab as over a second in front of the first pinhole after start (issue 16).
      */
     public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas) {
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
+        Map<String, Object> serdeConfig = config.serdeConfig(); // the registry's auth and TLS settings too
         FlowKeySerde flowKeys = new FlowKeySerde();
         Serde<String> strings = Serdes.String();
         Serde<PacketRecord> packets = AvroSerdes.specific(PacketRecord.class, serdeConfig, false);
