@@ -40,6 +40,7 @@ public record LabPolicy(String gatewayId, Path policyFile, Path keyFile) {
                     keyId: %s
                     helpers: [%s]
                     pinholeTtlSeconds: %d
+                    wildcardSource: true
                 """.formatted(gatewayId, sensors.isEmpty() ? "" : "    sensors: [" + String.join(", ", sensors) + "]\n",
                 String.join(", ", subnets), KEY_ID,
                 String.join(", ", helpers), pinholeTtlSeconds)

@@ -70,7 +70,7 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
     }
 
     record RawGateway(String id, List<String> sensors, List<String> subnets, String keyId, List<String> helpers,
-                      Integer pinholeTtlSeconds) {
+                      Integer pinholeTtlSeconds, Boolean wildcardSource) {
     }
 
     record RawResponse(Integer blockSeconds) {
@@ -239,7 +239,8 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
             }
             OptionalInt ttl = g.pinholeTtlSeconds() == null ? OptionalInt.empty()
                     : OptionalInt.of(ttl(field + ".pinholeTtlSeconds", g.pinholeTtlSeconds()));
-            return new GatewayPolicy(g.id(), sensors, subnets, g.keyId(), helpers, ttl);
+            return new GatewayPolicy(g.id(), sensors, subnets, g.keyId(), helpers, ttl,
+                    Boolean.TRUE.equals(g.wildcardSource()));
         }
 
         private int ttl(String field, int seconds) {

@@ -30,6 +30,7 @@ class PolicyEvaluatorTest {
               - id: gw
                 sensors: [gw]
                 helpers: [ftp, irc]
+                wildcardSource: true
               - id: dmz
                 subnets: [192.0.2.0/24]
                 helpers: [ftp]
@@ -93,6 +94,17 @@ class PolicyEvaluatorTest {
         assertThat(irc.get(0).getMatch().getDst()).isEqualTo(ip("10.77.1.2"));
         assertThat(irc.get(0).getMatch().getDstPort()).isEqualTo(5000);
         assertThat(evaluator.onExpectation(ftpCreated()).verdicts()).allSatisfy(v -> assertThat(v.getMatch().getSrc()).isNotNull());
+    }
+
+    @Test
+    void aWildcardSourceOpensNothingUnlessThePolicySaysSo() {
+        PolicyEvaluator narrow = new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp, irc]\n"));
+        PolicyEvaluator.Evaluation dcc = narrow.onExpectation(ircCreated());
+        assertThat(dcc.verdicts()).isEmpty();
+        assertThat(dcc.skip()).isEqualTo(Skip.WILDCARD_SOURCE);
+        // an expectation with its source still opens its exact pinhole there
+        assertThat(narrow.onExpectation(ftpCreated()).verdicts()).hasSize(1)
+                .allSatisfy(v -> assertThat(v.getMatch().getSrcPrefixLength()).isEqualTo(-1));
     }
 
     @Test
