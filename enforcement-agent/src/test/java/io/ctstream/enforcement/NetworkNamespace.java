@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private network namespace ({@code ip netns add ct-enf-<random>}) for nftables tests, so the
+ * A private network namespace ({@code ip netns add ct-enf-<random>}; {@code $CTSTREAM_LAB_PREFIX} replaces {@code ct}) for nftables tests, so the
  * host's ruleset is never touched; {@link #close()} deletes it. {@link #open()} skips the test with
  * the reason when not root or when {@code ip} or {@code nft} is missing.
  */
@@ -27,7 +27,8 @@ public final class NetworkNamespace implements AutoCloseable {
         assumeTrue(uid() == 0, "nftables tests need root (they create a network namespace); uid is " + uid());
         assumeTrue(onPath("ip"), "nftables tests need `ip` (apt-get install -y iproute2)");
         assumeTrue(onPath("nft"), "nftables tests need `nft` (apt-get install -y nftables)");
-        String name = "ct-enf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        String prefix = System.getenv().getOrDefault("CTSTREAM_LAB_PREFIX", "ct");
+        String name = prefix + "-enf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         run(List.of("ip", "netns", "add", name));
         return new NetworkNamespace(name);
     }

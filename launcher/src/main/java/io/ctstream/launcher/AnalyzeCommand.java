@@ -5,6 +5,7 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.embedded.EmbeddedStack;
 import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
+import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.launcher.errors.ExitCodes;
 import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.streams.helper.HelperConfig;
@@ -75,11 +76,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
         PipelineAnalyzer.Result result;
         if (bootstrap == null) {
             try (EmbeddedStack stack = new EmbeddedStack().start()) {
-                result = run(stack.bootstrapServers(), stack.schemaRegistryUrl(), inputs, options);
+                result = run(TopicReader.clientOf(stack.bootstrapServers(), stack.schemaRegistryUrl()), inputs, options);
             }
         } else {
             client.requireReachable();
-            result = run(bootstrap, client.requireSchemaRegistryUrl(), inputs, options);
+            client.requireSchemaRegistryUrl();
+            result = run(client.properties(), inputs, options); // --config's TLS, SASL and registry auth included
         }
         ObjectNode report = result.report();
         String json = JsonViews.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
@@ -97,9 +99,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return result.cutShort().isEmpty() ? ExitCodes.OK : ExitCodes.TRUNCATED_INPUT;
     }
 
-    private PipelineAnalyzer.Result run(String bootstrap, String registry, List<PipelineAnalyzer.Input> inputs,
+    private PipelineAnalyzer.Result run(java.util.Properties clientProperties, List<PipelineAnalyzer.Input> inputs,
                            PipelineAnalyzer.Options options) throws Exception {
-        PipelineAnalyzer analyzer = new PipelineAnalyzer(bootstrap, registry, new SimpleMeterRegistry());
+        PipelineAnalyzer analyzer = new PipelineAnalyzer(clientProperties, new SimpleMeterRegistry());
         PipelineAnalyzer.Result result = analyzer.analyze(inputs, options);
         ObjectNode report = result.report();
         report.put("helper_mode", helperMode.name().toLowerCase(java.util.Locale.ROOT));

@@ -52,8 +52,8 @@ public final class ClientOptions {
     public void requireReachable(String... topicsThatMustExist) {
         Duration timeout = connectTimeout();
         requireBootstrapServers();
-        String registry = requireSchemaRegistryUrl();
-        Preflight.registry(registry, timeout);
+        requireSchemaRegistryUrl();
+        Preflight.registry(properties(), timeout); // with the file's basic auth and TLS settings
         Preflight.kafka(properties(), timeout, topicsThatMustExist);
     }
 

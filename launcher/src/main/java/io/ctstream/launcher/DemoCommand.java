@@ -115,6 +115,16 @@ public final class DemoCommand implements Callable<Integer> {
         int run(String bootstrapServers, String schemaRegistryUrl) throws Exception;
     }
 
+    /** The client settings of the run: --config's (TLS, SASL, registry auth) on a given broker, none on the embedded one. */
+    private java.util.Properties clientProperties(String bootstrap, String registry) {
+        java.util.Properties p = client.properties().getProperty("bootstrap.servers") != null ? client.properties()
+                : new java.util.Properties();
+        p.remove("topic.prefix"); // passed on as the demo's own prefix
+        p.put("bootstrap.servers", bootstrap);
+        p.put("schema.registry.url", registry);
+        return p;
+    }
+
     /** Runs {@code job} on --bootstrap-servers, or on an embedded broker and registry started for it. */
     private int withKafka(KafkaJob job) throws Exception {
         String bootstrap = client.properties().getProperty("bootstrap.servers");
@@ -132,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
         DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement, client.topicPrefix());
         // a Prometheus registry: the query server then serves the meters as GET /metrics
         try (PrometheusMetrics metrics = new PrometheusMetrics();
-             DemoRun demo = new DemoRun(bootstrap, registry, options, metrics.registry(), out)) {
+             DemoRun demo = new DemoRun(clientProperties(bootstrap, registry), options, metrics.registry(), out)) {
             out.println("starting streams-app (policy for gateway " + DemoRun.GATEWAY_ID + ", generated keys)"
                     + (noEnforcement ? "" : " and a dry-run enforcement agent") + " ...");
             demo.start();

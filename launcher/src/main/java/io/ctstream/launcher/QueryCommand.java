@@ -45,6 +45,11 @@ public final class QueryCommand implements Callable<Integer> {
     @Option(names = "--url", defaultValue = "http://127.0.0.1:8070", description = "A streams-app query API (default http://127.0.0.1:8070).")
     String url;
 
+    @Option(names = "--token-file", paramLabel = "FILE",
+            description = "File with the query API's bearer token (streams --query-token-file).")
+    java.nio.file.Path tokenFile;
+    @Option(names = "--offset", description = "Skip this many items of a list (page on with the X-Next-Offset the last page named).")
+    Integer offset;
     @Option(names = "--address") String address;
     @Option(names = "--port") Integer port;
     @Option(names = "--proto") String proto;
@@ -79,6 +84,7 @@ public final class QueryCommand implements Callable<Integer> {
         params.put("sensor", sensor);
         params.put("master", master);
         params.put("limit", limit);
+        params.put("offset", offset);
         params.put("src", src);
         params.put("sport", sport);
         params.put("dst", dst);
@@ -87,10 +93,15 @@ public final class QueryCommand implements Callable<Integer> {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         URI uri = URI.create(url + path + (query.isEmpty() ? "" : "?" + query));
+        String token = io.ctstream.launcher.preflight.Preflight.secretFile("--token-file", tokenFile);
         HttpResponse<String> r;
         try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET();
+            if (token != null) {
+                request.header("Authorization", "Bearer " + token);
+            }
             r = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build()
-                    .send(HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (HttpConnectTimeoutException e) {
             throw UserException.unreachable("no streams-app query API at " + url + ": no connection within "
                     + CONNECT_TIMEOUT.toSeconds() + " s", e);

@@ -39,8 +39,18 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of topics created when missing (default 4).")
     int partitions;
 
-    @Option(names = "--query-host", defaultValue = "127.0.0.1", description = "Host the query API binds and advertises.")
+    @Option(names = "--query-host", defaultValue = "127.0.0.1",
+            description = "Host the query API advertises to the other instances (and binds, unless --query-bind).")
     String queryHost;
+
+    @Option(names = "--query-bind", paramLabel = "ADDRESS",
+            description = "Address the query API binds when it differs from --query-host (e.g. 0.0.0.0 behind NAT).")
+    String queryBind;
+
+    @Option(names = "--query-token-file", paramLabel = "FILE",
+            description = "Require 'Authorization: Bearer <token>' on the query API (file mode 600, at least 16 "
+                    + "characters; every instance needs the same one).")
+    Path queryTokenFile;
 
     @Option(names = "--query-port", defaultValue = "8070", description = "Query API port (0: any free port, -1: none; default 8070).")
     int queryPort;
@@ -79,6 +89,7 @@ public final class StreamsCommand implements Callable<Integer> {
             // PolicyException and KeyringException name the file and the field or line: the error handler prints them
             policy = VerdictPolicy.load(policyFile, keyFile);
         }
+        String queryToken = Preflight.secretFile("--query-token-file", queryTokenFile);
         client.requireReachable();
         StreamsAppConfig config = StreamsAppConfig.builder()
                 .applicationId(applicationId)
@@ -91,6 +102,8 @@ public final class StreamsCommand implements Callable<Integer> {
                 .standbyReplicas(standbys)
                 .partitions(partitions)
                 .queryHost(queryHost)
+                .queryBindHost(queryBind)
+                .queryToken(queryToken)
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
                 .policy(policy)

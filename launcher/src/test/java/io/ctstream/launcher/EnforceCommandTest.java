@@ -40,6 +40,7 @@ class EnforceCommandTest {
     void aBadKeyFileIsAClearError(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "key.gw1.k1 = c2hvcnQ=\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
         assertThat(r[0]).isNotEqualTo("0");
         assertThat(r[2]).contains(keys + ":1").contains("at least 32");
@@ -49,8 +50,21 @@ class EnforceCommandTest {
     void aKeyFileWithoutThisGatewayIsAClearError(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "key.gw2.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
         assertThat(r[0]).isNotEqualTo("0");
         assertThat(r[2]).contains("no key for gateway gw1");
+    }
+
+    @Test
+    void theAgentRefusesAKeyFileWithMode0644(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "key.gw1.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "--dry-run", "-b", "127.0.0.1:1",
+                "-r", "http://127.0.0.1:1");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains(keys.toString()).contains("accessible by others").contains("chmod 600")
+                .doesNotContain("at io.ctstream");
     }
 }

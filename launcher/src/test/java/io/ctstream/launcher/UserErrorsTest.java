@@ -63,6 +63,7 @@ class UserErrorsTest {
             w.write(0, new byte[40], 0, 40);
         }
         shortKey = Files.writeString(dir.resolve("keys"), "key.gw1.k1 = c2hvcnQ=\n");
+        Files.setPosixFilePermissions(shortKey, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         badConfig = Files.writeString(dir.resolve("client.properties"), "bootstrap.server=" + NO_KAFKA + "\n");
     }
 
@@ -165,6 +166,7 @@ class UserErrorsTest {
             Path p = dir.resolve("good-keys");
             if (!Files.exists(p)) {
                 Files.writeString(p, "key.gw1.k1 = " + Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
             }
             return p;
         } catch (IOException e) {

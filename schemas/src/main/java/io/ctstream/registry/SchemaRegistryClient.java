@@ -49,6 +49,8 @@ public final class SchemaRegistryClient {
     private final SchemaRegistryClientConfig config;
     private final String base;
     private final HttpClient http;
+    /** The {@code Authorization} header's value, or null. */
+    private final String authorization;
     /** subject → (schema JSON → id). */
     private final Map<String, Map<String, Integer>> idsBySubject = new ConcurrentHashMap<>();
     /** subject → lock serialising this client's registrations under it. */
@@ -63,11 +65,17 @@ public final class SchemaRegistryClient {
             url = url.substring(0, url.length() - 1);
         }
         this.base = url;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (config.sslContext() != null) {
+            http.sslContext(config.sslContext());
+        }
+        this.http = http.build();
+        // sent with every request, as Confluent's client does: no 401 round trip first
+        this.authorization = config.userInfo() == null ? null : "Basic " + java.util.Base64.getEncoder()
+                .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A client for {@code baseUrl} with the default timeouts. */
@@ -318,6 +326,9 @@ public final class SchemaRegistryClient {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Accept", ACCEPT);
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE)
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package io.ctstream.registry;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * Settings of a {@link SchemaRegistryClient}.
@@ -12,8 +13,12 @@ import java.util.Objects;
  *                       {@code http://host:8080/apis/ccompat/v7} for Apicurio
  * @param connectTimeout how long to wait for a TCP connection
  * @param requestTimeout how long to wait for each answer
+ * @param userInfo       {@code user:password} sent as HTTP basic authentication on every request, or null
+ * @param sslContext     the TLS context for an {@code https} registry (trust store, client key for mTLS), or null
+ *                       for the JVM's default
  */
-public record SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+public record SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, Duration requestTimeout, String userInfo,
+                                         SSLContext sslContext) {
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -31,6 +36,32 @@ public record SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, D
         if (connectTimeout.isNegative() || connectTimeout.isZero() || requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("schema registry timeouts must be positive");
         }
+        if (userInfo != null && userInfo.indexOf(':') < 0) {
+            throw new IllegalArgumentException("schema registry basic auth user info must be user:password");
+        }
+    }
+
+    /** No authentication, the JVM's default TLS. */
+    public SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        this(baseUrl, connectTimeout, requestTimeout, null, null);
+    }
+
+    /** The same settings with basic authentication as {@code user:password} (null: none). */
+    public SchemaRegistryClientConfig withUserInfo(String userInfo) {
+        return new SchemaRegistryClientConfig(baseUrl, connectTimeout, requestTimeout, userInfo, sslContext);
+    }
+
+    /** The same settings with this TLS context (null: the JVM's default). */
+    public SchemaRegistryClientConfig withSslContext(SSLContext context) {
+        return new SchemaRegistryClientConfig(baseUrl, connectTimeout, requestTimeout, userInfo, context);
+    }
+
+    /** Never prints the password. */
+    @Override
+    public String toString() {
+        return "SchemaRegistryClientConfig[baseUrl=" + baseUrl + ", connectTimeout=" + connectTimeout + ", requestTimeout="
+                + requestTimeout + ", basicAuth=" + (userInfo == null ? "none" : userInfo.substring(0, userInfo.indexOf(':'))
+                + ":***") + ", tls=" + (sslContext == null ? "default" : "configured") + "]";
     }
 
     /** A config for {@code baseUrl} with the default timeouts. */
@@ -49,6 +80,6 @@ public record SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, D
     }
 
     public SchemaRegistryClientConfig withTimeouts(Duration connect, Duration request) {
-        return new SchemaRegistryClientConfig(baseUrl, connect, request);
+        return new SchemaRegistryClientConfig(baseUrl, connect, request, userInfo, sslContext);
     }
 }

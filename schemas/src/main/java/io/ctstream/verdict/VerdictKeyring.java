@@ -43,15 +43,41 @@ public final class VerdictKeyring {
         this.active = active;
     }
 
-    /** Reads a key file; every problem is a {@link KeyringException} naming the file and line. */
+    /**
+     * Reads a key file; every problem is a {@link KeyringException} naming the file and line. A file that the
+     * group or others may read, write or run is refused, as ssh refuses a private key: whoever reads the secret
+     * can sign verdicts that open pinholes (on file systems without POSIX permissions there is nothing to check).
+     */
     public static VerdictKeyring load(Path file) {
         String text;
         try {
+            requirePrivate(file);
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new KeyringException("cannot read key file " + file + ": " + e, e);
         }
         return parse(text, file.toString());
+    }
+
+    private static void requirePrivate(Path file) throws IOException {
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+        try {
+            perms = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> open = java.util.EnumSet.noneOf(
+                java.nio.file.attribute.PosixFilePermission.class);
+        for (java.nio.file.attribute.PosixFilePermission p : perms) {
+            if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
+                open.add(p);
+            }
+        }
+        if (!open.isEmpty()) {
+            throw new KeyringException("key file " + file + " is accessible by others (mode "
+                    + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): it holds the secrets that sign "
+                    + "verdicts; chmod 600 " + file);
+        }
     }
 
     /** Parses key-file text; {@code source} names it in error messages. */
@@ -153,6 +179,27 @@ public final class VerdictKeyring {
      * The key that signs verdicts for {@code gatewayId}: its {@code active} entry, or its only key.
      * A clear error when there is none or the choice is ambiguous.
      */
+    /**
+     * The key an agent signs its reports with: the active key when one is named, else the last one listed (an
+     * agent's key file lists the new key last during a rotation, before {@code active} moves). Every listed key
+     * verifies, so either choice verifies at the next restart.
+     */
+    public VerdictKey reportKey(String gatewayId) {
+        Map<String, VerdictKey> gwKeys = keys.get(gatewayId);
+        if (gwKeys == null) {
+            throw new KeyringException("no key for gateway " + gatewayId + " (have: " + keys.keySet() + ")");
+        }
+        String id = active.get(gatewayId);
+        if (id != null) {
+            return gwKeys.get(id);
+        }
+        VerdictKey last = null;
+        for (VerdictKey k : gwKeys.values()) {
+            last = k;
+        }
+        return last;
+    }
+
     public VerdictKey signingKey(String gatewayId) {
         Map<String, VerdictKey> gwKeys = keys.get(gatewayId);
         if (gwKeys == null) {

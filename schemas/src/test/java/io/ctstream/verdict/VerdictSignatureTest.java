@@ -192,4 +192,20 @@ class VerdictSignatureTest {
         assertThatThrownBy(() -> two.signingKey("gw")).hasMessageContaining("active.gw");
         assertThatThrownBy(() -> two.signingKey("nope")).hasMessageContaining("no key for gateway nope");
     }
+
+    @Test
+    void aKeyFileOthersCanReadIsRefusedAsSshRefusesAPrivateKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path keys = dir.resolve("keys");
+        java.nio.file.Files.writeString(keys, "key.gw.k1 = " + java.util.Base64.getEncoder().encodeToString(K1) + "\n");
+        for (String open : java.util.List.of("rw-r--r--", "rw-r-----", "rw----r--", "rw--w----")) {
+            java.nio.file.Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString(open));
+            assertThatThrownBy(() -> VerdictKeyring.load(keys)).as(open).isInstanceOf(KeyringException.class)
+                    .hasMessageContaining(keys.toString()).hasMessageContaining(open).hasMessageContaining("chmod 600");
+        }
+        java.nio.file.Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(VerdictKeyring.load(keys).gateways()).containsExactly("gw");
+        java.nio.file.Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        assertThat(VerdictKeyring.load(keys).gateways()).containsExactly("gw");
+    }
 }

@@ -77,7 +77,7 @@ public final class ConntrackTopology {
      * those it has heard from).
      */
     public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, int packetPartitions) {
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
+        Map<String, Object> serdeConfig = config.serdeConfig(); // the registry's auth and TLS settings too
         FlowKeySerde flowKeys = new FlowKeySerde();
         Serde<String> strings = Serdes.String();
         Serde<PacketRecord> packets = AvroSerdes.specific(PacketRecord.class, serdeConfig, false);

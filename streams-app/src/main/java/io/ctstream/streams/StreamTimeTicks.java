@@ -57,7 +57,7 @@ public final class StreamTimeTicks {
             List<Integer> partitions = admin.describeTopics(List.of(matchTopic)).allTopicNames().get().get(matchTopic)
                     .partitions().stream().map(org.apache.kafka.common.TopicPartitionInfo::partition).toList();
             try (KafkaProducer<String, MatchInput> producer = new KafkaProducer<>(p, new StringSerializer(),
-                    AvroSerdes.specific(MatchInput.class, Map.of("schema.registry.url", config.schemaRegistryUrl()), false)
+                    AvroSerdes.specific(MatchInput.class, config.serdeConfig(), false)
                             .serializer())) {
                 for (int partition : partitions) {
                     producer.send(new ProducerRecord<>(matchTopic, partition, tickAt, "tick", new MatchInput(null, null, null))).get();
@@ -85,7 +85,7 @@ public final class StreamTimeTicks {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         try (KafkaProducer<String, MatchInput> producer = new KafkaProducer<>(p, new StringSerializer(),
-                AvroSerdes.specific(MatchInput.class, Map.of("schema.registry.url", config.schemaRegistryUrl()), false)
+                AvroSerdes.specific(MatchInput.class, config.serdeConfig(), false)
                         .serializer())) {
             List<Integer> partitions = producer.partitionsFor(matchTopic).stream()
                     .map(org.apache.kafka.common.PartitionInfo::partition).toList();

@@ -61,7 +61,7 @@ public final class StreamsApp implements AutoCloseable {
     public synchronized void start() {
         Properties props = StreamsProperties.build(config, meters);
         int partitions;
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.adminConfig())) {
             partitions = TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
                     .orElse(config.partitions());
             TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
@@ -89,19 +89,20 @@ public final class StreamsApp implements AutoCloseable {
         streams.start();
         warmUpCommits();
         if (queryPort >= 0) {
-            InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort));
+            InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort), config.queryToken());
             ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
                     ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
             connectionGauges = new ConnectionStateGauges(connections, meters).start(CONNECTION_GAUGES_EVERY);
             ExpectationQueries expectations = new ExpectationQueries(streams, ConnectionTrackingProcessor.LIVE_EXPECTATIONS, router);
-            queryServer = new QueryServer(connections, expectations, javalin -> {
+            queryServer = new QueryServer(connections, expectations, config.queryToken(), javalin -> {
                 MetricsRoute.addTo(javalin, meters);
                 if (extraRoutes != null) {
                     extraRoutes.accept(javalin);
                 }
             });
-            queryServer.start(config.queryHost(), queryPort);
-            LOG.info("query API on http://{}:{}", config.queryHost(), queryPort);
+            queryServer.start(config.queryBindHost(), queryPort);
+            LOG.info("query API on http://{}:{} (bound to {}{})", config.queryHost(), queryPort, config.queryBindHost(),
+                    config.queryToken() == null ? ", no authentication" : ", bearer token required");
         }
     }
 

@@ -28,6 +28,8 @@ public final class StreamsAppConfig {
     private final Properties clientProperties;
     private final int partitions;
     private final String queryHost;
+    private final String queryBindHost;
+    private final String queryToken;
     private final int queryPort;
     private final ConntrackConfig conntrack;
     private final HelperConfig helpers;
@@ -53,6 +55,11 @@ public final class StreamsAppConfig {
         this.clientProperties.putAll(b.clientProperties);
         this.partitions = positive(b.partitions, "partitions");
         this.queryHost = b.queryHost;
+        this.queryBindHost = b.queryBindHost == null ? b.queryHost : b.queryBindHost;
+        if (b.queryToken != null && b.queryToken.strip().length() < 16) {
+            throw new IllegalArgumentException("the query API token must be at least 16 characters");
+        }
+        this.queryToken = b.queryToken == null ? null : b.queryToken.strip();
         if (b.queryPort < -1 || b.queryPort > 65535) {
             throw new IllegalArgumentException("queryPort must be -1 (no query server), 0 (any) or a port, got " + b.queryPort);
         }
@@ -124,9 +131,19 @@ public final class StreamsAppConfig {
         return partitions;
     }
 
-    /** Host the query server binds and advertises to the other instances. */
+    /** Host the query server advertises to the other instances (their requests go there). */
     public String queryHost() {
         return queryHost;
+    }
+
+    /** Address the query server binds (default: the advertised host; 0.0.0.0 for every interface). */
+    public String queryBindHost() {
+        return queryBindHost;
+    }
+
+    /** The bearer token every query request must carry (the instances send it to each other), or null for none. */
+    public String queryToken() {
+        return queryToken;
     }
 
     /** Query server port: 0 for any free port, -1 for no query server. */
@@ -162,6 +179,30 @@ public final class StreamsAppConfig {
         return copy;
     }
 
+    /**
+     * The serdes' configuration: the client properties (the registry's basic auth and {@code schema.registry.ssl.*}
+     * come from there) with this config's registry URL.
+     */
+    public java.util.Map<String, Object> serdeConfig() {
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        clientProperties.forEach((k, v) -> m.put(String.valueOf(k), v));
+        m.put("schema.registry.url", schemaRegistryUrl);
+        return m;
+    }
+
+    /** An admin client's configuration: the admin keys of the client properties (TLS, SASL) and the bootstrap servers. */
+    public java.util.Map<String, Object> adminConfig() {
+        java.util.Map<String, Object> m = new java.util.HashMap<>();
+        java.util.Set<String> known = org.apache.kafka.clients.admin.AdminClientConfig.configNames();
+        clientProperties.forEach((k, v) -> {
+            if (known.contains(String.valueOf(k))) {
+                m.put(String.valueOf(k), v);
+            }
+        });
+        m.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return m;
+    }
+
     private static String require(String v, String name) {
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException(name + " is required");
@@ -190,6 +231,8 @@ public final class StreamsAppConfig {
         private final Properties clientProperties = new Properties();
         private int partitions = 4;
         private String queryHost = "127.0.0.1";
+        private String queryBindHost;
+        private String queryToken;
         private int queryPort = -1;
         private ConntrackConfig conntrack = ConntrackConfig.defaults();
         private HelperConfig helpers = HelperConfig.defaults();
@@ -217,6 +260,18 @@ public final class StreamsAppConfig {
 
         public Builder queryHost(String v) {
             queryHost = v;
+            return this;
+        }
+
+        /** Address to bind the query server to when it differs from the advertised {@link #queryHost}. */
+        public Builder queryBindHost(String v) {
+            queryBindHost = v;
+            return this;
+        }
+
+        /** Require {@code Authorization: Bearer <token>} on the query API (null: no authentication). */
+        public Builder queryToken(String v) {
+            queryToken = v;
             return this;
         }
 

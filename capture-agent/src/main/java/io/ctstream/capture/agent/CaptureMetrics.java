@@ -3,6 +3,8 @@ package io.ctstream.capture.agent;
 import io.ctstream.capture.batch.FlowBatcher;
 import io.ctstream.capture.batch.FlushReason;
 import io.ctstream.capture.decode.RejectReason;
+import io.ctstream.capture.mask.CredentialMasker;
+import io.ctstream.capture.mask.MaskedCommand;
 import io.ctstream.capture.publish.DropReason;
 import io.ctstream.capture.publish.PublishListener;
 import io.micrometer.core.instrument.Counter;
@@ -19,9 +21,9 @@ import java.util.function.Supplier;
  * The agent's Micrometer meters (all named {@code ctstream.capture.*}, tagged with the sensor id):
  * packets and bytes captured, packets, records and bytes published (packets/records is the batching's
  * gain), drops by reason (in packets), batches flushed by reason, parse errors by reason, producer errors,
- * send latency, queue depth and libpcap's own statistics.
+ * send latency, queue depth, credentials masked by command and libpcap's own statistics.
  */
-public final class CaptureMetrics implements PublishListener, FlowBatcher.Listener {
+public final class CaptureMetrics implements PublishListener, FlowBatcher.Listener, CredentialMasker.Listener {
     private final MeterRegistry registry;
     private final String sensor;
     private final Counter packetsCaptured;
@@ -35,6 +37,7 @@ public final class CaptureMetrics implements PublishListener, FlowBatcher.Listen
     private final Map<DropReason, Counter> dropped = new EnumMap<>(DropReason.class);
     private final Map<RejectReason, Counter> parseErrors = new EnumMap<>(RejectReason.class);
     private final Map<FlushReason, Counter> batchesFlushed = new EnumMap<>(FlushReason.class);
+    private final Map<MaskedCommand, Counter> credentialsMasked = new EnumMap<>(MaskedCommand.class);
 
     public CaptureMetrics(MeterRegistry registry, String sensorId) {
         this.registry = registry;
@@ -66,6 +69,11 @@ public final class CaptureMetrics implements PublishListener, FlowBatcher.Listen
                     .description("Per-flow batches handed to the publisher, by why they went when they did")
                     .tag("sensor", sensorId).tag("reason", r.name()).register(registry));
         }
+        for (MaskedCommand c : MaskedCommand.values()) {
+            credentialsMasked.put(c, Counter.builder("ctstream.capture.credentials.masked")
+                    .description("Command lines whose credential arguments were replaced by filler before publishing")
+                    .tag("sensor", sensorId).tag("command", c.name()).register(registry));
+        }
         for (RejectReason r : RejectReason.values()) {
             parseErrors.put(r, Counter.builder("ctstream.capture.parse.errors").description("Frames rejected by the decoder")
                     .tag("sensor", sensorId).tag("reason", r.name()).register(registry));
@@ -79,6 +87,15 @@ public final class CaptureMetrics implements PublishListener, FlowBatcher.Listen
 
     public void fragment() {
         fragments.increment();
+    }
+
+    @Override
+    public void masked(MaskedCommand command) {
+        credentialsMasked.get(command).increment();
+    }
+
+    public long credentialsMasked(MaskedCommand command) {
+        return (long) credentialsMasked.get(command).count();
     }
 
     public void parseError(RejectReason reason) {

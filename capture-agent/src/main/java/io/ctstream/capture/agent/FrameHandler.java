@@ -6,12 +6,13 @@ import io.ctstream.capture.decode.DecodedPacket;
 import io.ctstream.capture.decode.PacketDecoder;
 import io.ctstream.capture.encode.FlowKeyBytes;
 import io.ctstream.capture.file.CapturedFrame;
+import io.ctstream.capture.mask.CredentialMasker;
 import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.capture.publish.PacketPublisher;
 import io.ctstream.capture.source.FrameSink;
 
 /**
- * Decode, apply the payload policy, key, hand the packet to the flow batcher (which encodes it into its
+ * Decode, apply the payload policy, mask credentials in the payload kept, key, hand the packet to the flow batcher (which encodes it into its
  * flow's batch and hands finished records to the publisher). One per capture thread (it owns a decoder,
  * its reused packet and a batcher with its encoder).
  */
@@ -53,8 +54,12 @@ final class FrameHandler implements FrameSink {
             publisher.dropUnencodable(new IllegalArgumentException("negative capture timestamp " + micros + " µs"));
             return;
         }
+        int keep = policy.keepBytes(packet);
+        if (keep > 0) { // before encoding: a password must never reach the record, the queue or Kafka
+            CredentialMasker.mask(f.data(), packet.payloadOffset(), Math.min(keep, packet.payloadCaptured()), metrics);
+        }
         try {
-            batcher.add(packet, FlowKeyBytes.of(packet), micros, f.interfaceName(), policy.keepBytes(packet));
+            batcher.add(packet, FlowKeyBytes.of(packet), micros, f.interfaceName(), keep);
         } catch (RuntimeException e) {
             publisher.dropUnencodable(e);
         }

@@ -17,6 +17,7 @@ import io.ctstream.enforcement.nft.NftExecutor;
 import io.ctstream.enforcement.nft.NftSession;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
+import io.ctstream.verdict.ReportSigner;
 import io.ctstream.verdict.VerdictVerifier;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
@@ -36,8 +37,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -67,7 +68,15 @@ public final class EnforcementAgent implements AutoCloseable {
     private final NftCommands commands;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
-    private volatile KafkaConsumer<String, Verdict> consumer;
+    private final ReportSigner reportSigner;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Decodes verdict values: records are fetched as bytes so that junk costs one decode, not a poll each. */
+    private SchemaIdGuard<Verdict> verdicts;
+
+    /** Attempts of an nft change that failed alone, with backoff between them (then it is reported FAILED). */
+    static final int NFT_ATTEMPTS = 3;
+    /** The first backoff; it doubles. Bounded so that one failing verdict holds the loop for well under a second. */
+    static final Duration NFT_BACKOFF = Duration.ofMillis(50);
 
     public EnforcementAgent(EnforcementAgentConfig config) {
         this.config = config;
@@ -80,6 +89,7 @@ public final class EnforcementAgent implements AutoCloseable {
         // one running nft for the verdicts' element changes: no process start in front of each pinhole
         this.nft = config.dryRun() ? new DryRunNft(config.dryRunOut()) : new NftSession(config.nftCommand());
         this.commands = new NftCommands(config.ruleset());
+        this.reportSigner = new ReportSigner(config.keyring());
     }
 
     public EnforcementMetrics metrics() {
@@ -101,13 +111,21 @@ public final class EnforcementAgent implements AutoCloseable {
         // a KafkaConsumer closes its deserializers: the reconciler's readers get their own serdes
         try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
              SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
-            new Reconciler(config, gate, replays, nft, commands, metrics)
-                    .reconcile(reportSerde.deserializer(), verdictSerde.deserializer());
+            SchemaIdGuard<Verdict> verdictGuard = new SchemaIdGuard<>(verdictSerde.deserializer(), 64);
+            SchemaIdGuard.registeredId(serdeConfig, config.verdictsTopic() + "-value", Verdict.getClassSchema())
+                    .ifPresent(verdictGuard::trust);
+            SchemaIdGuard<EnforcementReport> reportGuard = new SchemaIdGuard<>(reportSerde.deserializer(), 64);
+            SchemaIdGuard.registeredId(serdeConfig, config.reportsTopic() + "-value", EnforcementReport.getClassSchema())
+                    .ifPresent(reportGuard::trust);
+            new Reconciler(config, gate, replays, nft, commands, metrics).reconcile(reportGuard, verdictGuard);
         }
         try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
              SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
-            try (KafkaConsumer<String, Verdict> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
-                    verdictSerde.deserializer());
+            verdicts = new SchemaIdGuard<>(verdictSerde.deserializer(), 64);
+            SchemaIdGuard.registeredId(serdeConfig, config.verdictsTopic() + "-value", Verdict.getClassSchema())
+                    .ifPresent(verdicts::trust);
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
+                    new ByteArrayDeserializer());
                  KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
                          new StringSerializer(), reportSerde.serializer());
                  // the consumer's own metrics (records-lag, fetch rates) and the report producer's, same registry
@@ -148,33 +166,31 @@ public final class EnforcementAgent implements AutoCloseable {
         return metrics;
     }
 
-    private void pollOnce(KafkaConsumer<String, Verdict> c, KafkaProducer<String, EnforcementReport> producer) {
-        ConsumerRecords<String, Verdict> records;
+    private void pollOnce(KafkaConsumer<String, byte[]> c, KafkaProducer<String, EnforcementReport> producer) {
+        ConsumerRecords<String, byte[]> records = c.poll(config.pollTimeout());
         List<EnforcementReport> reports = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        try {
-            records = c.poll(config.pollTimeout());
-        } catch (RecordDeserializationException e) {
-            // a record that is not a Verdict: reported and skipped, never silently lost
-            long now = config.clockMicros().getAsLong();
-            String id = e.topicPartition() + "@" + e.offset();
-            String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
-            LOG.warn("gateway {}: undecodable verdict record {}: {}", config.gatewayId(), id, why);
-            reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + why, now, 0, null));
-            metrics.outcome(EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason());
-            offsets.put(e.topicPartition(), new OffsetAndMetadata(e.offset() + 1));
-            commit(producer, c, reports, offsets);
-            c.seek(e.topicPartition(), e.offset() + 1);
-            return;
-        }
         if (records.isEmpty()) {
             return;
         }
         long receivedNanos = System.nanoTime();
         List<Pending> toApply = new ArrayList<>();
-        for (ConsumerRecord<String, Verdict> r : records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
             offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-            Verdict v = r.value();
+            Verdict v;
+            try {
+                v = r.value() == null ? null : verdicts.decode(r.topic(), r.headers(), r.value());
+            } catch (RuntimeException e) {
+                // a record that is not a Verdict: reported and skipped, never silently lost, and in the poll's one
+                // transaction with the rest (a topic full of junk costs a transaction per poll, not per record)
+                String id = r.topic() + "-" + r.partition() + "@" + r.offset();
+                String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+                LOG.warn("gateway {}: undecodable verdict record {}: {}", config.gatewayId(), id, why);
+                reports.add(report(id, EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason() + ": " + why,
+                        config.clockMicros().getAsLong(), 0, null));
+                metrics.outcome(EnforcementOutcome.REFUSED, Refusal.UNDECODABLE.reason());
+                continue;
+            }
             if (v == null || !(config.gatewayId().equals(r.key()) || config.gatewayId().equals(v.getGatewayId()))) {
                 metrics.ignored();
                 continue;
@@ -246,12 +262,7 @@ public final class EnforcementAgent implements AutoCloseable {
             LOG.warn("gateway {}: nft batch of {} verdicts failed ({}); applying one by one", config.gatewayId(),
                     accepted.size(), batchError.getMessage());
             for (Pending p : accepted) {
-                try {
-                    nft.apply(commands.script(p.changes));
-                } catch (NftException e) {
-                    p.error = e.getMessage();
-                    LOG.error("gateway {}: verdict {} failed: {}", config.gatewayId(), p.verdict.getVerdictId(), e.getMessage());
-                }
+                p.error = applyWithRetries(commands.script(p.changes), p.verdict.getVerdictId());
                 p.latencyMicros = (System.nanoTime() - receivedNanos) / 1000;
             }
         }
@@ -277,6 +288,12 @@ public final class EnforcementAgent implements AutoCloseable {
             }
             metrics.outcome(p.error == null ? EnforcementOutcome.APPLIED : EnforcementOutcome.FAILED,
                     p.error == null ? null : "nft");
+            if (p.error != null && p.verdict.getAction() == VerdictAction.BLOCK) {
+                // traffic the policy says to drop still passes: an operator must know now, not from a report
+                metrics.blockFailed();
+                LOG.error("ALERT gateway {}: BLOCK {} ({}) could not be applied after {} attempts: {}", config.gatewayId(),
+                        p.verdict.getVerdictId(), p.verdict.getReason(), NFT_ATTEMPTS, p.error);
+            }
             if (p.error == null) {
                 LOG.info("gateway {}: applied {} {} ({}) in {} us", config.gatewayId(), p.verdict.getAction(),
                         p.changes.isEmpty() ? "" : p.changes.get(0).element(), p.verdict.getReason(), p.latencyMicros);
@@ -284,14 +301,42 @@ public final class EnforcementAgent implements AutoCloseable {
         }
     }
 
-    private EnforcementReport report(String verdictId, EnforcementOutcome outcome, String reason, long now, long latency,
-                                     Long verdictToElement) {
-        return EnforcementReport.newBuilder().setVerdictId(verdictId).setGatewayId(config.gatewayId())
-                .setOutcome(outcome).setReason(reason).setReportedAtMicros(now).setApplyLatencyMicros(latency)
-                .setDryRun(nft.dryRun()).setVerdictToElementMicros(verdictToElement).build();
+    /** Applies one verdict's script, retrying with backoff; null when applied, else nft's last error. */
+    private String applyWithRetries(String script, String verdictId) {
+        long backoffMillis = NFT_BACKOFF.toMillis();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                nft.apply(script);
+                return null;
+            } catch (NftException e) {
+                if (attempt >= NFT_ATTEMPTS || stopping.get()) {
+                    LOG.error("gateway {}: verdict {} failed after {} attempts: {}", config.gatewayId(), verdictId,
+                            attempt, e.getMessage());
+                    return e.getMessage();
+                }
+                LOG.warn("gateway {}: verdict {} failed (attempt {}), retrying in {} ms: {}", config.gatewayId(),
+                        verdictId, attempt, backoffMillis, e.getMessage());
+                metrics.nftRetry();
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return e.getMessage();
+                }
+                backoffMillis *= 2;
+            }
+        }
     }
 
-    private void commit(KafkaProducer<String, EnforcementReport> producer, KafkaConsumer<String, Verdict> c,
+    private EnforcementReport report(String verdictId, EnforcementOutcome outcome, String reason, long now, long latency,
+                                     Long verdictToElement) {
+        // signed with the gateway's key: at restart the agent trusts only its own reports (Reconciler)
+        return reportSigner.sign(EnforcementReport.newBuilder().setVerdictId(verdictId).setGatewayId(config.gatewayId())
+                .setOutcome(outcome).setReason(reason).setReportedAtMicros(now).setApplyLatencyMicros(latency)
+                .setDryRun(nft.dryRun()).setVerdictToElementMicros(verdictToElement).build());
+    }
+
+    private void commit(KafkaProducer<String, EnforcementReport> producer, KafkaConsumer<String, byte[]> c,
                         List<EnforcementReport> reports, Map<TopicPartition, OffsetAndMetadata> offsets) {
         producer.beginTransaction();
         try {
@@ -335,7 +380,7 @@ public final class EnforcementAgent implements AutoCloseable {
     @Override
     public void close() {
         stopping.set(true);
-        KafkaConsumer<String, Verdict> c = consumer;
+        KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
         }

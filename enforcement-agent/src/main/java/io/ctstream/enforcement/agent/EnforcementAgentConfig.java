@@ -37,6 +37,7 @@ public final class EnforcementAgentConfig {
     private final MeterRegistry meterRegistry;
     private final LongSupplier clockMicros;
     private final PinholeListener pinholeListener;
+    private final Duration snapshotBudget;
 
     private EnforcementAgentConfig(Builder b) {
         this.gatewayId = require(b.gatewayId, "gateway id");
@@ -70,6 +71,10 @@ public final class EnforcementAgentConfig {
         this.meterRegistry = b.meterRegistry != null ? b.meterRegistry : new SimpleMeterRegistry();
         this.clockMicros = b.clockMicros != null ? b.clockMicros : EnforcementAgentConfig::wallClockMicros;
         this.pinholeListener = b.pinholeListener != null ? b.pinholeListener : PinholeListener.NONE;
+        if (b.snapshotBudget.isNegative() || b.snapshotBudget.isZero()) {
+            throw new IllegalArgumentException("snapshot budget must be positive: " + b.snapshotBudget);
+        }
+        this.snapshotBudget = b.snapshotBudget;
     }
 
     private static String require(String v, String what) {
@@ -112,6 +117,8 @@ public final class EnforcementAgentConfig {
     public Duration pollTimeout() { return pollTimeout; }
     public MeterRegistry meterRegistry() { return meterRegistry; }
     public LongSupplier clockMicros() { return clockMicros; }
+    /** How long reconciliation may spend reading each of the verdicts and reports topics. */
+    public Duration snapshotBudget() { return snapshotBudget; }
 
     public static final class Builder {
         private PinholeListener pinholeListener;
@@ -131,6 +138,7 @@ public final class EnforcementAgentConfig {
         private Duration pollTimeout = Duration.ofMillis(500);
         private MeterRegistry meterRegistry;
         private LongSupplier clockMicros;
+        private Duration snapshotBudget = Duration.ofSeconds(60);
 
         public Builder gatewayId(String v) { gatewayId = v; return this; }
         public Builder keyring(VerdictKeyring v) { keyring = v; return this; }
@@ -159,6 +167,8 @@ public final class EnforcementAgentConfig {
         public Builder clockMicros(LongSupplier v) { clockMicros = v; return this; }
         /** Told of every pinhole applied or removed (the SYN hold). */
         public Builder pinholeListener(PinholeListener v) { pinholeListener = v; return this; }
+        /** Time allowed to read each topic at restart (default 60 s); past it, the agent goes on with what it read. */
+        public Builder snapshotBudget(Duration v) { snapshotBudget = v; return this; }
 
         public EnforcementAgentConfig build() {
             return new EnforcementAgentConfig(this);

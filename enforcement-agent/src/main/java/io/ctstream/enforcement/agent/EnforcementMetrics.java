@@ -84,6 +84,22 @@ public final class EnforcementMetrics {
         ignored.increment();
     }
 
+    /** Records reconciliation skipped: {@code undecodable} junk, {@code unverified} reports, an {@code incomplete} read. */
+    public void snapshotSkipped(String topic, String why, long n) {
+        registry.counter("ctstream.enforcement.reconcile.skipped", "gateway", gatewayId, "topic", topic, "why", why)
+                .increment(n);
+    }
+
+    /** A BLOCK that nft could not apply, even after retries: traffic that should be dropped is not. */
+    public void blockFailed() {
+        registry.counter("ctstream.enforcement.block.failed", "gateway", gatewayId).increment();
+    }
+
+    /** An nft change retried after a failure. */
+    public void nftRetry() {
+        registry.counter("ctstream.enforcement.nft.retries", "gateway", gatewayId).increment();
+    }
+
     public void reconciled(String change, int n) {
         registry.counter("ctstream.enforcement.reconcile.changes", "gateway", gatewayId, "change", change).increment(n);
     }

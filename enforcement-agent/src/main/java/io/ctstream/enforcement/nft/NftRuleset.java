@@ -26,12 +26,21 @@ import java.util.Locale;
  * an accept only ends this table's evaluation of the hook, so a gateway whose own forward chain
  * (another table) has {@code policy drop} lets allowed packets through by accepting the mark:
  * {@code meta mark & MARK == MARK accept} (see README). The setup script is idempotent: it creates
- * what is missing, rewrites the chains, and keeps the elements already in the sets.
+ * what is missing, rewrites the chains, and keeps the elements already in the sets. It is run only on a
+ * table this agent created (marked by the {@link #OWNER_SET} set, checked by {@link TableOwnership}): the
+ * chains it flushes are never another table's.
  */
 public final class NftRuleset {
 
     /** Default base-chain priority: just before the usual {@code filter} (0) chains of the gateway. */
     public static final int DEFAULT_PRIORITY = -10;
+    /**
+     * The set that marks a table as created by this agent: nft 1.0.6 does not print table comments in its JSON,
+     * a set it does. Empty, never matched by a rule.
+     */
+    public static final String OWNER_SET = "ctstream_owner";
+    /** The table's comment, for the people who read {@code nft list ruleset}. */
+    public static final String OWNER_COMMENT = "managed by the ctstream enforcement agent";
     /** Default packet-mark bit set on allowed packets. */
     public static final long DEFAULT_ALLOW_MARK = 0x10000000L;
 
@@ -87,7 +96,8 @@ public final class NftRuleset {
     /** The script that creates (or brings up to date) the table, keeping existing set elements. */
     public String setupScript() {
         StringBuilder s = new StringBuilder();
-        s.append("add table ").append(qualifiedTable()).append('\n');
+        s.append("add table ").append(qualifiedTable()).append(" { comment \"").append(OWNER_COMMENT).append("\"; }\n");
+        s.append("add set ").append(qualifiedTable()).append(' ').append(OWNER_SET).append(" { type inet_service; }\n");
         for (NftSet set : NftSet.values()) {
             s.append("add set ").append(qualifiedTable()).append(' ').append(set.setName())
                     .append(" { type ").append(set.type()).append("; flags ")

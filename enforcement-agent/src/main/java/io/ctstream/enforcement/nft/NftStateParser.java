@@ -96,7 +96,11 @@ public final class NftStateParser {
     }
 
     private static String address(String literal) throws NftException {
-        if (!literal.matches("[0-9a-fA-F:.]+")) { // never let InetAddress resolve a name
+        // never let InetAddress resolve a name: a dotted quad, or text with a colon (parsed as IPv6, never looked up);
+        // "add" or "beef" would otherwise be host names
+        boolean v4 = literal.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+        boolean v6 = literal.indexOf(':') >= 0 && literal.matches("[0-9a-fA-F:.]+");
+        if (!v4 && !v6) {
             throw new NftException("unexpected value in nft JSON: " + literal);
         }
         try {

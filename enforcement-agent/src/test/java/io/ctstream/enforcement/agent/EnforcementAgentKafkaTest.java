@@ -159,6 +159,21 @@ class EnforcementAgentKafkaTest {
     }
 
     @Test
+    void theAgentRefusesATableItDidNotCreateAndNeverFlushesIt() throws Exception {
+        ns = NetworkNamespace.open();
+        ns.nft("add", "table", "inet", "ctstream");
+        ns.nft("add", "chain", "inet", "ctstream", "forward", "{ type filter hook forward priority 0; policy drop; }");
+        ns.nft("add", "rule", "inet", "ctstream", "forward", "tcp", "dport", "22", "accept");
+        String before = ns.nft("list", "table", "inet", "ctstream");
+        EnforcementAgent agent = new EnforcementAgent(config().nftCommand(ns.nftCommand()).build());
+        agents.add(agent);
+        org.assertj.core.api.Assertions.assertThatThrownBy(agent::run)
+                .isInstanceOf(io.ctstream.enforcement.nft.ForeignTableException.class)
+                .hasMessageContaining("refusing to manage it");
+        assertThat(ns.nft("list", "table", "inet", "ctstream")).isEqualTo(before);
+    }
+
+    @Test
     void appliesSignedVerdictsRefusesTheRestAndReconcilesAfterARestart() throws Exception {
         ns = NetworkNamespace.open();
         EmbeddedCluster.createTopic(verdictsTopic, 3);
@@ -265,6 +280,125 @@ class EnforcementAgentKafkaTest {
         assertThat(reports().get(15).getReason()).isEqualTo("replayed");
         assertThat(restarted.metrics().count(EnforcementOutcome.REFUSED, "replayed")).isEqualTo(1.0);
         assertThat(table().expiresSeconds()).containsOnlyKeys(allowE, dccE, laterE);
+    }
+
+    void publishReports(List<EnforcementReport> forged) throws Exception {
+        try (SpecificAvroSerde<EnforcementReport> serde = AvroSerdes.specific(EnforcementReport.class, serdeConfig(), false);
+             KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(kafka(), new StringSerializer(),
+                     serde.serializer())) {
+            for (EnforcementReport r : forged) {
+                producer.send(new ProducerRecord<>(reportsTopic, GW, r)).get();
+            }
+        }
+    }
+
+    static EnforcementReport forgedApplied(String verdictId, long reportedAtMicros) {
+        return EnforcementReport.newBuilder().setVerdictId(verdictId).setGatewayId(GW).setOutcome(EnforcementOutcome.APPLIED)
+                .setReportedAtMicros(reportedAtMicros).setApplyLatencyMicros(1).setDryRun(false).build();
+    }
+
+    @Test
+    void forgedReportsCanNeitherExtendAPinholeNorHaveARealBlockRefusedAsAReplay() throws Exception {
+        ns = NetworkNamespace.open();
+        EmbeddedCluster.createTopic(verdictsTopic, 1);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        long now = nowMicros();
+        // a genuine ALLOW that had run out when it came: refused as expired, never in the table
+        Verdict old = TestVerdicts.SIGNER.sign(unsigned(VerdictAction.ALLOW, match("192.0.2.40", -1, "198.51.100.7", 6, 40200),
+                600, now - 120_000_000L, 60_000_000L));
+        publish(List.of(record(old)));
+        EnforcementAgent first = start(config().nftCommand(ns.nftCommand()).build());
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 1);
+        assertThat(reports().get(0).getReason()).startsWith("expired");
+        assertThat(reports().get(0).getSignature()).as("the agent signs its reports").isNotNull();
+        first.close();
+        runs.get(0).get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+        // while the agent is down: a genuine BLOCK arrives, and a forger writes APPLIED reports, one dated a day
+        // ahead for the expired ALLOW (it used to come back for a day), one for the BLOCK (it used to be taken as
+        // handled and then refused as a replay), one signed with a key the gateway does not have
+        Verdict block = signed(VerdictAction.BLOCK, match("203.0.113.40", -1, null, 6, 0), 600, nowMicros());
+        // and, as if the gateway key had leaked, a validly signed report that dates an unconsumed ALLOW a day ahead:
+        // the restored life is still capped by the verdict's signed expiry (+ skew) plus its TTL
+        Verdict leaked = signed(VerdictAction.ALLOW, match("192.0.2.41", -1, "198.51.100.7", 6, 40201), 600, nowMicros());
+        publish(List.of(record(block), record(leaked)));
+        publishReports(List.of(new io.ctstream.verdict.ReportSigner(TestVerdicts.KEYRING)
+                .sign(forgedApplied(leaked.getVerdictId(), nowMicros() + 86_400_000_000L))));
+        VerdictKeyring attacker = VerdictKeyring.parse("key." + GW + ".k1 = " + Base64.getEncoder().encodeToString(new byte[32]), "x");
+        publishReports(List.of(forgedApplied(old.getVerdictId(), now + 86_400_000_000L),
+                forgedApplied(block.getVerdictId(), nowMicros()),
+                new io.ctstream.verdict.ReportSigner(attacker).sign(forgedApplied(old.getVerdictId(), now + 86_400_000_000L))));
+
+        EnforcementAgent restarted = start(config().nftCommand(ns.nftCommand()).build());
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 7);
+        Map<String, EnforcementReport> last = lastById(reports().subList(5, 7));
+        assertThat(last.get(block.getVerdictId()).getOutcome()).isEqualTo(EnforcementOutcome.APPLIED);
+        assertThat(last.get(leaked.getVerdictId()).getReason()).isEqualTo("replayed"); // it counted as handled
+        NftState after = table();
+        assertThat(after.expiresSeconds()).containsOnlyKeys(element(VerdictAction.BLOCK, block),
+                element(VerdictAction.ALLOW, leaked));
+        // expiresAt (now + 60 s validity) + 1 s skew + 600 s TTL, not a day
+        assertThat(after.expiresSeconds().get(element(VerdictAction.ALLOW, leaked))).isBetween(600L, 662L);
+        assertThat(restarted.metrics().count(EnforcementOutcome.REFUSED, "replayed")).as("the leaked one only").isEqualTo(1);
+    }
+
+    @Test
+    void aRestartWith100000JunkRecordsInTheVerdictsTopicStartsInBoundedTime() throws Exception {
+        EmbeddedCluster.createTopic(verdictsTopic, 2);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        Properties p = kafka();
+        p.put("linger.ms", "20");
+        p.put("batch.size", "262144");
+        java.util.Random random = new java.util.Random(18);
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (int i = 0; i < 100_000; i++) {
+                byte[] junk = new byte[8 + random.nextInt(24)];
+                random.nextBytes(junk);
+                junk[0] = (byte) (i % 3 == 0 ? 0 : junk[0]); // a third look like the wire format's magic byte
+                raw.send(new ProducerRecord<>(verdictsTopic, GW, junk));
+            }
+            raw.flush();
+        }
+        Verdict allow = signed(VerdictAction.ALLOW, match("192.0.2.50", -1, "198.51.100.7", 6, 40300), 600, nowMicros());
+        publish(List.of(record(allow)));
+
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        EnforcementAgent agent = start(config().dryRun(true).dryRunOut(new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .meterRegistry(meters).build());
+        long readyMillis = (System.nanoTime() - start) / 1_000_000;
+        System.out.println("ready after " + readyMillis + " ms with 100,000 junk records in the verdicts topic");
+        assertThat(readyMillis).as("start-up with 100,000 junk records").isLessThan(60_000);
+        assertThat(meters.get("ctstream.enforcement.reconcile.skipped").tag("topic", "verdicts").tag("why", "undecodable")
+                .counter().count()).isEqualTo(100_000);
+        // the loop then reports each junk record as refused, a poll's worth per transaction, and reaches the verdict
+        await().atMost(Duration.ofSeconds(180)).until(() -> agent.metrics().count(EnforcementOutcome.APPLIED, null) >= 1);
+        assertThat(agent.metrics().count(EnforcementOutcome.REFUSED, "undecodable")).isEqualTo(100_000);
+    }
+
+    @Test
+    void aBlockNftRefusesIsRetriedWithBackoffThenRaisesAnAlert() throws Exception {
+        ns = NetworkNamespace.open();
+        EmbeddedCluster.createTopic(verdictsTopic, 1);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        EnforcementAgent agent = start(config().nftCommand(ns.nftCommand()).meterRegistry(meters).build());
+        Verdict wide = signed(VerdictAction.BLOCK, match("203.0.113.0", 24, "10.0.0.2", 6, 0), 600, nowMicros());
+        publish(List.of(record(wide)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 1);
+        // inside the /24 already blocked: the interval set refuses the overlap, every time
+        Verdict inside = signed(VerdictAction.BLOCK, match("203.0.113.9", -1, "10.0.0.2", 6, 0), 600, nowMicros());
+        publish(List.of(record(inside)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> reports().size() >= 2);
+        EnforcementReport failed = reports().get(1);
+        assertThat(failed.getOutcome()).isEqualTo(EnforcementOutcome.FAILED);
+        assertThat(failed.getReason()).startsWith("nft failed"); // the set refuses the overlapping interval
+        assertThat(meters.get("ctstream.enforcement.nft.retries").counter().count())
+                .isEqualTo(EnforcementAgent.NFT_ATTEMPTS - 1);
+        assertThat(meters.get("ctstream.enforcement.block.failed").counter().count()).isEqualTo(1);
+        assertThat(agent.metrics().count(EnforcementOutcome.FAILED, "nft")).isEqualTo(1);
     }
 
     @Test

@@ -74,7 +74,8 @@ class NftCommandsTest {
     @Test
     void setupScriptCreatesEverySetAndChainIdempotently() {
         String s = new NftRuleset("ctstream", -10, 0x10000000L, List.of("forward", "input")).setupScript();
-        assertThat(s).startsWith("add table inet ctstream\n");
+        assertThat(s).startsWith("add table inet ctstream { comment \"managed by the ctstream enforcement agent\"; }\n"
+                + "add set inet ctstream ctstream_owner { type inet_service; }\n"); // the ownership mark first
         assertThat(s).contains("add set inet ctstream allow4 { type ipv4_addr . ipv4_addr . inet_proto . inet_service; flags interval,timeout; }");
         assertThat(s).contains("add set inet ctstream allow6_anysrc { type ipv6_addr . inet_proto . inet_service; flags timeout; }");
         assertThat(s).contains("add chain inet ctstream forward { type filter hook forward priority -10; policy accept; }\n"

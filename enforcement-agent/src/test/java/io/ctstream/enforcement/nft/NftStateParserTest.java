@@ -52,6 +52,15 @@ class NftStateParserTest {
     }
 
     @Test
+    void aValueThatIsNoAddressLiteralIsAnErrorNeverAHostNameLookup() {
+        for (String name : java.util.List.of("add", "beef", "999.1.1.1", "localhost")) {
+            String json = "{\"nftables\": [{\"set\": {\"name\": \"block4_src\", \"elem\": [\"" + name + "\"]}}]}";
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> NftStateParser.parse(json)).as(name)
+                    .isInstanceOf(NftException.class).hasMessageContaining(name);
+        }
+    }
+
+    @Test
     void emptyAndBrokenInput() throws Exception {
         assertThat(NftStateParser.parse(null).expiresSeconds()).isEmpty();
         assertThat(NftStateParser.parse("{\"nftables\": []}").expiresSeconds()).isEmpty();

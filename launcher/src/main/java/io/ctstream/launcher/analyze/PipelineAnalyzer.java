@@ -96,11 +96,20 @@ public final class PipelineAnalyzer {
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
+    /** The client properties every Kafka and registry client of the run gets: {@code --config}'s TLS, SASL, auth. */
+    private final Properties client;
     private final MeterRegistry meters;
 
     public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
-        this.bootstrapServers = bootstrapServers;
-        this.schemaRegistryUrl = schemaRegistryUrl;
+        this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), meters);
+    }
+
+    /** @param client bootstrap.servers, schema.registry.url and any other client settings ({@code --config}) */
+    public PipelineAnalyzer(Properties client, MeterRegistry meters) {
+        this.bootstrapServers = client.getProperty("bootstrap.servers");
+        this.schemaRegistryUrl = client.getProperty("schema.registry.url");
+        this.client = new Properties();
+        this.client.putAll(client);
         this.meters = meters;
     }
 
@@ -115,6 +124,7 @@ public final class PipelineAnalyzer {
                         .applicationId(prefix + "streams")
                         .bootstrapServers(bootstrapServers)
                         .schemaRegistryUrl(schemaRegistryUrl)
+                        .clientProperties(withoutPrefix(client))
                         .topicPrefix(prefix)
                         .partitions(options.partitions())
                         .streamThreads(options.streamThreads())
@@ -123,7 +133,7 @@ public final class PipelineAnalyzer {
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
         List<Connection> current = new ArrayList<>();
         Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", bootstrapServers);
+        kafka.putAll(config.adminConfig());
         ReplayTopics.create(kafka, ConntrackTopology.topics(config), config.partitions());
         try (StreamsApp app = new StreamsApp(config, meters)) {
             app.start();
@@ -177,7 +187,7 @@ public final class PipelineAnalyzer {
      */
     public static void settle(StreamsApp app, Duration quietPeriod, Duration timeout) {
         awaitQuiet(app, quietPeriod, timeout);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, app.config().bootstrapServers()))) {
+        try (Admin admin = Admin.create(app.config().adminConfig())) {
             StreamTimeTicks.send(admin, app.config());
         }
         awaitQuiet(app, quietPeriod, timeout);
@@ -188,7 +198,7 @@ public final class PipelineAnalyzer {
         StreamsAppConfig config = app.config();
         List<String> internalSources = List.of(config.topic(ConntrackTopology.MATCH_TOPIC),
                 config.topic(ConntrackTopology.FEEDBACK_TOPIC));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        try (Admin admin = Admin.create(config.adminConfig())) {
             Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
                     internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions), quietPeriod, timeout);
         }
@@ -203,7 +213,7 @@ public final class PipelineAnalyzer {
 
     /** The report of what the pipeline of {@code config} published, with {@code current}'s final counters. */
     public static ObjectNode report(StreamsAppConfig config, List<Connection> current) {
-        TopicReader reader = new TopicReader(config.bootstrapServers(), config.schemaRegistryUrl());
+        TopicReader reader = readerOf(config);
         List<ConnectionEvent> conns = reader.readAll(config.topic(Topics.CONN_EVENTS), ConnectionEvent.class);
         List<ExpectationEvent> exps = reader.readAll(config.topic(Topics.EXPECTATIONS), ExpectationEvent.class);
         List<Alert> alerts = reader.readAll(config.topic(Topics.ALERTS), Alert.class);
@@ -218,9 +228,7 @@ public final class PipelineAnalyzer {
     /** {@link #replay(String, String, List, double)} with at most {@code batchPackets} per record (1: no batching). */
     public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed, int batchPackets)
             throws IOException {
-        Properties client = new Properties();
-        client.put("bootstrap.servers", bootstrapServers);
-        client.put("schema.registry.url", schemaRegistryUrl);
+        Properties client = withoutPrefix(this.client);
         CaptureAgentConfig cfg = CaptureAgentConfig.builder()
                 .sensorId(sensor)
                 .topic(topic)
@@ -230,6 +238,22 @@ public final class PipelineAnalyzer {
                 .progress(false)
                 .build();
         return new CaptureAgent(cfg, meters).run();
+    }
+
+    /** A reader of {@code config}'s topics with its client settings. */
+    public static TopicReader readerOf(StreamsAppConfig config) {
+        Properties p = config.clientProperties();
+        p.put("bootstrap.servers", config.bootstrapServers());
+        p.put("schema.registry.url", config.schemaRegistryUrl());
+        return new TopicReader(p);
+    }
+
+    /** The client settings without {@code topic.prefix}: each run names its own topics. */
+    private static Properties withoutPrefix(Properties client) {
+        Properties p = new Properties();
+        p.putAll(client);
+        p.remove("topic.prefix");
+        return p;
     }
 
     private static void deleteRecursively(Path dir) {

@@ -16,12 +16,24 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /** Reads a whole topic, committed records only, from the beginning to its current end. */
 public final class TopicReader {
-    private final String bootstrapServers;
-    private final String schemaRegistryUrl;
+    private final Properties client;
 
     public TopicReader(String bootstrapServers, String schemaRegistryUrl) {
-        this.bootstrapServers = bootstrapServers;
-        this.schemaRegistryUrl = schemaRegistryUrl;
+        this(clientOf(bootstrapServers, schemaRegistryUrl));
+    }
+
+    /** With the client properties of {@code --config} (TLS, SASL, the registry's auth), bootstrap and registry included. */
+    public TopicReader(Properties client) {
+        this.client = new Properties();
+        this.client.putAll(client);
+    }
+
+    /** The properties for a broker and a registry without further settings. */
+    public static Properties clientOf(String bootstrapServers, String schemaRegistryUrl) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("schema.registry.url", schemaRegistryUrl);
+        return p;
     }
 
     /** A record's value and its record timestamp. */
@@ -35,10 +47,17 @@ public final class TopicReader {
     /** {@link #readAll}, with each record's timestamp. */
     public <T extends SpecificRecord> List<Timed<T>> readAllTimed(String topic, Class<T> type) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> serde = new java.util.HashMap<>();
+        for (String k : client.stringPropertyNames()) {
+            serde.put(k, client.getProperty(k));
+            if (ConsumerConfig.configNames().contains(k)) {
+                p.put(k, client.getProperty(k));
+            }
+        }
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        Deserializer<T> values = AvroSerdes.specific(type, Map.of("schema.registry.url", schemaRegistryUrl), false).deserializer();
+        p.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        Deserializer<T> values = AvroSerdes.specific(type, serde, false).deserializer();
         List<Timed<T>> out = new ArrayList<>();
         try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), values)) {
             List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()

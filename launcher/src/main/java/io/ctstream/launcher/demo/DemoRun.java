@@ -60,6 +60,7 @@ public final class DemoRun implements AutoCloseable {
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
+    private final Properties client;
     private final Options options;
     private final MeterRegistry meters;
     private final PrintWriter out;
@@ -72,8 +73,15 @@ public final class DemoRun implements AutoCloseable {
 
     public DemoRun(String bootstrapServers, String schemaRegistryUrl, Options options, MeterRegistry meters, PrintWriter out)
             throws IOException {
-        this.bootstrapServers = bootstrapServers;
-        this.schemaRegistryUrl = schemaRegistryUrl;
+        this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), options, meters, out);
+    }
+
+    /** @param client bootstrap.servers, schema.registry.url and the rest of {@code --config} (TLS, SASL, registry auth) */
+    public DemoRun(Properties client, Options options, MeterRegistry meters, PrintWriter out) throws IOException {
+        this.client = new Properties();
+        this.client.putAll(client);
+        this.bootstrapServers = client.getProperty("bootstrap.servers");
+        this.schemaRegistryUrl = client.getProperty("schema.registry.url");
         this.options = options;
         this.meters = meters;
         this.out = out;
@@ -85,6 +93,7 @@ public final class DemoRun implements AutoCloseable {
                 .applicationId(prefix + "streams")
                 .bootstrapServers(bootstrapServers)
                 .schemaRegistryUrl(schemaRegistryUrl)
+                .clientProperties(client)
                 .topicPrefix(prefix)
                 .partitions(2)
                 .stateDir(workDir.resolve("streams-state"))
@@ -158,8 +167,8 @@ public final class DemoRun implements AutoCloseable {
      * running totals after each.
      */
     public void replay() throws IOException {
-        PipelineAnalyzer replayer = new PipelineAnalyzer(bootstrapServers, schemaRegistryUrl, meters);
-        TopicReader reader = new TopicReader(bootstrapServers, schemaRegistryUrl);
+        PipelineAnalyzer replayer = new PipelineAnalyzer(client, meters);
+        TopicReader reader = new TopicReader(client);
         for (Path pcap : options.captures()) {
             String scenario = pcap.getFileName().toString().replaceAll("\\.pcap(ng)?$", "");
             CaptureTotals t = replayer.replay(config.topic(Topics.PACKETS), scenario, List.of(pcap), 0);
@@ -179,7 +188,7 @@ public final class DemoRun implements AutoCloseable {
     public DemoSummary settleAndSummarize(Duration timeout) {
         PipelineAnalyzer.settle(streams, Duration.ofMillis(1500), timeout);
         if (options.enforcement()) {
-            TopicReader reader = new TopicReader(bootstrapServers, schemaRegistryUrl);
+            TopicReader reader = new TopicReader(client);
             int verdicts = reader.readAll(config.topic(Topics.VERDICTS), Verdict.class).size();
             long deadline = System.nanoTime() + timeout.toNanos();
             while (reader.readAll(config.topic(Topics.REPORTS), EnforcementReport.class).size() < verdicts
@@ -220,8 +229,7 @@ public final class DemoRun implements AutoCloseable {
 
     private Properties kafka() {
         Properties kafka = new Properties();
-        kafka.put("bootstrap.servers", bootstrapServers);
-        kafka.put("schema.registry.url", schemaRegistryUrl);
+        kafka.putAll(client);
         return kafka;
     }
 

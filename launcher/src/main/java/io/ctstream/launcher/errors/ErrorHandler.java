@@ -2,6 +2,7 @@ package io.ctstream.launcher.errors;
 
 import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.capture.source.CaptureSetupException;
+import io.ctstream.enforcement.nft.ForeignTableException;
 import io.ctstream.registry.SchemaRegistryException;
 import io.ctstream.streams.policy.PolicyException;
 import java.io.PrintWriter;
@@ -79,6 +80,9 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
     private static Report known(Throwable t) {
         if (t instanceof UserException u) {
             return new Report(u.exitCode(), u.getMessage(), true);
+        }
+        if (t instanceof ForeignTableException f) { // --table names a table ctstream did not create
+            return new Report(ExitCodes.USAGE, f.getMessage(), true);
         }
         if (t instanceof SchemaRegistryException s) {
             return new Report(s.httpStatus() == SchemaRegistryException.NO_RESPONSE ? ExitCodes.UNREACHABLE : ExitCodes.FAILED,

@@ -33,13 +33,14 @@ public record LabPolicy(String gatewayId, Path policyFile, Path keyFile) {
         String yaml = """
                 # written by ctstream (lab / demo): see streams-app/policy.example.yaml
                 verdictValiditySeconds: 60
-                revokeOn: [EVICTED, EXPIRED, MASTER_DESTROYED]
+                revokeOn: [FULFILLED, EVICTED, EXPIRED, MASTER_DESTROYED]
                 gateways:
                   - id: %s
                 %s    subnets: [%s]
                     keyId: %s
                     helpers: [%s]
                     pinholeTtlSeconds: %d
+                    wildcardSource: true
                 """.formatted(gatewayId, sensors.isEmpty() ? "" : "    sensors: [" + String.join(", ", sensors) + "]\n",
                 String.join(", ", subnets), KEY_ID,
                 String.join(", ", helpers), pinholeTtlSeconds)

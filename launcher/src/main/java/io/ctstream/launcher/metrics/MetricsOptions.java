@@ -8,8 +8,9 @@ public final class MetricsOptions {
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics (0: any free port; default: none).")
     public int port;
 
-    @Option(names = "--metrics-host", defaultValue = "0.0.0.0", paramLabel = "HOST",
-            description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+    // loopback by default: the endpoint has no authentication; a Prometheus elsewhere needs --metrics-host given
+    @Option(names = "--metrics-host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address the metrics endpoint binds (default: ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
     public String host;
 
     /** Starts the endpoint if asked for and prints its URL, as the query server's is printed. */

@@ -24,7 +24,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class ConfigFile {
     /** ctstream's own keys, and the serde's. */
     private static final Set<String> OWN = Set.of("topic.prefix", "auto.register.schemas", "specific.avro.key.type",
-            "specific.avro.value.type");
+            "specific.avro.value.type", "basic.auth.credentials.source", "basic.auth.user.info");
     /** Prefixes the clients accept: the serde's registry settings, Kafka Streams' per-client and topic settings. */
     private static final List<String> PREFIXES = List.of("schema.registry.", StreamsConfig.PRODUCER_PREFIX,
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
@@ -65,7 +65,7 @@ public final class ConfigFile {
             unknown.sort(null);
             throw UserException.usage("--config " + file + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown) + " (neither a Kafka client setting nor one of ctstream's: "
-                    + "schema.registry.url, topic.prefix, schema.registry.*)");
+                    + "schema.registry.url, topic.prefix, schema.registry.*, basic.auth.*)");
         }
         return props;
     }

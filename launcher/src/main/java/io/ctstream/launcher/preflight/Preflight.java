@@ -69,6 +69,35 @@ public final class Preflight {
         }
     }
 
+    /**
+     * A secret from a file (a token): readable, not accessible by the group or others (as ssh wants a private key),
+     * not empty. Returns it stripped, or null when no file is given.
+     */
+    public static String secretFile(String option, Path file) {
+        if (file == null) {
+            return null;
+        }
+        readableFile(option, file);
+        try {
+            try {
+                String perms = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+                if (!perms.substring(3).equals("------")) {
+                    throw UserException.usage(option + " " + file + " is accessible by others (mode " + perms
+                            + "): it holds a secret; chmod 600 " + file);
+                }
+            } catch (UnsupportedOperationException e) {
+                // no POSIX permissions on this file system: nothing to check
+            }
+            String secret = Files.readString(file).strip();
+            if (secret.isEmpty()) {
+                throw UserException.usage(option + " " + file + ": empty");
+            }
+            return secret;
+        } catch (java.io.IOException e) {
+            throw UserException.usage(option + " " + file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
     /** A count option is at least {@code min}. */
     public static void atLeast(String option, long value, long min) {
         if (value < min) {
@@ -82,10 +111,22 @@ public final class Preflight {
      * usage error; one that does not answer is {@code UNREACHABLE}.
      */
     public static void registry(String url, Duration timeout) {
+        Properties p = new Properties();
+        p.setProperty("schema.registry.url", url);
+        registry(p, timeout);
+    }
+
+    /**
+     * The same, with the registry settings of the client properties ({@code schema.registry.url}, basic auth,
+     * {@code schema.registry.ssl.*}), as the components' serdes will use them.
+     */
+    public static void registry(Properties client, Duration timeout) {
         SchemaRegistryClientConfig config;
         try {
-            config = SchemaRegistryClientConfig.of(url).withTimeouts(timeout, timeout);
-        } catch (IllegalArgumentException e) {
+            java.util.Map<String, Object> serde = new java.util.HashMap<>();
+            client.forEach((k, v) -> serde.put((String) k, v));
+            config = new io.ctstream.serde.AvroSerdeConfig(serde).registryClientConfig().withTimeouts(timeout, timeout);
+        } catch (IllegalArgumentException | org.apache.kafka.common.config.ConfigException e) {
             throw UserException.usage(e.getMessage(), e);
         }
         try {

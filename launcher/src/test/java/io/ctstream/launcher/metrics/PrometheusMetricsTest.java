@@ -30,4 +30,23 @@ class PrometheusMetricsTest {
             assertThat(metrics.serve("127.0.0.1", -1)).isEqualTo(-1);
         }
     }
+
+    @Test
+    void theAgentsEndpointListensOnLoopbackUnlessToldOtherwise() throws Exception {
+        MetricsOptions options = new MetricsOptions();
+        new picocli.CommandLine(new Object() {
+            @picocli.CommandLine.Mixin
+            MetricsOptions mixin = options;
+        }).parseArgs("--metrics-port", "0");
+        assertThat(options.host).isEqualTo("127.0.0.1");
+        try (PrometheusMetrics metrics = new PrometheusMetrics()) {
+            int port = metrics.serve(options.host, options.port);
+            // reachable on 127.0.0.1, refused on another loopback address the socket would take if bound to any
+            assertThat(HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.2:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()))
+                    .isInstanceOf(java.net.ConnectException.class);
+        }
+    }
 }

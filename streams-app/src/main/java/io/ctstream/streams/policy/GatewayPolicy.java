@@ -16,9 +16,17 @@ import java.util.Set;
  * @param keyId              the key id that must sign its verdicts (checked against the keyring), or null for the keyring's active key
  * @param helpers            helpers ({@code ftp}, {@code irc}) allowed to open pinholes
  * @param pinholeTtlSeconds  TTL of an ALLOW; empty: the expectation's remaining life
+ * @param wildcardSource     whether an expectation without a source address (IRC DCC) may open a pinhole from any
+ *                           source through this gateway; false unless the policy says so (issue 18)
  */
 public record GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets, String keyId, Set<String> helpers,
-                            OptionalInt pinholeTtlSeconds) {
+                            OptionalInt pinholeTtlSeconds, boolean wildcardSource) {
+
+    /** A gateway that opens pinholes only with a known source address. */
+    public GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets, String keyId, Set<String> helpers,
+                         OptionalInt pinholeTtlSeconds) {
+        this(id, sensors, subnets, keyId, helpers, pinholeTtlSeconds, false);
+    }
 
     public GatewayPolicy {
         sensors = Set.copyOf(sensors);

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * e.g. {@code policy.yaml: gateways[0].subnets[1]: '10.0.0.0/33' has prefix length 33, must be 0-32}.
  *
  * @param verdictValidity how long after it is issued (wall clock) an agent may still apply a verdict
- * @param revokeOn        expectation ends that revoke its pinholes (EVICTED, EXPIRED, MASTER_DESTROYED)
+ * @param revokeOn        expectation ends that revoke its pinholes (FULFILLED, EVICTED, EXPIRED, MASTER_DESTROYED; all by default)
  * @param gateways        the gateways, in file order
  * @param alertResponses  alert type → response
  */
@@ -45,8 +45,12 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
     /** The alert types streams-app raises (Alert.avsc). */
     public static final Set<String> ALERT_TYPES = Set.of("ftp-bounce", "forged-dcc", "expectation-flood", "line-overflow",
             "connection-limit", "kernel-drop");
-    /** The expectation ends that may revoke a pinhole. FULFILLED never does: the gateway's conntrack keeps the data connection. */
-    public static final Set<ExpectationEventType> REVOCABLE = EnumSet.of(ExpectationEventType.EVICTED,
+    /**
+     * The expectation ends that may revoke a pinhole, each by default. FULFILLED too (issue 18): a kernel expectation
+     * is used once, and the gateway's own conntrack keeps the established data connection without the pinhole, so
+     * leaving it open would let a second connection through for the rest of the TTL.
+     */
+    public static final Set<ExpectationEventType> REVOCABLE = EnumSet.of(ExpectationEventType.FULFILLED, ExpectationEventType.EVICTED,
             ExpectationEventType.EXPIRED, ExpectationEventType.MASTER_DESTROYED);
     /** Longest TTL of a pinhole or block: the enforcement agent's default {@code --max-ttl}. */
     public static final int MAX_TTL_SECONDS = 86_400;
@@ -66,7 +70,7 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
     }
 
     record RawGateway(String id, List<String> sensors, List<String> subnets, String keyId, List<String> helpers,
-                      Integer pinholeTtlSeconds) {
+                      Integer pinholeTtlSeconds, Boolean wildcardSource) {
     }
 
     record RawResponse(Integer blockSeconds) {
@@ -235,7 +239,8 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
             }
             OptionalInt ttl = g.pinholeTtlSeconds() == null ? OptionalInt.empty()
                     : OptionalInt.of(ttl(field + ".pinholeTtlSeconds", g.pinholeTtlSeconds()));
-            return new GatewayPolicy(g.id(), sensors, subnets, g.keyId(), helpers, ttl);
+            return new GatewayPolicy(g.id(), sensors, subnets, g.keyId(), helpers, ttl,
+                    Boolean.TRUE.equals(g.wildcardSource()));
         }
 
         private int ttl(String field, int seconds) {

@@ -23,15 +23,15 @@ import java.util.Locale;
  * <ul>
  *   <li>CREATED → one ALLOW per gateway that sees the expectation and allows its helper. The match is
  *       the expected tuple exactly (IP version, protocol, source — null only where the expectation
- *       wildcards it —, destination, destination port); a missing destination or port 0 is never
- *       turned into a verdict.</li>
- *   <li>EVICTED / EXPIRED / MASTER_DESTROYED, when listed in {@code revokeOn} → a REVOKE of the same
- *       match on the same gateways.</li>
+ *       wildcards it, and then only on gateways whose policy allows {@code wildcardSource} —, destination,
+ *       destination port); a missing destination or port 0 is never turned into a verdict.</li>
+ *   <li>FULFILLED / EVICTED / EXPIRED / MASTER_DESTROYED, when listed in {@code revokeOn} (all are by default)
+ *       → a REVOKE of the same match on the same gateways: like the kernel's expectation, a pinhole serves one
+ *       connection, which the gateway's conntrack then keeps as established.</li>
  *   <li>REJECTED by the matcher because its table is full ({@link ExpectationMatchProcessor#REJECTED_TABLE_FULL})
  *       → a REVOKE, whatever {@code revokeOn} says: the tracker opened the pinhole when it created the
  *       expectation ({@link PinholeVerdicts}), and an expectation the matcher never held must not leave one.</li>
- *   <li>FULFILLED, other REJECTED → nothing (the gateway's conntrack keeps the established data connection;
- *       an announcement the tracker refused never got a pinhole).</li>
+ *   <li>other REJECTED → nothing (an announcement the tracker refused never got a pinhole).</li>
  *   <li>An alert whose type has a response → a BLOCK of its source (every destination and port) on
  *       every gateway that sees it.</li>
  * </ul>
@@ -42,7 +42,9 @@ public final class PolicyEvaluator {
 
     /** Why an event gave no verdict (for counting); {@link #NONE} when verdicts were produced or none were due. */
     public enum Skip {
-        NONE, NO_GATEWAY, NOT_REVOKED_BY_POLICY, NO_ALERT_RESPONSE, ALERT_WITHOUT_SOURCE, WILDCARD_DESTINATION, PORT_ZERO,
+        NONE, NO_GATEWAY, NOT_REVOKED_BY_POLICY, NO_ALERT_RESPONSE, ALERT_WITHOUT_SOURCE, WILDCARD_DESTINATION,
+        /** An expectation without a source address, on gateways whose policy does not say {@code wildcardSource: true}. */
+        WILDCARD_SOURCE, PORT_ZERO,
         BAD_ADDRESS, ALREADY_EXPIRED;
 
         /** Metric tag form, e.g. {@code no-gateway}. */
@@ -87,7 +89,7 @@ public final class PolicyEvaluator {
             }
             action = VerdictAction.REVOKE;
         } else {
-            return Evaluation.skipped(Skip.NONE); // FULFILLED, REJECTED by the tracker: nothing to open or close
+            return Evaluation.skipped(Skip.NONE); // REJECTED by the tracker: nothing to open or close
         }
         ExpectedTuple x = e.getExpected();
         if (x.getDst() == null) {
@@ -115,10 +117,15 @@ public final class PolicyEvaluator {
         }
         String masterId = e.getMaster() == null ? null : e.getMaster().getConnectionId();
         List<Verdict> out = new ArrayList<>();
+        boolean wildcardRefused = false;
         for (GatewayPolicy g : policy.config().gateways()) {
             if (!g.allowsHelper(e.getHelper()) || !g.sees(e.getSensorId(), x.getSrc(), x.getDst(),
                     e.getMaster() == null ? null : e.getMaster().getOrig().getSrc(),
                     e.getMaster() == null ? null : e.getMaster().getOrig().getDst())) {
+                continue;
+            }
+            if (x.getSrc() == null && !g.wildcardSource()) {
+                wildcardRefused = true; // from any source is wider than this gateway's policy allows
                 continue;
             }
             int ttl = action == VerdictAction.REVOKE ? 0 : g.pinholeTtlSeconds().orElse(remaining);
@@ -138,7 +145,10 @@ public final class PolicyEvaluator {
                     .setExpiresAtMicros(0L)
                     .build()));
         }
-        return out.isEmpty() ? Evaluation.skipped(Skip.NO_GATEWAY) : new Evaluation(out, Skip.NONE);
+        if (out.isEmpty()) {
+            return Evaluation.skipped(wildcardRefused ? Skip.WILDCARD_SOURCE : Skip.NO_GATEWAY);
+        }
+        return new Evaluation(out, Skip.NONE);
     }
 
     public Evaluation onAlert(Alert a) {

@@ -4,8 +4,6 @@ import io.ctstream.avro.Connection;
 import io.ctstream.avro.Tuple;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.streams.json.JsonViews;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
@@ -40,7 +38,7 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
                 state == null ? null : state.toUpperCase(Locale.ROOT),
                 param.apply("helper"),
                 param.apply("sensor"),
-                param.apply("master"));
+                param.apply("master") == null ? null : QueryParams.connectionId("master", param.apply("master")));
     }
 
     /** The parameters that rebuild this filter (for forwarding it to another instance). */
@@ -100,15 +98,7 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
     }
 
     static byte[] parseAddress(String s) {
-        // Only literals: a name would make the query server resolve DNS.
-        if (!s.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException("not an IP address literal: " + s);
-        }
-        try {
-            return InetAddress.getByName(s).getAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address literal: " + s);
-        }
+        return QueryParams.address(s); // only literals: a name would make the query server resolve DNS
     }
 
     static int parsePort(String s) {

@@ -84,7 +84,7 @@ public final class ConnectionQueries<V> {
     /** The connection with this id: ids do not say their partition, so every instance is asked. */
     public JsonNode byId(String id) {
         for (HostInfo host : router.hostsOf(store)) {
-            JsonNode found = router.isSelf(host) ? localById(id) : router.get(host, "/connections/" + id, Map.of("local", "true"));
+            JsonNode found = router.isSelf(host) ? localById(id) : router.get(host, "/connections/" + InstanceRouter.segment(id), Map.of("local", "true"));
             if (found != null) {
                 return found;
             }

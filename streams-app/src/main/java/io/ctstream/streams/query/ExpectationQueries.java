@@ -23,7 +23,8 @@ public final class ExpectationQueries {
     /** Which live expectations to list; null fields match everything. */
     public record Filter(String helper, String masterId) {
         public static Filter fromParams(java.util.function.Function<String, String> param) {
-            return new Filter(param.apply("helper"), param.apply("master"));
+            String master = param.apply("master");
+            return new Filter(param.apply("helper"), master == null ? null : QueryParams.connectionId("master", master));
         }
 
         Map<String, String> toParams() {

@@ -30,13 +30,22 @@ import org.apache.kafka.streams.state.HostInfo;
  * other instances' local-only endpoints over HTTP.
  */
 public final class InstanceRouter {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceRouter.class);
     private final KafkaStreams streams;
     private final HostInfo self;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    /** The {@code Authorization} header the other instances require, or null. */
+    private final String authorization;
 
     public InstanceRouter(KafkaStreams streams, HostInfo self) {
+        this(streams, self, null);
+    }
+
+    /** @param token the query API's bearer token, sent to the other instances; null for none */
+    public InstanceRouter(KafkaStreams streams, HostInfo self, String token) {
         this.streams = streams;
         this.self = self;
+        this.authorization = token == null ? null : "Bearer " + token;
     }
 
     public HostInfo self() {
@@ -103,21 +112,35 @@ public final class InstanceRouter {
                 .collect(Collectors.joining("&"));
         URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query.isEmpty() ? "" : "?" + query));
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            if (authorization != null) {
+                request.header("Authorization", authorization);
+            }
+            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 404) {
                 return null;
             }
+            if (r.statusCode() == 503) { // the other instance is rebalancing: so is the answer
+                throw new QueryException(503, "another instance is rebalancing; retry");
+            }
             if (r.statusCode() != 200) {
-                throw new QueryException(502, "instance " + host + " answered " + r.statusCode() + ": " + r.body());
+                // the other instance's address and answer go to the log, not to the client
+                LOG.warn("instance {} answered {} to {}: {}", host, r.statusCode(), path, r.body());
+                throw new QueryException(502, "another instance answered " + r.statusCode());
             }
             return JsonViews.MAPPER.readTree(r.body());
         } catch (IOException e) {
-            throw new QueryException(502, "instance " + host + " unreachable: " + e.getMessage());
+            LOG.warn("instance {} unreachable for {}: {}", host, path, e.toString());
+            throw new QueryException(502, "another instance is unreachable");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QueryException(503, "interrupted");
         }
+    }
+
+    /** One URL path segment, encoded: whatever it holds stays one segment. */
+    static String segment(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String enc(String s) {

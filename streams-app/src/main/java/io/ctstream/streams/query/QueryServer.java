@@ -23,16 +23,53 @@ import java.util.function.Consumer;
  * GET /connections/{id}/related                       (the RELATED connections it announced)
  * GET /expectations?helper=&master=&limit=            (live expectations; master = connection id)
  * </pre>
+ *
+ * <p>Fit for a network: with a token, every request but {@code /health} needs {@code Authorization: Bearer <token>}
+ * (compared in constant time; the instances send it to each other); lists take at most {@link #MAX_LIMIT} items a
+ * page ({@code limit}, default {@link #DEFAULT_LIMIT}) and page on with {@code offset} (at most {@link #MAX_OFFSET};
+ * {@code X-Next-Offset} names the next page while a page is full); ids and addresses are parsed strictly
+ * ({@link QueryParams}); a store that is rebalancing is a 503 with {@code Retry-After}.
  */
 public final class QueryServer implements AutoCloseable {
     public static final int DEFAULT_LIMIT = 1000;
+    /** The largest page a client may ask for. */
+    public static final int MAX_LIMIT = 1000;
+    /** How deep a client may page: every page is built from the start of each instance's store. */
+    public static final int MAX_OFFSET = 100_000;
+    /** Seconds a client is told to wait while stores rebalance. */
+    static final String RETRY_AFTER_SECONDS = "1";
 
     private final Javalin app;
 
     public QueryServer(ConnectionQueries<?> connections, ExpectationQueries expectations, Consumer<Javalin> moreRoutes) {
+        this(connections, expectations, null, moreRoutes);
+    }
+
+    /** @param token the bearer token every request but {@code /health} must carry, or null for none */
+    public QueryServer(ConnectionQueries<?> connections, ExpectationQueries expectations, String token,
+                       Consumer<Javalin> moreRoutes) {
         app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
+        if (token != null) {
+            byte[] expected = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            app.before(ctx -> {
+                if ("/health".equals(ctx.path())) {
+                    return;
+                }
+                String given = ctx.header("Authorization");
+                if (given == null || !java.security.MessageDigest.isEqual(expected,
+                        given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                    ctx.header("WWW-Authenticate", "Bearer realm=\"ctstream\"");
+                    throw new QueryException(401, "a bearer token is required (Authorization: Bearer <token>)");
+                }
+            });
+        }
         app.exception(QueryException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        // stores closed or moved under a running query, Streams not running yet: a rebalance, not a server error
+        app.exception(org.apache.kafka.streams.errors.InvalidStateStoreException.class,
+                (e, ctx) -> error(ctx, 503, "stores are rebalancing; retry"));
+        app.exception(org.apache.kafka.streams.errors.StreamsNotStartedException.class,
+                (e, ctx) -> error(ctx, 503, "the instance is starting; retry"));
         app.get("/health", ctx -> json(ctx, JsonViews.MAPPER.createObjectNode().put("status", "up")));
         app.get("/connections/counts", ctx -> {
             ConnectionFilter f = ConnectionFilter.fromParams(ctx::queryParam);
@@ -50,22 +87,19 @@ public final class QueryServer implements AutoCloseable {
         });
         app.get("/connections", ctx -> {
             ConnectionFilter f = ConnectionFilter.fromParams(ctx::queryParam);
-            int limit = limit(ctx);
-            json(ctx, local(ctx) ? connections.localList(f, limit) : connections.list(f, limit));
+            page(ctx, n -> local(ctx) ? connections.localList(f, n) : connections.list(f, n));
         });
         app.get("/connections/{id}", ctx -> {
-            String id = ctx.pathParam("id");
+            String id = QueryParams.connectionId("connection id", ctx.pathParam("id"));
             jsonOr404(ctx, local(ctx) ? connections.localById(id) : connections.byId(id));
         });
         app.get("/connections/{id}/related", ctx -> {
-            ConnectionFilter f = ConnectionFilter.childrenOf(ctx.pathParam("id"));
-            int limit = limit(ctx);
-            json(ctx, local(ctx) ? connections.localList(f, limit) : connections.list(f, limit));
+            ConnectionFilter f = ConnectionFilter.childrenOf(QueryParams.connectionId("connection id", ctx.pathParam("id")));
+            page(ctx, n -> local(ctx) ? connections.localList(f, n) : connections.list(f, n));
         });
         app.get("/expectations", ctx -> {
             ExpectationQueries.Filter f = ExpectationQueries.Filter.fromParams(ctx::queryParam);
-            int limit = limit(ctx);
-            json(ctx, local(ctx) ? expectations.localList(f, limit) : expectations.list(f, limit));
+            page(ctx, n -> local(ctx) ? expectations.localList(f, n) : expectations.list(f, n));
         });
         if (moreRoutes != null) {
             moreRoutes.accept(app);
@@ -91,20 +125,41 @@ public final class QueryServer implements AutoCloseable {
         return "true".equals(ctx.queryParam("local"));
     }
 
-    static int limit(Context ctx) {
-        String l = ctx.queryParam("limit");
+    /**
+     * One page of a list: the first {@code offset + limit} items (across the cluster), less the first {@code offset}.
+     * An instance asked by another ({@code local=true}) answers the whole window in one page, so its limit may reach
+     * {@code MAX_OFFSET + MAX_LIMIT}; a client's is capped at {@code MAX_LIMIT}.
+     */
+    static void page(Context ctx, java.util.function.IntFunction<com.fasterxml.jackson.databind.node.ArrayNode> first) {
+        boolean local = local(ctx);
+        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, local ? MAX_OFFSET + MAX_LIMIT : MAX_LIMIT);
+        int offset = intParam(ctx, "offset", 0, 0, MAX_OFFSET);
+        com.fasterxml.jackson.databind.node.ArrayNode window = first.apply(offset + limit);
+        com.fasterxml.jackson.databind.node.ArrayNode page = JsonViews.MAPPER.createArrayNode();
+        for (int i = offset; i < window.size(); i++) {
+            page.add(window.get(i));
+        }
+        if (page.size() == limit && offset + limit <= MAX_OFFSET) {
+            ctx.header("X-Next-Offset", Integer.toString(offset + limit));
+        }
+        json(ctx, page);
+    }
+
+    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
+        String l = ctx.queryParam(name);
         if (l == null) {
-            return DEFAULT_LIMIT;
+            return dflt;
         }
+        int v;
         try {
-            int v = Integer.parseInt(l);
-            if (v < 1) {
-                throw new IllegalArgumentException("limit must be >= 1");
-            }
-            return v;
+            v = Integer.parseInt(l);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("limit is not a number: " + l);
+            throw new IllegalArgumentException(name + " is not a number: " + (l.length() > 20 ? l.substring(0, 20) + "..." : l));
         }
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+        }
+        return v;
     }
 
     private static FlowKey tupleKey(Context ctx) {
@@ -140,6 +195,9 @@ public final class QueryServer implements AutoCloseable {
     }
 
     static void error(Context ctx, int status, String message) {
+        if (status == 503) {
+            ctx.header("Retry-After", RETRY_AFTER_SECONDS);
+        }
         ObjectNode n = JsonViews.MAPPER.createObjectNode().put("error", message).put("status", status);
         ctx.status(status).contentType("application/json").result(n.toString());
     }

@@ -22,8 +22,8 @@ class PolicyConfigTest {
     void theDocumentedExampleLoads() {
         PolicyConfig p = PolicyConfig.load(Path.of("policy.example.yaml"));
         assertThat(p.verdictValidity()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(p.revokeOn()).containsExactlyInAnyOrder(ExpectationEventType.EVICTED, ExpectationEventType.EXPIRED,
-                ExpectationEventType.MASTER_DESTROYED);
+        assertThat(p.revokeOn()).containsExactlyInAnyOrder(ExpectationEventType.FULFILLED, ExpectationEventType.EVICTED,
+                ExpectationEventType.EXPIRED, ExpectationEventType.MASTER_DESTROYED);
         assertThat(p.gateways()).extracting(GatewayPolicy::id).containsExactly("gw-lab-1", "gw-dmz");
         GatewayPolicy lab = p.gateway("gw-lab-1");
         assertThat(lab.keyId()).isEqualTo("2026-12");
@@ -93,7 +93,7 @@ class PolicyConfigTest {
                 Arguments.of("alert response without time", "alertResponses:\n  ftp-bounce: {}\n" + GOOD_GATEWAY + "", "p.yaml: alertResponses.ftp-bounce.blockSeconds: is required"),
                 Arguments.of("alert block too long", "alertResponses:\n  ftp-bounce: {blockSeconds: 100000}\n" + GOOD_GATEWAY + "", "p.yaml: alertResponses.ftp-bounce.blockSeconds: must be 1-86400 s, got 100000"),
                 Arguments.of("unknown alert field", "alertResponses:\n  ftp-bounce: {block: 10}\n" + GOOD_GATEWAY + "", "p.yaml: alertResponses.ftp-bounce.block: unknown field 'block'"),
-                Arguments.of("revoke on fulfilled", "revokeOn: [FULFILLED]\n" + GOOD_GATEWAY + "", "p.yaml: revokeOn[0]: 'FULFILLED' is not an expectation end that can revoke a pinhole"),
+                Arguments.of("revoke on created", "revokeOn: [CREATED]\n" + GOOD_GATEWAY + "", "p.yaml: revokeOn[0]: 'CREATED' is not an expectation end that can revoke a pinhole"),
                 Arguments.of("not yaml", "gateways: [\n", "p.yaml: not valid YAML"));
     }
 

@@ -30,6 +30,7 @@ class PolicyEvaluatorTest {
               - id: gw
                 sensors: [gw]
                 helpers: [ftp, irc]
+                wildcardSource: true
               - id: dmz
                 subnets: [192.0.2.0/24]
                 helpers: [ftp]
@@ -96,6 +97,17 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void aWildcardSourceOpensNothingUnlessThePolicySaysSo() {
+        PolicyEvaluator narrow = new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp, irc]\n"));
+        PolicyEvaluator.Evaluation dcc = narrow.onExpectation(ircCreated());
+        assertThat(dcc.verdicts()).isEmpty();
+        assertThat(dcc.skip()).isEqualTo(Skip.WILDCARD_SOURCE);
+        // an expectation with its source still opens its exact pinhole there
+        assertThat(narrow.onExpectation(ftpCreated()).verdicts()).hasSize(1)
+                .allSatisfy(v -> assertThat(v.getMatch().getSrcPrefixLength()).isEqualTo(-1));
+    }
+
+    @Test
     void noVerdictForAHelperTheGatewayDoesNotAllow() {
         PolicyEvaluator ftpOnly = new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n"));
         assertThat(ftpOnly.onExpectation(ircCreated()).verdicts()).isEmpty();
@@ -113,9 +125,10 @@ class PolicyEvaluatorTest {
     }
 
     @Test
-    void evictedExpiredAndMasterDestroyedRevokeThePinholeOnTheSameGateways() {
+    void fulfilledEvictedExpiredAndMasterDestroyedRevokeThePinholeOnTheSameGateways() {
         List<Verdict> allow = evaluator.onExpectation(ftpCreated()).verdicts();
-        for (ExpectationEventType end : List.of(ExpectationEventType.EVICTED, ExpectationEventType.EXPIRED,
+        // FULFILLED too: the pinhole served its one connection, as the kernel's expectation does
+        for (ExpectationEventType end : List.of(ExpectationEventType.FULFILLED, ExpectationEventType.EVICTED, ExpectationEventType.EXPIRED,
                 ExpectationEventType.MASTER_DESTROYED)) {
             List<Verdict> revoke = evaluator.onExpectation(ftp(end, 1_050_000_000L)).verdicts();
             assertThat(revoke).extracting(Verdict::getGatewayId).containsExactly("gw", "gw2");
@@ -133,8 +146,7 @@ class PolicyEvaluatorTest {
     }
 
     @Test
-    void fulfilledAndRejectedGiveNothing() {
-        assertThat(evaluator.onExpectation(ftp(ExpectationEventType.FULFILLED, 1_010_000_000L)).verdicts()).isEmpty();
+    void rejectedGivesNothing() {
         // refused by the tracker (bounce, forged DCC, expect-max): no pinhole was ever opened
         assertThat(evaluator.onExpectation(ftp(ExpectationEventType.REJECTED, 1_010_000_000L)).verdicts()).isEmpty();
         ExpectationEvent expectMax = ftp(ExpectationEventType.REJECTED, 1_010_000_000L);
@@ -166,6 +178,8 @@ class PolicyEvaluatorTest {
         assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.EXPIRED, 2L)).verdicts()).hasSize(1);
         assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.EVICTED, 2L)).skip()).isEqualTo(Skip.NOT_REVOKED_BY_POLICY);
         assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.MASTER_DESTROYED, 2L)).verdicts()).isEmpty();
+        // a policy that lists its ends without FULFILLED keeps a fulfilled pinhole until its TTL, as before issue 18
+        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.FULFILLED, 2L)).skip()).isEqualTo(Skip.NOT_REVOKED_BY_POLICY);
     }
 
     @Test

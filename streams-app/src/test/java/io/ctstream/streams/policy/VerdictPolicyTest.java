@@ -35,9 +35,11 @@ class VerdictPolicyTest {
         Files.writeString(policy, "gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n");
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "key.gw.k1 = " + Base64.getEncoder().encodeToString(PolicyFixtures.secret(1)) + "\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(VerdictPolicy.load(policy, keys).config().gateways()).hasSize(1);
 
         Files.writeString(keys, "key.gw.k1 = short\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> VerdictPolicy.load(policy, keys)).isInstanceOf(KeyringException.class)
                 .hasMessageContaining(keys + ":1");
     }

@@ -114,8 +114,20 @@ class VerdictTopologyTest {
             assertThat(v.getMatch().getSrc()).isEqualTo(e.getExpected().getSrc()).isNotNull();
             assertThat(v.getEvidence().getMasterConnectionId()).isEqualTo(e.getMaster().getConnectionId());
         }
-        // both were fulfilled: nothing to revoke
-        assertThat(values(out)).noneMatch(v -> v.getAction() == VerdictAction.REVOKE);
+        // both were fulfilled: each pinhole is revoked once its connection is established (the kernel's expectation
+        // is used once; the gateway's conntrack keeps the connection), with the ALLOW's own match
+        List<ExpectationEvent> fulfilled = out.expectations().stream()
+                .filter(e -> e.getType() == ExpectationEventType.FULFILLED).toList();
+        assertThat(fulfilled).hasSize(2);
+        List<Verdict> revokes = values(out).stream().filter(v -> v.getAction() == VerdictAction.REVOKE).toList();
+        assertThat(revokes).extracting(v -> v.getEvidence().getExpectationId())
+                .containsExactlyInAnyOrderElementsOf(fulfilled.stream().map(ExpectationEvent::getExpectationId).toList());
+        for (Verdict r : revokes) {
+            Verdict allowed = allows.stream().filter(a -> a.getEvidence().getExpectationId()
+                    .equals(r.getEvidence().getExpectationId())).findFirst().orElseThrow();
+            assertThat(r.getMatch()).isEqualTo(allowed.getMatch());
+            assertThat(r.getReason()).isEqualTo("ftp expectation fulfilled");
+        }
         // the tracker writes the ALLOW, the expectation-verdicts processor no longer does: one record per id
         assertThat(values(out)).extracting(Verdict::getVerdictId).doesNotHaveDuplicates();
         PolicyEvaluatorTest.assertAllAccepted(values(out));
@@ -127,9 +139,12 @@ class VerdictTopologyTest {
 
         List<ExpectationEvent> evicted = out.expectations().stream().filter(e -> e.getType() == ExpectationEventType.EVICTED).toList();
         assertThat(evicted).isNotEmpty();
+        List<ExpectationEvent> ended = out.expectations().stream().filter(e -> e.getType() == ExpectationEventType.EVICTED
+                || e.getType() == ExpectationEventType.FULFILLED).toList();
         List<Verdict> revokes = values(out).stream().filter(v -> v.getAction() == VerdictAction.REVOKE).toList();
+        // the evicted pinhole, and the fulfilled one once its connection is established
         assertThat(revokes).extracting(v -> v.getEvidence().getExpectationId())
-                .containsExactlyInAnyOrderElementsOf(evicted.stream().map(ExpectationEvent::getExpectationId).toList());
+                .containsExactlyInAnyOrderElementsOf(ended.stream().map(ExpectationEvent::getExpectationId).toList());
         for (Verdict r : revokes) {
             Verdict allowed = values(out).stream().filter(v -> v.getAction() == VerdictAction.ALLOW
                     && v.getEvidence().getExpectationId().equals(r.getEvidence().getExpectationId())).findFirst().orElseThrow();
