@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,14 +28,36 @@ class DashboardFilesTest {
         }
     }
 
+    /**
+     * Issue 19: the dashboards name no datasource uid of ours. Imported into any Grafana (Dashboards → Import), the
+     * {@code __inputs} entry asks for a Prometheus datasource and Grafana replaces {@code ${DS_PROMETHEUS}} with it;
+     * provisioned from files (compose), where inputs are not asked for, the datasource variable of the same name
+     * resolves {@code ${DS_PROMETHEUS}} to the default Prometheus datasource, which the provisioned one is.
+     */
     @Test
-    void everyPanelUsesTheProvisionedDatasource() throws Exception {
+    void everyPanelUsesTheDatasourceInputSoTheDashboardsImportAnywhereAndStillProvision() throws Exception {
         JsonNode ds = new YAMLMapper().readTree(Path.of("grafana", "provisioning", "datasources", "prometheus.yml").toFile());
-        String uid = ds.path("datasources").get(0).path("uid").asText();
+        assertThat(ds.path("datasources").get(0).path("type").asText()).isEqualTo("prometheus");
+        assertThat(ds.path("datasources").get(0).path("isDefault").asBoolean()).as("the variable's default").isTrue();
         for (Path f : DashboardQueries.files()) {
-            for (JsonNode p : DashboardQueries.read(f).path("panels")) {
-                assertThat(p.path("datasource").path("uid").asText()).as(f + ": " + p.path("title")).isEqualTo(uid);
-                p.path("targets").forEach(t -> assertThat(t.path("datasource").path("uid").asText()).isEqualTo(uid));
+            JsonNode d = DashboardQueries.read(f);
+            JsonNode input = d.path("__inputs").get(0);
+            assertThat(input.path("name").asText()).as(f + ": __inputs").isEqualTo("DS_PROMETHEUS");
+            assertThat(input.path("type").asText()).isEqualTo("datasource");
+            assertThat(input.path("pluginId").asText()).isEqualTo("prometheus");
+            JsonNode variable = d.path("templating").path("list").get(0);
+            assertThat(variable.path("name").asText()).as(f + ": datasource variable").isEqualTo("DS_PROMETHEUS");
+            assertThat(variable.path("type").asText()).isEqualTo("datasource");
+            assertThat(variable.path("query").asText()).isEqualTo("prometheus");
+            List<String> uids = new ArrayList<>();
+            d.findValues("datasource").forEach(v -> {
+                if (v.isObject()) {
+                    uids.add(v.path("uid").asText());
+                }
+            });
+            assertThat(uids).as(f + ": every datasource reference").isNotEmpty().containsOnly("${DS_PROMETHEUS}");
+            for (JsonNode p : d.path("panels")) {
+                assertThat(p.path("datasource").path("uid").asText()).as(f + ": " + p.path("title")).isEqualTo("${DS_PROMETHEUS}");
             }
         }
     }
