@@ -1,6 +1,7 @@
 package io.ctstream.streams;
 
 import io.ctstream.avro.FlowKey;
+import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -67,6 +68,9 @@ public final class StreamsApp implements AutoCloseable {
             TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
             TopicsSetup.requireCoPartitioned(admin, ConntrackTopology.coPartitioned(config));
         }
+        // the topics whose value schemas this application registers (its own changelogs are private to it)
+        CompatibilityCheck.warnIfNone(config.serdeConfig(), ConntrackTopology.topics(config).stream()
+                .filter(t -> !t.equals(config.topic(io.ctstream.schemas.Topics.PACKETS))).toList());
         if (config.queryPort() >= 0) {
             // Bind first so that the advertised port is the real one, then let Streams know it.
             queryServer = null;

@@ -10,6 +10,7 @@ import io.ctstream.capture.publish.PacketPublisher;
 import io.ctstream.capture.source.LiveSource;
 import io.ctstream.capture.source.PacketSource;
 import io.ctstream.capture.source.ReplaySource;
+import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerializer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -85,7 +86,9 @@ public final class CaptureAgent {
             throw new IllegalArgumentException("no schema registry: schema.registry.url is required");
         }
         try (SpecificAvroSerializer<PacketRecord> serializer = AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer()) {
-            return serializer.schemaId(config.topic(), PacketRecord.getClassSchema());
+            int id = serializer.schemaId(config.topic(), PacketRecord.getClassSchema());
+            CompatibilityCheck.warnIfNone(serdeConfig, List.of(config.topic()));
+            return id;
         }
     }
 

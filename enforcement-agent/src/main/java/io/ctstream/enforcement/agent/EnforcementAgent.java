@@ -4,6 +4,7 @@ import io.ctstream.avro.EnforcementOutcome;
 import io.ctstream.avro.EnforcementReport;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
+import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.enforcement.gate.GateDecision;
 import io.ctstream.enforcement.gate.Refusal;
 import io.ctstream.enforcement.gate.ReplayMemory;
@@ -108,6 +109,7 @@ public final class EnforcementAgent implements AutoCloseable {
         ReportsTopic.ensure(kafka, config.reportsTopic());
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka.forEach((k, v) -> serdeConfig.put((String) k, v));
+        CompatibilityCheck.warnIfNone(serdeConfig, List.of(config.reportsTopic()));
         // a KafkaConsumer closes its deserializers: the reconciler's readers get their own serdes
         try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
              SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
