@@ -15,6 +15,12 @@ public final class Topics {
     public static final String ALERTS = "alerts";
     /** Verdict values keyed by gateway id. */
     public static final String VERDICTS = "verdicts";
+    /**
+     * Verdict values keyed by gateway id, written outside any transaction as soon as the tracker signs an ALLOW: a
+     * short-lived copy the agents may apply before the transaction that writes the real one commits (streams-app
+     * README: the tentative pinhole).
+     */
+    public static final String VERDICTS_TENTATIVE = "verdicts-tentative";
     /** EnforcementReport values keyed by gateway id. */
     public static final String REPORTS = "enforcement-reports";
     /** Records a component could not deserialize or process, with the reason in headers. */

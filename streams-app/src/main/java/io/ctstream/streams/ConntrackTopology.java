@@ -18,6 +18,7 @@ import io.ctstream.streams.matching.ExpectationMatchProcessor;
 import io.ctstream.streams.matching.MatchPartitioner;
 import io.ctstream.streams.policy.PinholeVerdicts;
 import io.ctstream.streams.policy.PolicyEvaluator;
+import io.ctstream.streams.policy.TentativePinholes;
 import io.ctstream.streams.policy.VerdictEmitter;
 import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.streams.tracking.CodecSerdes;
@@ -48,7 +49,8 @@ public final class ConntrackTopology {
     /** Every topic the topology reads or writes, by full name. */
     public static List<String> topics(StreamsAppConfig c) {
         return List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC), c.topic(MATCH_TOPIC), c.topic(Topics.CONN_EVENTS),
-                c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS), c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS));
+                c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS), c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS),
+                c.topic(Topics.VERDICTS_TENTATIVE));
     }
 
     /** Topics that are keyed by flow and read by the same tasks: they must have equal partition counts. */
@@ -77,6 +79,12 @@ public final class ConntrackTopology {
      * those it has heard from).
      */
     public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, int packetPartitions) {
+        return build(config, meters, registerSchemas, packetPartitions, null);
+    }
+
+    /** As above; with {@code tentative}, the tracker also publishes each ALLOW's tentative copy at once. */
+    public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, int packetPartitions,
+                                 TentativePinholes tentative) {
         Map<String, Object> serdeConfig = config.serdeConfig(); // the registry's auth and TLS settings too
         FlowKeySerde flowKeys = new FlowKeySerde();
         Serde<String> strings = Serdes.String();
@@ -100,7 +108,8 @@ public final class ConntrackTopology {
         Serde<Verdict> verdicts = policy == null ? null : AvroSerdes.specific(Verdict.class, serdeConfig, false);
         PolicyEvaluator evaluator = policy == null ? null : new PolicyEvaluator(policy);
         // with a policy, the tracker signs the ALLOWs of the expectations it creates (PinholeVerdicts)
-        PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole());
+        PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole(),
+                tentative);
         t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(tracker, analyzer, config.limits(), meters, pinholes,
                 packetPartitions),
                 "packets", "feedback");

@@ -2,6 +2,14 @@ package io.ctstream.streams;
 
 import io.ctstream.avro.FlowKey;
 import io.ctstream.registry.CompatibilityCheck;
+import io.ctstream.avro.Verdict;
+import io.ctstream.schemas.Topics;
+import io.ctstream.serde.AvroSerdes;
+import io.ctstream.streams.policy.TentativePinholes;
+import io.ctstream.verdict.VerdictSigner;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import java.util.function.BiConsumer;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -47,6 +55,7 @@ public final class StreamsApp implements AutoCloseable {
 
     private final StreamsAppConfig config;
     private final MeterRegistry meters;
+    private TentativePinholes tentative;
     private KafkaStreams streams;
     private QueryServer queryServer;
     private KafkaStreamsMetrics streamsMetrics;
@@ -79,7 +88,8 @@ public final class StreamsApp implements AutoCloseable {
             queryPort = port;
         }
         // schemas registered before the first record: the first pinhole after start must not wait for the registry
-        streams = new KafkaStreams(ConntrackTopology.build(config, meters, true, partitions), props);
+        tentative = tentativePinholes();
+        streams = new KafkaStreams(ConntrackTopology.build(config, meters, true, partitions, tentative), props);
         // ... nor for class loading and interpreted code: the pinhole path runs once on synthetic sessions first
         Warmup.run(new ConnectionTracker(config.conntrack()), new ControlChannelAnalyzer(config.helpers()), config.policy(),
                 WARMUP_SESSIONS);
@@ -184,6 +194,27 @@ public final class StreamsApp implements AutoCloseable {
         }
     }
 
+    /**
+     * With a policy and {@code tentativePinholes} on (the default), the producer of the ALLOWs' tentative copies:
+     * idempotent, not transactional, no linger — visible to the agents at once ({@link TentativePinholes}).
+     */
+    private TentativePinholes tentativePinholes() {
+        if (config.policy() == null || !config.tentativePinholes()) {
+            return null;
+        }
+        Properties p = config.clientProperties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, config.applicationId() + "-tentative-pinholes");
+        KafkaProducer<String, Verdict> producer = new KafkaProducer<>(p, new StringSerializer(),
+                AvroSerdes.specific(Verdict.class, config.serdeConfig(), false).serializer());
+        producer.partitionsFor(config.topic(Topics.VERDICTS_TENTATIVE)); // metadata now, not in front of the first pinhole
+        return new TentativePinholes(producer, config.topic(Topics.VERDICTS_TENTATIVE),
+                new VerdictSigner(config.policy().keyring()), meters);
+    }
+
     @Override
     public synchronized void close() {
         if (connectionGauges != null) {
@@ -201,6 +232,10 @@ public final class StreamsApp implements AutoCloseable {
         if (streamsMetrics != null) {
             streamsMetrics.close();
             streamsMetrics = null;
+        }
+        if (tentative != null) {
+            tentative.close();
+            tentative = null;
         }
     }
 

@@ -37,6 +37,7 @@ public final class StreamsAppConfig {
     private final LimitsConfig limits;
     private final VerdictPolicy policy;
     private final boolean commitOnPinhole;
+    private final boolean tentativePinholes;
 
     private StreamsAppConfig(Builder b) {
         this.applicationId = require(b.applicationId, "applicationId");
@@ -70,6 +71,7 @@ public final class StreamsAppConfig {
         this.limits = java.util.Objects.requireNonNull(b.limits, "limits");
         this.policy = b.policy;
         this.commitOnPinhole = b.commitOnPinhole;
+        this.tentativePinholes = b.tentativePinholes;
     }
 
     /**
@@ -78,6 +80,11 @@ public final class StreamsAppConfig {
      */
     public boolean commitOnPinhole() {
         return commitOnPinhole;
+    }
+
+    /** Whether ALLOWs are also published at once as tentative copies (default true; streams-app README). */
+    public boolean tentativePinholes() {
+        return tentativePinholes;
     }
 
     public static Builder builder() {
@@ -240,6 +247,12 @@ public final class StreamsAppConfig {
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private VerdictPolicy policy;
         private boolean commitOnPinhole = true;
+        private boolean tentativePinholes = true;
+
+        public Builder tentativePinholes(boolean v) {
+            tentativePinholes = v;
+            return this;
+        }
 
         /** Commit at once after a pinhole's ALLOW (default true; false: at the commit interval, for comparisons). */
         public Builder commitOnPinhole(boolean v) {

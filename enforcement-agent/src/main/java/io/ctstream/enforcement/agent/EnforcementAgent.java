@@ -60,6 +60,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class EnforcementAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EnforcementAgent.class);
+    /** Longest life of a tentative pinhole here, whatever the copy says (streams-app sends 10 s at most). */
+    static final int MAX_TENTATIVE_TTL_SECONDS = 10;
+    /** Added for a moment and removed at start (TEST-NET-1 addresses, port 9: no real traffic matches it). */
+    private static final NftElement WARM_UP_ELEMENT = new NftElement(io.ctstream.enforcement.nft.NftSet.ALLOW4,
+            "192.0.2.1 . 192.0.2.2 . 6 . 9");
 
     private final EnforcementAgentConfig config;
     private final EnforcementMetrics metrics;
@@ -70,6 +75,12 @@ public final class EnforcementAgent implements AutoCloseable {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch ready = new CountDownLatch(1);
     private final ReportSigner reportSigner;
+    /**
+     * Until when (wall clock) each element this agent added is in the table, as far as it knows: so that a tentative
+     * copy never shortens its committed ALLOW. Forgets expired entries when it grows; empty after a restart, where a
+     * tentative copy may at worst cut a pinhole it restored to 10 s until its ALLOW is seen again.
+     */
+    private final Map<NftElement, Long> elementUntilMillis = new HashMap<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
     /** Decodes verdict values: records are fetched as bytes so that junk costs one decode, not a poll each. */
     private SchemaIdGuard<Verdict> verdicts;
@@ -107,6 +118,7 @@ public final class EnforcementAgent implements AutoCloseable {
     public void run() throws NftException {
         Properties kafka = config.kafka();
         ReportsTopic.ensure(kafka, config.reportsTopic());
+        ReportsTopic.ensure(kafka, config.tentativeTopic(), "tentative verdicts", ReportsTopic.TIMEOUT);
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka.forEach((k, v) -> serdeConfig.put((String) k, v));
         CompatibilityCheck.warnIfNone(serdeConfig, List.of(config.reportsTopic()));
@@ -126,6 +138,8 @@ public final class EnforcementAgent implements AutoCloseable {
             verdicts = new SchemaIdGuard<>(verdictSerde.deserializer(), 64);
             SchemaIdGuard.registeredId(serdeConfig, config.verdictsTopic() + "-value", Verdict.getClassSchema())
                     .ifPresent(verdicts::trust);
+            SchemaIdGuard.registeredId(serdeConfig, config.tentativeTopic() + "-value", Verdict.getClassSchema())
+                    .ifPresent(verdicts::trust);
             try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(consumerProperties(kafka), new StringDeserializer(),
                     new ByteArrayDeserializer());
                  KafkaProducer<String, EnforcementReport> producer = new KafkaProducer<>(producerProperties(kafka),
@@ -137,13 +151,16 @@ public final class EnforcementAgent implements AutoCloseable {
                 if (nft instanceof NftSession session) {
                     try {
                         session.open(); // its start (the slow part) now, not in front of the first pinhole
+                        // and its first element change: 430 ms for the first pinhole after start in the live lab
+                        session.apply(commands.script(List.of(new NftChange.Remove(WARM_UP_ELEMENT))));
                     } catch (NftException e) {
                         LOG.warn("gateway {}: no interactive nft ({}); each batch will start nft", config.gatewayId(),
                                 e.getMessage());
                     }
                 }
                 producer.initTransactions();
-                c.subscribe(List.of(config.verdictsTopic()));
+                // the tentative copies of ALLOWs too, published before their transaction commits (streams-app README)
+                c.subscribe(List.of(config.verdictsTopic(), config.tentativeTopic()));
                 LOG.info("gateway {}: consuming {} as group {}, reporting to {}{}", config.gatewayId(),
                         config.verdictsTopic(), config.groupId(), config.reportsTopic(), config.dryRun() ? " (dry run)" : "");
                 ready.countDown();
@@ -198,6 +215,14 @@ public final class EnforcementAgent implements AutoCloseable {
                 continue;
             }
             metrics.verdict(v.getAction() == null ? "null" : v.getAction().name());
+            boolean tentative = r.topic().equals(config.tentativeTopic());
+            if (tentative && v.getAction() != VerdictAction.ALLOW) {
+                LOG.warn("gateway {}: refused tentative {} {}: only ALLOWs are tentative", config.gatewayId(),
+                        v.getAction(), v.getVerdictId());
+                metrics.outcome(EnforcementOutcome.REFUSED, Refusal.TENTATIVE_NOT_ALLOW.reason());
+                toApply.add(new Pending(v, r.timestamp(), List.of(), Refusal.TENTATIVE_NOT_ALLOW.reason()));
+                continue;
+            }
             GateDecision d = gate.check(v);
             if (!d.accepted()) {
                 LOG.warn("gateway {}: refused verdict {} ({}): {}", config.gatewayId(), v.getVerdictId(), v.getReason(), d.reportReason());
@@ -207,12 +232,30 @@ public final class EnforcementAgent implements AutoCloseable {
             }
             List<NftChange> changes = new ArrayList<>();
             for (NftElement e : d.elements()) {
-                changes.add(v.getAction() == VerdictAction.REVOKE ? new NftChange.Remove(e)
-                        : new NftChange.Add(e, v.getTtlSeconds() * 1000L));
+                long nowMillis = System.currentTimeMillis();
+                if (v.getAction() == VerdictAction.REVOKE) {
+                    changes.add(new NftChange.Remove(e));
+                    elementUntilMillis.remove(e);
+                } else if (tentative) {
+                    // Never shortens the element its committed ALLOW may already have put there (nft's add of an
+                    // existing element resets its timeout on this kernel).
+                    long ttl = Math.min(v.getTtlSeconds(), MAX_TENTATIVE_TTL_SECONDS) * 1000L;
+                    if (elementUntilMillis.getOrDefault(e, 0L) < nowMillis + ttl) {
+                        changes.add(new NftChange.Add(e, ttl));
+                        elementUntilMillis.put(e, nowMillis + ttl);
+                    }
+                } else {
+                    changes.add(new NftChange.Add(e, v.getTtlSeconds() * 1000L));
+                    elementUntilMillis.put(e, nowMillis + v.getTtlSeconds() * 1000L);
+                }
             }
             toApply.add(new Pending(v, r.timestamp(), changes, null));
         }
         applyAll(toApply, receivedNanos);
+        if (elementUntilMillis.size() > 100_000) {
+            long nowMillis = System.currentTimeMillis();
+            elementUntilMillis.values().removeIf(until -> until < nowMillis);
+        }
         long now = config.clockMicros().getAsLong();
         for (Pending p : toApply) {
             String id = p.verdict.getVerdictId();
@@ -255,7 +298,9 @@ public final class EnforcementAgent implements AutoCloseable {
         List<NftChange> all = new ArrayList<>();
         accepted.forEach(p -> all.addAll(p.changes));
         try {
-            nft.apply(commands.script(all));
+            if (!all.isEmpty()) { // a tentative copy of a pinhole already there changes nothing
+                nft.apply(commands.script(all));
+            }
             long latency = (System.nanoTime() - receivedNanos) / 1000;
             for (Pending p : accepted) {
                 p.latencyMicros = latency;

@@ -26,6 +26,7 @@ public final class EnforcementAgentConfig {
     private final Properties kafka;
     private final String verdictsTopic;
     private final String reportsTopic;
+    private final String tentativeTopic;
     private final String groupId;
     private final String transactionalId;
     private final GateLimits limits;
@@ -57,6 +58,7 @@ public final class EnforcementAgentConfig {
         String prefix = b.topicPrefix == null ? "" : b.topicPrefix;
         this.verdictsTopic = b.verdictsTopic != null ? b.verdictsTopic : Topics.name(prefix, Topics.VERDICTS);
         this.reportsTopic = b.reportsTopic != null ? b.reportsTopic : Topics.name(prefix, Topics.REPORTS);
+        this.tentativeTopic = b.tentativeTopic != null ? b.tentativeTopic : Topics.name(prefix, Topics.VERDICTS_TENTATIVE);
         this.groupId = b.groupId != null ? b.groupId : prefix + "ctstream-enforcement-" + gatewayId;
         this.transactionalId = b.transactionalId != null ? b.transactionalId : groupId;
         this.limits = b.limits != null ? b.limits : GateLimits.defaults();
@@ -87,6 +89,11 @@ public final class EnforcementAgentConfig {
     static long wallClockMicros() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1000;
+    }
+
+    /** The topic of the ALLOWs' tentative copies (streams-app's {@code TentativePinholes}). */
+    public String tentativeTopic() {
+        return tentativeTopic;
     }
 
     public PinholeListener pinholeListener() {
@@ -122,6 +129,7 @@ public final class EnforcementAgentConfig {
 
     public static final class Builder {
         private PinholeListener pinholeListener;
+        private String tentativeTopic;
         private String gatewayId;
         private VerdictKeyring keyring;
         private Properties kafka = new Properties();
@@ -153,6 +161,7 @@ public final class EnforcementAgentConfig {
         public Builder topicPrefix(String v) { topicPrefix = v; return this; }
         public Builder verdictsTopic(String v) { verdictsTopic = v; return this; }
         public Builder reportsTopic(String v) { reportsTopic = v; return this; }
+        public Builder tentativeTopic(String v) { tentativeTopic = v; return this; }
         public Builder groupId(String v) { groupId = v; return this; }
         public Builder transactionalId(String v) { transactionalId = v; return this; }
         public Builder limits(GateLimits v) { limits = v; return this; }

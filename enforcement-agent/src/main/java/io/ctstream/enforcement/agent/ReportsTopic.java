@@ -31,6 +31,15 @@ final class ReportsTopic {
 
     /** Fails after about {@code timeout} when Kafka does not answer. */
     static void ensure(Properties kafka, String topic, Duration timeout) {
+        ensure(kafka, topic, "reports", timeout);
+    }
+
+    /**
+     * The same for another topic this agent reads and nobody may have created yet ({@code what}: for messages), e.g.
+     * the tentative verdicts: a consumer subscribed to a missing topic sees it only at its next metadata refresh,
+     * minutes after streams-app creates it.
+     */
+    static void ensure(Properties kafka, String topic, String what, Duration timeout) {
         long ms = timeout.toMillis();
         Admin admin = Admin.create(kafka);
         try {
@@ -38,14 +47,14 @@ final class ReportsTopic {
                 return;
             }
             admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty()))).all().get(ms, TimeUnit.MILLISECONDS);
-            LOG.info("created the reports topic {}", topic);
+            LOG.info("created the {} topic {}", what, topic);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the reports topic " + topic + ": " + e.getCause().getMessage(),
+                throw new IllegalStateException("cannot create the " + what + " topic " + topic + ": " + e.getCause().getMessage(),
                         e.getCause());
             }
         } catch (TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka to check the reports topic " + topic + " within "
+            throw new IllegalStateException("cannot reach Kafka to check the " + what + " topic " + topic + " within "
                     + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -28,6 +28,8 @@ public enum Refusal {
     OVERBROAD_PROTOCOL("overbroad-protocol"),
     /** A match that denotes no rule: bad address length, IP version, port or TTL. */
     MALFORMED("malformed"),
+    /** A BLOCK or REVOKE on the tentative topic, which carries only the tentative copies of ALLOWs. */
+    TENTATIVE_NOT_ALLOW("tentative-not-allow"),
     /** The record could not be deserialized at all. */
     UNDECODABLE("undecodable");
 

@@ -173,6 +173,44 @@ class EnforcementAgentKafkaTest {
         assertThat(ns.nft("list", "table", "inet", "ctstream")).isEqualTo(before);
     }
 
+    /**
+     * streams-app's tentative copies of ALLOWs (topic verdicts-tentative, published before the transaction that writes
+     * the real ALLOW commits): applied only where no element is, for at most 10 s; the committed ALLOW then sets the
+     * real lifetime, and a tentative copy that arrives after it never shortens it. Only ALLOWs are tentative.
+     */
+    @Test
+    void tentativeAllowsOpenAShortPinholeAndNeverShortenACommittedOne() throws Exception {
+        ns = NetworkNamespace.open();
+        String tentativeTopic = EmbeddedCluster.uniqueTopic("verdicts-tentative");
+        EmbeddedCluster.createTopic(verdictsTopic, 1);
+        EmbeddedCluster.createTopic(reportsTopic, 1);
+        start(config().nftCommand(ns.nftCommand()).tentativeTopic(tentativeTopic).build());
+        long now = nowMicros();
+        Verdict first = valid(VerdictAction.ALLOW, match("10.61.1.2", -1, "10.61.2.2", 6, 40001), 300, now);
+        Verdict second = valid(VerdictAction.ALLOW, match("10.61.1.2", -1, "10.61.2.2", 6, 40002), 300, now);
+        java.util.function.Function<Verdict, Verdict> tentative = v -> TestVerdicts.SIGNER.sign(Verdict.newBuilder(v)
+                .setVerdictId(v.getVerdictId() + "/tentative").setTtlSeconds(30).setKeyId(null).setSignature(null).build());
+        Verdict block = valid(VerdictAction.BLOCK, match("10.61.9.9", -1, null, 0, 0), 300, now);
+
+        // first: tentative, then committed; second: committed, then tentative; and a tentative BLOCK
+        publish(List.of(new ProducerRecord<>(tentativeTopic, GW, tentative.apply(first))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> table().contains(element(VerdictAction.ALLOW, first)));
+        assertThat(table().expiresSeconds().get(element(VerdictAction.ALLOW, first))).as("at most 10 s, whatever it says")
+                .isLessThanOrEqualTo(10);
+        publish(List.of(record(first), record(second)));
+        await().atMost(Duration.ofSeconds(60)).until(() -> table().contains(element(VerdictAction.ALLOW, second))
+                && table().expiresSeconds().get(element(VerdictAction.ALLOW, first)) > 200);
+        publish(List.of(new ProducerRecord<>(tentativeTopic, GW, tentative.apply(second)),
+                new ProducerRecord<>(tentativeTopic, GW, tentative.apply(block))));
+        await().atMost(Duration.ofSeconds(60)).until(() -> lastById(reports()).containsKey(block.getVerdictId() + "/tentative"));
+        Map<String, EnforcementReport> byId = lastById(reports());
+        assertThat(byId.get(second.getVerdictId() + "/tentative").getOutcome()).isEqualTo(EnforcementOutcome.APPLIED);
+        assertThat(table().expiresSeconds().get(element(VerdictAction.ALLOW, second))).as("not shortened").isGreaterThan(200);
+        assertThat(byId.get(block.getVerdictId() + "/tentative").getOutcome()).isEqualTo(EnforcementOutcome.REFUSED);
+        assertThat(byId.get(block.getVerdictId() + "/tentative").getReason()).isEqualTo("tentative-not-allow");
+        assertThat(table().contains(element(VerdictAction.BLOCK, block))).isFalse();
+    }
+
     @Test
     void appliesSignedVerdictsRefusesTheRestAndReconcilesAfterARestart() throws Exception {
         ns = NetworkNamespace.open();

@@ -68,17 +68,22 @@ public record PinholeTiming(String expectationId, String evidence, Instant annou
             if (created.isPresent()) {
                 ExpectationEvent exp = created.get();
                 progress = "expectation " + exp.getExpectationId() + " but no ALLOW verdict yet";
-                List<TopicReader.Timed<Verdict>> verdicts = reader.readAllTimed(gateway.topic(Topics.VERDICTS), Verdict.class);
-                Optional<TopicReader.Timed<Verdict>> allow = verdicts.stream()
+                // the committed ALLOW and its tentative copy (streams-app README): the pinhole is in when the first is
+                List<TopicReader.Timed<Verdict>> verdicts = new java.util.ArrayList<>(
+                        reader.readAllTimed(gateway.topic(Topics.VERDICTS), Verdict.class));
+                verdicts.addAll(reader.readAllTimed(gateway.topic(Topics.VERDICTS_TENTATIVE), Verdict.class));
+                List<TopicReader.Timed<Verdict>> allows = verdicts.stream()
                         .filter(v -> v.value().getAction() == VerdictAction.ALLOW)
                         .filter(v -> exp.getExpectationId().equals(v.value().getEvidence().getExpectationId()))
-                        .findFirst();
-                if (allow.isPresent()) {
-                    Verdict v = allow.get().value();
+                        .toList();
+                List<EnforcementReport> reports = allows.isEmpty() ? List.of()
+                        : reader.readAll(gateway.topic(Topics.REPORTS), EnforcementReport.class);
+                PinholeTiming earliest = null;
+                for (TopicReader.Timed<Verdict> allow : allows) {
+                    Verdict v = allow.value();
                     NftElement element = VerdictElements.of(VerdictAction.ALLOW, v.getMatch()).get(0);
                     progress = "verdict " + v.getVerdictId() + " but no APPLIED report yet";
-                    Optional<EnforcementReport> report = reader.readAll(gateway.topic(Topics.REPORTS), EnforcementReport.class)
-                            .stream().filter(r -> r.getVerdictId().equals(v.getVerdictId()))
+                    Optional<EnforcementReport> report = reports.stream().filter(r -> r.getVerdictId().equals(v.getVerdictId()))
                             .filter(r -> r.getOutcome() == EnforcementOutcome.APPLIED).findFirst();
                     Optional<Instant> seen = watcher.firstSeen(element);
                     if (report.isPresent()) {
@@ -87,12 +92,17 @@ public record PinholeTiming(String expectationId, String evidence, Instant annou
                     if (report.isPresent() && seen.isPresent()) {
                         EnforcementReport r = report.get();
                         Instant applied = r.getVerdictToElementMicros() != null
-                                ? allow.get().timestamp().plusNanos(r.getVerdictToElementMicros() * 1000L)
+                                ? allow.timestamp().plusNanos(r.getVerdictToElementMicros() * 1000L)
                                 : micros(r.getReportedAtMicros());
-                        return new PinholeTiming(exp.getExpectationId(), String.valueOf(exp.getEvidence()),
-                                micros(exp.getCreatedMicros()), allow.get().timestamp(), applied, seen.get(),
-                                v.getMatch().getDstPort());
+                        if (earliest == null || applied.isBefore(earliest.appliedAt())) {
+                            earliest = new PinholeTiming(exp.getExpectationId(), String.valueOf(exp.getEvidence()),
+                                    micros(exp.getCreatedMicros()), allow.timestamp(), applied, seen.get(),
+                                    v.getMatch().getDstPort());
+                        }
                     }
+                }
+                if (earliest != null) {
+                    return earliest;
                 }
             }
             try {

@@ -36,16 +36,31 @@ public final class PinholeVerdicts {
     private final VerdictPolicy policy;
     private final MeterRegistry meters;
     private final boolean commitAtOnce;
+    private final TentativePinholes tentative; // null: none
 
     public PinholeVerdicts(PolicyEvaluator evaluator, VerdictPolicy policy, MeterRegistry meters) {
         this(evaluator, policy, meters, true);
     }
 
     public PinholeVerdicts(PolicyEvaluator evaluator, VerdictPolicy policy, MeterRegistry meters, boolean commitAtOnce) {
+        this(evaluator, policy, meters, commitAtOnce, null);
+    }
+
+    /** With {@code tentative}, each ALLOW is also published at once as a tentative copy ({@link TentativePinholes}). */
+    public PinholeVerdicts(PolicyEvaluator evaluator, VerdictPolicy policy, MeterRegistry meters, boolean commitAtOnce,
+                           TentativePinholes tentative) {
         this.evaluator = evaluator;
         this.policy = policy;
         this.meters = meters;
         this.commitAtOnce = commitAtOnce;
+        this.tentative = tentative;
+    }
+
+    /** The tentative copies of ALLOWs just written, when this instance publishes them. */
+    public void publishTentative(List<Record<String, Verdict>> allows) {
+        if (tentative != null && !allows.isEmpty()) {
+            tentative.publish(allows);
+        }
     }
 
     /** Whether the task should commit as soon as it has written an ALLOW. */

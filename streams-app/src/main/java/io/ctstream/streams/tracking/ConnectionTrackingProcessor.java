@@ -379,6 +379,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         if (pinholes != null) {
             List<Record<String, io.ctstream.avro.Verdict>> allows = pinholes.onCreated(created);
             allows.forEach(v -> context.forward(v, TO_VERDICTS));
+            pinholes.publishTentative(allows); // visible now; the forwarded ALLOWs at this task's commit
             if (!allows.isEmpty() && pinholes.commitAtOnce()) {
                 context.commit(); // a request: done after this batch, not at the next commit interval
             }

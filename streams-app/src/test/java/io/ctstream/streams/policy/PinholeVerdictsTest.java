@@ -80,6 +80,36 @@ class PinholeVerdictsTest {
     }
 
     @Test
+    void eachAllowIsAlsoPublishedAtOnceAsASignedShortLivedTentativeCopy() {
+        VerdictPolicy policy = policy(POLICY);
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        org.apache.kafka.clients.producer.MockProducer<String, Verdict> producer = new org.apache.kafka.clients.producer.MockProducer<>(
+                true, null, new org.apache.kafka.common.serialization.StringSerializer(), (topic, v) -> new byte[0]);
+        TentativePinholes tentative = new TentativePinholes(producer, "t-verdicts-tentative",
+                new io.ctstream.verdict.VerdictSigner(policy.keyring()), meters);
+        PinholeVerdicts pinholes = new PinholeVerdicts(new PolicyEvaluator(policy), policy, meters, true, tentative);
+
+        List<Record<String, Verdict>> allows = pinholes.onCreated(ftpCreated());
+        pinholes.publishTentative(allows);
+
+        assertThat(producer.history()).hasSize(allows.size());
+        for (int i = 0; i < allows.size(); i++) {
+            Verdict real = allows.get(i).value();
+            var sent = producer.history().get(i);
+            Verdict copy = sent.value();
+            assertThat(sent.topic()).isEqualTo("t-verdicts-tentative");
+            assertThat(sent.key()).isEqualTo(real.getGatewayId());
+            assertThat(copy.getVerdictId()).as("its own id: never a replay of the real one").isEqualTo(real.getVerdictId() + "/tentative");
+            assertThat(copy.getTtlSeconds()).isEqualTo(Math.min(real.getTtlSeconds(), TentativePinholes.MAX_TTL_SECONDS));
+            assertThat(copy.getMatch()).isEqualTo(real.getMatch());
+            assertThat(copy.getEvidence()).isEqualTo(real.getEvidence());
+            assertThat(new io.ctstream.verdict.VerdictVerifier(policy.keyring()).verify(copy))
+                    .isEqualTo(io.ctstream.verdict.VerdictVerifier.Result.VALID);
+        }
+        assertThat(meters.get("ctstream.policy.tentative").tag("result", "sent").counter().count()).isEqualTo(allows.size());
+    }
+
+    @Test
     void onlyACreationOpensAPinhole() {
         VerdictPolicy policy = policy(POLICY);
         PinholeVerdicts pinholes = new PinholeVerdicts(new PolicyEvaluator(policy), policy, new SimpleMeterRegistry());
