@@ -205,12 +205,15 @@ public final class ControlChannelAnalyzer {
         }
         KernelFtpSearch.Result r = KernelFtpSearch.search(dir, payload, ctx.ipVersion());
         if (r instanceof KernelFtpSearch.Partial p) {
-            // NF_DROP: the packet never reaches the server, so seq_aft_nl is not updated either
+            // NF_DROP: the packet never reaches the server, so seq_aft_nl is not updated either; each copy is
+            // dropped and logged again
             out.add(new KernelWouldDrop(HelperKind.FTP.helperName(), s.mode, dir, seg.timestampMicros(), seg.seq(),
                 p.logMessage(), segmentEvidence(payload)));
             return;
         }
-        if (r instanceof KernelFtpSearch.Match m) {
+        boolean copy = nl.alreadySearched(seg.seq());
+        nl.searched(nlSeq);
+        if (r instanceof KernelFtpSearch.Match m && !copy) {
             admit(s, FtpHelper.evaluate(m.message(), ctx, config, s.mode, expectationId(ctx, dir, seg.seq()), seg.seq(),
                 seg.timestampMicros(), segmentEvidence(payload)), out);
         }
