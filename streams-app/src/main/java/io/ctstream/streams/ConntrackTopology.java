@@ -76,7 +76,9 @@ public final class ConntrackTopology {
         Serde<MatchInput> matchInputs = AvroSerdes.specific(MatchInput.class, serdeConfig, false);
         Serde<MatchSlot> matchSlots = AvroSerdes.specific(MatchSlot.class, serdeConfig, false);
 
-        ConnectionTracker tracker = new ConnectionTracker(config.conntrack());
+        // robust mode reads a capture gap as one (the connection and its helper go on); kernel mode as the kernel would
+        ConnectionTracker tracker = new ConnectionTracker(config.conntrack(),
+                config.helpers().mode() == io.ctstream.avro.HelperMode.ROBUST);
         ControlChannelAnalyzer analyzer = new ControlChannelAnalyzer(config.helpers());
 
         Topology t = new Topology();

@@ -44,8 +44,13 @@ public final class ConnectionTracker {
   private final DuplicateDetector duplicates;
 
   public ConnectionTracker(ConntrackConfig config) {
+    this(config, false);
+  }
+
+  /** @param captureGaps see {@link TcpConntrack#TcpConntrack(ConntrackConfig, boolean)}: robust helper mode */
+  public ConnectionTracker(ConntrackConfig config, boolean captureGaps) {
     this.config = config;
-    this.tcp = new TcpConntrack(config);
+    this.tcp = new TcpConntrack(config, captureGaps);
     this.duplicates = new DuplicateDetector(config);
   }
 
