@@ -40,7 +40,7 @@ public final class LabRecordCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<String> missing = GatewayLab.missingPrerequisites(List.of("ip", "nft", "conntrack", "dumpcap", "mergecap",
-                "ethtool", "vsftpd", "python3", "stdbuf"));
+                "ethtool", "vsftpd", "python3", "stdbuf", "tshark"));
         if (!missing.isEmpty()) {
             throw UserException.usage("lab-record needs " + String.join(", ", missing));
         }

@@ -16,12 +16,15 @@ import java.util.regex.Pattern;
  * into the reference lab's {@code <sc>.expect.json}: the kernel's expectations with their outcome, the connections
  * it confirmed, the RELATED ones and the new connections its policy dropped (IPv4, FTP: what this lab runs).
  *
- * <p>The kernel's expectation events do not say why an expectation ended; as the reference lab's
- * {@code normalize.py} does, the outcome is read from what happened at that moment: {@code fulfilled} when a
- * connection marked as expected (the forward chain's {@code ct mark 1}) with the expected tuple was confirmed
- * at the moment of the DESTROY, {@code evicted} when the same master created an expectation right after it (the
- * FTP helper keeps one per master, and replaces one with the same tuple); the lab's clients space their steps
- * 0.3 s apart so these moments cannot be confused, {@code expired} after its timeout, {@code pending} when it was never destroyed.
+ * <p>The kernel's expectation events do not say why an expectation ended, and {@code conntrack -E} stamps an event
+ * when it reads it: the expectation and connection events come through two sockets, read in batches when the machine
+ * is busy, so their stamps cannot order them. The capture can: its packets carry the kernel's own receive times. The
+ * k-th expectation of a master is the one its k-th announcement (227, 229, PORT, EPRT in the capture) created; it was
+ * {@code fulfilled} by the connection the kernel marked as expected (the forward chain's {@code ct mark 1}) with its
+ * tuple whose first SYN came before the master's next announcement, else {@code evicted} by that next announcement
+ * (the FTP helper keeps one expectation per master, and replaces one with the same tuple), else {@code expired} after
+ * its timeout; {@code pending} when it was never destroyed. The recording fails when the capture's announcements and
+ * the kernel's expectations do not pair up, or an expected connection pairs with none.
  */
 final class KernelVerdicts {
     private static final Pattern CONN = Pattern.compile("^\\[(\\d+\\.\\d+)]\\s+\\[(NEW|UPDATE|DESTROY)]\\s+ipv4\\s+2\\s+(tcp|udp)"
@@ -33,10 +36,11 @@ final class KernelVerdicts {
             + " sport=\\d+ dport=(\\d+) mask-src=(\\S+) mask-dst=\\S+ sport=\\d+ dport=\\d+ master-src=(\\S+) master-dst=(\\S+)"
             + " sport=(\\d+) dport=(\\d+).*? helper=(\\w+)");
     private static final Pattern DROPPED = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (\\d+)");
-    /** How soon after an expectation's DESTROY the connection that fulfilled it is confirmed (event delivery). */
-    private static final double FULFIL_WINDOW = 0.05;
-    /** How close in time an eviction's DESTROY and its successor's NEW are. */
-    private static final double EVICT_WINDOW = 0.001;
+    /** One packet as {@link #CAPTURE_FIELDS} lists it, tab-separated. */
+    private static final Pattern TAB = Pattern.compile("\t");
+    /** The tshark fields {@link #of} reads from the capture, in order. */
+    static final List<String> CAPTURE_FIELDS = List.of("frame.time_epoch", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
+            "tcp.flags.syn", "tcp.flags.ack", "ftp.response.code", "ftp.request.command");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -90,8 +94,32 @@ final class KernelVerdicts {
         }
     }
 
-    /** The {@code expect.json} document; {@code meta} (scenario, description, transfer, note, ...) goes first. */
-    static ObjectNode of(ObjectNode meta, String kernel, String conntrackEvents, String expectEvents, String ruleset) {
+    /**
+     * The {@code expect.json} document; {@code meta} (scenario, description, transfer, note, ...) goes first.
+     *
+     * @param capture the capture's TCP packets, one per line: the {@link #CAPTURE_FIELDS} tab-separated
+     */
+    static ObjectNode of(ObjectNode meta, String kernel, String conntrackEvents, String expectEvents, String ruleset,
+                         String capture) {
+        Map<String, List<Double>> announcements = new LinkedHashMap<>();
+        Map<String, Double> firstSyn = new LinkedHashMap<>();
+        for (String line : capture.split("\n")) {
+            String[] f = TAB.split(line, -1);
+            if (f.length < CAPTURE_FIELDS.size() || f[1].isEmpty() || f[2].isEmpty()) {
+                continue;
+            }
+            double t = Double.parseDouble(f[0]);
+            String forward = f[1] + ":" + f[2] + ">" + f[3] + ":" + f[4];
+            if (f[5].equals("1") && f[6].equals("0")) {
+                firstSyn.putIfAbsent(forward, t);
+            }
+            if (f[7].equals("227") || f[7].equals("229")) {
+                announcements.computeIfAbsent(f[3] + ":" + f[4] + ">" + f[1] + ":" + f[2], k -> new ArrayList<>()).add(t);
+            } else if (f[8].equals("PORT") || f[8].equals("EPRT")) {
+                announcements.computeIfAbsent(forward, k -> new ArrayList<>()).add(t);
+            }
+        }
+
         Map<Long, Conn> conns = new LinkedHashMap<>();
         for (String line : conntrackEvents.split("\n")) {
             Matcher m = CONN.matcher(line.strip());
@@ -134,8 +162,18 @@ final class KernelVerdicts {
         ArrayNode expectations = doc.putArray("expectations");
         ArrayNode related = JSON.createArrayNode();
         Map<Long, Integer> fulfilledBy = new LinkedHashMap<>();
+        Map<String, Integer> nth = new LinkedHashMap<>();
         for (int i = 0; i < exps.size(); i++) {
             Exp e = exps.get(i);
+            String master = e.masterSrc + ":" + e.masterSport + ">" + e.masterDst + ":" + e.masterDport;
+            int k = nth.merge(master, 1, Integer::sum) - 1;
+            List<Double> anns = announcements.getOrDefault(master, List.of());
+            if (k >= anns.size()) {
+                throw new LabException("the kernel created " + (k + 1) + " expectations for " + master + " but the capture has "
+                        + anns.size() + " announcements on it");
+            }
+            double announced = anns.get(k);
+            double next = k + 1 < anns.size() ? anns.get(k + 1) : Double.MAX_VALUE;
             ObjectNode x = expectations.addObject();
             x.put("helper", e.helper);
             tuple(x.putObject("master"), e.masterSrc, e.masterSport, e.masterDst, e.masterDport);
@@ -152,22 +190,19 @@ final class KernelVerdicts {
             if (e.destroyed == null) {
                 outcome = "pending";
             } else {
-                double at = e.destroyed;
-                // an eviction's DESTROY and its successor's NEW come from one helper call: microseconds apart in the
-                // expectation events, which one reader stamps; a fulfilment is checked against the connection events,
-                // which another reader stamps, hence the wider window on both sides
-                boolean successor = exps.stream().anyMatch(o -> o != e && o.sameMaster(e)
-                        && o.created >= at && o.created - at <= EVICT_WINDOW);
-                by = successor ? null : conns.values().stream()
-                        .filter(c -> c.mark == 1 && !fulfilledBy.containsKey(c.id) && e.expects(c)
-                                && Math.abs(c.firstSeen - at) <= FULFIL_WINDOW)
-                        .min(java.util.Comparator.comparingDouble(c -> Math.abs(c.firstSeen - at))).orElse(null);
-                if (successor) {
-                    outcome = "evicted";
-                } else if (by != null) {
+                by = conns.values().stream()
+                        .filter(c -> c.mark == 1 && !fulfilledBy.containsKey(c.id) && e.expects(c))
+                        .filter(c -> {
+                            Double syn = firstSyn.get(c.src + ":" + c.sport + ">" + c.dst + ":" + c.dport);
+                            return syn != null && syn >= announced && syn < next;
+                        })
+                        .findFirst().orElse(null);
+                if (by != null) {
                     outcome = "fulfilled";
                     fulfilledBy.put(by.id, i);
-                } else if (at - e.created >= e.timeout - 1) {
+                } else if (next != Double.MAX_VALUE) {
+                    outcome = "evicted";
+                } else if (e.destroyed - e.created >= e.timeout - 1) {
                     outcome = "expired";
                 } else {
                     outcome = "unfulfilled";
@@ -190,7 +225,7 @@ final class KernelVerdicts {
         long expected = conns.values().stream().filter(c -> c.mark == 1).count();
         if (expected != fulfilledBy.size()) {
             throw new LabException("the kernel confirmed " + expected + " expected connections, but only " + fulfilledBy.size()
-                    + " can be told apart as fulfilling an expectation: the events are too close in time to read");
+                    + " pair with an expectation in the capture");
         }
         doc.set("related_connections", related);
         ArrayNode connections = doc.putArray("connections");
@@ -215,6 +250,17 @@ final class KernelVerdicts {
         doc.putArray("helper_log");
         doc.putArray("kernel_log");
         return doc;
+    }
+
+    /** The capture's TCP packets as {@link #of} reads them ({@code tshark}; its notices on stderr are skipped there). */
+    static String captureFields(java.nio.file.Path pcap) {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp", "-T", "fields",
+                "-E", "separator=/t"));
+        for (String f : CAPTURE_FIELDS) {
+            cmd.add("-e");
+            cmd.add(f);
+        }
+        return io.ctstream.launcher.lab.LabShell.run(cmd.toArray(String[]::new));
     }
 
     private static void tuple(ObjectNode t, String src, int sport, String dst, int dport) {

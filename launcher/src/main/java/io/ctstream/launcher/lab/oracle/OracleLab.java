@@ -48,7 +48,8 @@ public final class OracleLab {
             meta.put("started_at", started);
             String kernel = LabShell.run("uname", "-r").strip();
             ObjectNode doc = KernelVerdicts.of(meta, kernel, Files.readString(recorder.file("conntrack.txt")),
-                    Files.readString(recorder.file("expect.txt")), Files.readString(recorder.file("nft.txt")));
+                    Files.readString(recorder.file("expect.txt")), Files.readString(recorder.file("nft.txt")),
+                    KernelVerdicts.captureFields(recorder.file("pcap")));
             ObjectNode pcap = doc.putObject("pcap");
             pcap.put("file", scenario.id() + ".pcap");
             pcap.put("bytes", Files.size(recorder.file("pcap")));
