@@ -39,14 +39,14 @@ public final class LabRecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<OracleScenario> chosen = new ArrayList<>();
+        for (String name : scenarios) {
+            chosen.add(OracleScenario.byId(name).orElseThrow(() -> UserException.usage("--scenario: no scenario " + name)));
+        }
         List<String> missing = GatewayLab.missingPrerequisites(List.of("ip", "nft", "conntrack", "dumpcap", "mergecap",
                 "ethtool", "vsftpd", "python3", "stdbuf", "tshark"));
         if (!missing.isEmpty()) {
             throw UserException.usage("lab-record needs " + String.join(", ", missing));
-        }
-        List<OracleScenario> chosen = new ArrayList<>();
-        for (String name : scenarios) {
-            chosen.add(OracleScenario.byId(name).orElseThrow(() -> UserException.usage("--scenario: no scenario " + name)));
         }
         for (OracleScenario sc : chosen.isEmpty() ? List.of(OracleScenario.values()) : chosen) {
             ObjectNode doc = OracleLab.record(sc, out, prefix);
