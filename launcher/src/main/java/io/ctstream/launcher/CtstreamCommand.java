@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.OptionSpec;
                 ReplayCommand.class,
                 CaptureCommand.class,
                 SynthCommand.class,
+                LabRecordCommand.class,
         })
 public final class CtstreamCommand implements Runnable {
 

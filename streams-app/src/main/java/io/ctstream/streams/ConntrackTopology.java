@@ -96,7 +96,9 @@ public final class ConntrackTopology {
         Serde<MatchSlot> matchSlots = AvroSerdes.specific(MatchSlot.class, serdeConfig, false);
         Serde<NewConnection> newConnections = AvroSerdes.specific(NewConnection.class, serdeConfig, false);
 
-        ConnectionTracker tracker = new ConnectionTracker(config.conntrack());
+        // robust mode reads a capture gap as one (the connection and its helper go on); kernel mode as the kernel would
+        ConnectionTracker tracker = new ConnectionTracker(config.conntrack(),
+                config.helpers().mode() == io.ctstream.avro.HelperMode.ROBUST);
         ControlChannelAnalyzer analyzer = new ControlChannelAnalyzer(config.helpers());
 
         Topology t = new Topology();

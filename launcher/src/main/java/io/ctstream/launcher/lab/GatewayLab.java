@@ -191,7 +191,7 @@ public final class GatewayLab implements AutoCloseable {
     }
 
     /** Deletes every namespace named {@code <prefix>-...} (a killed run's leftovers) and its processes. */
-    static void removeLeftovers(String prefix) {
+    public static void removeLeftovers(String prefix) {
         for (String line : LabShell.status(List.of("ip", "netns", "list"), 30).output().split("\n")) {
             String name = line.strip().split("\\s+")[0];
             if (name.startsWith(prefix + "-")) {
@@ -200,7 +200,8 @@ public final class GatewayLab implements AutoCloseable {
         }
     }
 
-    private static void remove(String ns) {
+    /** Kills every process inside {@code ns} and deletes it. */
+    public static void remove(String ns) {
         String pids = LabShell.status(List.of("ip", "netns", "pids", ns), 30).output().strip();
         if (!pids.isEmpty()) {
             List<String> kill = new ArrayList<>(List.of("kill", "-9"));

@@ -31,6 +31,15 @@ public final class VsftpdServer implements AutoCloseable {
 
     /** Starts vsftpd on {@link GatewayLab#SERVER_IP}:21 in the lab's server namespace and waits until it listens. */
     public static VsftpdServer start(GatewayLab lab, Path workDir) {
+        return start(lab.server(), GatewayLab.SERVER_IP, workDir, 20000, 60000, FILE_BYTES);
+    }
+
+    /**
+     * Starts vsftpd on {@code address}:21 in namespace {@code ns}, passive ports {@code pasvMin}–{@code pasvMax}
+     * (equal: every passive transfer reuses one port), {@link #FILE} {@code fileBytes} long, and waits until it
+     * listens.
+     */
+    public static VsftpdServer start(String ns, String address, Path workDir, int pasvMin, int pasvMax, int fileBytes) {
         Path dir = workDir.resolve("vsftpd");
         Path root = dir.resolve("root");
         Path empty = dir.resolve("empty");
@@ -38,7 +47,7 @@ public final class VsftpdServer implements AutoCloseable {
         try {
             Files.createDirectories(root);
             Files.createDirectories(empty);
-            byte[] payload = new byte[FILE_BYTES];
+            byte[] payload = new byte[fileBytes];
             ThreadLocalRandom.current().nextBytes(payload);
             Files.write(root.resolve(FILE), payload);
             // vsftpd refuses a root or chroot directory that others can write
@@ -59,8 +68,8 @@ public final class VsftpdServer implements AutoCloseable {
                     connect_from_port_20=YES
                     port_enable=YES
                     pasv_enable=YES
-                    pasv_min_port=20000
-                    pasv_max_port=60000
+                    pasv_min_port=%s
+                    pasv_max_port=%s
                     connect_timeout=30
                     accept_timeout=4
                     data_connection_timeout=20
@@ -68,24 +77,24 @@ public final class VsftpdServer implements AutoCloseable {
                     xferlog_enable=NO
                     log_ftp_protocol=YES
                     vsftpd_log_file=%s
-                    """.formatted(GatewayLab.SERVER_IP, root, empty, dir.resolve("vsftpd.log")));
+                    """.formatted(address, root, empty, pasvMin, pasvMax, dir.resolve("vsftpd.log")));
         } catch (IOException e) {
             throw new LabException("cannot prepare vsftpd in " + dir + ": " + e.getMessage(), e);
         }
-        Process p = LabShell.start(dir.resolve("stdout.log"), GatewayLab.inNamespace(lab.server(), BINARY, conf.toString()));
+        Process p = LabShell.start(dir.resolve("stdout.log"), GatewayLab.inNamespace(ns, BINARY, conf.toString()));
         VsftpdServer server = new VsftpdServer(p, dir);
-        server.awaitListening(lab);
+        server.awaitListening(ns, address);
         return server;
     }
 
-    private void awaitListening(GatewayLab lab) {
+    private void awaitListening(String ns, String address) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new LabException("vsftpd exited with " + process.exitValue() + ": " + log());
             }
-            String listening = LabShell.status(GatewayLab.inNamespace(lab.server(), "ss", "-Hltn", "sport = :21"), 10).output();
-            if (listening.contains(GatewayLab.SERVER_IP + ":21")) {
+            String listening = LabShell.status(GatewayLab.inNamespace(ns, "ss", "-Hltn", "sport = :21"), 10).output();
+            if (listening.contains(address + ":21")) {
                 return;
             }
             try {
@@ -95,7 +104,7 @@ public final class VsftpdServer implements AutoCloseable {
                 throw new LabException("interrupted waiting for vsftpd", e);
             }
         }
-        throw new LabException("vsftpd does not listen on " + GatewayLab.SERVER_IP + ":21 after 10 s: " + log());
+        throw new LabException("vsftpd does not listen on " + address + ":21 after 10 s: " + log());
     }
 
     /** vsftpd's output and protocol log, for failure messages. */

@@ -53,6 +53,19 @@ class LabConformanceTest {
     static final boolean FULL_MATRIX = "full".equals(System.getProperty("ctstream.conformance.matrix"));
 
     /**
+     * {@code -Dctstream.conformance.scenarios=a,b}: only these scenarios; {@code -Dctstream.conformance.partitions=1,4,8}
+     * and {@code -Dctstream.conformance.threads=1}: other partition counts (each in turn) and stream-thread count than
+     * 4 and 2 (the expectation/connection race across partitions shows at 4 and more);
+     * {@code -Dctstream.conformance.repeat=10}: every run that many times (the race differs from run to run).
+     */
+    static final List<String> ONLY = List.of(System.getProperty("ctstream.conformance.scenarios", "").split(","))
+            .stream().filter(s -> !s.isBlank()).toList();
+    static final List<Integer> PARTITIONS = List.of(System.getProperty("ctstream.conformance.partitions", "4").split(","))
+            .stream().map(String::strip).map(Integer::valueOf).toList();
+    static final int THREADS = Integer.getInteger("ctstream.conformance.threads", 2);
+    static final int REPEAT = Integer.getInteger("ctstream.conformance.repeat", 1);
+
+    /**
      * Every scenario in both helper modes with the capture agent's per-flow batches (its default), and every scenario
      * once more with batching off (one record per packet), in the two modes in turn; the full matrix on request.
      */
@@ -60,21 +73,32 @@ class LabConformanceTest {
         List<Arguments> out = new ArrayList<>();
         int i = 0;
         for (String sc : KernelOracle.scenarios()) {
-            out.add(Arguments.of(sc, HelperMode.KERNEL, "batched"));
-            out.add(Arguments.of(sc, HelperMode.ROBUST, "batched"));
+            if (!ONLY.isEmpty() && !ONLY.contains(sc)) {
+                continue;
+            }
+            List<Object[]> runs = new ArrayList<>();
+            runs.add(new Object[] {sc, HelperMode.KERNEL, "batched"});
+            runs.add(new Object[] {sc, HelperMode.ROBUST, "batched"});
             if (FULL_MATRIX) {
-                out.add(Arguments.of(sc, HelperMode.KERNEL, "unbatched"));
-                out.add(Arguments.of(sc, HelperMode.ROBUST, "unbatched"));
+                runs.add(new Object[] {sc, HelperMode.KERNEL, "unbatched"});
+                runs.add(new Object[] {sc, HelperMode.ROBUST, "unbatched"});
             } else {
-                out.add(Arguments.of(sc, i++ % 2 == 0 ? HelperMode.KERNEL : HelperMode.ROBUST, "unbatched"));
+                runs.add(new Object[] {sc, i++ % 2 == 0 ? HelperMode.KERNEL : HelperMode.ROBUST, "unbatched"});
+            }
+            for (int partitions : PARTITIONS) {
+                for (int r = 0; r < REPEAT; r++) {
+                    for (Object[] run : runs) {
+                        out.add(Arguments.of(run[0], run[1], run[2], partitions));
+                    }
+                }
             }
         }
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} [{1}, {2}]")
+    @ParameterizedTest(name = "{0} [{1}, {2}, {3} partitions]")
     @MethodSource("runs")
-    void agreesWithTheKernel(String scenario, HelperMode mode, String batching) throws Exception {
+    void agreesWithTheKernel(String scenario, HelperMode mode, String batching, int partitions) throws Exception {
         KernelOracle kernel = KernelOracle.load(scenario);
         HelperConfig helpers = HelperConfig.defaults().toBuilder().mode(mode)
                 .ftpPorts(kernel.helpersOn() ? Set.of(21) : Set.of())
@@ -82,7 +106,7 @@ class LabConformanceTest {
                 .build();
         PipelineAnalyzer analyzer = new PipelineAnalyzer(EmbeddedCluster.bootstrapServers(),
                 EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
-        PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(4, 2,
+        PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, THREADS,
                 PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
                 b -> b.helpers(helpers)).withBatchPackets("batched".equals(batching) ? BatchOptions.DEFAULT_PACKETS : 1);
         ObjectNode report = analyzer.analyze(

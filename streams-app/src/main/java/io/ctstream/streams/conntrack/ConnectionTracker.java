@@ -44,8 +44,13 @@ public final class ConnectionTracker {
   private final DuplicateDetector duplicates;
 
   public ConnectionTracker(ConntrackConfig config) {
+    this(config, false);
+  }
+
+  /** @param captureGaps see {@link TcpConntrack#TcpConntrack(ConntrackConfig, boolean)}: robust helper mode */
+  public ConnectionTracker(ConntrackConfig config, boolean captureGaps) {
     this.config = config;
-    this.tcp = new TcpConntrack(config);
+    this.tcp = new TcpConntrack(config, captureGaps);
     this.duplicates = new DuplicateDetector(config);
   }
 
@@ -198,6 +203,7 @@ public final class ConnectionTracker {
         .build();
     TrackedConnection tc = new TrackedConnection(c, state);
     account(c, p, false);
+    captured(c, p, false);
     duplicates.remember(state, p, false);
     return new TrackResult(tc, PacketState.NEW, Direction.ORIGINAL, EnumSet.of(Change.CREATED), null, null, false,
         null);
@@ -243,11 +249,15 @@ public final class ConnectionTracker {
     if (proto == PROTO_TCP) {
       String err = TcpConntrack.error(p);
       if (err != null) {
+        captured(c, p, reply);
         return invalid(tc, p, dir, err);
       }
       TcpState before = c.getTcpState();
       TcpOutcome o = tcp.packet(state.getTcp(), before, reply ? 1 : 0, p, seenReply, has(c, StatusFlag.ASSURED),
           now, c.getTimeoutAtMicros());
+      if (o.action() != TcpOutcome.Action.REOPEN) {
+        captured(c, p, reply); // a reopening packet is the new connection's first
+      }
       switch (o.action()) {
         case REOPEN -> {
           if (tc == existing) {
@@ -296,6 +306,7 @@ public final class ConnectionTracker {
       }
     }
 
+    captured(c, p, reply);
     if (IcmpErrorSupport.isIcmp(proto)) {
       int type = p.getIcmpType() == null ? -1 : p.getIcmpType();
       int expected = reply ? IcmpErrorSupport.inverse(proto, state.getIcmpRequestType()) : state.getIcmpRequestType();
@@ -400,6 +411,19 @@ public final class ConnectionTracker {
   }
 
   /** The kernel's acct extension: packets and IP total length per direction. */
+  /**
+   * Every packet of the connection, as a packet analyzer counts it (tshark's conversations, Zeek's conn.log): the
+   * kernel's counters ({@link #account}) leave out what its TCP tracking ignores or finds invalid, e.g. the
+   * retransmissions of an unanswered SYN, which Linux 6.18 does not count on a connection it confirmed.
+   */
+  private static void captured(Connection c, PacketRecord p, boolean reply) {
+    if (reply) {
+      c.setReplyPacketsCaptured(c.getReplyPacketsCaptured() + 1);
+    } else {
+      c.setOrigPacketsCaptured(c.getOrigPacketsCaptured() + 1);
+    }
+  }
+
   private static void account(Connection c, PacketRecord p, boolean reply) {
     if (reply) {
       c.setReplyPackets(c.getReplyPackets() + 1);

@@ -7,8 +7,10 @@ import io.ctstream.avro.Alert;
 import io.ctstream.avro.Connection;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ConnectionEventType;
+import io.ctstream.avro.CtState;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.ExpectationEventType;
+import io.ctstream.avro.StatusFlag;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -37,7 +39,13 @@ public final class AnalysisReport {
     public static ObjectNode build(List<ConnectionEvent> connectionEvents, List<Connection> current,
                                    List<ExpectationEvent> expectationEvents, List<Alert> alerts) {
         ObjectNode report = F.objectNode();
-        report.set("connections", connections(connectionEvents, current));
+        Map<String, ExpectationEvent> fulfilled = new LinkedHashMap<>();
+        for (ExpectationEvent e : expectationEvents) {
+            if (e.getType() == ExpectationEventType.FULFILLED && e.getFulfilledBy() != null) {
+                fulfilled.putIfAbsent(e.getFulfilledBy().getConnectionId(), e);
+            }
+        }
+        report.set("connections", connections(connectionEvents, current, fulfilled));
         ArrayNode expectations = report.putArray("expectations");
         ArrayNode rejected = report.putArray("rejected");
         Map<String, ExpectationEvent> created = new LinkedHashMap<>();
@@ -66,6 +74,17 @@ public final class AnalysisReport {
     }
 
     static ArrayNode connections(List<ConnectionEvent> events, List<Connection> current) {
+        return connections(events, current, Map.of());
+    }
+
+    /**
+     * @param fulfilled the FULFILLED expectation events by the connection they name: a connection destroyed before the
+     *                  matcher's decision came back to the tracker (reset, or timed out on a partition whose stream
+     *                  time ran ahead of the matcher's) has no master in its events; the decision gives it, as the
+     *                  kernel's entry has it from its first packet
+     */
+    static ArrayNode connections(List<ConnectionEvent> events, List<Connection> current,
+                                 Map<String, ExpectationEvent> fulfilled) {
         Map<String, ConnectionEvent> lastById = new LinkedHashMap<>();
         for (ConnectionEvent e : events) {
             lastById.put(e.getConnection().getId(), e);
@@ -81,11 +100,30 @@ public final class AnalysisReport {
                 .thenComparing(e -> e.getConnection().getId()));
         ArrayNode out = F.arrayNode();
         for (ConnectionEvent e : sorted) {
-            Connection c = e.getConnection();
+            Connection c = withMaster(e.getConnection(), fulfilled.get(e.getConnection().getId()));
             ObjectNode n = JsonViews.connection(c);
             n.put("destroyed", e.getType() == ConnectionEventType.DESTROY);
             out.add(n);
         }
         return out;
+    }
+
+    /** {@code c} as the tracker makes a connection RELATED when the matcher's FULFILLED reaches it in time. */
+    static Connection withMaster(Connection c, ExpectationEvent fulfilled) {
+        if (fulfilled == null || c.getMaster() != null) {
+            return c;
+        }
+        Connection r = Connection.newBuilder(c).build();
+        r.setMaster(fulfilled.getMaster());
+        r.setExpectationId(fulfilled.getExpectationId());
+        List<StatusFlag> status = new ArrayList<>(c.getStatus());
+        if (!status.contains(StatusFlag.EXPECTED)) {
+            status.add(StatusFlag.EXPECTED);
+        }
+        r.setStatus(status);
+        if (r.getCtState() == CtState.NEW) {
+            r.setCtState(CtState.RELATED);
+        }
+        return r;
     }
 }

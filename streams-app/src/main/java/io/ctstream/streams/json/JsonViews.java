@@ -127,6 +127,10 @@ public final class JsonViews {
         n.put("orig_bytes", c.getOrigBytes());
         n.put("reply_packets", c.getReplyPackets());
         n.put("reply_bytes", c.getReplyBytes());
+        // every packet captured, as tshark counts them; the two above are the kernel's accounting
+        n.put("orig_packets_captured", c.getOrigPacketsCaptured());
+        n.put("reply_packets_captured", c.getReplyPacketsCaptured());
+        n.put("stream_gaps", c.getStreamGaps());
         n.put("first_seen", seconds(c.getFirstSeenMicros()));
         n.put("last_seen", seconds(c.getLastSeenMicros()));
         n.put("history", c.getHistory());

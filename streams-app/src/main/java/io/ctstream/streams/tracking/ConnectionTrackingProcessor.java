@@ -280,7 +280,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         byte[] payload = io.ctstream.schemas.FlowKeys.bytes(p.getPayload());
         TcpSegment segment = new TcpSegment(p.getTcpSeq(), p.getTcpFlags(), payload,
-                Math.max(p.getPayloadLength(), payload.length), p.getTimestampMicros());
+                Math.max(p.getPayloadLength(), payload.length), p.getTimestampMicros(),
+                (p.getTcpFlags() & TcpSegment.ACK) != 0 ? p.getTcpAck() : TcpSegment.NO_ACK);
         List<HelperOutcome> outcomes = analyzer.onSegment(state, direction, segment, ctx);
         for (HelperOutcome o : outcomes) {
             count("ctstream.helper.outcomes", "helper", o.helper(), "outcome", o.getClass().getSimpleName());
@@ -307,6 +308,9 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
                     context.forward(new Record<>(rejected.getExpectationId(), rejected,
                             millis(rejected.getTimestampMicros())), TO_EXPECTATIONS);
                 });
+            } else if (o instanceof HelperOutcome.StreamGap) {
+                // master is the connection the caller saves after this packet: the count goes with it
+                master.setStreamGaps(master.getStreamGaps() + 1);
             }
             HelperAvro.alert(o, ctx, p.getSensorId()).ifPresent(this::alert);
         }

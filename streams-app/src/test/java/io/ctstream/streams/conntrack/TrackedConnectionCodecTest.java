@@ -29,6 +29,34 @@ class TrackedConnectionCodecTest {
     assertThat(tracker.track(restored, fin)).isEqualTo(tracker.track(s.stored, fin));
   }
 
+  /** Format 2 (before the captured-packet counters): read with the schema it was written with, counters at 0. */
+  @Test
+  void readsFormatTwo() throws Exception {
+    TcpSession s = new TcpSession(new ConnectionTracker(ConntrackConfig.defaults())).handshake();
+    org.apache.avro.Schema formatTwo;
+    try (var in = TrackedConnectionCodec.class.getResourceAsStream("connection-format-2.avsc")) {
+      formatTwo = new org.apache.avro.Schema.Parser().parse(in);
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    out.write(TrackedConnectionCodec.MAGIC);
+    out.write(2);
+    var enc = org.apache.avro.io.EncoderFactory.get().directBinaryEncoder(out, null);
+    enc.writeLong(s.stored.indexedDeadlineMicros());
+    // the new fields come last: the old schema's positions are the generated class's
+    new org.apache.avro.generic.GenericDatumWriter<Object>(formatTwo, org.apache.avro.specific.SpecificData.get())
+        .write(s.stored.connection(), enc);
+    new org.apache.avro.specific.SpecificDatumWriter<>(io.ctstream.streams.conntrack.state.TrackingState.class)
+        .write(s.stored.state(), enc);
+    enc.flush();
+
+    TrackedConnection back = TrackedConnectionCodec.decode(out.toByteArray());
+    assertThat(s.stored.connection().getOrigPacketsCaptured()).isPositive();
+    assertThat(back.connection().getOrigPacketsCaptured()).isZero();
+    back.connection().setOrigPacketsCaptured(s.stored.connection().getOrigPacketsCaptured());
+    back.connection().setReplyPacketsCaptured(s.stored.connection().getReplyPacketsCaptured());
+    assertThat(back).isEqualTo(s.stored);
+  }
+
   @Test
   void rejectsForeignOrCorruptBytesWithAClearError() {
     assertThatThrownBy(() -> TrackedConnectionCodec.decode(new byte[] {1, 2, 3}))

@@ -31,7 +31,27 @@ public final class TcpConntrack {
 
   private final ConntrackConfig config;
 
+  /**
+   * Whether an acknowledgement of data the sensor never saw is a capture gap rather than an INVALID packet: see
+   * {@link #TcpConntrack(ConntrackConfig, boolean)}.
+   */
+  private final boolean captureGaps;
+
   public TcpConntrack(ConntrackConfig config) {
+    this(config, false);
+  }
+
+  /**
+   * @param captureGaps false: the kernel's window tracking, where a packet acknowledging data not seen yet is
+   *                    INVALID ("ACK is over upper bound") and, since an INVALID packet moves nothing, so is every
+   *                    later packet of both directions once a segment is missing from the capture: a passive sensor's
+   *                    gap stops the connection's tracking (and its helper) for good, as it would stop a kernel that
+   *                    never received the segment. true (robust helper mode): such an acknowledgement proves the
+   *                    receiver got data the sensor missed; the receiver's data end moves up to it and the packet is
+   *                    tracked as usual
+   */
+  public TcpConntrack(ConntrackConfig config, boolean captureGaps) {
+    this.captureGaps = captureGaps;
     this.config = config;
   }
 
@@ -394,6 +414,15 @@ public final class TcpConntrack {
           + " (over the window of the receiver)");
     }
 
+    if (captureGaps && !before(sack, receiver.getTdEnd() + 1) && sender.getTdMaxWin() != 0
+        && receiver.getTdMaxWin() != 0 && Integer.compareUnsigned(sack - receiver.getTdEnd(), sender.getTdMaxWin()) <= 0) {
+      // a capture gap: the receiver sent data up to sack, no more than the sender's window let it, and the sensor
+      // missed it
+      receiver.setTdEnd(sack);
+      if (after(sack, receiver.getTdMaxEnd())) {
+        receiver.setTdMaxEnd(sack);
+      }
+    }
     if (!before(sack, receiver.getTdEnd() + 1)) {
       return logInvalid(sender, Verdict.INVALID, "ACK is over upper bound " + u(receiver.getTdEnd() + 1)
           + " (ACKed data not seen yet)");

@@ -103,25 +103,44 @@ public final class ControlChannelAnalyzer {
     // ---------------------------------------------------------------- ROBUST
 
     private void robust(ControlChannelState s, Direction dir, TcpSegment seg, HelperContext ctx, List<HelperOutcome> out) {
-        if (s.helper == HelperKind.IRC && dir == Direction.REPLY) {
-            return; // DCC offers are looked for in what the client sends, as the kernel does
+        Direction other = dir == Direction.ORIGINAL ? Direction.REPLY : Direction.ORIGINAL;
+        if (seg.hasAck() && (seg.tcpFlags() & TcpSegment.ACK) != 0 && reads(s, other)) {
+            // what this side acknowledged of the other: a hole there is lost for good, resynchronise now
+            deliver(s, other, s.streams[other.ordinal()].acknowledged(seg.ack()), seg.timestampMicros(), ctx, out);
         }
-        int d = dir.ordinal();
-        LineFramer framer = s.framers[d];
-        for (StreamEvent ev : s.streams[d].accept(seg.seq(), seg.syn(), seg.payload(), seg.payloadLength())) {
+        if (!reads(s, dir)) {
+            return;
+        }
+        deliver(s, dir, s.streams[dir.ordinal()].accept(seg.seq(), seg.syn(), seg.payload(), seg.payloadLength()),
+            seg.timestampMicros(), ctx, out);
+    }
+
+    /** DCC offers are looked for in what the client sends only, as the kernel does. */
+    private static boolean reads(ControlChannelState s, Direction dir) {
+        return !(s.helper == HelperKind.IRC && dir == Direction.REPLY);
+    }
+
+    private void deliver(ControlChannelState s, Direction dir, List<StreamEvent> events, long ts, HelperContext ctx,
+                         List<HelperOutcome> out) {
+        LineFramer framer = s.framers[dir.ordinal()];
+        for (StreamEvent ev : events) {
             if (ev instanceof StreamEvent.Gap g) {
+                // as Zeek after a content gap: skip to the next line boundary and go on
                 framer.gap();
-                out.add(new StreamGap(s.helper.helperName(), s.mode, dir, seg.timestampMicros(), g.seq(), g.length()));
+                if (dir == Direction.REPLY && s.replies != null) {
+                    s.replies.gap();
+                }
+                out.add(new StreamGap(s.helper.helperName(), s.mode, dir, ts, g.seq(), g.length()));
                 continue;
             }
             StreamEvent.Data data = (StreamEvent.Data) ev;
             for (FramerEvent fe : framer.feed(data.seq(), data.bytes())) {
                 if (fe instanceof FramerEvent.Overflow o) {
-                    out.add(new LineOverflow(s.helper.helperName(), s.mode, dir, seg.timestampMicros(), o.startSeq(),
+                    out.add(new LineOverflow(s.helper.helperName(), s.mode, dir, ts, o.startSeq(),
                         o.limit(), Evidence.of(o.prefix())));
                 } else {
                     FramerEvent.Line line = (FramerEvent.Line) fe;
-                    robustLine(s, dir, line.startSeq(), line.bytes(), seg.timestampMicros(), ctx, out);
+                    robustLine(s, dir, line.startSeq(), line.bytes(), ts, ctx, out);
                 }
             }
         }
@@ -205,12 +224,15 @@ public final class ControlChannelAnalyzer {
         }
         KernelFtpSearch.Result r = KernelFtpSearch.search(dir, payload, ctx.ipVersion());
         if (r instanceof KernelFtpSearch.Partial p) {
-            // NF_DROP: the packet never reaches the server, so seq_aft_nl is not updated either
+            // NF_DROP: the packet never reaches the server, so seq_aft_nl is not updated either; each copy is
+            // dropped and logged again
             out.add(new KernelWouldDrop(HelperKind.FTP.helperName(), s.mode, dir, seg.timestampMicros(), seg.seq(),
                 p.logMessage(), segmentEvidence(payload)));
             return;
         }
-        if (r instanceof KernelFtpSearch.Match m) {
+        boolean copy = nl.alreadySearched(seg.seq());
+        nl.searched(nlSeq);
+        if (r instanceof KernelFtpSearch.Match m && !copy) {
             admit(s, FtpHelper.evaluate(m.message(), ctx, config, s.mode, expectationId(ctx, dir, seg.seq()), seg.seq(),
                 seg.timestampMicros(), segmentEvidence(payload)), out);
         }

@@ -24,7 +24,9 @@ import java.io.UncheckedIOException;
 public final class ControlChannelStateCodec {
 
     /** Current format version. Bump and keep a reader for the old one when the layout changes. */
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    /** Format 1: no searched end in the kernel newline trackers (read as nothing searched yet). */
+    static final byte VERSION_1 = 1;
 
     private ControlChannelStateCodec() {
     }
@@ -69,7 +71,7 @@ public final class ControlChannelStateCodec {
         if (data == null || data.length == 0) {
             throw new IllegalArgumentException("empty control-channel state");
         }
-        if (data[0] != VERSION) {
+        if (data[0] != VERSION && data[0] != VERSION_1) {
             throw new IllegalArgumentException("unsupported control-channel state version " + data[0] + " (this build reads " + VERSION + ")");
         }
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 1, data.length - 1))) {
@@ -88,7 +90,7 @@ public final class ControlChannelStateCodec {
                     s.framers[d] = LineFramer.readFrom(in, config.lineBufferBytes());
                 }
                 if (in.readBoolean()) {
-                    s.newlines[d] = KernelNewlineTracker.readFrom(in);
+                    s.newlines[d] = KernelNewlineTracker.readFrom(in, data[0] >= VERSION);
                 }
             }
             if (in.readBoolean()) {

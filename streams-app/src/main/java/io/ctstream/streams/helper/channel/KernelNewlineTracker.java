@@ -10,6 +10,12 @@ import java.io.IOException;
  * follow a segment ending in '\n' (NUM_SEQ_TO_REMEMBER = 2). A segment is searched only when its sequence
  * number is one of them, so the first segment of each direction never is, and neither is the second half
  * of a split line.
+ *
+ * <p>It also remembers where the last segment the helper searched and let through ended. The kernel searches a
+ * retransmission of that segment again (its sequence number is still one it remembers) and finds the same command:
+ * it re-creates the same expectation, which replaces the live one, and ignores a refused command again, silently.
+ * ctstream reports a command once, so a segment that starts before that end is a copy: searched for the kernel's
+ * drop decision (a partial command is dropped, and logged, every time), never reported again.
  */
 public final class KernelNewlineTracker {
 
@@ -17,6 +23,21 @@ public final class KernelNewlineTracker {
 
     private final long[] seqAfterNl = new long[NUM_SEQ_TO_REMEMBER];
     private int count;
+    private boolean searched;
+    private long searchedEnd;
+
+    /** Whether the segment at {@code seq} starts inside data already searched and let through: a retransmission. */
+    public boolean alreadySearched(long seq) {
+        return searched && Seq.before(seq, searchedEnd);
+    }
+
+    /** The helper searched a segment ending at {@code end} and let it through. */
+    public void searched(long end) {
+        if (!searched || Seq.after(end, searchedEnd)) {
+            searchedEnd = end;
+            searched = true;
+        }
+    }
 
     /** find_nl_seq. */
     public boolean followsNewline(long seq) {
@@ -50,9 +71,12 @@ public final class KernelNewlineTracker {
         for (int i = 0; i < count; i++) {
             out.writeInt((int) seqAfterNl[i]);
         }
+        out.writeBoolean(searched);
+        out.writeInt((int) searchedEnd);
     }
 
-    public static KernelNewlineTracker readFrom(DataInput in) throws IOException {
+    /** @param withSearched whether the state has the searched end (format 2 of the control-channel state on) */
+    public static KernelNewlineTracker readFrom(DataInput in, boolean withSearched) throws IOException {
         KernelNewlineTracker t = new KernelNewlineTracker();
         int n = in.readUnsignedByte();
         if (n > NUM_SEQ_TO_REMEMBER) {
@@ -62,6 +86,10 @@ public final class KernelNewlineTracker {
             t.seqAfterNl[i] = in.readInt() & 0xffffffffL;
         }
         t.count = n;
+        if (withSearched) {
+            t.searched = in.readBoolean();
+            t.searchedEnd = in.readInt() & 0xffffffffL;
+        }
         return t;
     }
 }

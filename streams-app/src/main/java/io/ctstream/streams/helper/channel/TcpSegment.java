@@ -10,10 +10,15 @@ import java.util.Objects;
  * @param payload         the payload bytes captured
  * @param payloadLength   the payload length on the wire; more than {@code payload.length} when the capture cut it
  * @param timestampMicros capture time, the event time of everything the segment causes
+ * @param ack             the acknowledgement number (unsigned 32-bit) when the ACK flag is set, else {@link #NO_ACK}:
+ *                        what the sender has received of the other direction, so a hole the sensor missed there is
+ *                        known to be lost for good
  */
-public record TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros) {
+public record TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros, long ack) {
 
     public static final int SYN = 0x02;
+    public static final int ACK = 0x10;
+    public static final long NO_ACK = -1;
 
     public TcpSegment {
         Objects.requireNonNull(payload, "payload");
@@ -21,6 +26,16 @@ public record TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLeng
             throw new IllegalArgumentException("payloadLength " + payloadLength + " < captured " + payload.length);
         }
         seq &= 0xffffffffL;
+        ack = ack < 0 ? NO_ACK : ack & 0xffffffffL;
+    }
+
+    /** A segment whose acknowledgement number is not known. */
+    public TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros) {
+        this(seq, tcpFlags, payload, payloadLength, timestampMicros, NO_ACK);
+    }
+
+    public boolean hasAck() {
+        return ack != NO_ACK;
     }
 
     /** A segment captured whole. */

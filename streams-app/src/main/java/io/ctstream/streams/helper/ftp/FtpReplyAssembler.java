@@ -59,6 +59,11 @@ public final class FtpReplyAssembler {
         return code == 227 || code == 229;
     }
 
+    /** The stream lost bytes: a multi-line reply in progress may have lost its last line, so none is assumed. */
+    public void gap() {
+        reset();
+    }
+
     private void reset() {
         multilineCode = -1;
         candidate = null;

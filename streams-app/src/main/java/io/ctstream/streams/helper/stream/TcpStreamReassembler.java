@@ -96,6 +96,24 @@ public final class TcpStreamReassembler {
         return out;
     }
 
+    /**
+     * The peer acknowledged everything before {@code ack}: it has received every byte before it, so a hole there that
+     * the sensor missed will never be captured. When the acknowledgement reaches into data held after such a hole,
+     * the hole is declared lost at once (a {@link StreamEvent.Gap}, as Zeek's "ACK above hole") and delivery resumes,
+     * instead of waiting for the window to overflow, which a quiet control channel never does. An acknowledgement of
+     * data not captured yet with nothing held after it declares nothing: the data may still come (another sensor's
+     * copy, reordering); the next acknowledgement past held data settles it.
+     */
+    public List<StreamEvent> acknowledged(long ack) {
+        List<StreamEvent> out = new ArrayList<>();
+        ack &= 0xffffffffL;
+        while (initialized && !held.isEmpty() && Seq.after(ack, held.get(0).seq)) {
+            skipTo(held.get(0).seq, out);
+            drain(out);
+        }
+        return out;
+    }
+
     private void insert(long seq, byte[] data, int length) {
         int off = Seq.distance(nextSeq, seq);
         long end = (long) off + length;

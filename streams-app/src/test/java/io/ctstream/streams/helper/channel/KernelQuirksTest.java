@@ -329,4 +329,48 @@ class KernelQuirksTest {
             assertThat(only(s.client("PORT 10,77,1,2,156,174\r\n"), ExpectationRequest.class)).hasSize(1);
         }
     }
+
+    /**
+     * Issue 17, item 5: a retransmitted control segment. The kernel searches it again (its sequence number is still
+     * one of seq_aft_nl's) and finds the same command; kernel mode reports that command once: one expectation, one
+     * refusal, one alert. A partial command is dropped, and logged, on every copy (above).
+     */
+    @Nested
+    class Retransmission {
+        @Test
+        void aRetransmittedPortIsOneExpectation() {
+            Session s = Session.ftpLoggedIn(HelperMode.KERNEL);
+            long seq = s.clientSeq();
+            assertThat(only(s.client("PORT 10,77,1,2,156,174\r\n"), ExpectationRequest.class)).hasSize(1);
+            for (int i = 0; i < 2; i++) {
+                assertThat(s.clientAt(seq, "PORT 10,77,1,2,156,174\r\n")).as("copy %d", i + 1).isEmpty();
+            }
+            assertThat(s.state().expectationRequests()).isEqualTo(1);
+            // the stream goes on: the next command is searched
+            s.server("200 PORT command successful.\r\n");
+            assertThat(only(s.client("PORT 10,77,1,2,156,175\r\n"), ExpectationRequest.class)).hasSize(1);
+        }
+
+        @Test
+        void aRetransmittedBounceIsOneRefusalAndOneAlert() {
+            Session s = Session.ftpLoggedIn(HelperMode.KERNEL);
+            long seq = s.clientSeq();
+            List<HelperOutcome> first = s.client("PORT 10,77,1,99,156,174\r\n");
+            assertThat(only(first, Refusal.class)).singleElement()
+                .satisfies(r -> assertThat(ControlChannelAnalyzer.alertType(r)).isEqualTo(AlertTypes.FTP_BOUNCE));
+            for (int i = 0; i < 2; i++) {
+                assertThat(s.clientAt(seq, "PORT 10,77,1,99,156,174\r\n")).as("copy %d", i + 1).isEmpty();
+            }
+            assertThat(s.state().refusals()).isEqualTo(1);
+        }
+
+        @Test
+        void aRetransmittedPartialPortIsDroppedEachTimeAndTheFullCommandLaterIsSearched() {
+            Session s = Session.ftpLoggedIn(HelperMode.KERNEL);
+            long seq = s.clientSeq();
+            assertThat(only(s.client("PORT 10,77,1,2,156,"), KernelWouldDrop.class)).hasSize(1);
+            // the client gives up splitting: the whole command at the same sequence number
+            assertThat(only(s.clientAt(seq, "PORT 10,77,1,2,156,174\r\n"), ExpectationRequest.class)).hasSize(1);
+        }
+    }
 }

@@ -32,6 +32,33 @@ class TcpStreamReassemblerTest {
         return java.util.Arrays.copyOfRange(b, from, to);
     }
 
+    /** Issue 17, item 3: the peer acknowledged past a hole the sensor missed: the hole is lost, delivery resumes. */
+    @Test
+    void anAcknowledgementPastHeldDataDeclaresTheHoleBeforeItLost() {
+        TcpStreamReassembler r = new TcpStreamReassembler(1024, 8);
+        r.accept(99, true, new byte[0]);
+        int lost = 16; // "USER anonymous\r\n" never captured
+        assertThat(r.accept(100 + lost, false, slice(TEXT, lost, TEXT.length))).as("held behind the hole").isEmpty();
+        assertThat(r.acknowledged(100 + lost)).as("an ACK up to the hole only: the data may still come").isEmpty();
+        List<StreamEvent> out = r.acknowledged(100 + TEXT.length);
+        assertThat(out.get(0)).isEqualTo(new StreamEvent.Gap(100, lost));
+        assertThat(bytes(out)).isEqualTo(("#".repeat(lost) + new String(TEXT, lost, TEXT.length - lost,
+                StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+        assertThat(r.gaps()).isEqualTo(1);
+        assertThat(r.heldSegments()).isZero();
+        // the missing segment, captured late after all, is old data now
+        assertThat(r.accept(100, false, slice(TEXT, 0, lost))).isEmpty();
+    }
+
+    @Test
+    void anAcknowledgementWithNothingHeldDeclaresNothing() {
+        TcpStreamReassembler r = new TcpStreamReassembler(1024, 8);
+        r.accept(99, true, new byte[0]);
+        assertThat(r.acknowledged(100 + TEXT.length)).isEmpty();
+        assertThat(bytes(r.accept(100, false, TEXT))).isEqualTo(TEXT);
+        assertThat(r.gaps()).isZero();
+    }
+
     @Test
     void inOrderAfterSyn() {
         TcpStreamReassembler r = new TcpStreamReassembler(1024, 8);
