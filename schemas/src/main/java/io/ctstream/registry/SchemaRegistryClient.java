@@ -70,7 +70,8 @@ public final class SchemaRegistryClient {
         this.base = url;
         this.inProcess = InProcessRegistry.SCHEME.equalsIgnoreCase(config.baseUrl().getScheme())
                 ? InProcessRegistry.scope(config.baseUrl().getSchemeSpecificPart().replaceFirst("^//", "")) : null;
-        this.http = HttpClient.newBuilder()
+        // no HTTP client for an in-process registry: building one sets up TLS, a good part of a second at start
+        this.http = inProcess != null ? null : HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -338,6 +339,11 @@ public final class SchemaRegistryClient {
 
     private JsonNode send(String method, String pathAndQuery, JsonNode body) {
         URI uri = URI.create(base + pathAndQuery);
+        if (http == null) {
+            throw new SchemaRegistryException("the in-process registry " + base + " does not answer " + method + " "
+                    + pathAndQuery + " (only registration, lookup, schemas by id and subjects)", SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE, null, null);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Accept", ACCEPT);

@@ -97,11 +97,18 @@ public final class PipelineAnalyzer {
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
     private final MeterRegistry meters;
+    private boolean progress;
 
     public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
         this.bootstrapServers = bootstrapServers;
         this.schemaRegistryUrl = schemaRegistryUrl;
         this.meters = meters;
+    }
+
+    /** Draw the capture agent's progress line on stderr while replaying (off by default). */
+    public PipelineAnalyzer showProgress(boolean show) {
+        this.progress = show;
+        return this;
     }
 
     public Result analyze(List<Input> inputs, Options options) throws IOException {
@@ -227,7 +234,7 @@ public final class PipelineAnalyzer {
                 .clientProperties(client)
                 .replay(files, speed)
                 .batchPackets(batchPackets)
-                .progress(false)
+                .progress(progress)
                 .build();
         return new CaptureAgent(cfg, meters).run();
     }
