@@ -8,6 +8,9 @@ import io.ctstream.launcher.analyze.PipelineAnalyzer;
 import ch.qos.logback.classic.Level;
 import io.ctstream.launcher.errors.ErrorHandler;
 import io.ctstream.launcher.errors.ExitCodes;
+import io.ctstream.launcher.format.CaptureTotalsJson;
+import io.ctstream.launcher.format.OutputFormat;
+import io.ctstream.launcher.format.ReportWriter;
 import io.ctstream.launcher.progress.ProgressOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +20,6 @@ import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.json.JsonViews;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +53,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1..*")
     List<Capture> captures = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the report here (default: standard output).")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the report here (default: standard output); with --format zeek, the directory of the "
+                    + "logs (default: the current directory).")
     Path out;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "json (the report, default), jsonl (one object per connection, expectation and alert), "
+                    + "zeek (conn.log and expectations.log) or table (conntrack -L style).")
+    OutputFormat format;
 
     @Option(names = "--helper-mode", paramLabel = "MODE", defaultValue = "robust",
             description = "robust (reassemble control channels; default) or kernel (exactly as the Linux helpers).")
@@ -63,6 +72,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Option(names = "--threads", defaultValue = "2", description = "Stream threads on a cluster (default 2).")
     int threads;
+
+    @Option(names = "--keep-topics",
+            description = "With --bootstrap-servers: keep the run's topics (deleted at the end by default).")
+    boolean keepTopics;
 
     @Mixin
     ClientOptions client;
@@ -92,7 +105,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         // every check before the embedded broker and registry start (about 40 s)
         Preflight.atLeast("--partitions", partitions, 1);
         Preflight.atLeast("--threads", threads, 1);
-        Preflight.outputFile(out, "--out");
+        if (format == OutputFormat.ZEEK) {
+            Preflight.outputDirectory(out, "--out");
+        } else {
+            Preflight.outputFile(out, "--out");
+        }
         Preflight.captureFiles(captures.stream().map(c -> c.pcap).toList());
         List<PipelineAnalyzer.Input> inputs = captures.stream()
                 .map(c -> new PipelineAnalyzer.Input(c.pcap, c.sensor)).toList();
@@ -108,18 +125,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
             client.requireReachable();
             result = new PipelineAnalyzer(bootstrap, client.requireSchemaRegistryUrl(), new SimpleMeterRegistry())
                     .showProgress(progress.show())
+                    .topicPrefix(client.topicPrefix())
+                    .keepTopics(keepTopics)
                     .analyze(inputs, options);
         }
         describe(result);
         ObjectNode report = result.report();
-        String json = JsonViews.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
-        if (out == null) {
-            System.out.println(json);
-        } else {
-            Files.writeString(out, json + System.lineSeparator());
+        List<Path> written = new ReportWriter(JsonViews.MAPPER).write(report, format, out, System.out);
+        if (!written.isEmpty()) {
             System.err.printf("report: %d connections, %d expectations, %d rejected, %d alerts -> %s%n",
                     report.path("connections").size(), report.path("expectations").size(),
-                    report.path("rejected").size(), report.path("alerts").size(), out);
+                    report.path("rejected").size(), report.path("alerts").size(),
+                    String.join(", ", written.stream().map(Path::toString).toList()));
         }
         for (CaptureFileException cut : result.cutShort()) {
             System.err.println("ctstream analyze: warning: " + CaptureAgentRunner.cutShort(cut));
@@ -132,7 +149,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         ObjectNode report = result.report();
         report.put("helper_mode", helperMode.name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode totals = report.putObject("capture");
-        result.captureTotals().forEach((sensor, t) -> totals.put(sensor, String.valueOf(t)));
+        result.captureTotals().forEach((sensor, t) -> totals.set(sensor, CaptureTotalsJson.of(t)));
         if (!result.cutShort().isEmpty()) {
             // the report covers the packets before each cut; say so in it, not only on stderr
             result.cutShort().forEach(cut -> report.withArray("warnings").add(CaptureAgentRunner.cutShort(cut)));

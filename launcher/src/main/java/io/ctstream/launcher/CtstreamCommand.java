@@ -1,6 +1,7 @@
 package io.ctstream.launcher;
 
 import io.ctstream.launcher.errors.ErrorHandler;
+import io.ctstream.launcher.scratch.ScratchDirectories;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -44,6 +45,7 @@ public final class CtstreamCommand implements Runnable {
     }
 
     public static void main(String[] args) {
+        ScratchDirectories.sweep(); // what a killed run left in the temporary directory
         System.exit(newCommandLine(args).execute(args));
     }
 
