@@ -28,8 +28,8 @@ import java.util.UUID;
  * {@code ctstream analyze} without a broker: the capture agent's replay (same decoder, payload policy and per-flow
  * batches) straight into the conntrack topology run in-process ({@link InProcessPipeline}), with a schema registry
  * inside the JVM ({@code mock://}). Nothing to start, so a small capture is analysed in about the JVM's start time;
- * the report is the one {@link PipelineAnalyzer} builds from a broker run (AnalyzePathsTest compares them on every
- * lab capture). Partitions and stream threads do not apply: one task owns every partition.
+ * the report is the one {@link PipelineAnalyzer} builds from a broker run (LabConformanceTest compares them on every
+ * lab capture, both helper modes, batched and not). Partitions and stream threads do not apply: one task owns every partition.
  */
 public final class InProcessAnalyzer {
     /** Records queued between the agent's reader and the topology. */
