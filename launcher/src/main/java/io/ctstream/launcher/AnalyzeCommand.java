@@ -2,16 +2,24 @@ package io.ctstream.launcher;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.HelperMode;
-import io.ctstream.embedded.EmbeddedStack;
 import io.ctstream.capture.file.CaptureFileException;
+import io.ctstream.launcher.analyze.InProcessAnalyzer;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
-import io.ctstream.launcher.analyze.TopicReader;
+import ch.qos.logback.classic.Level;
+import io.ctstream.launcher.errors.ErrorHandler;
 import io.ctstream.launcher.errors.ExitCodes;
+import io.ctstream.launcher.format.CaptureTotalsJson;
+import io.ctstream.launcher.format.OutputFormat;
+import io.ctstream.launcher.format.ReportWriter;
+import io.ctstream.launcher.progress.ProgressOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import io.ctstream.launcher.preflight.Preflight;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.json.JsonViews;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,14 +30,15 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ctstream analyze}: the real pipeline (capture-agent replay, streams-app) over captures, on
- * the embedded broker and registry unless {@code --bootstrap-servers} is given, and a JSON report
- * of the connections, expectations and alerts it found.
+ * {@code ctstream analyze}: the real pipeline (capture-agent replay, streams-app topology) over captures and a
+ * report of the connections, expectations and alerts it found: in this JVM without a broker
+ * ({@link InProcessAnalyzer}), or on the cluster of {@code --bootstrap-servers} ({@link PipelineAnalyzer}).
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {"Runs the pipeline over pcap/pcapng captures and writes a JSON report "
                 + "(connections, expectations, rejected announcements, alerts).",
-                "Without --bootstrap-servers it starts an embedded Kafka and schema registry for the run."})
+                "Without --bootstrap-servers the topology runs in this process (no broker, no registry); with it, "
+                        + "on that cluster and its --schema-registry-url."})
 public final class AnalyzeCommand implements Callable<Integer> {
 
     /** One --pcap with its optional --sensor. */
@@ -44,28 +53,63 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = false, multiplicity = "1..*")
     List<Capture> captures = new ArrayList<>();
 
-    @Option(names = "--out", paramLabel = "FILE", description = "Write the report here (default: standard output).")
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the report here (default: standard output); with --format zeek, the directory of the "
+                    + "logs (default: the current directory).")
     Path out;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "json (the report, default), jsonl (one object per connection, expectation and alert), "
+                    + "zeek (conn.log and expectations.log) or table (conntrack -L style).")
+    OutputFormat format;
 
     @Option(names = "--helper-mode", paramLabel = "MODE", defaultValue = "robust",
             description = "robust (reassemble control channels; default) or kernel (exactly as the Linux helpers).")
     HelperMode helperMode;
 
-    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the run's topics (default 4).")
+    @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the run's topics on a cluster (default 4).")
     int partitions;
 
-    @Option(names = "--threads", defaultValue = "2", description = "Stream threads (default 2).")
+    @Option(names = "--threads", defaultValue = "2", description = "Stream threads on a cluster (default 2).")
     int threads;
+
+    @Option(names = "--keep-topics",
+            description = "With --bootstrap-servers: keep the run's topics (deleted at the end by default).")
+    boolean keepTopics;
 
     @Mixin
     ClientOptions client;
 
+    @Mixin
+    ProgressOptions progress = new ProgressOptions();
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        // the report (and the progress line) are the output; the components' INFO lines only with --verbose
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+        Level level = root.getLevel();
+        if (!spec.commandLine().getParseResult().hasMatchedOption(ErrorHandler.VERBOSE)) {
+            root.setLevel(Level.WARN);
+        }
+        try {
+            return analyze();
+        } finally {
+            root.setLevel(level);
+        }
+    }
+
+    private int analyze() throws Exception {
         // every check before the embedded broker and registry start (about 40 s)
         Preflight.atLeast("--partitions", partitions, 1);
         Preflight.atLeast("--threads", threads, 1);
-        Preflight.outputFile(out, "--out");
+        if (format == OutputFormat.ZEEK) {
+            Preflight.outputDirectory(out, "--out");
+        } else {
+            Preflight.outputFile(out, "--out");
+        }
         Preflight.captureFiles(captures.stream().map(c -> c.pcap).toList());
         List<PipelineAnalyzer.Input> inputs = captures.stream()
                 .map(c -> new PipelineAnalyzer.Input(c.pcap, c.sensor)).toList();
@@ -75,23 +119,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
         String bootstrap = client.properties().getProperty("bootstrap.servers");
         PipelineAnalyzer.Result result;
         if (bootstrap == null) {
-            try (EmbeddedStack stack = new EmbeddedStack().start()) {
-                result = run(TopicReader.clientOf(stack.bootstrapServers(), stack.schemaRegistryUrl()), inputs, options);
-            }
+            // no broker: the topology in this JVM (seconds, JVM start included, for a small capture)
+            result = new InProcessAnalyzer(new SimpleMeterRegistry(), progress.show()).analyze(inputs, options);
         } else {
             client.requireReachable();
             client.requireSchemaRegistryUrl();
-            result = run(client.properties(), inputs, options); // --config's TLS, SASL and registry auth included
+            // --config's TLS, SASL and registry auth included
+            result = new PipelineAnalyzer(client.properties(), new SimpleMeterRegistry())
+                    .showProgress(progress.show())
+                    .topicPrefix(client.topicPrefix())
+                    .keepTopics(keepTopics)
+                    .analyze(inputs, options);
         }
+        describe(result);
         ObjectNode report = result.report();
-        String json = JsonViews.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report);
-        if (out == null) {
-            System.out.println(json);
-        } else {
-            Files.writeString(out, json + System.lineSeparator());
+        List<Path> written = new ReportWriter(JsonViews.MAPPER).write(report, format, out, System.out);
+        if (!written.isEmpty()) {
             System.err.printf("report: %d connections, %d expectations, %d rejected, %d alerts -> %s%n",
                     report.path("connections").size(), report.path("expectations").size(),
-                    report.path("rejected").size(), report.path("alerts").size(), out);
+                    report.path("rejected").size(), report.path("alerts").size(),
+                    String.join(", ", written.stream().map(Path::toString).toList()));
         }
         for (CaptureFileException cut : result.cutShort()) {
             System.err.println("ctstream analyze: warning: " + CaptureAgentRunner.cutShort(cut));
@@ -99,18 +146,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return result.cutShort().isEmpty() ? ExitCodes.OK : ExitCodes.TRUNCATED_INPUT;
     }
 
-    private PipelineAnalyzer.Result run(java.util.Properties clientProperties, List<PipelineAnalyzer.Input> inputs,
-                           PipelineAnalyzer.Options options) throws Exception {
-        PipelineAnalyzer analyzer = new PipelineAnalyzer(clientProperties, new SimpleMeterRegistry());
-        PipelineAnalyzer.Result result = analyzer.analyze(inputs, options);
+    /** The report's run fields: helper mode, each sensor's capture totals, the cuts. */
+    private void describe(PipelineAnalyzer.Result result) {
         ObjectNode report = result.report();
         report.put("helper_mode", helperMode.name().toLowerCase(java.util.Locale.ROOT));
         ObjectNode totals = report.putObject("capture");
-        result.captureTotals().forEach((sensor, t) -> totals.put(sensor, String.valueOf(t)));
+        result.captureTotals().forEach((sensor, t) -> totals.set(sensor, CaptureTotalsJson.of(t)));
         if (!result.cutShort().isEmpty()) {
             // the report covers the packets before each cut; say so in it, not only on stderr
             result.cutShort().forEach(cut -> report.withArray("warnings").add(CaptureAgentRunner.cutShort(cut)));
         }
-        return result;
     }
 }

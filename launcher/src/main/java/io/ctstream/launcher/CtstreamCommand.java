@@ -1,6 +1,9 @@
 package io.ctstream.launcher;
 
 import io.ctstream.launcher.errors.ErrorHandler;
+import io.ctstream.launcher.scratch.ScratchDirectories;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
@@ -9,21 +12,30 @@ import picocli.CommandLine.Model.OptionSpec;
 @Command(name = "ctstream",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Connection tracking with FTP/IRC helpers, as netfilter's conntrack, on Kafka Streams.",
-        subcommands = {
-                CommandLine.HelpCommand.class,
-                DemoCommand.class,
-                UpCommand.class,
-                StreamsCommand.class,
-                QueryCommand.class,
-                AnalyzeCommand.class,
-                EnforceCommand.class,
-                ReplayCommand.class,
-                CaptureCommand.class,
-                SynthCommand.class,
-                LabRecordCommand.class,
-        })
+        description = "Connection tracking with FTP/IRC helpers, as netfilter's conntrack, on Kafka Streams.")
 public final class CtstreamCommand implements Runnable {
+    /**
+     * The subcommands by name, in the order {@code --help} lists them. Registered in code rather than in the
+     * annotation so that {@link #main} builds only the one it runs: picocli's model of every subcommand (their
+     * options, mixins and converters load most of the components' classes) cost over a second of a cold start.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("help", CommandLine.HelpCommand.class);
+        m.put("demo", DemoCommand.class);
+        m.put("up", UpCommand.class);
+        m.put("streams", StreamsCommand.class);
+        m.put("query", QueryCommand.class);
+        m.put("analyze", AnalyzeCommand.class);
+        m.put("enforce", EnforceCommand.class);
+        m.put("replay", ReplayCommand.class);
+        m.put("capture", CaptureCommand.class);
+        m.put("synth", SynthCommand.class);
+        m.put("lab-record", LabRecordCommand.class);
+        return m;
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -34,7 +46,8 @@ public final class CtstreamCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        ScratchDirectories.sweep(); // what a killed run left in the temporary directory
+        System.exit(newCommandLine(args).execute(args));
     }
 
     /**
@@ -43,8 +56,22 @@ public final class CtstreamCommand implements Runnable {
      * command takes {@code --verbose}, which adds the stack trace.
      */
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new CtstreamCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true);
+        return newCommandLine(new String[0]);
+    }
+
+    /**
+     * As {@link #newCommandLine()}, with only the subcommand {@code args} start with when they name one (the
+     * others are never loaded); with every subcommand otherwise (no arguments, {@code --help}, {@code help}, a typo).
+     */
+    public static CommandLine newCommandLine(String[] args) {
+        CommandLine cl = new CommandLine(new CtstreamCommand());
+        String first = args.length > 0 ? args[0] : "";
+        if (SUBCOMMANDS.containsKey(first) && !first.equals("help")) {
+            cl.addSubcommand(first, SUBCOMMANDS.get(first));
+        } else {
+            SUBCOMMANDS.forEach(cl::addSubcommand);
+        }
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         addVerbose(cl);
         ErrorHandler errors = new ErrorHandler();
         return cl.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);

@@ -1,7 +1,15 @@
 package io.ctstream.launcher;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ctstream.launcher.errors.UserException;
+import io.ctstream.launcher.format.ConntrackListing;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpConnectTimeoutException;
@@ -33,6 +41,8 @@ import picocli.CommandLine.Parameters;
                 "  ctstream query related ID                  (the RELATED connections that connection ID announced)",
                 "  ctstream query expectations [--helper ftp|irc] [--master ID]   (live expectations)"})
 public final class QueryCommand implements Callable<Integer> {
+    /** The queries whose answer is connections, which --format table lists. */
+    private static final java.util.Set<String> CONNECTION_QUERIES = java.util.Set.of("connections", "lookup", "connection", "related");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -50,6 +60,10 @@ public final class QueryCommand implements Callable<Integer> {
     java.nio.file.Path tokenFile;
     @Option(names = "--offset", description = "Skip this many items of a list (page on with the X-Next-Offset the last page named).")
     Integer offset;
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
+            description = "json (the API's answer, default) or table (conntrack -L style; connections, lookup, connection, related).")
+    String format;
+
     @Option(names = "--address") String address;
     @Option(names = "--port") Integer port;
     @Option(names = "--proto") String proto;
@@ -65,6 +79,14 @@ public final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        boolean table = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+            case "json" -> false;
+            case "table" -> true;
+            default -> throw UserException.usage("--format " + format + ": json or table");
+        };
+        if (table && !CONNECTION_QUERIES.contains(what)) {
+            throw UserException.usage("--format table lists connections: connections, lookup, connection or related, not " + what);
+        }
         Map<String, Object> params = new LinkedHashMap<>();
         String path = switch (what) {
             case "connections" -> "/connections";
@@ -115,8 +137,21 @@ public final class QueryCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw UserException.unreachable("the streams-app query API at " + url + ": " + e, e);
         }
-        System.out.println(r.body());
+        if (table && r.statusCode() == 200) {
+            printTable(r.body());
+        } else {
+            System.out.println(r.body());
+        }
         return r.statusCode() == 200 ? 0 : 1;
+    }
+
+    /** The answer (one connection or a list) as conntrack -L lines. */
+    private static void printTable(String body) throws IOException {
+        JsonNode answer = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).readTree(body);
+        ArrayNode list = answer.isArray() ? (ArrayNode) answer : JsonNodeFactory.instance.arrayNode().add(answer);
+        Writer w = new OutputStreamWriter(System.out, StandardCharsets.UTF_8);
+        ConntrackListing.connections(list, w);
+        w.flush();
     }
 
     private String requireId() {

@@ -3,6 +3,7 @@ package io.ctstream.launcher;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.launcher.errors.UserException;
 import io.ctstream.launcher.preflight.Preflight;
+import io.ctstream.launcher.progress.ProgressOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,8 +36,8 @@ public final class ReplayCommand implements Callable<Integer> {
         boolean fast;
     }
 
-    @Option(names = "--no-progress", description = "No progress bar (it is shown only on a terminal anyway).")
-    boolean noProgress;
+    @Mixin
+    ProgressOptions progress = new ProgressOptions();
 
     @Override
     public Integer call() {
@@ -47,7 +48,7 @@ public final class ReplayCommand implements Callable<Integer> {
         // flags, files, then the services: every check before anything starts, the cheapest first
         CaptureAgentConfig config = agent.apply(client, CaptureAgentConfig.builder())
                 .replay(files, speed)
-                .progress(!noProgress && System.console() != null)
+                .progress(progress.show())
                 .build();
         Preflight.captureFiles(files);
         client.requireReachable(config.topic());

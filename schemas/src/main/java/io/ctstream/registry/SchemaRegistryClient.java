@@ -33,6 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * schema): a serializer asks the registry once per subject and schema, a deserializer once per id. Other
  * calls (latest version, subjects, compatibility, config) always ask the registry, since their answers change.
  * Instances are thread-safe and meant to be shared (one per application).
+ *
+ * <p>A {@code mock://SCOPE} URL (Confluent's convention) selects a registry inside this JVM ({@link InProcessRegistry}):
+ * registration, lookup, schemas by id and the subject list work without a server; the other calls are for a real one.
  */
 public final class SchemaRegistryClient {
     /** The Confluent Schema Registry media type, sent as the request body's content type. */
@@ -51,6 +54,8 @@ public final class SchemaRegistryClient {
     private final HttpClient http;
     /** The {@code Authorization} header's value, or null. */
     private final String authorization;
+    /** The registry of a {@code mock://SCOPE} URL, inside this JVM; null for a real (HTTP) registry. */
+    private final InProcessRegistry inProcess;
     /** subject → (schema JSON → id). */
     private final Map<String, Map<String, Integer>> idsBySubject = new ConcurrentHashMap<>();
     /** subject → lock serialising this client's registrations under it. */
@@ -65,14 +70,21 @@ public final class SchemaRegistryClient {
             url = url.substring(0, url.length() - 1);
         }
         this.base = url;
-        HttpClient.Builder http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (config.sslContext() != null) {
-            http.sslContext(config.sslContext());
+        this.inProcess = InProcessRegistry.SCHEME.equalsIgnoreCase(config.baseUrl().getScheme())
+                ? InProcessRegistry.scope(config.baseUrl().getSchemeSpecificPart().replaceFirst("^//", "")) : null;
+        if (inProcess != null) {
+            // no HTTP client for an in-process registry: building one sets up TLS, a good part of a second at start
+            this.http = null;
+        } else {
+            HttpClient.Builder http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(config.connectTimeout())
+                    .followRedirects(HttpClient.Redirect.NEVER);
+            if (config.sslContext() != null) {
+                http.sslContext(config.sslContext());
+            }
+            this.http = http.build();
         }
-        this.http = http.build();
         // sent with every request, as Confluent's client does: no 401 round trip first
         this.authorization = config.userInfo() == null ? null : "Basic " + java.util.Base64.getEncoder()
                 .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
@@ -111,6 +123,11 @@ public final class SchemaRegistryClient {
             if (cached != null) {
                 return cached;
             }
+            if (inProcess != null) {
+                int id = inProcess.register(subject, schema);
+                remember(subject, text, id, schema);
+                return id;
+            }
             JsonNode answer;
             try {
                 answer = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(text));
@@ -144,6 +161,11 @@ public final class SchemaRegistryClient {
      */
     public RegisteredSchema lookup(String subject, Schema schema) {
         String text = schema.toString();
+        if (inProcess != null) {
+            int id = inProcess.lookup(subject, schema);
+            remember(subject, text, id, schema);
+            return new RegisteredSchema(subject, id, 1, schema);
+        }
         JsonNode answer = send("POST", "/subjects/" + segment(subject), schemaBody(text));
         String what = "lookup under subject '" + subject + "'";
         int id = requiredInt(answer, "id", what);
@@ -168,6 +190,9 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
+        if (inProcess != null) {
+            return inProcess.byId(id);
+        }
         JsonNode answer = send("GET", "/schemas/ids/" + id, null);
         Schema schema = parseSchema(answer, "schema id " + id);
         Schema raced = schemasById.putIfAbsent(id, schema);
@@ -187,6 +212,9 @@ public final class SchemaRegistryClient {
 
     /** Every subject (GET /subjects). */
     public List<String> subjects() {
+        if (inProcess != null) {
+            return inProcess.subjects();
+        }
         JsonNode answer = send("GET", "/subjects", null);
         if (!answer.isArray()) {
             throw malformed("GET /subjects", "a JSON array", answer);
@@ -323,6 +351,11 @@ public final class SchemaRegistryClient {
 
     private JsonNode send(String method, String pathAndQuery, JsonNode body) {
         URI uri = URI.create(base + pathAndQuery);
+        if (http == null) {
+            throw new SchemaRegistryException("the in-process registry " + base + " does not answer " + method + " "
+                    + pathAndQuery + " (only registration, lookup, schemas by id and subjects)", SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE, null, null);
+        }
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(config.requestTimeout())
                 .header("Accept", ACCEPT);

@@ -27,8 +27,10 @@ public record SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, D
         Objects.requireNonNull(connectTimeout, "connectTimeout");
         Objects.requireNonNull(requestTimeout, "requestTimeout");
         String scheme = baseUrl.getScheme();
-        if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || baseUrl.getHost() == null) {
-            throw new IllegalArgumentException("schema registry URL must be http(s)://host[:port][/path], got '" + baseUrl + "'");
+        boolean inProcess = InProcessRegistry.SCHEME.equalsIgnoreCase(scheme) && baseUrl.getRawSchemeSpecificPart() != null;
+        if (!inProcess && (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || baseUrl.getHost() == null)) {
+            throw new IllegalArgumentException("schema registry URL must be http(s)://host[:port][/path] (or mock://SCOPE: "
+                    + "in this JVM), got '" + baseUrl + "'");
         }
         if (baseUrl.getRawQuery() != null || baseUrl.getRawFragment() != null) {
             throw new IllegalArgumentException("schema registry URL must not have a query or fragment, got '" + baseUrl + "'");

@@ -31,6 +31,8 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -73,6 +75,24 @@ public final class ConntrackTopology {
         return build(config, meters, registerSchemas, 0);
     }
 
+    /** Where the topology's stores live. */
+    public enum StoreMode {
+        /** RocksDB with a changelog topic: restartable, what every deployment runs. */
+        PERSISTENT,
+        /**
+         * In memory, without changelog: for one run inside one process ({@code inprocess.InProcessPipeline}), whose
+         * driver commits after every record and would otherwise flush RocksDB, and write a changelog record, per
+         * record. Same processors, same store semantics (byte-ordered keys, so the deadline indexes' range scans are
+         * the same).
+         */
+        IN_MEMORY
+    }
+
+    /** As {@link #build(StreamsAppConfig, MeterRegistry, boolean)}, with the stores in {@code stores}. */
+    public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, StoreMode stores) {
+        return build(config, meters, registerSchemas, 0, null, stores);
+    }
+
     /**
      * As {@link #build(StreamsAppConfig, MeterRegistry, boolean)}, for a packets topic of {@code packetPartitions}
      * partitions: the matcher then waits for the progress of that many trackers before it decides anything (0: for
@@ -85,6 +105,11 @@ public final class ConntrackTopology {
     /** As above; with {@code tentative}, the tracker also publishes each ALLOW's tentative copy at once. */
     public static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, int packetPartitions,
                                  TentativePinholes tentative) {
+        return build(config, meters, registerSchemas, packetPartitions, tentative, StoreMode.PERSISTENT);
+    }
+
+    private static Topology build(StreamsAppConfig config, MeterRegistry meters, boolean registerSchemas, int packetPartitions,
+                                  TentativePinholes tentative, StoreMode stores) {
         Map<String, Object> serdeConfig = config.serdeConfig(); // the registry's auth and TLS settings too
         FlowKeySerde flowKeys = new FlowKeySerde();
         Serde<String> strings = Serdes.String();
@@ -117,15 +142,15 @@ public final class ConntrackTopology {
                 "packets", "feedback");
         // Record caches on the stores a packet writes: the updates of one key within a commit interval reach RocksDB
         // and the changelog once (a connection is written by every packet of its flow).
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.CONNECTIONS,
                 flowKeys, CodecSerdes.trackedConnection()).withCachingEnabled(), "tracker");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONNECTION_DEADLINES),
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.CONNECTION_DEADLINES,
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "tracker");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.CONTROL_CHANNELS),
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.CONTROL_CHANNELS,
                 flowKeys, CodecSerdes.controlChannel(config.helpers())).withCachingEnabled(), "tracker");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.LIVE_EXPECTATIONS),
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.LIVE_EXPECTATIONS,
                 strings, expectations).withCachingEnabled(), "tracker");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ConnectionTrackingProcessor.LIMITS),
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.LIMITS,
                 strings, Serdes.ByteArray()), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, config.topic(Topics.CONN_EVENTS), flowKeys,
                 connEvents.serializer(), "tracker");
@@ -143,18 +168,18 @@ public final class ConntrackTopology {
         // --- the matcher: expectations and new connections meet by expected destination
         t.addSource("match", strings.deserializer(), matchInputs.deserializer(), config.topic(MATCH_TOPIC));
         t.addProcessor("matcher", () -> new ExpectationMatchProcessor(config.matcher(), config.limits(), meters), "match");
-        // Cached like the tracker's: a slot is written when its connection arrives and again when its claim is final.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.STORE),
+        // Cached like the tracker's: a slot is written when an expectation arrives and again when a decision takes it.
+        t.addStateStore(store(stores, ExpectationMatchProcessor.STORE,
                 strings, matchSlots).withCachingEnabled(), "matcher");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.DEADLINES),
+        t.addStateStore(store(stores, ExpectationMatchProcessor.DEADLINES,
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "matcher");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.LIMITS),
+        t.addStateStore(store(stores, ExpectationMatchProcessor.LIMITS,
                 strings, Serdes.ByteArray()), "matcher");
         // One small entry per waiting connection, written once and deleted once: cached, a connection decided within a
         // commit interval never reaches RocksDB.
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.PENDING),
+        t.addStateStore(store(stores, ExpectationMatchProcessor.PENDING,
                 Serdes.Bytes(), newConnections).withCachingEnabled(), "matcher");
-        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpectationMatchProcessor.PROGRESS),
+        t.addStateStore(store(stores, ExpectationMatchProcessor.PROGRESS,
                 strings, Serdes.ByteArray()), "matcher");
         t.addSink(ExpectationMatchProcessor.TO_EXPECTATIONS, config.topic(Topics.EXPECTATIONS), strings.serializer(),
                 expectations.serializer(), "matcher");
@@ -190,6 +215,13 @@ public final class ConntrackTopology {
             }
         }
         return t;
+    }
+
+    private static <K, V> StoreBuilder<KeyValueStore<K, V>> store(StoreMode mode, String name, Serde<K> keys, Serde<V> values) {
+        if (mode == StoreMode.IN_MEMORY) {
+            return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), keys, values).withLoggingDisabled();
+        }
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
     }
 
     private static void register(Serde<?> serde, String topic, org.apache.avro.Schema schema) {

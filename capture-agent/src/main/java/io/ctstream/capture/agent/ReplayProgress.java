@@ -6,7 +6,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** A one-line progress bar for file replay: packets, packets/s and ETA (from bytes read), redrawn in place. */
+/**
+ * A one-line progress display for file replay, redrawn in place on stderr (the caller shows it only on a terminal):
+ * bytes read of the total, packets, packets/s and the ETA (from the bytes still to read at the rate so far).
+ */
 final class ReplayProgress implements AutoCloseable {
     private static final int WIDTH = 30;
     private final ReplaySource source;
@@ -35,8 +38,23 @@ final class ReplayProgress implements AutoCloseable {
             long left = (long) (seconds / fraction - seconds);
             eta = String.format("%02d:%02d", left / 60, left % 60);
         }
-        return String.format("[%s%s] %3d%% %,d packets %,.0f packets/s ETA %s", "#".repeat(filled),
-                ".".repeat(WIDTH - filled), (int) (fraction * 100), frames, rate, eta);
+        return String.format("[%s%s] %3d%% %s of %s, %,d packets, %,.0f packets/s, ETA %s", "#".repeat(filled),
+                ".".repeat(WIDTH - filled), (int) (fraction * 100), bytes(bytesRead), bytes(totalBytes), frames, rate, eta);
+    }
+
+    /** Bytes in the binary unit that keeps the number short: 512 B, 1.5 KiB, 12.3 MiB, 2.0 GiB. */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format("%.1f %s", v, units[u]);
     }
 
     private void draw() {

@@ -12,6 +12,7 @@ import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.capture.agent.CaptureRunException;
 import io.ctstream.capture.file.CaptureFileCheck;
 import io.ctstream.capture.file.CaptureFileException;
+import io.ctstream.launcher.scratch.ScratchDirectories;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamTimeTicks;
@@ -20,7 +21,6 @@ import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.json.AnalysisReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,6 +99,9 @@ public final class PipelineAnalyzer {
     /** The client properties every Kafka and registry client of the run gets: {@code --config}'s TLS, SASL, auth. */
     private final Properties client;
     private final MeterRegistry meters;
+    private boolean progress;
+    private String topicPrefix = "";
+    private boolean keepTopics = true;
 
     public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
         this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), meters);
@@ -113,13 +116,36 @@ public final class PipelineAnalyzer {
         this.meters = meters;
     }
 
+    /** Names the run's topics (and the streams application) {@code <prefix>analyze-<run id>-…} (default: no prefix). */
+    public PipelineAnalyzer topicPrefix(String prefix) {
+        this.topicPrefix = prefix == null ? "" : prefix;
+        return this;
+    }
+
+    /**
+     * Whether the run's topics, and its streams application's internal topics and consumer group, stay after the
+     * report is read (default: they stay, for callers that read them afterwards; {@code ctstream analyze} deletes them
+     * unless {@code --keep-topics}).
+     */
+    public PipelineAnalyzer keepTopics(boolean keep) {
+        this.keepTopics = keep;
+        return this;
+    }
+
+    /** Draw the capture agent's progress line on stderr while replaying (off by default). */
+    public PipelineAnalyzer showProgress(boolean show) {
+        this.progress = show;
+        return this;
+    }
+
     public Result analyze(List<Input> inputs, Options options) throws IOException {
         for (Input in : inputs) {
             CaptureFileCheck.check(in.pcap()); // before any topic or thread: names the file and what is wrong
         }
         List<CaptureFileException> cutShort = new ArrayList<>();
-        String prefix = "analyze-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        Path stateDir = Files.createTempDirectory("ctstream-analyze-state");
+        String prefix = topicPrefix + "analyze-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        // removed below, by a shutdown hook on Ctrl-C, and by the next command's sweep after a kill
+        Path stateDir = ScratchDirectories.create("analyze-state");
         StreamsAppConfig config = options.streamsConfig().apply(StreamsAppConfig.builder()
                         .applicationId(prefix + "streams")
                         .bootstrapServers(bootstrapServers)
@@ -156,10 +182,19 @@ public final class PipelineAnalyzer {
             }
             settle(app, options.quietPeriod(), options.timeout());
             current.addAll(liveConnections(app));
+        } catch (RuntimeException | IOException e) {
+            if (!keepTopics) {
+                RunTopics.delete(kafka, prefix, config.applicationId());
+            }
+            throw e;
         } finally {
-            deleteRecursively(stateDir);
+            ScratchDirectories.delete(stateDir);
         }
-        return new Result(report(config, current), totals, prefix, List.copyOf(cutShort));
+        ObjectNode report = report(config, current);
+        if (!keepTopics) {
+            RunTopics.delete(kafka, prefix, config.applicationId());
+        }
+        return new Result(report, totals, prefix, List.copyOf(cutShort));
     }
 
     /**
@@ -235,7 +270,7 @@ public final class PipelineAnalyzer {
                 .clientProperties(client)
                 .replay(files, speed)
                 .batchPackets(batchPackets)
-                .progress(false)
+                .progress(progress)
                 .build();
         return new CaptureAgent(cfg, meters).run();
     }
@@ -254,13 +289,5 @@ public final class PipelineAnalyzer {
         p.putAll(client);
         p.remove("topic.prefix");
         return p;
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // a temp dir left behind is harmless
-        }
     }
 }

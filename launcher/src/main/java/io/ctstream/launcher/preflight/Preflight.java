@@ -56,6 +56,20 @@ public final class Preflight {
         }
     }
 
+    /** {@code out}, given with {@code option}, is a directory or can be made one (its parent exists). */
+    public static void outputDirectory(Path out, String option) {
+        if (out == null) {
+            return;
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw UserException.usage(option + " " + out + ": not a directory (Zeek logs are written into one)");
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        if (!Files.exists(out) && dir != null && !Files.isDirectory(dir)) {
+            throw UserException.usage(option + " " + out + ": no such directory " + dir);
+        }
+    }
+
     /** {@code file}, given with {@code option}, exists and is a readable file (the loaders' own messages name less). */
     public static void readableFile(String option, Path file) {
         if (file == null) {

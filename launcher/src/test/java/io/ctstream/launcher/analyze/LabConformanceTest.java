@@ -26,6 +26,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must find the connections the kernel tracked, with the same original direction and per-direction
  * packet counts, and — in kernel mode — exactly the kernel's expectations and RELATED connections.
  * Robust mode must agree too, except for the documented improvements listed in {@link #ROBUST_GAINS}.
+ * And {@code ctstream analyze}'s default path, the topology in-process without a broker ({@link InProcessAnalyzer}),
+ * must give the broker run's report exactly, field by field, in every run of the matrix.
  */
 @ExtendWith(EmbeddedCluster.class)
 class LabConformanceTest {
@@ -109,8 +111,13 @@ class LabConformanceTest {
         PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, THREADS,
                 PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
                 b -> b.helpers(helpers)).withBatchPackets("batched".equals(batching) ? BatchOptions.DEFAULT_PACKETS : 1);
-        ObjectNode report = analyzer.analyze(
-                List.of(new PipelineAnalyzer.Input(KernelOracle.pcap(scenario), "gw")), options).report();
+        List<PipelineAnalyzer.Input> inputs = List.of(new PipelineAnalyzer.Input(KernelOracle.pcap(scenario), "gw"));
+        ObjectNode report = analyzer.analyze(inputs, options).report();
+
+        // ctstream analyze's default path, the topology in-process without a broker: the very same report
+        ObjectNode inProcess = new InProcessAnalyzer(new SimpleMeterRegistry(), false).analyze(inputs, options).report();
+        assertThat(inProcess).as("%s [%s, %s]: in-process report vs the broker run's", scenario, mode, batching)
+                .isEqualTo(report);
 
         Set<String> ours = new LinkedHashSet<>();
         Set<String> oursNotConfirmedByTheKernel = new LinkedHashSet<>();

@@ -50,9 +50,10 @@ public final class AnalysisReport {
         ArrayNode rejected = report.putArray("rejected");
         Map<String, ExpectationEvent> created = new LinkedHashMap<>();
         Map<String, ExpectationEvent> last = new LinkedHashMap<>();
+        List<ExpectationEvent> refused = new ArrayList<>();
         for (ExpectationEvent e : expectationEvents) {
             if (e.getType() == ExpectationEventType.REJECTED) {
-                rejected.add(JsonViews.expectation(e, e));
+                refused.add(e);
                 continue;
             }
             if (e.getType() == ExpectationEventType.CREATED) {
@@ -64,6 +65,10 @@ public final class AnalysisReport {
                 last.put(e.getExpectationId(), e);
             }
         }
+        // in announcement order, as expectations and alerts: not in the order a reader met them across partitions
+        refused.stream()
+                .sorted(Comparator.comparingLong(ExpectationEvent::getCreatedMicros).thenComparing(ExpectationEvent::getExpectationId))
+                .forEach(e -> rejected.add(JsonViews.expectation(e, e)));
         created.values().stream()
                 .sorted(Comparator.comparingLong(ExpectationEvent::getCreatedMicros).thenComparing(ExpectationEvent::getExpectationId))
                 .forEach(c -> expectations.add(JsonViews.expectation(c, last.get(c.getExpectationId()))));

@@ -133,6 +133,8 @@ public final class JsonViews {
         n.put("stream_gaps", c.getStreamGaps());
         n.put("first_seen", seconds(c.getFirstSeenMicros()));
         n.put("last_seen", seconds(c.getLastSeenMicros()));
+        // when the entry times out in stream time (the remaining timeout of conntrack -L is this minus "now")
+        n.put("timeout_at", seconds(c.getTimeoutAtMicros()));
         n.put("history", c.getHistory());
         ArrayNode sensors = n.putArray("sensors");
         c.getSensors().forEach(sensors::add);

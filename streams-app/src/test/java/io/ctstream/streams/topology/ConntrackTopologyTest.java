@@ -9,33 +9,26 @@ import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.HelperMode;
 import io.ctstream.avro.PacketRecord;
-import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
-import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
-import io.ctstream.streams.StreamsProperties;
+import io.ctstream.streams.inprocess.InProcessPipeline;
 import io.ctstream.streams.testing.DriverConfigs;
 import io.ctstream.streams.testing.LabCaptures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The whole topology on Kafka Streams' test driver (records flow through the real processors,
- * stores and the feedback loop; the registry is the real one): a lab capture in, conntrack events
+ * The whole topology on Kafka Streams' test driver, as {@code ctstream analyze} runs it ({@link InProcessPipeline}: records
+ * flow through the real processors, stores and the feedback loop; the registry is the real one): a lab capture in, conntrack events
  * and expectation lifecycle out.
  */
 @ExtendWith(EmbeddedCluster.class)
@@ -49,26 +42,19 @@ class ConntrackTopologyTest {
     private Outputs run(String scenario, HelperMode mode) throws Exception {
         String prefix = "ttd-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         StreamsAppConfig config = DriverConfigs.forDriver(prefix, mode);
-        Properties props = StreamsProperties.build(config, new SimpleMeterRegistry());
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
-        try (TopologyTestDriver driver = new TopologyTestDriver(ConntrackTopology.build(config, new SimpleMeterRegistry()), props)) {
-            TestInputTopic<FlowKey, PacketRecord> packets = driver.createInputTopic(config.topic(Topics.PACKETS),
-                    new FlowKeySerde(), AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer());
-            TestOutputTopic<FlowKey, ConnectionEvent> connEvents = driver.createOutputTopic(config.topic(Topics.CONN_EVENTS),
-                    new FlowKeySerde(), AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false).deserializer());
-            TestOutputTopic<String, ExpectationEvent> expectations = driver.createOutputTopic(config.topic(Topics.EXPECTATIONS),
-                    Serdes.String().deserializer(), AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
-            long last = 0;
+        String topic = config.topic(Topics.PACKETS);
+        try (InProcessPipeline pipeline = new InProcessPipeline(config, new SimpleMeterRegistry());
+             FlowKeySerde keys = new FlowKeySerde();
+             var values = AvroSerdes.specific(PacketRecord.class, Map.of("schema.registry.url", config.schemaRegistryUrl()), false)
+                     .serializer()) {
             for (PacketRecord p : LabCaptures.read(LAB.resolve(scenario + ".pcap"), "gw")) {
-                packets.pipeInput(FlowKeys.of(p.getIpVersion(), p.getProtocol(), bytes(p.getSrc()), p.getSrcPort(),
-                        bytes(p.getDst()), p.getDstPort()), p, p.getTimestampMicros() / 1000);
-                last = Math.max(last, p.getTimestampMicros() / 1000);
+                FlowKey key = FlowKeys.of(p.getIpVersion(), p.getProtocol(), bytes(p.getSrc()), p.getSrcPort(),
+                        bytes(p.getDst()), p.getDstPort());
+                pipeline.pipe(keys.serialize(topic, key), values.serialize(topic, p), p.getTimestampMicros() / 1000);
             }
-            // End of input: a tick moves the matcher's stream time past the grace (see StreamTimeTicks).
-            driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
-                            AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null, null), last + config.matcher().graceMicros() / 1000 + 1000);
-            return new Outputs(connEvents.readValuesToList(), expectations.readValuesToList());
+            // end of input: the tick that moves the matcher's stream time past the grace (see StreamTimeTicks)
+            pipeline.end();
+            return new Outputs(pipeline.connectionEvents(), pipeline.expectationEvents());
         }
     }
 
