@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * ctstream against the Linux kernel on every traffic-lab capture: the real pipeline (capture-agent
- * replay, streams-app with 4 partitions and 2 stream threads, on the embedded broker and registry)
+ * replay, streams-app with 1, 4 or 8 partitions and 1 or 2 stream threads in turn, on the embedded broker and registry)
  * must find the connections the kernel tracked, with the same original direction and per-direction
  * packet counts, and — in kernel mode — exactly the kernel's expectations and RELATED connections.
  * Robust mode must agree too, except for the documented improvements listed in {@link #ROBUST_GAINS}.
@@ -56,15 +56,22 @@ class LabConformanceTest {
 
     /**
      * {@code -Dctstream.conformance.scenarios=a,b}: only these scenarios; {@code -Dctstream.conformance.partitions=1,4,8}
-     * and {@code -Dctstream.conformance.threads=1}: other partition counts (each in turn) and stream-thread count than
-     * 4 and 2 (the expectation/connection race across partitions shows at 4 and more);
+     * and {@code -Dctstream.conformance.threads=1}: these partition counts (each in turn) and stream-thread count for every
+     * run, instead of the {@link #LAYOUTS} in turn;
      * {@code -Dctstream.conformance.repeat=10}: every run that many times (the race differs from run to run).
      */
     static final List<String> ONLY = List.of(System.getProperty("ctstream.conformance.scenarios", "").split(","))
             .stream().filter(s -> !s.isBlank()).toList();
-    static final List<Integer> PARTITIONS = List.of(System.getProperty("ctstream.conformance.partitions", "4").split(","))
-            .stream().map(String::strip).map(Integer::valueOf).toList();
+    static final String PARTITIONS_PROPERTY = System.getProperty("ctstream.conformance.partitions");
+    static final List<Integer> PARTITIONS = PARTITIONS_PROPERTY == null ? List.of(0)
+            : List.of(PARTITIONS_PROPERTY.split(",")).stream().map(String::strip).map(Integer::valueOf).toList();
     static final int THREADS = Integer.getInteger("ctstream.conformance.threads", 2);
+    /**
+     * Without {@code ctstream.conformance.partitions}: each run takes the next of these (partitions, stream threads),
+     * so that the suite covers 1, 4 and 8 partitions with 1 and 2 threads (issue 17; the matcher must decide the same
+     * whatever the partitioning).
+     */
+    static final int[][] LAYOUTS = {{4, 2}, {1, 1}, {8, 2}, {4, 1}, {1, 2}, {8, 1}};
     static final int REPEAT = Integer.getInteger("ctstream.conformance.repeat", 1);
 
     /**
@@ -90,7 +97,8 @@ class LabConformanceTest {
             for (int partitions : PARTITIONS) {
                 for (int r = 0; r < REPEAT; r++) {
                     for (Object[] run : runs) {
-                        out.add(Arguments.of(run[0], run[1], run[2], partitions));
+                        int[] layout = partitions > 0 ? new int[] {partitions, THREADS} : LAYOUTS[out.size() % LAYOUTS.length];
+                        out.add(Arguments.of(run[0], run[1], run[2], layout[0], layout[1]));
                     }
                 }
             }
@@ -98,9 +106,10 @@ class LabConformanceTest {
         return out.stream();
     }
 
-    @ParameterizedTest(name = "{0} [{1}, {2}, {3} partitions]")
+    @ParameterizedTest(name = "{0} [{1}, {2}, {3} partitions, {4} threads]")
     @MethodSource("runs")
-    void agreesWithTheKernel(String scenario, HelperMode mode, String batching, int partitions) throws Exception {
+    void agreesWithTheKernel(String scenario, HelperMode mode, String batching, int partitions, int threads)
+            throws Exception {
         KernelOracle kernel = KernelOracle.load(scenario);
         HelperConfig helpers = HelperConfig.defaults().toBuilder().mode(mode)
                 .ftpPorts(kernel.helpersOn() ? Set.of(21) : Set.of())
@@ -108,7 +117,7 @@ class LabConformanceTest {
                 .build();
         PipelineAnalyzer analyzer = new PipelineAnalyzer(EmbeddedCluster.bootstrapServers(),
                 EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
-        PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, THREADS,
+        PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, threads,
                 PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
                 b -> b.helpers(helpers)).withBatchPackets("batched".equals(batching) ? BatchOptions.DEFAULT_PACKETS : 1);
         List<PipelineAnalyzer.Input> inputs = List.of(new PipelineAnalyzer.Input(KernelOracle.pcap(scenario), "gw"));

@@ -96,7 +96,7 @@ public final class InProcessPipeline implements AutoCloseable {
             Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
             driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
                             AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null), latestMillis + config.matcher().graceMicros() / 1000 + 1000);
+                    .pipeInput("tick", new MatchInput(null, null, null), latestMillis + config.matcher().graceMicros() / 1000 + 1000);
         }
         drain();
     }

@@ -167,7 +167,7 @@ class CaptureGapTest {
             }
             driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
                             AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null), last + config.matcher().graceMicros() / 1000 + 1000);
+                    .pipeInput("tick", new MatchInput(null, null, null), last + config.matcher().graceMicros() / 1000 + 1000);
             Map<String, Connection> lastByConnection = new LinkedHashMap<>();
             for (ConnectionEvent e : connEvents.readValuesToList()) {
                 lastByConnection.put(e.getConnection().getId(), e.getConnection());
