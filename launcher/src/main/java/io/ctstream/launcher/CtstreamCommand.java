@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
                 QueryCommand.class,
                 AnalyzeCommand.class,
                 EnforceCommand.class,
+                io.ctstream.launcher.verdict.VerdictCommand.class,
                 ReplayCommand.class,
                 CaptureCommand.class,
                 SynthCommand.class,
