@@ -41,11 +41,12 @@ public abstract class IssueCommand implements Callable<Integer> {
     public Integer call() {
         List<Verdict> verdicts = verdicts(System.currentTimeMillis() * 1000);
         client.requireReachable(Topics.name(client.topicPrefix(), Topics.VERDICTS));
-        OperatorPublisher publisher = new OperatorPublisher(client.properties(),
-                Topics.name(client.topicPrefix(), Topics.VERDICTS));
+        String prefix = client.topicPrefix();
+        OperatorPublisher publisher = new OperatorPublisher(client.properties(), Topics.name(prefix, Topics.VERDICTS),
+                Topics.name(prefix, Topics.OPERATOR_AUDIT), Topics.name(prefix, Topics.ALERTS));
         // a retry can only find its first copy while that could still matter: the validity window plus the TTL
         long lookBack = (op.validFor + (long) Math.max(op.gateMaxTtl, 0) + 600) * 1000L;
-        OperatorPublisher.Outcome outcome = publisher.publish(verdicts, lookBack);
+        OperatorPublisher.Outcome outcome = publisher.publish(verdicts, op.user, op.reason, lookBack);
         PrintWriter out = spec.commandLine().getOut();
         outcome.published().forEach(v -> out.println("published " + v.getAction() + " " + v.getVerdictId() + " for "
                 + v.getGatewayId() + " (key " + v.getKeyId() + ")"));

@@ -3,7 +3,9 @@ package io.ctstream.launcher.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.ctstream.avro.Alert;
 import io.ctstream.avro.EnforcementOutcome;
+import io.ctstream.avro.OperatorAudit;
 import io.ctstream.avro.EnforcementReport;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
@@ -13,6 +15,7 @@ import io.ctstream.enforcement.agent.EnforcementAgent;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
 import io.ctstream.enforcement.gate.GateLimits;
 import io.ctstream.launcher.CtstreamCommand;
+import io.ctstream.registry.SchemaRegistryClient;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
 import io.ctstream.verdict.VerdictKeyring;
@@ -103,10 +106,42 @@ class VerdictCommandKafkaTest {
         assertThat(v.getKeyId()).isEqualTo("op-alice");
         assertThat(v.getReason()).isEqualTo("operator alice: ssh scan");
 
+        // audit: one record (key id, user, reason, time), its schema registered; one alert
+        List<OperatorAudit> audit = values(OperatorAudit.class, prefix + "operator-audit");
+        assertThat(audit).hasSize(1);
+        OperatorAudit a = audit.get(0);
+        assertThat(a.getVerdictId()).isEqualTo(v.getVerdictId());
+        assertThat(a.getKeyId()).isEqualTo("op-alice");
+        assertThat(a.getUser()).isEqualTo("alice");
+        assertThat(a.getReason()).isEqualTo("ssh scan");
+        assertThat(a.getAction()).isEqualTo("BLOCK");
+        assertThat(a.getMatch()).isEqualTo("tcp 203.0.113.9 -> * port *");
+        assertThat(a.getTimeMicros()).isEqualTo(v.getIssuedAtMicros())
+                .isBetween(System.currentTimeMillis() * 1000 - 120_000_000L, System.currentTimeMillis() * 1000);
+        assertThat(SchemaRegistryClient.create(EmbeddedCluster.schemaRegistryUrl()).latest(prefix + "operator-audit-value")
+                .schema()).isEqualTo(OperatorAudit.getClassSchema());
+        List<Alert> alerts = values(Alert.class, prefix + "alerts");
+        assertThat(alerts).hasSize(1);
+        assertThat(alerts.get(0).getType()).isEqualTo("operator-verdict");
+        assertThat(alerts.get(0).getMessage())
+                .isEqualTo("operator alice (key op-alice) BLOCK on gw1: tcp 203.0.113.9 -> * port * for 600 s: ssh scan");
+
         String[] again = run(args);
         assertThat(again[0]).isEqualTo("0");
         assertThat(again[1]).contains("already published " + v.getVerdictId()).contains("nothing changed");
         assertThat(published()).hasSize(1);
+        assertThat(values(OperatorAudit.class, prefix + "operator-audit")).hasSize(1);
+        assertThat(values(Alert.class, prefix + "alerts")).hasSize(1);
+    }
+
+    <T extends org.apache.avro.specific.SpecificRecord> List<T> values(Class<T> type, String topic) {
+        List<T> out = new ArrayList<>();
+        Map<String, Object> serdeConfig = new HashMap<>();
+        kafka().forEach((key, value) -> serdeConfig.put((String) key, value));
+        try (SpecificAvroSerde<T> serde = AvroSerdes.specific(type, serdeConfig, false)) {
+            PublishedVerdicts.readRaw(kafka(), topic, 0, rec -> out.add(serde.deserializer().deserialize(topic, rec.value())));
+        }
+        return out;
     }
 
     @Test
@@ -133,6 +168,7 @@ class VerdictCommandKafkaTest {
                     .doesNotContain("at io.ctstream");
         }
         assertThat(published()).isEmpty();
+        assertThat(values(OperatorAudit.class, prefix + "operator-audit")).isEmpty();
     }
 
     @Test
