@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
                 IssueCommand.Block.class,
                 IssueCommand.Allow.class,
                 IssueCommand.Revoke.class,
+                ListCommand.class,
         })
 public final class VerdictCommand implements Runnable {
 

@@ -176,7 +176,7 @@ class VerdictCommandKafkaTest {
         String reports = prefix + "enforcement-reports";
         EmbeddedCluster.createTopic(reports, 1);
         String[] r = run("verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "600",
-                "--reason", "scan", "--keys", keys.toString(), "--key-id", "op-alice");
+                "--reason", "scan", "--keys", keys.toString(), "--key-id", "op-alice", "--user", "alice");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         // the operator's key, used by hand beyond its scope (an ALLOW from a /24): only the agent can stop this one
         VerdictKeyring ring = VerdictKeyring.load(keys);
@@ -212,6 +212,20 @@ class VerdictCommandKafkaTest {
             assertThat(got.get(1).getVerdictId()).isEqualTo("by-hand-1");
             assertThat(got.get(1).getOutcome()).isEqualTo(EnforcementOutcome.REFUSED);
             assertThat(got.get(1).getReason()).isEqualTo("out-of-scope: key op-alice: ALLOW from /24, only single hosts");
+
+            // what is in force, from the reports: the operator's block; after a REVOKE, nothing
+            String[] list = run("verdict", "list", "--gateway", "gw1", "--keys", keys.toString(), "--include-dry-run");
+            assertThat(list[0]).as(list[2]).isEqualTo("0");
+            assertThat(list[1]).contains("operator BLOCK  tcp 203.0.113.9 -> * port *").contains("op-alice")
+                    .contains("operator alice: scan").contains("1 rule(s) in force");
+            assertThat(run("verdict", "list", "--gateway", "gw1", "--keys", keys.toString())[1])
+                    .as("dry-run reports do not count by default").contains("0 rule(s) in force");
+            String[] revoke = run("verdict", "revoke", "--gateway", "gw1", "--src", "203.0.113.9", "--reason", "done",
+                    "--keys", keys.toString(), "--key-id", "op-alice", "--user", "alice");
+            assertThat(revoke[0]).as(revoke[2]).isEqualTo("0");
+            await().atMost(Duration.ofSeconds(60)).until(() -> reports(reports).size() >= 3);
+            assertThat(run("verdict", "list", "--gateway", "gw1", "--keys", keys.toString(), "--include-dry-run")[1])
+                    .contains("0 rule(s) in force");
         } finally {
             agent.close();
             run.get(60, TimeUnit.SECONDS);
