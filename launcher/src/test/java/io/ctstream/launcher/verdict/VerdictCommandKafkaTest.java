@@ -13,7 +13,9 @@ import io.ctstream.avro.VerdictEvidence;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.enforcement.agent.EnforcementAgent;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.agent.PinholeListener;
 import io.ctstream.enforcement.gate.GateLimits;
+import io.ctstream.enforcement.hold.PinholeMatch;
 import io.ctstream.launcher.CtstreamCommand;
 import io.ctstream.registry.SchemaRegistryClient;
 import io.ctstream.serde.AvroSerdes;
@@ -196,6 +198,17 @@ class VerdictCommandKafkaTest {
                 .kafka(kafka()).verdictsTopic(verdicts).reportsTopic(reports).groupId(prefix + "agent")
                 .transactionalId(prefix + "agent").limits(GateLimits.defaults()).pollTimeout(Duration.ofMillis(200))
                 .meterRegistry(new SimpleMeterRegistry()).dryRun(true)
+                .pinholeListener(new PinholeListener() { // as the SYN hold reads them: a REVOKE without dst crashed it
+                    @Override
+                    public void applied(io.ctstream.avro.VerdictMatch m) {
+                        PinholeMatch.of(m);
+                    }
+
+                    @Override
+                    public void removed(io.ctstream.avro.VerdictMatch m) {
+                        PinholeMatch.of(m);
+                    }
+                })
                 .dryRunOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build());
         Future<?> run = executor.submit(() -> {
             agent.run();
