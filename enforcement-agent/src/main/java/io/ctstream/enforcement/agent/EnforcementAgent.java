@@ -196,6 +196,9 @@ public final class EnforcementAgent implements AutoCloseable {
                 continue;
             }
             metrics.verdict(v.getAction() == null ? "null" : v.getAction().name());
+            if (v.getKeyId() != null && config.keyring().scope(config.gatewayId(), v.getKeyId()).isPresent()) {
+                metrics.operatorVerdict(v.getAction() == null ? "null" : v.getAction().name(), v.getKeyId());
+            }
             GateDecision d = gate.check(v);
             if (!d.accepted()) {
                 LOG.warn("gateway {}: refused verdict {} ({}): {}", config.gatewayId(), v.getVerdictId(), v.getReason(), d.reportReason());
