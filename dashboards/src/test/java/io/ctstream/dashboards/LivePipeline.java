@@ -68,7 +68,10 @@ final class LivePipeline implements AutoCloseable {
         EmbeddedCluster.createTopic(Topics.name(prefix, Topics.REPORTS), 1); // the agent does not create it
         byte[] secret = new byte[32];
         Arrays.fill(secret, (byte) 7);
-        VerdictKeyring keys = VerdictKeyring.of(Map.of(GATEWAY, Map.of("k1", secret)), Map.of());
+        // the policy's key and an operator's (scoped) key, whose BLOCK below feeds the operator actions panel
+        VerdictKeyring keys = VerdictKeyring.parse("key." + GATEWAY + ".k1 = " + java.util.Base64.getEncoder().encodeToString(secret)
+                + "\nkey." + GATEWAY + ".op-dash = " + java.util.Base64.getEncoder().encodeToString(new byte[32])
+                + "\nscope." + GATEWAY + ".op-dash = BLOCK,REVOKE max-ttl=600\n", "dashboard-test keys");
         Properties clients = new Properties();
         clients.put("bootstrap.servers", EmbeddedCluster.bootstrapServers());
         clients.put("schema.registry.url", EmbeddedCluster.schemaRegistryUrl());
@@ -105,6 +108,7 @@ final class LivePipeline implements AutoCloseable {
             }
         }, "dashboard-test-enforcement");
         enforcementThread.start();
+        publishOperatorBlock(clients, Topics.name(prefix, Topics.VERDICTS), keys);
 
         List<Path> captures;
         try (Stream<Path> files = Files.list(Path.of("..", "testdata", "lab"))) {
@@ -163,5 +167,28 @@ final class LivePipeline implements AutoCloseable {
         captureMetrics.close();
         enforcementMetrics.close();
         streamsMetrics.close();
+    }
+
+    /** One operator BLOCK, signed with the scoped key, as {@code ctstream verdict block} publishes it. */
+    private static void publishOperatorBlock(Properties clients, String topic, VerdictKeyring keys) {
+        long now = System.currentTimeMillis() * 1000;
+        io.ctstream.avro.Verdict block = new io.ctstream.verdict.VerdictSigner(keys).sign(io.ctstream.avro.Verdict.newBuilder()
+                .setVerdictId("op-dashboard-test").setGatewayId(GATEWAY).setAction(io.ctstream.avro.VerdictAction.BLOCK)
+                .setMatch(io.ctstream.avro.VerdictMatch.newBuilder().setIpVersion(4).setProtocol(6)
+                        .setSrc(java.nio.ByteBuffer.wrap(new byte[] {(byte) 203, 0, 113, 9})).build())
+                .setTtlSeconds(600).setReason("operator dash: dashboard test")
+                .setEvidence(io.ctstream.avro.VerdictEvidence.newBuilder().setAlertIds(List.of()).build())
+                .setIssuedAtMicros(now).setExpiresAtMicros(now + 600_000_000L).build(), "op-dash");
+        Map<String, Object> serdeConfig = new java.util.HashMap<>();
+        clients.forEach((k, v) -> serdeConfig.put((String) k, v));
+        try (io.ctstream.serde.SpecificAvroSerde<io.ctstream.avro.Verdict> serde = io.ctstream.serde.AvroSerdes.specific(
+                io.ctstream.avro.Verdict.class, serdeConfig, false);
+             org.apache.kafka.clients.producer.KafkaProducer<String, io.ctstream.avro.Verdict> producer =
+                     new org.apache.kafka.clients.producer.KafkaProducer<>(clients,
+                             new org.apache.kafka.common.serialization.StringSerializer(), serde.serializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, GATEWAY, block)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish the operator BLOCK", e);
+        }
     }
 }

@@ -30,6 +30,7 @@ public final class CtstreamCommand implements Runnable {
         m.put("query", QueryCommand.class);
         m.put("analyze", AnalyzeCommand.class);
         m.put("enforce", EnforceCommand.class);
+        m.put("verdict", io.ctstream.launcher.verdict.VerdictCommand.class);
         m.put("replay", ReplayCommand.class);
         m.put("capture", CaptureCommand.class);
         m.put("synth", SynthCommand.class);

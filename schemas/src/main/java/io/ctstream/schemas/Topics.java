@@ -23,6 +23,8 @@ public final class Topics {
     public static final String VERDICTS_TENTATIVE = "verdicts-tentative";
     /** EnforcementReport values keyed by gateway id. */
     public static final String REPORTS = "enforcement-reports";
+    /** OperatorAudit values keyed by gateway id: every verdict an operator published ('ctstream verdict'). */
+    public static final String OPERATOR_AUDIT = "operator-audit";
     /** Records a component could not deserialize or process, with the reason in headers. */
     public static final String DEAD_LETTER = "dead-letter";
 

@@ -22,7 +22,12 @@ import java.util.regex.Pattern;
  *   key.gw-lab-1.2026-12 = q83vASM...=
  *   # active.&lt;gatewayId&gt; = &lt;keyId&gt;: the key the signer uses; optional when the gateway has one key
  *   active.gw-lab-1 = 2026-12
+ *   # scope.&lt;gatewayId&gt;.&lt;keyId&gt; = &lt;actions&gt; [max-ttl=S] [min-src-prefix-v4=N] [min-src-prefix-v6=N]
+ *   key.gw-lab-1.op-alice = 7e3a...=
+ *   scope.gw-lab-1.op-alice = BLOCK,REVOKE,ALLOW max-ttl=3600
  * </pre>
+ * A key with a {@code scope} line (an operator's) may sign only what {@link KeyScope} allows; one without is
+ * streams-app's policy key. A scoped key is never the signer's {@code active} key.
  * A key id is letters, digits, {@code _ - :}; the gateway id is everything between {@code key.} and
  * the last dot. Every key listed for a gateway verifies, so rotation is: add the new key (agents
  * first), switch {@code active} on the signer, remove the old key once its verdicts have expired.
@@ -37,10 +42,13 @@ public final class VerdictKeyring {
 
     private final Map<String, Map<String, VerdictKey>> keys;
     private final Map<String, String> active;
+    private final Map<String, KeyScope> scopes; // "<gateway>/<keyId>" to its scope; absent: unscoped (policy key)
 
-    private VerdictKeyring(Map<String, Map<String, VerdictKey>> keys, Map<String, String> active) {
+    private VerdictKeyring(Map<String, Map<String, VerdictKey>> keys, Map<String, String> active,
+                           Map<String, KeyScope> scopes) {
         this.keys = keys;
         this.active = active;
+        this.scopes = scopes;
     }
 
     /**
@@ -85,6 +93,8 @@ public final class VerdictKeyring {
         Map<String, Map<String, VerdictKey>> keys = new LinkedHashMap<>();
         Map<String, String> active = new LinkedHashMap<>();
         Map<String, Integer> activeLine = new LinkedHashMap<>();
+        Map<String, KeyScope> scopes = new LinkedHashMap<>();
+        Map<String, Integer> scopeLine = new LinkedHashMap<>();
         String[] lines = text.split("\\R", -1);
         for (int i = 0; i < lines.length; i++) {
             String where = source + ":" + (i + 1);
@@ -132,8 +142,26 @@ public final class VerdictKeyring {
                     throw new KeyringException(where + ": active key of " + gw + " is set twice");
                 }
                 activeLine.put(gw, i + 1);
+            } else if (name.startsWith("scope.")) {
+                String rest = name.substring("scope.".length());
+                int dot = rest.lastIndexOf('.');
+                if (dot <= 0 || dot == rest.length() - 1) {
+                    throw new KeyringException(where + ": '" + name + "' is not scope.<gateway>.<keyId>");
+                }
+                String ref = rest.substring(0, dot) + "/" + rest.substring(dot + 1);
+                KeyScope scope;
+                try {
+                    scope = KeyScope.parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new KeyringException(where + ": scope of " + ref + ": " + e.getMessage());
+                }
+                if (scopes.putIfAbsent(ref, scope) != null) {
+                    throw new KeyringException(where + ": scope of " + ref + " is set twice");
+                }
+                scopeLine.put(ref, i + 1);
             } else {
-                throw new KeyringException(where + ": unknown entry '" + name + "' (expected key.<gateway>.<keyId> or active.<gateway>)");
+                throw new KeyringException(where + ": unknown entry '" + name
+                        + "' (expected key.<gateway>.<keyId>, active.<gateway> or scope.<gateway>.<keyId>)");
             }
         }
         for (Map.Entry<String, String> a : active.entrySet()) {
@@ -143,11 +171,26 @@ public final class VerdictKeyring {
                         + a.getValue() + " is not listed as key." + a.getKey() + "." + a.getValue());
             }
         }
+        for (String ref : scopes.keySet()) {
+            int slash = ref.lastIndexOf('/');
+            String gw = ref.substring(0, slash);
+            Map<String, VerdictKey> gwKeys = keys.get(gw);
+            if (gwKeys == null || !gwKeys.containsKey(ref.substring(slash + 1))) {
+                throw new KeyringException(source + ":" + scopeLine.get(ref) + ": scope of " + ref
+                        + " names a key that is not listed");
+            }
+            if (ref.substring(slash + 1).equals(active.get(gw))) {
+                // the policy signs with the active key: a scope on it would quietly narrow streams-app's verdicts
+                throw new KeyringException(source + ":" + scopeLine.get(ref) + ": " + ref
+                        + " is the active (policy) key of " + gw + "; scope only operator keys");
+            }
+        }
         if (keys.isEmpty()) {
             throw new KeyringException(source + ": no keys (expected lines 'key.<gateway>.<keyId> = <base64>')");
         }
         keys.replaceAll((gw, m) -> Collections.unmodifiableMap(m));
-        return new VerdictKeyring(Collections.unmodifiableMap(keys), Collections.unmodifiableMap(active));
+        return new VerdictKeyring(Collections.unmodifiableMap(keys), Collections.unmodifiableMap(active),
+                Collections.unmodifiableMap(scopes));
     }
 
     /** A keyring built in code (tests, tools): {@code keys} per gateway, {@code active} key id per gateway. */
@@ -165,6 +208,16 @@ public final class VerdictKeyring {
         return gwKeys == null || keyId == null ? Optional.empty() : Optional.ofNullable(gwKeys.get(keyId));
     }
 
+    /** The scope of key {@code keyId} of {@code gatewayId}; empty for an unscoped (policy) key. */
+    public Optional<KeyScope> scope(String gatewayId, String keyId) {
+        return Optional.ofNullable(scopes.get(gatewayId + "/" + keyId));
+    }
+
+    /** The id of {@code gatewayId}'s {@code active} key, if the file names one. */
+    public Optional<String> activeKeyId(String gatewayId) {
+        return Optional.ofNullable(active.get(gatewayId));
+    }
+
     /** Whether any key is listed for {@code gatewayId}. */
     public boolean hasGateway(String gatewayId) {
         return keys.containsKey(gatewayId);
@@ -175,10 +228,6 @@ public final class VerdictKeyring {
         return keys.keySet();
     }
 
-    /**
-     * The key that signs verdicts for {@code gatewayId}: its {@code active} entry, or its only key.
-     * A clear error when there is none or the choice is ambiguous.
-     */
     /**
      * The key an agent signs its reports with: the active key when one is named, else the last one listed (an
      * agent's key file lists the new key last during a rotation, before {@code active} moves). Every listed key
@@ -194,12 +243,19 @@ public final class VerdictKeyring {
             return gwKeys.get(id);
         }
         VerdictKey last = null;
-        for (VerdictKey k : gwKeys.values()) {
+        for (VerdictKey k : unscoped(gwKeys)) {
             last = k;
+        }
+        if (last == null) {
+            throw new KeyringException("gateway " + gatewayId + " has only scoped (operator) keys " + gwKeys.keySet());
         }
         return last;
     }
 
+    /**
+     * The key that signs the policy's verdicts for {@code gatewayId}: its {@code active} entry, or its only unscoped
+     * key. A clear error when there is none or the choice is ambiguous.
+     */
     public VerdictKey signingKey(String gatewayId) {
         Map<String, VerdictKey> gwKeys = keys.get(gatewayId);
         if (gwKeys == null) {
@@ -209,17 +265,27 @@ public final class VerdictKeyring {
         if (id != null) {
             return gwKeys.get(id);
         }
-        if (gwKeys.size() == 1) {
-            return gwKeys.values().iterator().next();
+        java.util.List<VerdictKey> policyKeys = unscoped(gwKeys);
+        if (policyKeys.size() == 1) {
+            return policyKeys.get(0);
+        }
+        if (policyKeys.isEmpty()) {
+            throw new KeyringException("gateway " + gatewayId + " has only scoped (operator) keys " + gwKeys.keySet()
+                    + ": the policy signs with an unscoped key");
         }
         throw new KeyringException("gateway " + gatewayId + " has keys " + gwKeys.keySet()
                 + " and no 'active." + gatewayId + " = <keyId>' to say which one signs");
+    }
+
+    /** The keys without a scope line, in file order: the policy's (and the agents' report) keys. */
+    private java.util.List<VerdictKey> unscoped(Map<String, VerdictKey> gwKeys) {
+        return gwKeys.values().stream().filter(k -> !scopes.containsKey(k.gatewayId() + "/" + k.keyId())).toList();
     }
 
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("VerdictKeyring[");
         keys.forEach((gw, m) -> b.append(gw).append('=').append(m.keySet()).append(' '));
-        return b.append("active=").append(active).append(']').toString();
+        return b.append("active=").append(active).append(" scoped=").append(scopes.keySet()).append(']').toString();
     }
 }

@@ -16,7 +16,18 @@ public final class VerdictSigner {
      * {@code signature} set to the HMAC-SHA256 of its canonical encoding (which covers the key id).
      */
     public Verdict sign(Verdict verdict) {
-        VerdictKey key = keyring.signingKey(verdict.getGatewayId());
+        return sign(verdict, keyring.signingKey(verdict.getGatewayId()));
+    }
+
+    /**
+     * Signs with key {@code keyId} of the verdict's gateway (an operator's key); a clear error when it is not listed.
+     */
+    public Verdict sign(Verdict verdict, String keyId) {
+        return sign(verdict, keyring.key(verdict.getGatewayId(), keyId).orElseThrow(() -> new KeyringException(
+                "no key " + keyId + " for gateway " + verdict.getGatewayId())));
+    }
+
+    private static Verdict sign(Verdict verdict, VerdictKey key) {
         Verdict copy = Verdict.newBuilder(verdict).setKeyId(key.keyId()).setSignature(null).build();
         copy.setSignature(ByteBuffer.wrap(Hmac.sha256(key, VerdictCanonicalEncoding.encode(copy))));
         return copy;

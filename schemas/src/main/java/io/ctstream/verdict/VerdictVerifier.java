@@ -26,6 +26,11 @@ public final class VerdictVerifier {
         this.keyring = keyring;
     }
 
+    /** The scope of the key that signed {@code verdict} (its {@code keyId}); empty for a policy key. */
+    public Optional<KeyScope> scopeOf(Verdict verdict) {
+        return verdict.getKeyId() == null ? Optional.empty() : keyring.scope(verdict.getGatewayId(), verdict.getKeyId());
+    }
+
     public Result verify(Verdict verdict) {
         ByteBuffer sig = verdict.getSignature();
         if (verdict.getKeyId() == null || verdict.getKeyId().isEmpty() || sig == null || !sig.hasRemaining()) {

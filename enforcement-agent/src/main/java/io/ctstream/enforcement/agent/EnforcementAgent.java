@@ -215,6 +215,9 @@ public final class EnforcementAgent implements AutoCloseable {
                 continue;
             }
             metrics.verdict(v.getAction() == null ? "null" : v.getAction().name());
+            if (v.getKeyId() != null && config.keyring().scope(config.gatewayId(), v.getKeyId()).isPresent()) {
+                metrics.operatorVerdict(v.getAction() == null ? "null" : v.getAction().name(), v.getKeyId());
+            }
             boolean tentative = r.topic().equals(config.tentativeTopic());
             if (tentative && v.getAction() != VerdictAction.ALLOW) {
                 LOG.warn("gateway {}: refused tentative {} {}: only ALLOWs are tentative", config.gatewayId(),
@@ -317,7 +320,9 @@ public final class EnforcementAgent implements AutoCloseable {
         for (Pending p : accepted) {
             if (p.error == null && p.verdict.getAction() == VerdictAction.ALLOW) {
                 config.pinholeListener().applied(p.verdict.getMatch()); // a held first packet goes through now
-            } else if (p.error == null && p.verdict.getAction() == VerdictAction.REVOKE) {
+            } else if (p.error == null && p.verdict.getAction() == VerdictAction.REVOKE
+                    && p.verdict.getMatch().getDst() != null && p.verdict.getMatch().getDstPort() != 0) {
+                // only a REVOKE that denotes a pinhole: one of a source-only BLOCK (an operator's) has no destination
                 config.pinholeListener().removed(p.verdict.getMatch());
             }
         }

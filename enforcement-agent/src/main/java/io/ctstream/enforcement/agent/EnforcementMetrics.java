@@ -56,6 +56,12 @@ public final class EnforcementMetrics {
         registry.counter("ctstream.enforcement.verdicts", "gateway", gatewayId, "action", action).increment();
     }
 
+    /** A verdict signed with a scoped (operator) key, by action and key id: the operator actions panel. */
+    public void operatorVerdict(String action, String keyId) {
+        registry.counter("ctstream.enforcement.operator.verdicts", "gateway", gatewayId, "action", action,
+                "key", keyId).increment();
+    }
+
     public void outcome(EnforcementOutcome outcome, String reason) {
         registry.counter("ctstream.enforcement.outcomes", "gateway", gatewayId, "outcome", outcome.name(),
                 "reason", reason == null ? "none" : reason).increment();

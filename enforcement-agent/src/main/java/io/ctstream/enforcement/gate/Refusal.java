@@ -14,6 +14,8 @@ public enum Refusal {
     EXPIRED("expired"),
     /** Its verdictId was seen before. */
     REPLAYED("replayed"),
+    /** Signed by a scoped (operator) key beyond its scope: an action, TTL or breadth it may not sign. */
+    OUT_OF_SCOPE("out-of-scope"),
     /** ALLOW without a destination address. */
     OVERBROAD_NO_DESTINATION("overbroad-no-destination"),
     /** ALLOW of port 0 (every port). */

@@ -7,12 +7,14 @@ import io.ctstream.enforcement.nft.NftElement;
 import io.ctstream.enforcement.nft.VerdictElements;
 import io.ctstream.verdict.VerdictVerifier;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
  * Decides whether this gateway's agent may apply a verdict, in this order: it must name this
  * gateway, be signed by one of the gateway's keys, not have expired, not have been seen before,
- * and be no broader than {@link GateLimits} allow. A REVOKE only narrows what is open, so it is not
+ * be within the scope of the key that signed it ({@link io.ctstream.verdict.KeyScope}: an operator's key), and be
+ * no broader than {@link GateLimits} allow. A REVOKE only narrows what is open, so it is not
  * held to the breadth limits (but must be well formed).
  */
 public final class VerdictGate {
@@ -66,10 +68,17 @@ public final class VerdictGate {
         };
     }
 
-    /** Breadth limits and well-formedness; on success the elements the verdict changes. */
+    /**
+     * The signing key's scope, then breadth limits and well-formedness; on success the elements the verdict changes.
+     * The reconciler runs this too, so a verdict beyond its key's scope is never restored either.
+     */
     public GateDecision checkShape(Verdict v) {
         VerdictMatch m = v.getMatch();
         VerdictAction action = v.getAction();
+        Optional<String> beyond = verifier.scopeOf(v).flatMap(scope -> scope.violation(v));
+        if (beyond.isPresent()) {
+            return GateDecision.refuse(Refusal.OUT_OF_SCOPE, "key " + v.getKeyId() + ": " + beyond.get());
+        }
         if (action != VerdictAction.REVOKE) {
             if (v.getTtlSeconds() <= 0) {
                 return GateDecision.refuse(Refusal.MALFORMED, "ttl " + v.getTtlSeconds() + " s");

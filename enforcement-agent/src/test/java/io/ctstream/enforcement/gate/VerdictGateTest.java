@@ -161,4 +161,37 @@ class VerdictGateTest {
         assertThat(m.size()).isEqualTo(2);
         assertThat(List.of(m.seen("c"), m.seen("d"))).containsOnly(true);
     }
+
+    @Test
+    void refusesAVerdictBeyondItsKeysScopeWithTheReason() {
+        String op = Base64.getEncoder().encodeToString(TestVerdicts.OTHER_SECRET);
+        VerdictKeyring ring = VerdictKeyring.parse(TestVerdicts.KEY_FILE_TEXT + "key." + GW + ".op-alice = " + op + "\n"
+                + "scope." + GW + ".op-alice = BLOCK,REVOKE max-ttl=600 min-src-prefix-v4=24\n", "keys");
+        VerdictSigner signer = new VerdictSigner(ring);
+        VerdictGate scoped = new VerdictGate(GW, new VerdictVerifier(ring), limits, new ReplayMemory(1000), now::get);
+
+        Verdict block = signer.sign(unsigned(VerdictAction.BLOCK, match("10.0.0.0", 24, null, 6, 0), 600, T0, 60_000_000L),
+                "op-alice");
+        assertThat(scoped.check(block).accepted()).isTrue();
+
+        Verdict allow = signer.sign(unsigned(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 22), 60, T0,
+                60_000_000L), "op-alice");
+        GateDecision d = scoped.check(allow);
+        assertThat(d.refusal()).isEqualTo(Refusal.OUT_OF_SCOPE);
+        assertThat(d.reportReason()).isEqualTo("out-of-scope: key op-alice: ALLOW not in [BLOCK, REVOKE]");
+
+        Verdict longBlock = signer.sign(unsigned(VerdictAction.BLOCK, match("10.0.0.9", -1, null, 6, 0), 601, T0,
+                60_000_000L), "op-alice");
+        assertThat(scoped.check(longBlock).reportReason()).isEqualTo("out-of-scope: key op-alice: ttl 601 s > 600");
+
+        Verdict wideBlock = signer.sign(unsigned(VerdictAction.BLOCK, match("10.0.0.0", 16, null, 6, 0), 60, T0,
+                60_000_000L), "op-alice");
+        assertThat(scoped.check(wideBlock).reportReason()).isEqualTo("out-of-scope: key op-alice: BLOCK of /16 < /24");
+
+        // the policy key (no scope line) signs the same ALLOW and it passes
+        Verdict policyAllow = signer.sign(unsigned(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 22), 60, T0,
+                60_000_000L));
+        assertThat(policyAllow.getKeyId()).isEqualTo("k1");
+        assertThat(scoped.check(policyAllow).accepted()).isTrue();
+    }
 }
