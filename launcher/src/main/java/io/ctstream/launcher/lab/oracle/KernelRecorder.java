@@ -36,7 +36,7 @@ final class KernelRecorder implements AutoCloseable {
         for (String link : List.of("g1", "g2")) {
             // inbound only: a forwarded packet is captured once, where it entered gw
             r.processes.add(LabShell.start(work.resolve("dumpcap-" + link + ".log"), GatewayLab.inNamespace(lab.gw(),
-                    "dumpcap", "-q", "-P", "-i", link, "-f", "inbound", "-w", work.resolve(link + ".pcap").toString())));
+                    "dumpcap", "-q", "-P", "-i", link, "-f", "inbound and (ip or ip6)", "-w", work.resolve(link + ".pcap").toString())));
         }
         // line-buffered, so nothing is lost in a buffer when the recorder is stopped
         r.processes.add(LabShell.start(r.file("conntrack.txt"), GatewayLab.inNamespace(lab.gw(),

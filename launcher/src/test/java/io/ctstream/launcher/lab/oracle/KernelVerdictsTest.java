@@ -57,7 +57,17 @@ class KernelVerdictsTest {
                 "ethtool", "vsftpd", "python3", "stdbuf", "tshark"));
         assumeTrue(missing.isEmpty(), "needs " + missing);
         String prefix = System.getenv().getOrDefault("CTSTREAM_LAB_PREFIX", "ctoracle-test");
-        ObjectNode d = OracleLab.record(OracleScenario.FTP_PASV_REUSE, out, prefix);
+        ObjectNode d;
+        try {
+            d = OracleLab.record(OracleScenario.FTP_PASV_REUSE, out, prefix);
+        } catch (io.ctstream.launcher.lab.LabException e) {
+            // Seen once in ~10 runs on a machine at load 10+: the kernel's events and the capture did not pair up (a
+            // recording cut short by the loaded machine, not a different verdict). Recorded again, once; a second
+            // failure fails the test.
+            System.out.println("kernel-oracle: recording again after: " + e.getMessage());
+            d = OracleLab.record(OracleScenario.FTP_PASV_REUSE, out.resolve("again"), prefix);
+            out = out.resolve("again");
+        }
         assertThat(d.path("transfer").asText()).isEqualTo("ok");
         assertThat(outcomes(d)).containsExactly("fulfilled", "evicted", "fulfilled", "fulfilled");
         assertThat(Files.size(out.resolve("ftp-pasv-reuse.pcap"))).isPositive();
