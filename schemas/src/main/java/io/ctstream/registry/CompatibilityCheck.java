@@ -23,6 +23,10 @@ public final class CompatibilityCheck {
 
     /** The value subjects ({@code <topic>-value}) of {@code topics} whose compatibility is NONE, each warned about. */
     public static List<String> warnIfNone(Map<String, ?> serdeConfig, Collection<String> topics) {
+        Object url = serdeConfig.get("schema.registry.url");
+        if (url != null && url.toString().startsWith(InProcessRegistry.SCHEME + ":")) {
+            return List.of(); // a registry inside this process: nobody else writes under its subjects
+        }
         try {
             return warnIfNone(new SchemaRegistryClient(new AvroSerdeConfig(serdeConfig).registryClientConfig()), topics);
         } catch (RuntimeException e) {

@@ -22,9 +22,16 @@ class CompatibilityCheckTest {
         client.setSubjectCompatibility(loose + "-value", CompatibilityLevel.NONE);
         client.setSubjectCompatibility(strict + "-value", CompatibilityLevel.BACKWARD);
 
-        assertThat(CompatibilityCheck.warnIfNone(client, List.of(loose, strict))).containsExactly(loose + "-value");
+        assertThat(CompatibilityCheck.warnIfNone(client, List.of(loose, strict, EmbeddedCluster.uniqueTopic("fresh"))))
+                .as("a subject without a level of its own has the registry's: BACKWARD on the embedded one")
+                .containsExactly(loose + "-value");
         assertThat(CompatibilityCheck.warnIfNone(Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl()),
                 List.of(strict, loose))).containsExactly(loose + "-value");
+    }
+
+    @Test
+    void anInProcessRegistryIsNotChecked() {
+        assertThat(CompatibilityCheck.warnIfNone(Map.of("schema.registry.url", "mock://check"), List.of("t"))).isEmpty();
     }
 
     @Test
