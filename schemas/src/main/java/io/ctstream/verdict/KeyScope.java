@@ -43,7 +43,8 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
         if (minSrcPrefixV6 < 1 || minSrcPrefixV6 > 128) {
             throw new IllegalArgumentException("min-src-prefix-v6 must be 1-128: " + minSrcPrefixV6);
         }
-        actions = Set.copyOf(actions);
+        // an unmodifiable EnumSet: declaration order, so messages and reports list the actions the same way every run
+        actions = java.util.Collections.unmodifiableSet(EnumSet.copyOf(actions));
     }
 
     /**
