@@ -74,7 +74,7 @@ public final class LiveGateway implements AutoCloseable {
     private EnforcementRunner agent;
     private SynHoldQueue hold;
     /** How long gw holds a data connection's first packet for its pinhole: less than the client's 1 s SYN retry. */
-    static final long HOLD_MILLIS = 900;
+    public static final long HOLD_MILLIS = 900;
 
     public LiveGateway(GatewayLab lab, Settings settings, MeterRegistry meters) {
         this.lab = lab;
