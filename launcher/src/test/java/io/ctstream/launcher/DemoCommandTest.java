@@ -48,7 +48,9 @@ class DemoCommandTest {
         // one ALLOW per expectation, a BLOCK per alert (and a REVOKE if one was evicted)
         assertThat(line(printed, "verdicts")).contains("ALLOW 7", "BLOCK 3");
         int verdicts = total(printed, "verdicts");
-        assertThat(line(printed, "enforcement")).contains("APPLIED " + verdicts, "dry run");
+        // and each ALLOW's tentative copy (verdicts-tentative, streams-app README): reported like any verdict
+        int allows = 7;
+        assertThat(line(printed, "enforcement")).contains("APPLIED " + (verdicts + allows), "dry run");
         assertThat(printed).contains("query API        http://127.0.0.1:", "verdicts", "enforcement-reports");
         // printed only when the endpoint answered 200 during the run
         assertThat(printed).containsPattern("(?m)^  metrics +http://127\\.0\\.0\\.1:\\d+/metrics$");
