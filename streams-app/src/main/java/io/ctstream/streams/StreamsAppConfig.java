@@ -246,7 +246,7 @@ public final class StreamsAppConfig {
         private MatcherConfig matcher = MatcherConfig.DEFAULTS;
         private LimitsConfig limits = LimitsConfig.DEFAULTS;
         private VerdictPolicy policy;
-        private boolean commitOnPinhole = true;
+        private boolean commitOnPinhole = false; // the tentative copies make the ALLOW visible at once (bench README)
         private boolean tentativePinholes = true;
 
         public Builder tentativePinholes(boolean v) {
