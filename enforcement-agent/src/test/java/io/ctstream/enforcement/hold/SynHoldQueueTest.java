@@ -2,11 +2,13 @@ package io.ctstream.enforcement.hold;
 
 import static io.ctstream.enforcement.TestVerdicts.match;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ctstream.enforcement.NetworkNamespace;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,7 +56,8 @@ class SynHoldQueueTest {
                 "-j", "NFQUEUE", "--queue-num", "7");
         server = new ProcessBuilder("ip", "netns", "exec", b.name(), "python3", "-m", "http.server", "5555",
                 "--bind", "10.198.0.2").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Thread.sleep(700);
+        // the server listens before any connection is tried (before the queue exists, so nothing holds this probe)
+        await().atMost(Duration.ofSeconds(15)).until(() -> b.exec("ss", "-Hltn", "sport = :5555").contains("5555"));
     }
 
     @AfterEach
@@ -86,12 +89,8 @@ class SynHoldQueueTest {
     void theFirstSynWaitsForItsPinholeInsteadOfBeingDropped() throws Exception {
         try (SynHoldQueue q = SynHoldQueue.open(7, "/var/run/netns/" + b.name(), new HeldPackets(2_000, 2_000, 1024), meters, "b")) {
             Process curl = curl();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (q.held() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
-            assertThat(q.held()).as("the SYN is held, not dropped").isEqualTo(1);
-            Thread.sleep(300);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> q.held() == 1);
+            Thread.sleep(300); // the pipeline's part: the pinhole comes a while after the SYN, as it would
             q.applied(match("10.198.0.1", -1, "10.198.0.2", 6, 5555));
             double connect = connectSeconds(curl);
             assertThat(connect).as("connected after the pinhole, without the 1 s SYN retransmission").isBetween(0.25, 0.95);

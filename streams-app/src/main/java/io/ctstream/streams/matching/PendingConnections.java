@@ -36,12 +36,14 @@ final class PendingConnections {
         return size;
     }
 
+    /**
+     * Adds a connection not waiting yet. No read first: a key is a connection's first timestamp and id, and a
+     * connection is created, and sent here, once (under exactly-once a replayed input finds the store as it was before
+     * it); on a SYN flood this is the hot path.
+     */
     void add(NewConnection c) {
-        Bytes key = key(c);
-        if (store.get(key) == null) {
-            size++;
-        }
-        store.put(key, c);
+        store.put(key(c), c);
+        size++;
     }
 
     /** Takes out, in decision order, every connection stamped at or before {@code timestampMicros}. */
