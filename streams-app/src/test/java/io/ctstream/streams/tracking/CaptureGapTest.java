@@ -6,18 +6,15 @@ import io.ctstream.avro.Connection;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.ExpectationEventType;
-import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.HelperMode;
 import io.ctstream.avro.PacketRecord;
-import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
-import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
-import io.ctstream.streams.StreamsProperties;
 import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.inprocess.InProcessPipeline;
 import io.ctstream.streams.testing.DriverConfigs;
 import io.ctstream.streams.testing.LabCaptures;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -27,10 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -147,34 +140,26 @@ class CaptureGapTest {
                            Map<String, Connection> lastByConnection) {
     }
 
+    /** The whole topology in-process, as {@code ctstream analyze} runs it ({@link InProcessPipeline}). */
     private static Outputs run(List<PacketRecord> records, HelperMode mode) {
         String prefix = "gap-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         StreamsAppConfig config = DriverConfigs.forDriver(prefix, mode);
-        Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
-        try (TopologyTestDriver driver = new TopologyTestDriver(ConntrackTopology.build(config, new SimpleMeterRegistry()),
-                StreamsProperties.build(config, new SimpleMeterRegistry()))) {
-            TestInputTopic<FlowKey, PacketRecord> in = driver.createInputTopic(config.topic(Topics.PACKETS),
-                    new FlowKeySerde(), AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer());
-            TestOutputTopic<FlowKey, ConnectionEvent> connEvents = driver.createOutputTopic(config.topic(Topics.CONN_EVENTS),
-                    new FlowKeySerde(), AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false).deserializer());
-            TestOutputTopic<String, ExpectationEvent> expectations = driver.createOutputTopic(
-                    config.topic(Topics.EXPECTATIONS), Serdes.String().deserializer(),
-                    AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
-            long last = 0;
+        String topic = config.topic(Topics.PACKETS);
+        try (InProcessPipeline pipeline = new InProcessPipeline(config, new SimpleMeterRegistry());
+             FlowKeySerde keys = new FlowKeySerde();
+             var values = AvroSerdes.specific(PacketRecord.class, Map.of("schema.registry.url", config.schemaRegistryUrl()),
+                     false).serializer()) {
             for (PacketRecord r : records) {
-                in.pipeInput(FlowKeys.of(r), r, r.getTimestampMicros() / 1000);
-                last = Math.max(last, r.getTimestampMicros() / 1000);
+                pipeline.pipe(keys.serialize(topic, FlowKeys.of(r)), values.serialize(topic, r), r.getTimestampMicros() / 1000);
             }
-            driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
-                            AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null, null), last + config.matcher().graceMicros() / 1000 + 1000);
+            pipeline.end(); // the tick that lets the matcher take its delayed decisions (StreamTimeTicks)
             Map<String, Connection> lastByConnection = new LinkedHashMap<>();
-            for (ConnectionEvent e : connEvents.readValuesToList()) {
+            for (ConnectionEvent e : pipeline.connectionEvents()) {
                 lastByConnection.put(e.getConnection().getId(), e.getConnection());
             }
             List<ExpectationEvent> created = new ArrayList<>();
             List<ExpectationEvent> fulfilled = new ArrayList<>();
-            for (ExpectationEvent e : expectations.readValuesToList()) {
+            for (ExpectationEvent e : pipeline.expectationEvents()) {
                 if (e.getType() == ExpectationEventType.CREATED) {
                     created.add(e);
                 } else if (e.getType() == ExpectationEventType.FULFILLED) {
