@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * Writes a batch of {@link NftChange}s as one nft script, applied by {@code nft -f -} as one
- * transaction (all or nothing). nft 1.0.6 (Debian 12) has no {@code destroy element}, and both
- * {@code add element} of an existing element (keeps the old timeout) and {@code delete element} of
- * a missing one (fails the whole batch) fall short, so:
+ * transaction (all or nothing). nft 1.0.6 (Debian 12) has no {@code destroy element}, {@code add element}
+ * of an existing element keeps its old timeout on older kernels (this machine's 6.18 resets it), and
+ * {@code delete element} of a missing one fails the whole batch, so, on any kernel:
  * <ul>
  *   <li>add or refresh: {@code add element X timeout T; delete element X; add element X timeout T}
  *       — the first add makes X exist, so the delete cannot fail, and the last add sets the new timeout;</li>
