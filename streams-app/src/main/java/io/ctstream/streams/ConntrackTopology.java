@@ -28,9 +28,12 @@ import io.ctstream.streams.tracking.TrackerInput;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -226,6 +229,24 @@ public final class ConntrackTopology {
 
     private static void register(Serde<?> serde, String topic, org.apache.avro.Schema schema) {
         ((SpecificAvroSerializer<?>) serde.serializer()).schemaId(topic, schema);
+    }
+
+    /**
+     * Every topic {@code topology} writes: its sinks' topics and its stores' changelogs (in-memory stores of
+     * {@link StoreMode#IN_MEMORY} have none, but naming them costs only a skipped lookup).
+     */
+    public static Set<String> writtenTopics(Topology topology, String applicationId) {
+        Set<String> topics = new TreeSet<>();
+        for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node n : s.nodes()) {
+                if (n instanceof TopologyDescription.Sink sink && sink.topic() != null) {
+                    topics.add(sink.topic());
+                } else if (n instanceof TopologyDescription.Processor p) {
+                    p.stores().forEach(store -> topics.add(changelog(applicationId, store)));
+                }
+            }
+        }
+        return topics;
     }
 
     /** Kafka Streams' name for a store's changelog topic. */

@@ -14,6 +14,13 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class StreamsProperties {
     /** The producer's linger.ms unless the configuration sets one (see {@link #build}). */
     public static final String PRODUCER_LINGER_MS = "5";
+    /**
+     * How long a producer keeps the metadata of a topic it has not written to (Kafka's default: 5 minutes). A
+     * gateway can go quiet for longer than that between FTP transfers, and the first send to a forgotten topic blocks
+     * the stream thread for a metadata round trip in front of the pinhole; the topics written are a fixed few.
+     */
+    public static final String PRODUCER_METADATA_MAX_IDLE_MS = String.valueOf(24 * 60 * 60 * 1000);
+
     private StreamsProperties() {
     }
 
@@ -29,6 +36,18 @@ public final class StreamsProperties {
         // had the steadier tails under load. Only a default: the config file may set linger.ms (either form).
         if (!p.containsKey(ProducerConfig.LINGER_MS_CONFIG) && !p.containsKey(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG))) {
             p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
+        }
+        // A task never waits for data of an input partition it has not fetched yet (-1), where Kafka's default (0)
+        // holds a task whose other input lags, to interleave the inputs by timestamp. Nothing here needs that order:
+        // the tracker's feedback follows its packets by the matcher's grace by design (the matcher decides in event
+        // time, streams-app README), the matcher has one input, and the policy's two inputs are independent. What
+        // the default costs: Kafka formats two log strings in PartitionGroup.readyToProcess for every record while
+        // a task's feedback partition is empty (10 % of the tracker's stream thread, bench/README.md), and after
+        // start a task can wait for the first fetch of an empty feedback partition in front of the first pinhole.
+        p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+        if (!p.containsKey(ProducerConfig.METADATA_MAX_IDLE_CONFIG)
+                && !p.containsKey(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG))) {
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG), PRODUCER_METADATA_MAX_IDLE_MS);
         }
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
