@@ -42,6 +42,13 @@ public final class EndToEndBench {
                     "topology alone (pre-filled topic), packets/s", topologyRate,
                     String.format(Locale.ROOT, "%,d packets (%.1f per record), agent + 1 instance concurrently",
                             heavyTailed.totals.captured(), heavyTailed.totals.packetsPerRecord())));
+            // Two stream threads: each parks in its exactly-once commit for a third of its time (bench/README.md), and
+            // with two the commits of one overlap the other's processing. The topology ratio stays one thread's.
+            Run twoThreads = replay(admin, packets, SynthMix.DEFAULT, 2);
+            table.add(BenchRow.versus("end to end", "pcap -> connection store packets/s, 2 stream threads", twoThreads.rate,
+                    "pkt/s", "1 stream thread (row above)", heavyTailed.rate,
+                    String.format(Locale.ROOT, "%,d packets, agent + 1 instance of 2 threads concurrently",
+                            twoThreads.totals.captured())));
             // At most 100,000 SYNs: one record per packet, and all to one destination (the matcher's hottest slot),
             // so a flood as long as the default input ran past the catch-up timeout on a busy machine.
             Run flood = replay(admin, Math.min(packets, SYN_FLOOD_PACKETS), SynthMix.SYN_FLOOD);
@@ -58,14 +65,19 @@ public final class EndToEndBench {
     }
 
     private Run replay(Admin admin, long packets, SynthMix mix) throws Exception {
+        return replay(admin, packets, mix, 1);
+    }
+
+    private Run replay(Admin admin, long packets, SynthMix mix, int threads) throws Exception {
         String prefix = BenchCluster.unique("e2e-" + mix.cliName()) + "-";
         cluster.createTopic(prefix + Topics.PACKETS, partitions);
-        try (ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, null)) {
+        try (ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, threads, null)) {
             long start = System.nanoTime();
             CaptureTotals totals = AgentReplay.run(cluster, cluster.capture(packets, mix), app.packetsTopic());
             app.awaitCommitted(admin, CatchUp.endOffsets(admin, app.packetsTopic()));
             double rate = totals.captured() / ((System.nanoTime() - start) / 1e9);
-            System.out.printf(Locale.ROOT, "end to end, %s mix: %.0f packets/s (%s)%n", mix.cliName(), rate, totals.describe());
+            System.out.printf(Locale.ROOT, "end to end, %s mix, %d stream thread(s): %.0f packets/s (%s)%n", mix.cliName(),
+                    threads, rate, totals.describe());
             return new Run(app.packetsTopic(), totals, rate);
         }
     }

@@ -43,15 +43,27 @@ public final class ConntrackInstances implements AutoCloseable {
         return start(cluster, prefix, partitions, instances, policy, new java.util.Properties(), true);
     }
 
+    /** As above, with {@code threads} stream threads per instance. */
+    public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances, int threads,
+                                           VerdictPolicy policy) throws IOException {
+        return start(cluster, prefix, partitions, instances, threads, policy, new java.util.Properties(), true);
+    }
+
     /** As above, with Kafka Streams properties and whether the tracker commits at once after a pinhole's ALLOW. */
     public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances,
                                            VerdictPolicy policy, java.util.Properties streamsProperties,
                                            boolean commitOnPinhole) throws IOException {
+        return start(cluster, prefix, partitions, instances, 1, policy, streamsProperties, commitOnPinhole);
+    }
+
+    private static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances, int threads,
+                                            VerdictPolicy policy, java.util.Properties streamsProperties,
+                                            boolean commitOnPinhole) throws IOException {
         Path root = Files.createTempDirectory(cluster.workDir(), "state");
         List<StreamsAppConfig> configs = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
             configs.add(StreamsAppConfig.builder().applicationId(prefix + "streams").bootstrapServers(cluster.bootstrapServers())
-                    .schemaRegistryUrl(cluster.registryUrl()).topicPrefix(prefix).partitions(partitions).streamThreads(1)
+                    .schemaRegistryUrl(cluster.registryUrl()).topicPrefix(prefix).partitions(partitions).streamThreads(threads)
                     .stateDir(root.resolve("instance-" + i)).policy(policy).clientProperties(streamsProperties)
                     .commitOnPinhole(commitOnPinhole).build());
         }
