@@ -134,6 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         out.println("starting an embedded Kafka broker and schema registry ...");
         try (EmbeddedStack stack = new EmbeddedStack().start()) {
+            EmbeddedRegistryDefaults.apply(stack.schemaRegistryUrl());
             return job.run(stack.bootstrapServers(), stack.schemaRegistryUrl());
         }
     }

@@ -54,6 +54,7 @@ public final class UpCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopper);
 
         stack.start();
+        EmbeddedRegistryDefaults.apply(stack.schemaRegistryUrl());
         out.println("bootstrap.servers=" + stack.bootstrapServers());
         out.println("schema.registry.url=" + stack.schemaRegistryUrl());
         out.flush();

@@ -69,6 +69,11 @@ class UpCommandIT {
                 HttpRequest.newBuilder(URI.create(registry + "/subjects")).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(subjects.statusCode()).isEqualTo(200);
+        // the registry it made itself is BACKWARD, so that no component warns about NONE (EmbeddedRegistryDefaults)
+        HttpResponse<String> config = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(registry + "/config")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(config.body()).contains("BACKWARD");
 
         List<ProcessHandle> descendants = up.descendants().collect(Collectors.toList());
         assertThat(descendants).as("the broker and the registry run as child processes").hasSizeGreaterThanOrEqualTo(2);
