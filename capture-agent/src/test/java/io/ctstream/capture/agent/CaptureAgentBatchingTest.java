@@ -54,15 +54,19 @@ class CaptureAgentBatchingTest {
         CaptureTotals totals = new CaptureAgent(config, meters, 1, producer).run();
 
         assertThat(totals.published()).isEqualTo(3);
-        assertThat(totals.records()).isEqualTo(2);
+        // Normally 2 records (flow 1's two packets, flow 2's one). The idle timer runs on the wall clock, so on a
+        // loaded machine that deschedules the replay thread for over the batch age between flow 1's two packets
+        // (100 µs apart in capture time), it rightly publishes the first alone: 3 records, one more AGE flush.
+        assertThat(totals.records()).isBetween(2L, 3L);
+        long splits = totals.records() - 2;
         long firstSentMillis = (sentAtNanos.get(T0 / 1000) - start) / 1_000_000;
         // 5 ms of batch age, a timer every 1 ms, the replay's own start: far below the 1.5 s the next packet waits
         assertThat(firstSentMillis).as("ms from start to the quiet flow's record").isLessThan(750);
         assertThat(meters.get("ctstream.capture.batches.flushed").tag("reason", FlushReason.AGE.name()).counter().count())
-                .isEqualTo(1);
+                .isEqualTo(1 + splits);
         assertThat(meters.get("ctstream.capture.batches.flushed").tag("reason", FlushReason.SHUTDOWN.name()).counter().count())
                 .as("the last flow's batch, at the end of the replay").isEqualTo(1);
-        assertThat(meters.get("ctstream.capture.records.published").counter().count()).isEqualTo(2);
+        assertThat(meters.get("ctstream.capture.records.published").counter().count()).isEqualTo(2 + splits);
         assertThat(meters.get("ctstream.capture.packets.published").counter().count()).isEqualTo(3);
     }
 
