@@ -75,6 +75,14 @@ class QueryApiHardeningTest {
             await().atMost(Duration.ofSeconds(90)).until(() -> app.streams().state() == KafkaStreams.State.RUNNING
                     && get(port, "/connections/counts", TOKEN).statusCode() == 200
                     && JsonViews.MAPPER.readTree(get(port, "/connections/counts", TOKEN).body()).path("total").asLong() >= 4);
+            // and every packet processed: the paging checks below read the table twice and need it to hold still
+            long[] last = {-1};
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                long total = JsonViews.MAPPER.readTree(get(port, "/connections/counts", TOKEN).body()).path("total").asLong();
+                boolean still = total == last[0];
+                last[0] = total;
+                return still;
+            });
 
             // bound to 127.0.0.1 only, though 127.0.0.2 is what the other instances are told
             assertThatThrownBy(() -> HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:" + port + "/health"))
