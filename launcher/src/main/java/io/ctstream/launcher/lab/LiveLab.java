@@ -2,6 +2,7 @@ package io.ctstream.launcher.lab;
 
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.launcher.lab.FtpTransfer.Mode;
+import io.ctstream.schemas.IpProtocol;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -151,7 +152,7 @@ public final class LiveLab implements AutoCloseable {
             captured.addAll(r.getFollowing()); // a per-flow batch carries later packets of its flow
         }
         for (PacketRecord p : captured) {
-            boolean synOnly = p.getProtocol() == 6 && (p.getTcpFlags() & 0x12) == 0x02;
+            boolean synOnly = p.getProtocol() == IpProtocol.TCP && (p.getTcpFlags() & 0x12) == 0x02;
             if (synOnly && p.getDstPort() != 21) {
                 firstSynByPort.merge(p.getDstPort(), p.getTimestampMicros(), Math::min);
                 syns.merge(address(p.getSrc()) + ":" + p.getSrcPort() + ">" + address(p.getDst()) + ":" + p.getDstPort(), 1,

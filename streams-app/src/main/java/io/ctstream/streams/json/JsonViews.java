@@ -12,6 +12,7 @@ import io.ctstream.avro.ExpectedTuple;
 import io.ctstream.avro.StatusFlag;
 import io.ctstream.avro.Tuple;
 import io.ctstream.schemas.FlowKeys;
+import io.ctstream.schemas.IpProtocol;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -34,10 +35,10 @@ public final class JsonViews {
 
     public static String protocolName(int protocol) {
         return switch (protocol) {
-            case 6 -> "tcp";
-            case 17 -> "udp";
-            case 1 -> "icmp";
-            case 58 -> "ipv6-icmp";
+            case IpProtocol.TCP -> "tcp";
+            case IpProtocol.UDP -> "udp";
+            case IpProtocol.ICMP -> "icmp";
+            case IpProtocol.ICMPV6 -> "ipv6-icmp";
             case 132 -> "sctp";
             case 136 -> "udplite";
             case 33 -> "dccp";

@@ -16,6 +16,7 @@ import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.NewConnection;
 import io.ctstream.avro.internal.TrackerProgress;
 import io.ctstream.schemas.FlowKeys;
+import io.ctstream.schemas.IpProtocol;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.conntrack.Change;
 import io.ctstream.streams.conntrack.ConnectionTracker;
@@ -78,7 +79,6 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
     /** The wall-clock beat of progress reports to the matcher ({@link TrackerProgressReporter}). */
     static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
-    private static final int TCP = 6;
 
     private final ConnectionTracker tracker;
     private final ControlChannelAnalyzer analyzer;
@@ -221,7 +221,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         long ts = p.getTimestampMicros();
         if (created) {
             emitConnectionEvent(key, ConnectionEventType.NEW, ts, null, after.connection());
-            if (after.connection().getOrig().getProtocol() == TCP) {
+            if (after.connection().getOrig().getProtocol() == IpProtocol.TCP) {
                 NewConnection nc = new NewConnection(after.connection().getId(), key, after.connection().getOrig(), ts,
                         p.getSensorId());
                 context.forward(new Record<>(MatchKeys.of(nc.getOrig()), new MatchInput(null, nc, null), millis(ts)), TO_MATCH);
@@ -233,7 +233,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         entry.connection = after;
         entry.dirty = true;
-        if (after.connection().getHelper() != null && p.getProtocol() == TCP && !r.duplicate()
+        if (after.connection().getHelper() != null && p.getProtocol() == IpProtocol.TCP && !r.duplicate()
                 && r.packetState() != PacketState.INVALID && r.direction() != null) {
             runHelper(key, after.connection(), r.direction(), p);
         }
