@@ -1,6 +1,8 @@
 package io.ctstream.enforcement.hold;
 
 import io.ctstream.schemas.IpProtocol;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -69,8 +71,8 @@ public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, by
 
     private static String address(byte[] a) {
         try {
-            return java.net.InetAddress.getByAddress(a).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByAddress(a).getHostAddress();
+        } catch (UnknownHostException e) {
             return Arrays.toString(a);
         }
     }

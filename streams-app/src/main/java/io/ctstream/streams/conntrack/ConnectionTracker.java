@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -346,7 +347,7 @@ public final class ConnectionTracker {
       return new TrackResult(existing, PacketState.INVALID, null, Set.of(), null, null, false,
           "ICMP error: no match for quoted " + Tuples.format(quoted));
     }
-    if (!java.util.Arrays.equals(Tuples.bytes(p.getDst()), Tuples.bytes(ctTuple.getDst()))) {
+    if (!Arrays.equals(Tuples.bytes(p.getDst()), Tuples.bytes(ctTuple.getDst()))) {
       return new TrackResult(existing, PacketState.INVALID, null, Set.of(), null, null, false,
           "ICMP error: outer daddr mismatch");
     }
