@@ -76,23 +76,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-kafka-");
         this.requestedBrokerPort = brokerPort;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.server = new ChildServer("Kafka", brokerPort != 0, STOP_GRACE, Timeouts.ready(), new ChildServer.Server() {
-            @Override
-            public void choosePorts() {
-                EmbeddedKafka.this.brokerPort = FreePorts.orFree(requestedBrokerPort);
-                controllerPort = FreePorts.pick();
-            }
+        this.server = new ChildServer("Kafka", brokerPort != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
+    }
 
-            @Override
-            public ChildJvm launch() {
-                return launchChild();
-            }
+    /** This server's steps of the shared child-JVM lifecycle. */
+    private final class Lifecycle implements ChildServer.Server {
+        @Override
+        public void choosePorts() {
+            brokerPort = FreePorts.orFree(requestedBrokerPort);
+            controllerPort = FreePorts.pick();
+        }
 
-            @Override
-            public void awaitReady(long deadlineNanos) throws InterruptedException {
-                awaitServing(deadlineNanos);
-            }
-        });
+        @Override
+        public ChildJvm launch() {
+            return launchChild();
+        }
+
+        @Override
+        public void awaitReady(long deadlineNanos) throws InterruptedException {
+            awaitServing(deadlineNanos);
+        }
     }
 
     /** Formats the storage if needed, starts the broker and waits until it answers. Idempotent. */

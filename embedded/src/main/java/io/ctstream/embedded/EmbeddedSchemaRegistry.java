@@ -65,25 +65,28 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-registry-");
         this.requestedPort = port;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.server = new ChildServer("the registry", port != 0, STOP_GRACE, Timeouts.ready(), new ChildServer.Server() {
-            @Override
-            public void choosePorts() {
-                EmbeddedSchemaRegistry.this.port = FreePorts.orFree(requestedPort);
-            }
+        this.server = new ChildServer("the registry", port != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
+    }
 
-            @Override
-            public ChildJvm launch() {
-                return ChildJvm.start("apicurio-registry",
-                        List.of(writeWatchdogClass().toString(), distribution.runnerJar().toString()),
-                        childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
-            }
+    /** This server's steps of the shared child-JVM lifecycle. */
+    private final class Lifecycle implements ChildServer.Server {
+        @Override
+        public void choosePorts() {
+            port = FreePorts.orFree(requestedPort);
+        }
 
-            @Override
-            public void awaitReady(long deadlineNanos) throws InterruptedException {
-                awaitHealthy(deadlineNanos);
-                setGlobalCompatibility("BACKWARD", deadlineNanos);
-            }
-        });
+        @Override
+        public ChildJvm launch() {
+            return ChildJvm.start("apicurio-registry",
+                    List.of(writeWatchdogClass().toString(), distribution.runnerJar().toString()),
+                    childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
+        }
+
+        @Override
+        public void awaitReady(long deadlineNanos) throws InterruptedException {
+            awaitHealthy(deadlineNanos);
+            setGlobalCompatibility("BACKWARD", deadlineNanos);
+        }
     }
 
     /** Starts the registry, waits until {@code /health/ready} answers and sets compatibility BACKWARD. */
