@@ -1,7 +1,7 @@
 package io.ctstream.embedded;
 
-import io.ctstream.embedded.process.ChildExitedException;
 import io.ctstream.embedded.process.ChildJvm;
+import io.ctstream.embedded.process.ChildServer;
 import io.ctstream.embedded.process.DataDirs;
 import io.ctstream.embedded.process.FreePorts;
 import java.io.IOException;
@@ -48,7 +48,6 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     static final Duration STOP_GRACE = Duration.ofSeconds(30);
     private static final int NODE_ID = 1;
-    private static final int MAX_PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final boolean temporary;
@@ -56,7 +55,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final List<String> jvmArgs;
     private int brokerPort;
     private int controllerPort;
-    private ChildJvm child;
+    private final ChildServer server;
     private Admin admin;
 
     /** A broker on free ports with a temporary data directory (deleted by {@link #close()}). */
@@ -77,48 +76,46 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-kafka-");
         this.requestedBrokerPort = brokerPort;
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.server = new ChildServer("Kafka", brokerPort != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
+    }
+
+    /** This server's steps of the shared child-JVM lifecycle. */
+    private final class Lifecycle implements ChildServer.Server {
+        @Override
+        public void choosePorts() {
+            brokerPort = FreePorts.orFree(requestedBrokerPort);
+            controllerPort = FreePorts.pick();
+        }
+
+        @Override
+        public ChildJvm launch() {
+            return launchChild();
+        }
+
+        @Override
+        public void awaitReady(long deadlineNanos) throws InterruptedException {
+            awaitServing(deadlineNanos);
+        }
     }
 
     /** Formats the storage if needed, starts the broker and waits until it answers. Idempotent. */
     public synchronized EmbeddedKafka start() {
-        if (child != null && child.isAlive()) {
-            return this;
-        }
-        boolean firstStart = brokerPort == 0;
-        if (firstStart) {
-            // chosen once: restart() keeps the address clients already know
-            brokerPort = FreePorts.orFree(requestedBrokerPort);
-            controllerPort = FreePorts.pick();
-        }
         long t0 = System.nanoTime();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                launchAndAwaitReady();
-                break;
-            } catch (ChildExitedException e) {
-                if (!firstStart || requestedBrokerPort != 0 || attempt == MAX_PORT_ATTEMPTS || !e.isPortClash()) {
-                    throw e;
-                }
-                // another process took a port between picking and binding: pick others (never on restart)
-                log.warn("Kafka's port was taken meanwhile; retrying on other ports");
-                brokerPort = FreePorts.pick();
-                controllerPort = FreePorts.pick();
-            }
+        if (server.start()) {
+            log.info("Kafka ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), server.child().pid(), dataDir);
         }
-        log.info("Kafka ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(), dataDir);
         return this;
     }
 
-    private void launchAndAwaitReady() {
+    private ChildJvm launchChild() {
         Path serverProperties = writeServerProperties();
         Path logback = DataDirs.writeWarnLogbackConfig(dataDir);
         if (!Files.exists(logDir().resolve("meta.properties"))) {
             format(serverProperties, logback);
         }
-        child = ChildJvm.start("kafka", ChildJvm.currentClassPath(), childJvmArgs(logback),
+        return ChildJvm.start("kafka", ChildJvm.currentClassPath(), childJvmArgs(logback),
                 "kafka.Kafka", List.of(serverProperties.toString()), logFile());
-        awaitReady();
     }
 
     /** {@code 127.0.0.1:port} of the broker; valid once started, and stable across restarts. */
@@ -135,32 +132,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The broker's process while it runs (tests check that it ends with its parent). */
     public synchronized ProcessHandle process() {
-        if (child == null) {
-            throw new IllegalStateException("Kafka is not running");
-        }
-        return child.handle();
+        return server.child().handle();
     }
 
     public synchronized boolean isRunning() {
-        return child != null && child.isAlive();
+        return server.isRunning();
     }
 
     /** Graceful shutdown (SIGTERM, the broker flushes and closes its logs), forcible after 30 s. */
     public synchronized void stop() {
         closeAdmin();
-        if (child != null) {
-            child.stop(STOP_GRACE);
-            child = null;
-        }
+        server.stop();
     }
 
     /** SIGKILL: the broker dies without any shutdown, as in a crash. {@link #restart()} recovers it. */
     public synchronized void kill() {
         closeAdmin();
-        if (child != null) {
-            child.kill();
-            child = null;
-        }
+        server.kill();
     }
 
     /** Stops the broker if it runs and starts it again on the same ports with the same data. */
@@ -301,58 +289,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return file;
     }
 
-    private void awaitReady() {
-        long deadline = System.nanoTime() + Timeouts.ready().toNanos();
-        awaitListening(deadline);
+    /**
+     * Waits until the client port accepts TCP connections (so the admin probe does not log refusals), then until the
+     * broker reports its node.
+     */
+    private void awaitServing(long deadline) throws InterruptedException {
+        server.await(deadline, "at " + bootstrapServers(), () -> {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort), 1000);
+                return null;
+            } catch (IOException e) {
+                return "not listening: " + e.getMessage();
+            }
+        });
         Map<String, Object> config = Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
                 AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
-        Exception last = null;
         try (Admin probe = Admin.create(config)) {
-            while (System.nanoTime() < deadline) {
-                if (!child.isAlive()) {
-                    throw new ChildExitedException("Kafka exited with code " + child.exitCode().orElse(-1)
-                            + " while starting", child.logTail());
-                }
+            server.await(deadline, "at " + bootstrapServers(), () -> {
                 try {
-                    if (!probe.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
+                    return probe.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty() ? "no nodes yet" : null;
                 } catch (ExecutionException | TimeoutException e) {
-                    last = e;
+                    return e.toString();
                 }
-                sleepBriefly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            child.kill();
-            throw new IllegalStateException("interrupted while waiting for Kafka", e);
-        }
-        String tail = child.logTail();
-        child.kill();
-        throw new IllegalStateException("Kafka did not become ready at " + bootstrapServers() + " within "
-                + Timeouts.ready() + " (last error: " + last + ")\n" + tail);
-    }
-
-    /** Waits until the client port accepts TCP connections, so the admin probe does not log refusals. */
-    private void awaitListening(long deadline) {
-        try {
-            while (System.nanoTime() < deadline && child.isAlive()) {
-                try (Socket socket = new Socket()) {
-                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort), 1000);
-                    return;
-                } catch (IOException e) {
-                    sleepBriefly();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            });
         }
     }
 
-    private static void sleepBriefly() throws InterruptedException {
-        Thread.sleep(100);
-    }
 }

@@ -1,7 +1,7 @@
 package io.ctstream.embedded;
 
-import io.ctstream.embedded.process.ChildExitedException;
 import io.ctstream.embedded.process.ChildJvm;
+import io.ctstream.embedded.process.ChildServer;
 import io.ctstream.embedded.process.DataDirs;
 import io.ctstream.embedded.process.FreePorts;
 import io.ctstream.embedded.process.ParentWatchdog;
@@ -37,15 +37,15 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     public static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
-    private static final int MAX_PORT_ATTEMPTS = 3;
 
     private final Path dataDir;
     private final boolean temporary;
     private final int requestedPort;
     private final List<String> jvmArgs;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ChildServer server;
     private int port;
-    private ChildJvm child;
+    private ApicurioDistribution distribution;
 
     /** A registry on a free port, schemas in memory. */
     public EmbeddedSchemaRegistry() {
@@ -65,41 +65,39 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-registry-");
         this.requestedPort = port;
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.server = new ChildServer("the registry", port != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
+    }
+
+    /** This server's steps of the shared child-JVM lifecycle. */
+    private final class Lifecycle implements ChildServer.Server {
+        @Override
+        public void choosePorts() {
+            port = FreePorts.orFree(requestedPort);
+        }
+
+        @Override
+        public ChildJvm launch() {
+            return ChildJvm.start("apicurio-registry",
+                    List.of(writeWatchdogClass().toString(), distribution.runnerJar().toString()),
+                    childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
+        }
+
+        @Override
+        public void awaitReady(long deadlineNanos) throws InterruptedException {
+            awaitHealthy(deadlineNanos);
+            setGlobalCompatibility("BACKWARD", deadlineNanos);
+        }
     }
 
     /** Starts the registry, waits until {@code /health/ready} answers and sets compatibility BACKWARD. */
     public synchronized EmbeddedSchemaRegistry start() {
-        if (child != null && child.isAlive()) {
-            return this;
-        }
-        boolean firstStart = port == 0;
-        if (firstStart) {
-            port = FreePorts.orFree(requestedPort);
-        }
         long t0 = System.nanoTime();
-        ApicurioDistribution distribution = ApicurioDistribution.installed();
-        Path watchdogClasses = writeWatchdogClass();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                child = ChildJvm.start("apicurio-registry",
-                        List.of(watchdogClasses.toString(), distribution.runnerJar().toString()),
-                        childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
-                long deadline = System.nanoTime() + Timeouts.ready().toNanos();
-                awaitReady(deadline);
-                setGlobalCompatibility("BACKWARD", deadline);
-                break;
-            } catch (ChildExitedException e) {
-                if (!firstStart || requestedPort != 0 || attempt == MAX_PORT_ATTEMPTS || !e.isPortClash()) {
-                    throw e;
-                }
-                // another process took the port between picking and binding: pick another (never on restart)
-                log.warn("the registry's port {} was taken meanwhile; retrying on another port", port);
-                port = FreePorts.pick();
-            }
+        distribution = ApicurioDistribution.installed();
+        if (server.start()) {
+            log.info("Apicurio Registry {} ready at {} in {} ms (pid {}, {})", distribution.version(), url(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), server.child().pid(),
+                    temporary ? "in memory" : "data " + dataDir);
         }
-        log.info("Apicurio Registry {} ready at {} in {} ms (pid {}, {})", distribution.version(), url(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), child.pid(),
-                temporary ? "in memory" : "data " + dataDir);
         return this;
     }
 
@@ -126,30 +124,21 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     public synchronized ProcessHandle process() {
-        if (child == null) {
-            throw new IllegalStateException("the registry is not running");
-        }
-        return child.handle();
+        return server.child().handle();
     }
 
     public synchronized boolean isRunning() {
-        return child != null && child.isAlive();
+        return server.isRunning();
     }
 
     /** Graceful shutdown (SIGTERM), forcible after 20 s. */
     public synchronized void stop() {
-        if (child != null) {
-            child.stop(STOP_GRACE);
-            child = null;
-        }
+        server.stop();
     }
 
     /** SIGKILL, as in a crash. */
     public synchronized void kill() {
-        if (child != null) {
-            child.kill();
-            child = null;
-        }
+        server.kill();
     }
 
     /** Stops and starts again on the same port (and, when persistent, with the same schemas). */
@@ -211,43 +200,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    private void awaitReady(long deadline) {
+    private void awaitHealthy(long deadline) throws InterruptedException {
         HttpRequest health = HttpRequest.newBuilder(URI.create(rootUrl() + "/health/ready"))
                 .timeout(Duration.ofSeconds(3)).GET().build();
-        String last = "no answer";
-        try {
-            while (System.nanoTime() < deadline) {
-                if (!child.isAlive()) {
-                    throw new ChildExitedException("the registry exited with code " + child.exitCode().orElse(-1)
-                            + " while starting", child.logTail());
-                }
-                try {
-                    HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                    last = "HTTP " + r.statusCode() + " " + r.body();
-                } catch (IOException e) {
-                    last = e.toString();
-                }
-                Thread.sleep(100);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            child.kill();
-            throw new IllegalStateException("interrupted while waiting for the registry", e);
-        }
-        String tail = child.logTail();
-        child.kill();
-        throw new IllegalStateException("the registry did not become ready at " + rootUrl() + " within "
-                + Timeouts.ready() + " (last: " + last + ")\n" + tail);
+        server.await(deadline, "at " + rootUrl(), () -> {
+            HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
+        });
     }
 
     /**
      * Sets the global compatibility level. The first requests after {@code /health/ready} can be slow
      * (a cold JVM on a busy machine), so this retries until the start-up deadline.
      */
-    private void setGlobalCompatibility(String level, long deadline) {
+    private void setGlobalCompatibility(String level, long deadline) throws InterruptedException {
         HttpRequest put = HttpRequest.newBuilder(URI.create(url() + "/config"))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", CONTENT_TYPE)
@@ -255,27 +221,22 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
                 .build();
         String last;
-        try {
-            do {
-                try {
-                    HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                    last = "HTTP " + r.statusCode() + " " + r.body();
-                    if (r.statusCode() < 500) {
-                        break; // the registry refused it: retrying will not help
-                    }
-                } catch (IOException e) {
-                    last = e.toString();
+        do {
+            try {
+                HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return;
                 }
-                Thread.sleep(200);
-            } while (System.nanoTime() < deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while configuring the registry", e);
-        }
+                last = "HTTP " + r.statusCode() + " " + r.body();
+                if (r.statusCode() < 500) {
+                    break; // the registry refused it: retrying will not help
+                }
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
         throw new IllegalStateException("setting the registry's global compatibility to " + level + " failed: "
-                + last + "\n" + child.logTail());
+                + last + "\n" + server.child().logTail());
     }
 }

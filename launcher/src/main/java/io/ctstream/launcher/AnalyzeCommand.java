@@ -12,6 +12,7 @@ import io.ctstream.launcher.format.CaptureTotalsJson;
 import io.ctstream.launcher.format.OutputFormat;
 import io.ctstream.launcher.format.ReportWriter;
 import io.ctstream.launcher.progress.ProgressOptions;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
@@ -149,7 +150,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     /** The report's run fields: helper mode, each sensor's capture totals, the cuts. */
     private void describe(PipelineAnalyzer.Result result) {
         ObjectNode report = result.report();
-        report.put("helper_mode", helperMode.name().toLowerCase(java.util.Locale.ROOT));
+        report.put("helper_mode", helperMode.name().toLowerCase(Locale.ROOT));
         ObjectNode totals = report.putObject("capture");
         result.captureTotals().forEach((sensor, t) -> totals.set(sensor, CaptureTotalsJson.of(t)));
         if (!result.cutShort().isEmpty()) {

@@ -10,6 +10,7 @@ import io.ctstream.capture.source.CaptureSetupException;
 import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
@@ -25,7 +26,7 @@ final class CaptureAgentRunner {
     static int run(CaptureAgentConfig config, MetricsOptions metricsOptions) {
         try (PrometheusMetrics metrics = metricsOptions.start()) {
             return run(config, metrics);
-        } catch (java.io.UncheckedIOException e) {
+        } catch (UncheckedIOException e) {
             System.err.println("ctstream: " + e.getMessage());
             return 2;
         }

@@ -2,6 +2,7 @@ package io.ctstream.launcher;
 
 import io.ctstream.launcher.errors.ErrorHandler;
 import io.ctstream.launcher.scratch.ScratchDirectories;
+import io.ctstream.launcher.verdict.VerdictCommand;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine;
@@ -30,7 +31,7 @@ public final class CtstreamCommand implements Runnable {
         m.put("query", QueryCommand.class);
         m.put("analyze", AnalyzeCommand.class);
         m.put("enforce", EnforceCommand.class);
-        m.put("verdict", io.ctstream.launcher.verdict.VerdictCommand.class);
+        m.put("verdict", VerdictCommand.class);
         m.put("replay", ReplayCommand.class);
         m.put("capture", CaptureCommand.class);
         m.put("synth", SynthCommand.class);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -116,9 +117,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The client settings of the run: --config's (TLS, SASL, registry auth) on a given broker, none on the embedded one. */
-    private java.util.Properties clientProperties(String bootstrap, String registry) {
-        java.util.Properties p = client.properties().getProperty("bootstrap.servers") != null ? client.properties()
-                : new java.util.Properties();
+    private Properties clientProperties(String bootstrap, String registry) {
+        Properties p = client.properties().getProperty("bootstrap.servers") != null ? client.properties()
+                : new Properties();
         p.remove("topic.prefix"); // passed on as the demo's own prefix
         p.put("bootstrap.servers", bootstrap);
         p.put("schema.registry.url", registry);

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -180,7 +181,7 @@ public final class EnforceCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static java.util.Properties withRequired(ClientOptions client) {
+    private static Properties withRequired(ClientOptions client) {
         client.requireBootstrapServers();
         client.requireSchemaRegistryUrl();
         return client.properties();

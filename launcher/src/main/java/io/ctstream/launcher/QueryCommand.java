@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.ctstream.launcher.errors.UserException;
 import io.ctstream.launcher.format.ConntrackListing;
+import io.ctstream.launcher.preflight.Preflight;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
@@ -19,9 +20,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -42,7 +46,7 @@ import picocli.CommandLine.Parameters;
                 "  ctstream query expectations [--helper ftp|irc] [--master ID]   (live expectations)"})
 public final class QueryCommand implements Callable<Integer> {
     /** The queries whose answer is connections, which --format table lists. */
-    private static final java.util.Set<String> CONNECTION_QUERIES = java.util.Set.of("connections", "lookup", "connection", "related");
+    private static final Set<String> CONNECTION_QUERIES = Set.of("connections", "lookup", "connection", "related");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
 
@@ -57,7 +61,7 @@ public final class QueryCommand implements Callable<Integer> {
 
     @Option(names = "--token-file", paramLabel = "FILE",
             description = "File with the query API's bearer token (streams --query-token-file).")
-    java.nio.file.Path tokenFile;
+    Path tokenFile;
     @Option(names = "--offset", description = "Skip this many items of a list (page on with the X-Next-Offset the last page named).")
     Integer offset;
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "json",
@@ -79,7 +83,7 @@ public final class QueryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        boolean table = switch (format.toLowerCase(java.util.Locale.ROOT)) {
+        boolean table = switch (format.toLowerCase(Locale.ROOT)) {
             case "json" -> false;
             case "table" -> true;
             default -> throw UserException.usage("--format " + format + ": json or table");
@@ -115,7 +119,7 @@ public final class QueryCommand implements Callable<Integer> {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(String.valueOf(e.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         URI uri = URI.create(url + path + (query.isEmpty() ? "" : "?" + query));
-        String token = io.ctstream.launcher.preflight.Preflight.secretFile("--token-file", tokenFile);
+        String token = Preflight.secretFile("--token-file", tokenFile);
         HttpResponse<String> r;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(ANSWER_TIMEOUT).GET();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Base64;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
@@ -86,7 +87,7 @@ public final class SchemaRegistryClient {
             this.http = http.build();
         }
         // sent with every request, as Confluent's client does: no 401 round trip first
-        this.authorization = config.userInfo() == null ? null : "Basic " + java.util.Base64.getEncoder()
+        this.authorization = config.userInfo() == null ? null : "Basic " + Base64.getEncoder()
                 .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,7 @@
 package io.ctstream.registry;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -76,7 +77,7 @@ public record SchemaRegistryClientConfig(URI baseUrl, Duration connectTimeout, D
         Objects.requireNonNull(baseUrl, "baseUrl");
         try {
             return new URI(baseUrl.trim());
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("schema registry URL is not a URL: '" + baseUrl + "' (" + e.getMessage() + ")", e);
         }
     }

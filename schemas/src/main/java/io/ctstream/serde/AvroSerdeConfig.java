@@ -1,12 +1,17 @@
 package io.ctstream.serde;
 
 import io.ctstream.registry.SchemaRegistryClientConfig;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 import java.time.Duration;
 import java.util.Map;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * The configuration of the Avro serializer and deserializer, read from the map Kafka passes to
@@ -102,7 +107,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
                     + "Confluent-compatible schema registry, e.g. http://localhost:8081 (Confluent) or "
                     + "http://localhost:8080/apis/ccompat/v7 (Apicurio)");
         }
-        java.net.URI uri;
+        URI uri;
         try {
             uri = SchemaRegistryClientConfig.parseUrl(url);
         } catch (IllegalArgumentException e) {
@@ -111,16 +116,16 @@ public final class AvroSerdeConfig extends AbstractConfig {
         String userInfo = null;
         if (uri.getRawUserInfo() != null) { // never sent as part of the URL: it becomes the basic-auth header, or goes
             if ("URL".equals(getString(BASIC_AUTH_CREDENTIALS_SOURCE))) {
-                userInfo = java.net.URLDecoder.decode(uri.getRawUserInfo(), java.nio.charset.StandardCharsets.UTF_8);
+                userInfo = URLDecoder.decode(uri.getRawUserInfo(), StandardCharsets.UTF_8);
             }
             try {
-                uri = new java.net.URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
-            } catch (java.net.URISyntaxException e) {
+                uri = new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null);
+            } catch (URISyntaxException e) {
                 throw new ConfigException(SCHEMA_REGISTRY_URL, "(user info hidden)", e.getMessage());
             }
         }
         if ("USER_INFO".equals(getString(BASIC_AUTH_CREDENTIALS_SOURCE))) {
-            org.apache.kafka.common.config.types.Password p = getPassword(BASIC_AUTH_USER_INFO);
+            Password p = getPassword(BASIC_AUTH_USER_INFO);
             if (p == null || p.value().indexOf(':') < 0) {
                 throw new ConfigException(BASIC_AUTH_USER_INFO + " must be user:password when "
                         + BASIC_AUTH_CREDENTIALS_SOURCE + "=USER_INFO");
@@ -139,7 +144,7 @@ public final class AvroSerdeConfig extends AbstractConfig {
     }
 
     private String value(String passwordKey) {
-        org.apache.kafka.common.config.types.Password p = getPassword(passwordKey);
+        Password p = getPassword(passwordKey);
         return p == null ? null : p.value();
     }
 }

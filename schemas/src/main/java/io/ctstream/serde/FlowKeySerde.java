@@ -3,6 +3,7 @@ package io.ctstream.serde;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.schemas.FlowKeys;
 import java.nio.ByteBuffer;
+import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -36,10 +37,27 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
             throw new SerializationException("flow key for topic " + topic + ": IPv" + key.getIpVersion()
                     + " needs " + len + "-byte addresses, got " + a.length + " and " + b.length);
         }
-        ByteBuffer out = ByteBuffer.allocate(3 + 2 * (len + 2));
-        out.put(VERSION).put((byte) key.getIpVersion()).put((byte) key.getProtocol());
-        out.put(a).putShort((short) key.getPortA()).put(b).putShort((short) key.getPortB());
-        return out.array();
+        return write(key.getIpVersion(), key.getProtocol(), a, 0, key.getPortA(), b, 0, key.getPortB(), len);
+    }
+
+    /**
+     * The layout above, from {@code len}-byte addresses A and B at the given offsets, in the order given (the caller
+     * has ordered them: {@link FlowKeys}). The one writer of these bytes, for {@link #serialize} and for the capture
+     * agent's keys written straight from a frame.
+     */
+    public static byte[] write(int ipVersion, int protocol, byte[] aBuf, int aOff, int portA, byte[] bBuf, int bOff,
+                               int portB, int len) {
+        byte[] out = new byte[3 + 2 * (len + 2)];
+        out[0] = VERSION;
+        out[1] = (byte) ipVersion;
+        out[2] = (byte) protocol;
+        System.arraycopy(aBuf, aOff, out, 3, len);
+        out[3 + len] = (byte) (portA >>> 8);
+        out[4 + len] = (byte) portA;
+        System.arraycopy(bBuf, bOff, out, 5 + len, len);
+        out[5 + 2 * len] = (byte) (portB >>> 8);
+        out[6 + 2 * len] = (byte) portB;
+        return out;
     }
 
     @Override
@@ -83,7 +101,7 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
     }
 
     @Override
-    public void configure(java.util.Map<String, ?> configs, boolean isKey) {
+    public void configure(Map<String, ?> configs, boolean isKey) {
         // stateless: nothing to configure
     }
 

@@ -10,6 +10,7 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -79,7 +80,7 @@ public class SpecificAvroDeserializer<T extends SpecificRecord> implements Deser
 
     private static Schema schemaOf(Class<?> type) {
         if (!SpecificRecord.class.isAssignableFrom(type)) {
-            throw new org.apache.kafka.common.config.ConfigException(type.getName() + " is not a generated Avro specific record class");
+            throw new ConfigException(type.getName() + " is not a generated Avro specific record class");
         }
         return SpecificData.get().getSchema(type);
     }

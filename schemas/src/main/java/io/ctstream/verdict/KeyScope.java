@@ -3,7 +3,9 @@ package io.ctstream.verdict;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.avro.VerdictMatch;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,7 +46,7 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
             throw new IllegalArgumentException("min-src-prefix-v6 must be 1-128: " + minSrcPrefixV6);
         }
         // an unmodifiable EnumSet: declaration order, so messages and reports list the actions the same way every run
-        actions = java.util.Collections.unmodifiableSet(EnumSet.copyOf(actions));
+        actions = Collections.unmodifiableSet(EnumSet.copyOf(actions));
     }
 
     /**
@@ -59,7 +61,7 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
         Set<VerdictAction> actions = EnumSet.noneOf(VerdictAction.class);
         for (String a : tokens[0].split(",")) {
             try {
-                actions.add(VerdictAction.valueOf(a.strip().toUpperCase(java.util.Locale.ROOT)));
+                actions.add(VerdictAction.valueOf(a.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("unknown action '" + a + "' (ALLOW, BLOCK, REVOKE)");
             }

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Base64;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -68,22 +72,22 @@ public final class VerdictKeyring {
     }
 
     private static void requirePrivate(Path file) throws IOException {
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms;
+        Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);
         } catch (UnsupportedOperationException e) {
             return;
         }
-        java.util.Set<java.nio.file.attribute.PosixFilePermission> open = java.util.EnumSet.noneOf(
-                java.nio.file.attribute.PosixFilePermission.class);
-        for (java.nio.file.attribute.PosixFilePermission p : perms) {
+        Set<PosixFilePermission> open = EnumSet.noneOf(
+                PosixFilePermission.class);
+        for (PosixFilePermission p : perms) {
             if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
                 open.add(p);
             }
         }
         if (!open.isEmpty()) {
             throw new KeyringException("key file " + file + " is accessible by others (mode "
-                    + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "): it holds the secrets that sign "
+                    + PosixFilePermissions.toString(perms) + "): it holds the secrets that sign "
                     + "verdicts; chmod 600 " + file);
         }
     }
@@ -265,7 +269,7 @@ public final class VerdictKeyring {
         if (id != null) {
             return gwKeys.get(id);
         }
-        java.util.List<VerdictKey> policyKeys = unscoped(gwKeys);
+        List<VerdictKey> policyKeys = unscoped(gwKeys);
         if (policyKeys.size() == 1) {
             return policyKeys.get(0);
         }
@@ -278,7 +282,7 @@ public final class VerdictKeyring {
     }
 
     /** The keys without a scope line, in file order: the policy's (and the agents' report) keys. */
-    private java.util.List<VerdictKey> unscoped(Map<String, VerdictKey> gwKeys) {
+    private List<VerdictKey> unscoped(Map<String, VerdictKey> gwKeys) {
         return gwKeys.values().stream().filter(k -> !scopes.containsKey(k.gatewayId() + "/" + k.keyId())).toList();
     }
 

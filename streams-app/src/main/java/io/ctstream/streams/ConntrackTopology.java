@@ -3,6 +3,7 @@ package io.ctstream.streams;
 import io.ctstream.avro.Alert;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.HelperMode;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.internal.MatchInput;
@@ -30,8 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -126,12 +129,12 @@ public final class ConntrackTopology {
 
         // robust mode reads a capture gap as one (the connection and its helper go on); kernel mode as the kernel would
         ConnectionTracker tracker = new ConnectionTracker(config.conntrack(),
-                config.helpers().mode() == io.ctstream.avro.HelperMode.ROBUST);
+                config.helpers().mode() == HelperMode.ROBUST);
         ControlChannelAnalyzer analyzer = new ControlChannelAnalyzer(config.helpers());
 
         Topology t = new Topology();
         // --- the conntrack table: packets and matcher feedback, both keyed by flow
-        t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
+        t.addSource(AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
                 TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
         t.addSource("feedback", flowKeys, TrackerInput.feedback(expectations.deserializer()), config.topic(FEEDBACK_TOPIC));
         VerdictPolicy policy = config.policy();
@@ -227,7 +230,7 @@ public final class ConntrackTopology {
         return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), keys, values);
     }
 
-    private static void register(Serde<?> serde, String topic, org.apache.avro.Schema schema) {
+    private static void register(Serde<?> serde, String topic, Schema schema) {
         ((SpecificAvroSerializer<?>) serde.serializer()).schemaId(topic, schema);
     }
 

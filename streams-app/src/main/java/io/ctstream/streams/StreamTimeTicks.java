@@ -16,7 +16,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -55,7 +57,7 @@ public final class StreamTimeTicks {
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             List<Integer> partitions = admin.describeTopics(List.of(matchTopic)).allTopicNames().get().get(matchTopic)
-                    .partitions().stream().map(org.apache.kafka.common.TopicPartitionInfo::partition).toList();
+                    .partitions().stream().map(TopicPartitionInfo::partition).toList();
             try (KafkaProducer<String, MatchInput> producer = new KafkaProducer<>(p, new StringSerializer(),
                     AvroSerdes.specific(MatchInput.class, config.serdeConfig(), false)
                             .serializer())) {
@@ -88,7 +90,7 @@ public final class StreamTimeTicks {
                 AvroSerdes.specific(MatchInput.class, config.serdeConfig(), false)
                         .serializer())) {
             List<Integer> partitions = producer.partitionsFor(matchTopic).stream()
-                    .map(org.apache.kafka.common.PartitionInfo::partition).toList();
+                    .map(PartitionInfo::partition).toList();
             for (int round = 0; round < rounds; round++) {
                 for (int partition : partitions) {
                     producer.send(new ProducerRecord<>(matchTopic, partition, 0L, "warm-up", new MatchInput(null, null, null))).get();

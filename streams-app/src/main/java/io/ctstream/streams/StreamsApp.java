@@ -1,8 +1,8 @@
 package io.ctstream.streams;
 
 import io.ctstream.avro.FlowKey;
-import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.avro.Verdict;
+import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.streams.policy.TentativePinholes;
@@ -19,7 +19,6 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
-import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
 import io.ctstream.streams.metrics.MetricsRoute;
 import io.ctstream.streams.query.ConnectionQueries;
@@ -27,21 +26,23 @@ import io.ctstream.streams.query.ExpectationQueries;
 import io.ctstream.streams.query.InstanceRouter;
 import io.ctstream.streams.query.QueryServer;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
+import io.javalin.Javalin;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import io.ctstream.streams.clients.WarmableClientSupplier;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,14 +85,14 @@ public final class StreamsApp implements AutoCloseable {
         Properties props = StreamsProperties.build(config, meters);
         int partitions;
         try (Admin admin = Admin.create(config.adminConfig())) {
-            partitions = TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
+            partitions = TopicsSetup.partitions(admin, config.topic(Topics.PACKETS))
                     .orElse(config.partitions());
             TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
             TopicsSetup.requireCoPartitioned(admin, ConntrackTopology.coPartitioned(config));
         }
         // the topics whose value schemas this application registers (its own changelogs are private to it)
         CompatibilityCheck.warnIfNone(config.serdeConfig(), ConntrackTopology.topics(config).stream()
-                .filter(t -> !t.equals(config.topic(io.ctstream.schemas.Topics.PACKETS))).toList());
+                .filter(t -> !t.equals(config.topic(Topics.PACKETS))).toList());
         if (config.queryPort() >= 0) {
             // Bind first so that the advertised port is the real one, then let Streams know it.
             queryServer = null;
@@ -109,7 +110,7 @@ public final class StreamsApp implements AutoCloseable {
                 WARMUP_SESSIONS);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
-            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         // Kafka Streams' and its clients' own metrics (records-lag-max, commit rates, ...) in the same registry
         streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -162,7 +163,7 @@ public final class StreamsApp implements AutoCloseable {
         t.start();
     }
 
-    private Consumer<io.javalin.Javalin> extraRoutes;
+    private Consumer<Javalin> extraRoutes;
 
     /**
      * Every connection in this instance's own connection stores (the partitions it owns), with its flow key: for
@@ -177,7 +178,7 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     /** Routes added to the query server (set before {@link #start()}). */
-    public void extraRoutes(Consumer<io.javalin.Javalin> routes) {
+    public void extraRoutes(Consumer<Javalin> routes) {
         this.extraRoutes = routes;
     }
 
@@ -273,9 +274,9 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+        try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("no free port for the query server", e);
         }
     }

@@ -7,8 +7,12 @@ import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.matching.MatcherConfig;
 import io.ctstream.streams.policy.VerdictPolicy;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Everything streams-app needs to run, in one typed object, built in one place (the launcher's
@@ -65,10 +69,10 @@ public final class StreamsAppConfig {
             throw new IllegalArgumentException("queryPort must be -1 (no query server), 0 (any) or a port, got " + b.queryPort);
         }
         this.queryPort = b.queryPort;
-        this.conntrack = java.util.Objects.requireNonNull(b.conntrack, "conntrack");
-        this.helpers = java.util.Objects.requireNonNull(b.helpers, "helpers");
-        this.matcher = java.util.Objects.requireNonNull(b.matcher, "matcher");
-        this.limits = java.util.Objects.requireNonNull(b.limits, "limits");
+        this.conntrack = Objects.requireNonNull(b.conntrack, "conntrack");
+        this.helpers = Objects.requireNonNull(b.helpers, "helpers");
+        this.matcher = Objects.requireNonNull(b.matcher, "matcher");
+        this.limits = Objects.requireNonNull(b.limits, "limits");
         this.policy = b.policy;
         this.commitOnPinhole = b.commitOnPinhole;
         this.tentativePinholes = b.tentativePinholes;
@@ -190,23 +194,23 @@ public final class StreamsAppConfig {
      * The serdes' configuration: the client properties (the registry's basic auth and {@code schema.registry.ssl.*}
      * come from there) with this config's registry URL.
      */
-    public java.util.Map<String, Object> serdeConfig() {
-        java.util.Map<String, Object> m = new java.util.HashMap<>();
+    public Map<String, Object> serdeConfig() {
+        Map<String, Object> m = new HashMap<>();
         clientProperties.forEach((k, v) -> m.put(String.valueOf(k), v));
         m.put("schema.registry.url", schemaRegistryUrl);
         return m;
     }
 
     /** An admin client's configuration: the admin keys of the client properties (TLS, SASL) and the bootstrap servers. */
-    public java.util.Map<String, Object> adminConfig() {
-        java.util.Map<String, Object> m = new java.util.HashMap<>();
-        java.util.Set<String> known = org.apache.kafka.clients.admin.AdminClientConfig.configNames();
+    public Map<String, Object> adminConfig() {
+        Map<String, Object> m = new HashMap<>();
+        Set<String> known = AdminClientConfig.configNames();
         clientProperties.forEach((k, v) -> {
             if (known.contains(String.valueOf(k))) {
                 m.put(String.valueOf(k), v);
             }
         });
-        m.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        m.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return m;
     }
 

@@ -1,6 +1,8 @@
 package io.ctstream.streams;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -8,7 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +58,7 @@ public final class TopicsSetup {
                     throw e;
                 }
             }
-            awaitVisible(admin, missing.stream().map(NewTopic::name).toList(), java.time.Duration.ofSeconds(60));
+            awaitVisible(admin, missing.stream().map(NewTopic::name).toList(), Duration.ofSeconds(60));
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + topics + ": " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -70,22 +75,22 @@ public final class TopicsSetup {
      * and a later one accepted, then retry the first against an out-of-order sequence until its delivery
      * timeout drops it (KAFKA-15591). ListOffsets is answered by the partition's leader itself.
      */
-    static void awaitVisible(Admin admin, List<String> topics, java.time.Duration timeout)
+    static void awaitVisible(Admin admin, List<String> topics, Duration timeout)
             throws ExecutionException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 Map<String, TopicDescription> d = admin.describeTopics(topics).allTopicNames().get();
                 if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
-                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                     d.values().forEach(t -> t.partitions().forEach(p -> latest.put(
-                            new org.apache.kafka.common.TopicPartition(t.name(), p.partition()),
-                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                            new TopicPartition(t.name(), p.partition()),
+                            OffsetSpec.latest())));
                     admin.listOffsets(latest).all().get();
                     return;
                 }
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)) {
+                if (!(e.getCause() instanceof RetriableException)) {
                     throw e;
                 }
             }

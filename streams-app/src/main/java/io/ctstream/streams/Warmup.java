@@ -1,6 +1,7 @@
 package io.ctstream.streams;
 
 import io.ctstream.avro.ConnectionEvent;
+import io.ctstream.avro.ConnectionEventType;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Verdict;
@@ -138,7 +139,7 @@ public final class Warmup {
             }
         }
         if (tracked != null) {
-            roundTrip(ConnectionEvent.newBuilder().setType(io.ctstream.avro.ConnectionEventType.NEW)
+            roundTrip(ConnectionEvent.newBuilder().setType(ConnectionEventType.NEW)
                     .setTimestampMicros(t0).setConnection(tracked.connection()).setReason(null).build());
         }
         return announced;

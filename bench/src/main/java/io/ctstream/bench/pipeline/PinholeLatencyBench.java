@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -105,8 +106,8 @@ public final class PinholeLatencyBench {
         cluster.createTopic(prefix + Topics.PACKETS, partitions);
         AckClock.reset();
         Map<String, Long> createdMicros = new HashMap<>();
-        Map<String, Long> allowSeenNanos = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<String, Long> committedSeenNanos = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Long> allowSeenNanos = new ConcurrentHashMap<>();
+        Map<String, Long> committedSeenNanos = new ConcurrentHashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         CaptureTotals totals;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
@@ -40,24 +41,24 @@ public final class ConntrackInstances implements AutoCloseable {
     /** Starts the instances and waits until every one is RUNNING. */
     public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances,
                                            VerdictPolicy policy) throws IOException {
-        return start(cluster, prefix, partitions, instances, policy, new java.util.Properties(), true);
+        return start(cluster, prefix, partitions, instances, policy, new Properties(), true);
     }
 
     /** As above, with {@code threads} stream threads per instance. */
     public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances, int threads,
                                            VerdictPolicy policy) throws IOException {
-        return start(cluster, prefix, partitions, instances, threads, policy, new java.util.Properties(), true);
+        return start(cluster, prefix, partitions, instances, threads, policy, new Properties(), true);
     }
 
     /** As above, with Kafka Streams properties and whether the tracker commits at once after a pinhole's ALLOW. */
     public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances,
-                                           VerdictPolicy policy, java.util.Properties streamsProperties,
+                                           VerdictPolicy policy, Properties streamsProperties,
                                            boolean commitOnPinhole) throws IOException {
         return start(cluster, prefix, partitions, instances, 1, policy, streamsProperties, commitOnPinhole);
     }
 
     private static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances, int threads,
-                                            VerdictPolicy policy, java.util.Properties streamsProperties,
+                                            VerdictPolicy policy, Properties streamsProperties,
                                             boolean commitOnPinhole) throws IOException {
         Path root = Files.createTempDirectory(cluster.workDir(), "state");
         List<StreamsAppConfig> configs = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.ctstream.embedded.EmbeddedSchemaRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -89,7 +90,7 @@ public final class BenchCluster implements AutoCloseable {
             registry.close();
         } finally {
             kafka.close();
-            Files.walk(dir).sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            Files.walk(dir).sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.ctstream.bench.support;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -21,7 +22,7 @@ public final class CatchUp {
     public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
         try {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
                     .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
             Map<TopicPartition, Long> ends = new HashMap<>();
             admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));

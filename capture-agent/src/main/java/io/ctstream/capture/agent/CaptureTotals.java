@@ -3,6 +3,7 @@ package io.ctstream.capture.agent;
 import io.ctstream.capture.decode.RejectReason;
 import io.ctstream.capture.publish.DropReason;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -42,7 +43,7 @@ public record CaptureTotals(long captured, long decoded, long fragments, Map<Rej
 
     /** A one-paragraph summary for the console. */
     public String describe() {
-        return String.format(java.util.Locale.ROOT, "captured %d frames: %d decoded (%d fragments), %d rejected %s; "
+        return String.format(Locale.ROOT, "captured %d frames: %d decoded (%d fragments), %d rejected %s; "
                         + "published %d packets in %d records (%.2f packets/record), dropped %d packets %s, "
                         + "producer errors %d; %.1f s, %.0f packets/s",
                 captured, decoded, fragments, rejectedTotal(), rejected, published, records, packetsPerRecord(),

@@ -1,5 +1,7 @@
 package io.ctstream.capture.decode;
 
+import io.ctstream.schemas.IpProtocol;
+
 /**
  * Decodes one captured frame (link layer, IPv4/IPv6, TCP/UDP/ICMP/ICMPv6) into a reused
  * {@link DecodedPacket}. A pure function over bytes: no libpcap, no allocation, and no exception for
@@ -12,14 +14,6 @@ public final class PacketDecoder {
     static final int ETHERTYPE_VLAN = 0x8100;
     static final int ETHERTYPE_QINQ = 0x88A8;
     static final int ETHERTYPE_QINQ_OLD = 0x9100;
-
-    static final int PROTO_ICMP = 1;
-    static final int PROTO_TCP = 6;
-    static final int PROTO_UDP = 17;
-    static final int PROTO_ICMPV6 = 58;
-    static final int PROTO_UDPLITE = 136;
-    static final int PROTO_SCTP = 132;
-    static final int PROTO_DCCP = 33;
 
     private static final int IPV6_HOPOPTS = 0;
     private static final int IPV6_ROUTING = 43;
@@ -325,17 +319,17 @@ public final class PacketDecoder {
             return null;
         }
         switch (out.protocol) {
-            case PROTO_TCP:
+            case IpProtocol.TCP:
                 return decodeTcp(b, off, end, l4End, out);
-            case PROTO_UDP:
-            case PROTO_UDPLITE:
+            case IpProtocol.UDP:
+            case IpProtocol.UDPLITE:
                 return decodeUdp(b, off, end, l4End, out);
-            case PROTO_ICMP:
+            case IpProtocol.ICMP:
                 return decodeIcmp(b, off, end, l4End, out, false);
-            case PROTO_ICMPV6:
+            case IpProtocol.ICMPV6:
                 return decodeIcmp(b, off, end, l4End, out, true);
-            case PROTO_SCTP:
-            case PROTO_DCCP:
+            case IpProtocol.SCTP:
+            case IpProtocol.DCCP:
                 // Ports first, like TCP/UDP; the rest stays opaque.
                 if (off + 4 <= end) {
                     out.srcPort = u16(b, off);
@@ -433,7 +427,7 @@ public final class PacketDecoder {
         }
         int udpLen = u16(b, off + 4);
         // UDP-Lite's length field is a checksum coverage; a first fragment's length spans all fragments.
-        if (out.protocol == PROTO_UDP && !out.fragment && (udpLen < 8 || off + udpLen > l4End)) {
+        if (out.protocol == IpProtocol.UDP && !out.fragment && (udpLen < 8 || off + udpLen > l4End)) {
             if (!(udpLen == 0 && out.ipVersion == 6)) { // 0 = IPv6 jumbogram
                 return RejectReason.BAD_UDP_LENGTH;
             }
@@ -545,19 +539,19 @@ public final class PacketDecoder {
         int sp = 0;
         int dp = 0;
         if (l4 >= 0) {
-            if (proto == PROTO_TCP || proto == PROTO_UDP || proto == PROTO_UDPLITE || proto == PROTO_SCTP
-                    || proto == PROTO_DCCP) {
+            if (proto == IpProtocol.TCP || proto == IpProtocol.UDP || proto == IpProtocol.UDPLITE
+                    || proto == IpProtocol.SCTP || proto == IpProtocol.DCCP) {
                 if (l4 + 4 > end) {
                     return;
                 }
                 sp = u16(b, l4);
                 dp = u16(b, l4 + 2);
-            } else if (proto == PROTO_ICMP || proto == PROTO_ICMPV6) {
+            } else if (proto == IpProtocol.ICMP || proto == IpProtocol.ICMPV6) {
                 if (l4 + 8 > end) {
                     return;
                 }
                 int t = b[l4] & 0xff;
-                if (proto == PROTO_ICMP ? isIcmpQuery(t) : isIcmpv6Query(t)) {
+                if (proto == IpProtocol.ICMP ? isIcmpQuery(t) : isIcmpv6Query(t)) {
                     sp = u16(b, l4 + 4);
                     dp = sp;
                 }

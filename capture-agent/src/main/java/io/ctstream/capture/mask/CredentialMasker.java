@@ -1,5 +1,7 @@
 package io.ctstream.capture.mask;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Overwrites, in place, the arguments of the command lines that carry credentials (FTP and IRC {@code PASS},
  * IRC {@code OPER}, NickServ {@code IDENTIFY}) with a filler of the same length, so the payload length, TCP
@@ -144,6 +146,6 @@ public final class CredentialMasker {
     }
 
     private static byte[] bytes(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

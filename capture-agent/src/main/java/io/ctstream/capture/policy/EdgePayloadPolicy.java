@@ -1,6 +1,7 @@
 package io.ctstream.capture.policy;
 
 import io.ctstream.capture.decode.DecodedPacket;
+import io.ctstream.schemas.IpProtocol;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -15,7 +16,6 @@ public final class EdgePayloadPolicy {
     public static final List<Integer> DEFAULT_HELPER_PORTS = List.of(21, 6667);
     public static final int DEFAULT_CAP = 4096;
 
-    private static final int TCP = 6;
 
     private final boolean[] helperPort = new boolean[65536];
     private final int cap;
@@ -54,7 +54,7 @@ public final class EdgePayloadPolicy {
      * @param laterFragment a non-first IP fragment carries no ports, so it is never kept
      */
     public int keepBytes(int protocol, int srcPort, int dstPort, boolean laterFragment, int payloadCaptured) {
-        if (protocol != TCP || laterFragment || !(isHelperPort(srcPort) || isHelperPort(dstPort))) {
+        if (protocol != IpProtocol.TCP || laterFragment || !(isHelperPort(srcPort) || isHelperPort(dstPort))) {
             return 0;
         }
         return Math.min(cap, payloadCaptured);

@@ -2,6 +2,7 @@ package io.ctstream.capture.synth;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -34,7 +35,7 @@ abstract class Session {
     }
 
     /** Moves the session's next round (what one {@link #refill} made) into {@code into}. */
-    final void takeRound(java.util.Collection<Pkt> into) {
+    final void takeRound(Collection<Pkt> into) {
         fill();
         into.addAll(ready);
         ready.clear();

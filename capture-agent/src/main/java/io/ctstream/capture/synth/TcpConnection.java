@@ -6,6 +6,7 @@ import static io.ctstream.capture.synth.FrameBuilder.PSH;
 import static io.ctstream.capture.synth.FrameBuilder.RST;
 import static io.ctstream.capture.synth.FrameBuilder.SYN;
 
+import java.util.Arrays;
 import java.util.List;
 
 /** One synthetic TCP connection: appends its segments (with consistent seq/ack) to a session's packet list. */
@@ -54,7 +55,7 @@ final class TcpConnection {
     void send(boolean fromClient, byte[] data, List<Pkt> out) {
         for (int off = 0; off < data.length; off += MSS) {
             int n = Math.min(MSS, data.length - off);
-            byte[] chunk = off == 0 && n == data.length ? data : java.util.Arrays.copyOfRange(data, off, off + n);
+            byte[] chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
             out.add(seg(fromClient, PSH | ACK, chunk, false));
             if (fromClient) {
                 cseq = (cseq + n) & 0xffffffffL;
@@ -71,7 +72,7 @@ final class TcpConnection {
      * delayed-ACK receiver does.
      */
     void bulkSegment(boolean fromClient, byte[] block, int length, boolean last, List<Pkt> out) {
-        byte[] chunk = length == block.length ? block : java.util.Arrays.copyOf(block, length);
+        byte[] chunk = length == block.length ? block : Arrays.copyOf(block, length);
         out.add(seg(fromClient, last ? PSH | ACK : ACK, chunk, false));
         if (fromClient) {
             cseq = (cseq + length) & 0xffffffffL;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.capture.decode.DecodedPacket;
-import io.ctstream.capture.decode.FlowKeys;
+import io.ctstream.capture.decode.FlowKeyOracle;
 import static io.ctstream.capture.decode.Frames.frame;
 import static io.ctstream.capture.decode.Frames.v4;
 import static io.ctstream.capture.decode.Frames.v6;
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The hand-laid encoders against the reference path they replace: {@link PacketRecords#toRecord} written
  * by Avro's own {@link SpecificDatumWriter} after the registry header (what {@code SpecificAvroSerializer}
- * does), and {@link FlowKeySerde} over {@link FlowKeys#of}. Byte for byte, over every packet of the lab
+ * does), and {@link FlowKeySerde} over {@link FlowKeyOracle#of}. Byte for byte, over every packet of the lab
  * captures, a synthetic capture with every protocol of the mix, and fuzzed frames.
  */
 class PacketRecordEncoderTest {
@@ -170,7 +170,7 @@ class PacketRecordEncoderTest {
             assertThat(decoder.decode(io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)).isTrue();
             assertThat(packet.hasQuoted()).isTrue();
             assertSame(1_000_000L, "eth0", Integer.MAX_VALUE);
-            assertThat(FlowKeyBytes.of(packet)).isEqualTo(keySerde.serialize("t", FlowKeys.of(packet)));
+            assertThat(FlowKeyBytes.of(packet)).isEqualTo(keySerde.serialize("t", FlowKeyOracle.of(packet)));
         }
     }
 
@@ -271,7 +271,7 @@ class PacketRecordEncoderTest {
                 assertSame(f.timestampMicros(), iface, policy.keepBytes(packet));
                 assertSame(f.timestampMicros(), iface, Integer.MAX_VALUE);
                 assertThat(FlowKeyBytes.of(packet)).as("%s frame %d key", name, n)
-                        .isEqualTo(keySerde.serialize("t", FlowKeys.of(packet)));
+                        .isEqualTo(keySerde.serialize("t", FlowKeyOracle.of(packet)));
                 ipv6 += packet.ipVersion() == 6 ? 1 : 0;
                 icmpErrors += packet.hasQuoted() ? 1 : 0;
                 payloads += policy.keepBytes(packet) > 0 && packet.payloadCaptured() > 0 ? 1 : 0;

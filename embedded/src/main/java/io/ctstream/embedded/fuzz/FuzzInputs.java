@@ -11,6 +11,7 @@ import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Fuzzing inputs for jqwik properties: a corpus from the test resources ({@code fuzz/<target>/}, one
@@ -49,7 +50,7 @@ public final class FuzzInputs {
         Arbitrary<byte[]> mutated = Combinators.combine(Arbitraries.integers().between(0, corpus.size() - 1),
                 Arbitraries.longs()).as(mutator::mutate);
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(maxLength);
-        return Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(9, mutated), net.jqwik.api.Tuple.of(1, random));
+        return Arbitraries.frequencyOf(Tuple.of(9, mutated), Tuple.of(1, random));
     }
 
     private static byte[] read(Path p) {

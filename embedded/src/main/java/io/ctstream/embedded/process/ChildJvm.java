@@ -1,5 +1,6 @@
 package io.ctstream.embedded.process;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -47,7 +48,7 @@ public final class ChildJvm {
         command.add(javaExecutable());
         command.addAll(jvmArgs);
         command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, classPath));
+        command.add(String.join(File.pathSeparator, classPath));
         command.add(ParentWatchdog.class.getName());
         command.add(mainClass);
         command.addAll(args);
@@ -72,7 +73,7 @@ public final class ChildJvm {
 
     /** The class path of the running JVM (under surefire or from the shaded launcher jar alike). */
     public static List<String> currentClassPath() {
-        return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator));
+        return List.of(System.getProperty("java.class.path").split(File.pathSeparator));
     }
 
     public long pid() {

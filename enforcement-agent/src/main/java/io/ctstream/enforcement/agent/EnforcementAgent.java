@@ -4,6 +4,7 @@ import io.ctstream.avro.EnforcementOutcome;
 import io.ctstream.avro.EnforcementReport;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
+import io.ctstream.enforcement.nft.NftSet;
 import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.enforcement.gate.GateDecision;
 import io.ctstream.enforcement.gate.Refusal;
@@ -20,6 +21,7 @@ import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
 import io.ctstream.verdict.ReportSigner;
 import io.ctstream.verdict.VerdictVerifier;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,7 +68,7 @@ public final class EnforcementAgent implements AutoCloseable {
     /** How long start waits for the consumer group to assign partitions before it says it is ready anyway. */
     private static final Duration ASSIGNMENT_WAIT = Duration.ofSeconds(30);
     /** Added for a moment and removed at start (TEST-NET-1 addresses, port 9: no real traffic matches it). */
-    private static final NftElement WARM_UP_ELEMENT = new NftElement(io.ctstream.enforcement.nft.NftSet.ALLOW4,
+    private static final NftElement WARM_UP_ELEMENT = new NftElement(NftSet.ALLOW4,
             "192.0.2.1 . 192.0.2.2 . 6 . 9");
 
     private final EnforcementAgentConfig config;
@@ -97,7 +100,7 @@ public final class EnforcementAgent implements AutoCloseable {
         this.metrics = new EnforcementMetrics(config.meterRegistry(), config.gatewayId());
         this.replays = new ReplayMemory(config.limits().replayMemory());
         config.meterRegistry().gauge("ctstream.enforcement.replay.memory", List.of(
-                io.micrometer.core.instrument.Tag.of("gateway", config.gatewayId())), replays, ReplayMemory::size);
+                Tag.of("gateway", config.gatewayId())), replays, ReplayMemory::size);
         this.gate = new VerdictGate(config.gatewayId(), new VerdictVerifier(config.keyring()), config.limits(),
                 replays, config.clockMicros());
         // one running nft for the verdicts' element changes: no process start in front of each pinhole
@@ -112,7 +115,7 @@ public final class EnforcementAgent implements AutoCloseable {
 
     /** Waits until reconciliation is done and the agent consumes new verdicts. */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
-        return ready.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return ready.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Reconciles, then consumes until {@link #close()} (from another thread); throws on a fatal error. */

@@ -4,6 +4,7 @@ import io.ctstream.avro.EnforcementOutcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,14 +40,14 @@ public final class EnforcementMetrics {
         // Replayed captures carry old event times: the histogram's range stops at an hour, later ones go to +Inf.
         this.pinholeDelay = Timer.builder("ctstream.enforcement.pinhole.delay").tag("gateway", gatewayId)
                 .description("From the verdict's issue time (its expectation's event time) to the ALLOW applied")
-                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
-                .maximumExpectedValue(java.time.Duration.ofHours(1)).register(registry);
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofHours(1)).register(registry);
         // Prometheus aggregates the buckets (histogram_quantile); the two precomputed percentiles are for the
         // agent's own summary and registries without histograms.
         this.verdictToElement = Timer.builder("ctstream.enforcement.verdict.to.element").tag("gateway", gatewayId)
                 .description("From the verdict's issue (record timestamp) to its element in the nft table")
                 .publishPercentileHistogram().publishPercentiles(0.5, 0.99)
-                .minimumExpectedValue(java.time.Duration.ofMillis(1)).maximumExpectedValue(java.time.Duration.ofMinutes(10))
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         this.ignored = Counter.builder("ctstream.enforcement.ignored").tag("gateway", gatewayId)
                 .description("Verdict records for other gateways").register(registry);

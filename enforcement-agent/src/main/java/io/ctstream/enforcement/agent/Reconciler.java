@@ -16,6 +16,7 @@ import io.ctstream.enforcement.nft.NftState;
 import io.ctstream.enforcement.nft.NftStateParser;
 import io.ctstream.enforcement.nft.TableOwnership;
 import io.ctstream.verdict.ReportSigner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,7 +57,7 @@ import org.slf4j.LoggerFactory;
 final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     /** Added to the longest TTL when choosing where to start reading: clocks and commits lag. */
-    static final java.time.Duration LOOKBACK_MARGIN = java.time.Duration.ofMinutes(10);
+    static final Duration LOOKBACK_MARGIN = Duration.ofMinutes(10);
 
     private final EnforcementAgentConfig config;
     private final VerdictGate gate;

@@ -1,7 +1,12 @@
 package io.ctstream.enforcement.agent;
 
+import io.ctstream.registry.SchemaRegistryClient;
+import io.ctstream.serde.AvroSerdeConfig;
 import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -39,14 +44,14 @@ final class SchemaIdGuard<V> {
      * The id under which {@code subject} holds {@code schema}, when the registry has it: learnt before junk can spend
      * the lookups, so a topic full of junk never crowds out the verdicts' own schema. Empty when not registered yet.
      */
-    static java.util.OptionalInt registeredId(java.util.Map<String, Object> serdeConfig, String subject,
-                                              org.apache.avro.Schema schema) {
+    static OptionalInt registeredId(Map<String, Object> serdeConfig, String subject,
+                                              Schema schema) {
         try {
-            io.ctstream.registry.SchemaRegistryClient client = new io.ctstream.registry.SchemaRegistryClient(
-                    new io.ctstream.serde.AvroSerdeConfig(serdeConfig).registryClientConfig());
-            return java.util.OptionalInt.of(client.lookupId(subject, schema));
+            SchemaRegistryClient client = new SchemaRegistryClient(
+                    new AvroSerdeConfig(serdeConfig).registryClientConfig());
+            return OptionalInt.of(client.lookupId(subject, schema));
         } catch (RuntimeException e) {
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ctstream.enforcement.gate;
 
+import io.ctstream.schemas.IpProtocol;
 import java.time.Duration;
 import java.util.Set;
 
@@ -17,7 +18,8 @@ import java.util.Set;
 public record GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6, boolean allowWildcardSource,
                          Set<Integer> protocols, Duration clockSkew, int replayMemory) {
 
-    public static final Set<Integer> PORT_PROTOCOLS = Set.of(6, 17, 33, 132);
+    public static final Set<Integer> PORT_PROTOCOLS =
+            Set.of(IpProtocol.TCP, IpProtocol.UDP, IpProtocol.DCCP, IpProtocol.SCTP);
 
     public GateLimits {
         if (maxTtlSeconds <= 0) {

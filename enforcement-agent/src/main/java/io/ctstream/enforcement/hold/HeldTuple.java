@@ -1,5 +1,8 @@
 package io.ctstream.enforcement.hold;
 
+import io.ctstream.schemas.IpProtocol;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -8,8 +11,6 @@ import java.util.Optional;
  * header). Pure. Only what a pinhole matches on: addresses, protocol, ports.
  */
 public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, byte[] dst, int dstPort) {
-    private static final int TCP = 6;
-    private static final int UDP = 17;
 
     /** The tuple of an IPv4 or IPv6 TCP/UDP packet, or empty for anything else or a truncated header. */
     public static Optional<HeldTuple> parse(byte[] packet, int length) {
@@ -44,7 +45,7 @@ public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, by
         } else {
             return Optional.empty();
         }
-        if ((protocol != TCP && protocol != UDP) || length < l4 + 4 || l4 < 20) {
+        if ((protocol != IpProtocol.TCP && protocol != IpProtocol.UDP) || length < l4 + 4 || l4 < 20) {
             return Optional.empty();
         }
         int sport = ((packet[l4] & 0xff) << 8) | (packet[l4 + 1] & 0xff);
@@ -70,8 +71,8 @@ public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, by
 
     private static String address(byte[] a) {
         try {
-            return java.net.InetAddress.getByAddress(a).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getByAddress(a).getHostAddress();
+        } catch (UnknownHostException e) {
             return Arrays.toString(a);
         }
     }

@@ -2,6 +2,7 @@ package io.ctstream.enforcement.hold;
 
 import io.ctstream.avro.VerdictMatch;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * What an applied ALLOW lets through, as the nft allow sets match it: IP version, protocol, destination address and
@@ -16,12 +17,12 @@ public record PinholeMatch(int ipVersion, int protocol, byte[] src, int srcPrefi
 
     public boolean admits(HeldTuple t) {
         return t.ipVersion() == ipVersion && t.protocol() == protocol && t.dstPort() == dstPort
-                && java.util.Arrays.equals(t.dst(), dst) && (src == null || inPrefix(t.src()));
+                && Arrays.equals(t.dst(), dst) && (src == null || inPrefix(t.src()));
     }
 
     public boolean sameAs(PinholeMatch o) {
-        return o.ipVersion == ipVersion && o.protocol == protocol && o.dstPort == dstPort && java.util.Arrays.equals(o.dst, dst)
-                && java.util.Arrays.equals(o.src, src) && (src == null || prefix() == o.prefix());
+        return o.ipVersion == ipVersion && o.protocol == protocol && o.dstPort == dstPort && Arrays.equals(o.dst, dst)
+                && Arrays.equals(o.src, src) && (src == null || prefix() == o.prefix());
     }
 
     private int prefix() {

@@ -11,7 +11,11 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -82,7 +86,7 @@ public final class SynHoldQueue implements AutoCloseable, PinholeListener {
                     + "libnetfilter-queue1): " + e.getMessage());
         }
         SynHoldQueue q = new SynHoldQueue(nfq, libc, number, held, meters, gatewayId, System::currentTimeMillis);
-        java.util.concurrent.CompletableFuture<Void> bound = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Void> bound = new CompletableFuture<>();
         q.thread = new Thread(() -> {
             try {
                 if (netns != null) {
@@ -99,10 +103,10 @@ public final class SynHoldQueue implements AutoCloseable, PinholeListener {
         q.thread.setDaemon(true);
         q.thread.start();
         try {
-            bound.get(10, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+            bound.get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
             throw e.getCause() instanceof HoldQueueException h ? h : new HoldQueueException(e.getCause().getMessage());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             q.closing = true;
             throw new HoldQueueException("netfilter queue " + number + " did not bind within 10 s");
         } catch (InterruptedException e) {

@@ -29,8 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Runs the real pipeline over captures: capture-agent replay into a fresh set of topics,
@@ -50,10 +50,10 @@ public final class PipelineAnalyzer {
      *     the previous sensor's (a sensor whose records arrive late, e.g. one that uploads in batches)
      */
     public record Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
-                          java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed,
+                          UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed,
                           boolean settleBetweenSensors, int batchPackets) {
         public Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
-                       java.util.function.UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
+                       UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
             this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0, false, BatchOptions.DEFAULT_PACKETS);
         }
 

@@ -2,7 +2,9 @@ package io.ctstream.launcher.analyze;
 
 import io.ctstream.serde.AvroSerdes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,7 +39,7 @@ public final class TopicReader {
     }
 
     /** A record's value and its record timestamp. */
-    public record Timed<T>(T value, java.time.Instant timestamp) {
+    public record Timed<T>(T value, Instant timestamp) {
     }
 
     public <T extends SpecificRecord> List<T> readAll(String topic, Class<T> type) {
@@ -47,7 +49,7 @@ public final class TopicReader {
     /** {@link #readAll}, with each record's timestamp. */
     public <T extends SpecificRecord> List<Timed<T>> readAllTimed(String topic, Class<T> type) {
         Properties p = new Properties();
-        Map<String, Object> serde = new java.util.HashMap<>();
+        Map<String, Object> serde = new HashMap<>();
         for (String k : client.stringPropertyNames()) {
             serde.put(k, client.getProperty(k));
             if (ConsumerConfig.configNames().contains(k)) {
@@ -71,7 +73,7 @@ public final class TopicReader {
                     throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
                 }
                 for (ConsumerRecord<byte[], T> r : consumer.poll(Duration.ofMillis(200))) {
-                    out.add(new Timed<>(r.value(), java.time.Instant.ofEpochMilli(r.timestamp())));
+                    out.add(new Timed<>(r.value(), Instant.ofEpochMilli(r.timestamp())));
                 }
             }
         }

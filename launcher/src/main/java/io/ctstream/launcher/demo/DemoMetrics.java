@@ -1,6 +1,7 @@
 package io.ctstream.launcher.demo;
 
 import io.ctstream.streams.StreamsApp;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +30,7 @@ final class DemoMetrics {
                 if (r.statusCode() == 200) {
                     return base + path;
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // not served
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -27,11 +27,13 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -119,7 +121,7 @@ public final class DemoRun implements AutoCloseable {
         }
         // Stream time only moves forward: a scenario recorded earlier but replayed later would be late.
         List<Path> sorted = new ArrayList<>(files);
-        Map<Path, Long> first = new java.util.HashMap<>();
+        Map<Path, Long> first = new HashMap<>();
         for (Path f : files) {
             first.put(f, firstTimestamp(f));
         }
@@ -146,7 +148,7 @@ public final class DemoRun implements AutoCloseable {
         streams.awaitRunning(Duration.ofMinutes(2));
         if (options.enforcement()) {
             Path nftLog = workDir.resolve("nft-dry-run.txt");
-            dryRunOut = new PrintStream(Files.newOutputStream(nftLog), true, java.nio.charset.StandardCharsets.UTF_8);
+            dryRunOut = new PrintStream(Files.newOutputStream(nftLog), true, StandardCharsets.UTF_8);
             agent = EnforcementRunner.start(EnforcementAgentConfig.builder()
                     .gatewayId(GATEWAY_ID)
                     .keyring(VerdictKeyring.load(policy.keyFile()))

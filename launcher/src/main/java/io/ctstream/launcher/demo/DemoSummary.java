@@ -27,7 +27,7 @@ public record DemoSummary(JsonNode report, List<Verdict> verdicts, List<Enforcem
     /** The summary of what the pipeline of {@code app} published so far, with its store's final counters. */
     public static DemoSummary of(StreamsApp app) {
         StreamsAppConfig config = app.config();
-        TopicReader reader = io.ctstream.launcher.analyze.PipelineAnalyzer.readerOf(config);
+        TopicReader reader = PipelineAnalyzer.readerOf(config);
         return new DemoSummary(PipelineAnalyzer.report(config, PipelineAnalyzer.liveConnections(app)),
                 reader.readAll(config.topic(Topics.VERDICTS), Verdict.class),
                 reader.readAll(config.topic(Topics.REPORTS), EnforcementReport.class));

@@ -6,13 +6,16 @@ import io.ctstream.enforcement.nft.ForeignTableException;
 import io.ctstream.registry.SchemaRegistryException;
 import io.ctstream.streams.policy.PolicyException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.TimeoutException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -70,7 +73,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
                 return r;
             }
             if (!(t instanceof ExecutionException || t instanceof CompletionException
-                    || t instanceof java.io.UncheckedIOException || t instanceof org.apache.kafka.common.KafkaException)) {
+                    || t instanceof UncheckedIOException || t instanceof KafkaException)) {
                 break; // only look through wrappers: a cause of a real error may be misleading alone
             }
         }
@@ -94,7 +97,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler, IParamete
         if (t instanceof AccessDeniedException f) {
             return new Report(ExitCodes.USAGE, "permission denied: " + f.getFile(), true);
         }
-        if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+        if (t instanceof TimeoutException) {
             // after the start-up probe: the broker went away, or a topic is missing ("not present in metadata")
             return new Report(ExitCodes.UNREACHABLE, "Kafka: " + t.getMessage(), true);
         }

@@ -1,6 +1,7 @@
 package io.ctstream.launcher.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ctstream.streams.json.JsonViews;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
@@ -39,7 +40,7 @@ public final class ConntrackListing {
         if (c.path("destroyed").asBoolean(false)) {
             b.append("[DESTROY] ");
         }
-        b.append(String.format("%-8s %d %d ", proto, io.ctstream.streams.json.JsonViews.protocolNumber(proto), remaining(c, now)));
+        b.append(String.format("%-8s %d %d ", proto, JsonViews.protocolNumber(proto), remaining(c, now)));
         if ("tcp".equals(proto)) {
             b.append(c.path("tcp_state").asText()).append(' ');
         }
@@ -73,7 +74,7 @@ public final class ConntrackListing {
                 JsonNode x = e.path("expected");
                 StringBuilder b = new StringBuilder();
                 b.append(e.path("timeout").asLong()).append(" proto=")
-                        .append(io.ctstream.streams.json.JsonViews.protocolNumber(x.path("proto").asText())).append(' ');
+                        .append(JsonViews.protocolNumber(x.path("proto").asText())).append(' ');
                 b.append("src=").append(x.path("src").asText()).append(" dst=").append(x.path("dst").asText())
                         .append(" sport=").append(x.path("sport").asText()).append(" dport=").append(x.path("dport").asText());
                 JsonNode m = e.path("master");

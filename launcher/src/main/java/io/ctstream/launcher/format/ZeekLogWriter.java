@@ -3,6 +3,8 @@ package io.ctstream.launcher.format;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -67,7 +69,7 @@ final class ZeekLogWriter {
             return EMPTY;
         }
         StringBuilder b = new StringBuilder(s.length());
-        for (byte x : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
             // printable ASCII stays; the separator (tab), the escape character and everything else is \xHH
             if (c >= 0x20 && c < 0x7f && c != '\\') {
@@ -81,7 +83,7 @@ final class ZeekLogWriter {
 
     /** A time or interval: seconds with microseconds, as Zeek writes them; unset when null. */
     static String time(BigDecimal seconds) {
-        return seconds == null ? UNSET : seconds.setScale(6, java.math.RoundingMode.HALF_EVEN).toPlainString();
+        return seconds == null ? UNSET : seconds.setScale(6, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     static String count(long n) {

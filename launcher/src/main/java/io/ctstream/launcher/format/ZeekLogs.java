@@ -1,10 +1,12 @@
 package io.ctstream.launcher.format;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ctstream.streams.json.JsonViews;
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +92,7 @@ public final class ZeekLogs {
         List<JsonNode> all = new ArrayList<>();
         expectations.forEach(all::add);
         rejected.forEach(all::add);
-        all.sort(java.util.Comparator.comparing((JsonNode e) -> e.path("created").decimalValue())
+        all.sort(Comparator.comparing((JsonNode e) -> e.path("created").decimalValue())
                 .thenComparing(e -> e.path("id").asText()));
         ZeekLogWriter log = new ZeekLogWriter(out, "expectations", EXPECTATION_FIELDS, EXPECTATION_TYPES,
                 all.isEmpty() ? null : all.get(0).path("created").decimalValue());
@@ -161,7 +163,7 @@ public final class ZeekLogs {
     }
 
     private static int ipProto(String proto) {
-        return io.ctstream.streams.json.JsonViews.protocolNumber(proto);
+        return JsonViews.protocolNumber(proto);
     }
 
     private static BigDecimal earliest(JsonNode nodes, String field) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Three network namespaces on one host — {@code <prefix>-client}, {@code <prefix>-gw},
@@ -171,7 +173,7 @@ public final class GatewayLab implements AutoCloseable {
     /** Packets gw's own forward chain dropped so far (its final {@code counter drop}). */
     public long gwDrops() {
         String chain = LabShell.status(inNamespace(gw(), "nft", "list", "chain", "inet", "gateway", "forward"), 30).output();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+) bytes \\d+ drop").matcher(chain);
+        Matcher m = Pattern.compile("counter packets (\\d+) bytes \\d+ drop").matcher(chain);
         if (!m.find()) {
             throw new LabException("no drop counter in gw's forward chain: " + chain);
         }

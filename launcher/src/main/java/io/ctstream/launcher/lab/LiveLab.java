@@ -2,15 +2,22 @@ package io.ctstream.launcher.lab;
 
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.launcher.lab.FtpTransfer.Mode;
+import io.ctstream.schemas.IpProtocol;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.schemas.Topics;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -65,12 +72,12 @@ public final class LiveLab implements AutoCloseable {
 
         public String summary() {
             long port = transfers.stream().filter(t -> t.outcome().mode() == Mode.ACTIVE).count();
-            return String.format(java.util.Locale.ROOT, "time to pinhole over %d transfers (%d PORT, %d PASV, the first "
+            return String.format(Locale.ROOT, "time to pinhole over %d transfers (%d PORT, %d PASV, the first "
                             + "after start included; announcing packet captured on gw -> element in gw's nft set): p50 %d ms, "
                             + "p99 %d ms, max %d ms, first %d ms; data-connection SYNs %d, retransmitted %d; gw drops %d",
                     transfers.size(), port, transfers.size() - port, percentile(0.5), percentile(0.99), percentile(1.0),
                     millis().isEmpty() ? -1 : millis().get(0), dataSyns, retransmitted, gwDrops)
-                    + String.format(java.util.Locale.ROOT, "; the first data SYN reached gw %.2f ms (median) / %.2f ms (max) "
+                    + String.format(Locale.ROOT, "; the first data SYN reached gw %.2f ms (median) / %.2f ms (max) "
                     + "after the announcing packet", quantile(synLeadMicros, 0.5) / 1000.0, quantile(synLeadMicros, 1.0) / 1000.0);
         }
 
@@ -151,7 +158,7 @@ public final class LiveLab implements AutoCloseable {
             captured.addAll(r.getFollowing()); // a per-flow batch carries later packets of its flow
         }
         for (PacketRecord p : captured) {
-            boolean synOnly = p.getProtocol() == 6 && (p.getTcpFlags() & 0x12) == 0x02;
+            boolean synOnly = p.getProtocol() == IpProtocol.TCP && (p.getTcpFlags() & 0x12) == 0x02;
             if (synOnly && p.getDstPort() != 21) {
                 firstSynByPort.merge(p.getDstPort(), p.getTimestampMicros(), Math::min);
                 syns.merge(address(p.getSrc()) + ":" + p.getSrcPort() + ">" + address(p.getDst()) + ":" + p.getDstPort(), 1,
@@ -163,20 +170,20 @@ public final class LiveLab implements AutoCloseable {
         for (Transfer t : transfers) {
             Long syn = t.timing() == null ? null : firstSynByPort.get(t.timing().dataPort());
             if (syn != null) {
-                java.time.Instant a = t.timing().announced();
+                Instant a = t.timing().announced();
                 leads.add(syn - (a.getEpochSecond() * 1_000_000L + a.getNano() / 1000));
             }
         }
         return new Measurement(transfers, all, all - syns.size(), lab.gwDrops(), leads);
     }
 
-    private static String address(java.nio.ByteBuffer b) {
+    private static String address(ByteBuffer b) {
         byte[] a = new byte[b.remaining()];
         b.duplicate().get(a);
         try {
-            return java.net.InetAddress.getByAddress(a).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return java.util.HexFormat.of().formatHex(a);
+            return InetAddress.getByAddress(a).getHostAddress();
+        } catch (UnknownHostException e) {
+            return HexFormat.of().formatHex(a);
         }
     }
 

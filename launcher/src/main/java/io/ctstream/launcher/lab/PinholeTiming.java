@@ -12,6 +12,7 @@ import io.ctstream.launcher.analyze.TopicReader;
 import io.ctstream.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -69,7 +70,7 @@ public record PinholeTiming(String expectationId, String evidence, Instant annou
                 ExpectationEvent exp = created.get();
                 progress = "expectation " + exp.getExpectationId() + " but no ALLOW verdict yet";
                 // the committed ALLOW and its tentative copy (streams-app README): the pinhole is in when the first is
-                List<TopicReader.Timed<Verdict>> verdicts = new java.util.ArrayList<>(
+                List<TopicReader.Timed<Verdict>> verdicts = new ArrayList<>(
                         reader.readAllTimed(gateway.topic(Topics.VERDICTS), Verdict.class));
                 verdicts.addAll(reader.readAllTimed(gateway.topic(Topics.VERDICTS_TENTATIVE), Verdict.class));
                 List<TopicReader.Timed<Verdict>> allows = verdicts.stream()

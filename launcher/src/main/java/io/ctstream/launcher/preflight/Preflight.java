@@ -7,18 +7,29 @@ import io.ctstream.launcher.errors.UserException;
 import io.ctstream.registry.SchemaRegistryClient;
 import io.ctstream.registry.SchemaRegistryClientConfig;
 import io.ctstream.registry.SchemaRegistryException;
+import io.ctstream.serde.AvroSerdeConfig;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.LoggerFactory;
@@ -94,7 +105,7 @@ public final class Preflight {
         readableFile(option, file);
         try {
             try {
-                String perms = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
+                String perms = PosixFilePermissions.toString(Files.getPosixFilePermissions(file));
                 if (!perms.substring(3).equals("------")) {
                     throw UserException.usage(option + " " + file + " is accessible by others (mode " + perms
                             + "): it holds a secret; chmod 600 " + file);
@@ -107,7 +118,7 @@ public final class Preflight {
                 throw UserException.usage(option + " " + file + ": empty");
             }
             return secret;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw UserException.usage(option + " " + file + ": cannot read: " + e.getMessage(), e);
         }
     }
@@ -137,10 +148,10 @@ public final class Preflight {
     public static void registry(Properties client, Duration timeout) {
         SchemaRegistryClientConfig config;
         try {
-            java.util.Map<String, Object> serde = new java.util.HashMap<>();
+            Map<String, Object> serde = new HashMap<>();
             client.forEach((k, v) -> serde.put((String) k, v));
-            config = new io.ctstream.serde.AvroSerdeConfig(serde).registryClientConfig().withTimeouts(timeout, timeout);
-        } catch (IllegalArgumentException | org.apache.kafka.common.config.ConfigException e) {
+            config = new AvroSerdeConfig(serde).registryClientConfig().withTimeouts(timeout, timeout);
+        } catch (IllegalArgumentException | ConfigException e) {
             throw UserException.usage(e.getMessage(), e);
         }
         try {
@@ -188,7 +199,7 @@ public final class Preflight {
             DescribeClusterResult cluster = client.describeCluster(new DescribeClusterOptions().timeoutMs(ms));
             cluster.clusterId().get(ms + 1_000L, TimeUnit.MILLISECONDS);
             if (topicsThatMustExist.length > 0) {
-                java.util.Set<String> existing = client.listTopics().names().get(ms + 1_000L, TimeUnit.MILLISECONDS);
+                Set<String> existing = client.listTopics().names().get(ms + 1_000L, TimeUnit.MILLISECONDS);
                 for (String topic : topicsThatMustExist) {
                     if (!existing.contains(topic) && !autoCreatesTopics(client, cluster, ms)) {
                         throw UserException.usage("Kafka at " + bootstrap + " has no topic " + topic + " and does not "
@@ -198,7 +209,7 @@ public final class Preflight {
             }
         } catch (ExecutionException e) {
             Throwable why = e.getCause();
-            if (why instanceof org.apache.kafka.common.errors.TimeoutException) {
+            if (why instanceof org.apache.kafka.common.errors.TimeoutException) { // qualified: the JDK's is imported
                 throw unreachableKafka(bootstrap, timeout, e);
             }
             throw UserException.unreachable("Kafka at " + bootstrap + " refused us: " + why.getMessage(), why);
@@ -223,13 +234,13 @@ public final class Preflight {
     private static boolean autoCreatesTopics(Admin client, DescribeClusterResult cluster, int ms)
             throws InterruptedException {
         try {
-            org.apache.kafka.common.Node node = cluster.nodes().get(ms + 1_000L, TimeUnit.MILLISECONDS).iterator().next();
+            Node node = cluster.nodes().get(ms + 1_000L, TimeUnit.MILLISECONDS).iterator().next();
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
-            org.apache.kafka.clients.admin.Config config = client.describeConfigs(java.util.List.of(broker)).all()
+            Config config = client.describeConfigs(List.of(broker)).all()
                     .get(ms + 1_000L, TimeUnit.MILLISECONDS).get(broker);
-            org.apache.kafka.clients.admin.ConfigEntry entry = config.get("auto.create.topics.enable");
+            ConfigEntry entry = config.get("auto.create.topics.enable");
             return entry == null || !"false".equalsIgnoreCase(entry.value());
-        } catch (ExecutionException | TimeoutException | java.util.NoSuchElementException e) {
+        } catch (ExecutionException | TimeoutException | NoSuchElementException e) {
             return true;
         }
     }

@@ -6,6 +6,7 @@ import io.ctstream.avro.Severity;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.avro.VerdictMatch;
+import io.ctstream.schemas.IpProtocol;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
@@ -54,8 +55,8 @@ final class AuditRecords {
     /** "tcp 203.0.113.9 -> 10.0.0.5 port 443"; "*" for what the match leaves open. */
     static String describe(VerdictMatch m) {
         String proto = switch (m.getProtocol()) {
-            case 6 -> "tcp";
-            case 17 -> "udp";
+            case IpProtocol.TCP -> "tcp";
+            case IpProtocol.UDP -> "udp";
             case 33 -> "dccp";
             case 132 -> "sctp";
             default -> Integer.toString(m.getProtocol());

@@ -5,6 +5,8 @@ import io.ctstream.avro.OperatorAudit;
 import io.ctstream.avro.Verdict;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.SpecificAvroSerde;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,8 +105,8 @@ public final class OperatorPublisher {
             return h;
         }
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return null;
         }
     }

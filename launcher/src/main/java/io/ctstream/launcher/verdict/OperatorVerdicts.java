@@ -13,6 +13,7 @@ import io.ctstream.verdict.KeyScope;
 import io.ctstream.verdict.VerdictKeyring;
 import io.ctstream.verdict.VerdictSigner;
 import io.ctstream.verdict.VerdictVerifier;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -110,9 +111,9 @@ public final class OperatorVerdicts {
                 sha.update(b);
             }
             VerdictMatch m = r.match();
-            sha.update(java.nio.ByteBuffer.allocate(16).putInt(m.getIpVersion()).putInt(m.getProtocol())
+            sha.update(ByteBuffer.allocate(16).putInt(m.getIpVersion()).putInt(m.getProtocol())
                     .putInt(m.getSrcPrefixLength()).putInt(m.getDstPort()).array());
-            for (java.nio.ByteBuffer a : new java.nio.ByteBuffer[] {m.getSrc(), m.getDst()}) {
+            for (ByteBuffer a : new ByteBuffer[] {m.getSrc(), m.getDst()}) {
                 sha.update((byte) (a == null ? 0 : a.remaining()));
                 if (a != null) {
                     sha.update(a.duplicate());

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.KafkaClientSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * {@code metadata.max.idle.ms}; {@code StreamsProperties} makes that long, so that a gateway's first pinhole after a
  * quiet hour does not wait either.
  */
-public final class WarmableClientSupplier implements org.apache.kafka.streams.KafkaClientSupplier {
+public final class WarmableClientSupplier implements KafkaClientSupplier {
     private static final Logger LOG = LoggerFactory.getLogger(WarmableClientSupplier.class);
 
     private final List<Producer<byte[], byte[]>> producers = new CopyOnWriteArrayList<>();

@@ -7,6 +7,7 @@ import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.StatusFlag;
 import io.ctstream.avro.TcpState;
 import io.ctstream.avro.Tuple;
+import io.ctstream.schemas.IpProtocol;
 import io.ctstream.streams.conntrack.IcmpErrorSupport.Kind;
 import io.ctstream.streams.conntrack.state.RecentPacket;
 import io.ctstream.streams.conntrack.state.TcpTracking;
@@ -19,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HexFormat;
@@ -34,10 +36,6 @@ import java.util.Set;
  * <p>Thread-safe and stateless apart from its configuration; never modifies the connection it is given.
  */
 public final class ConnectionTracker {
-
-  static final int PROTO_TCP = 6;
-  static final int PROTO_UDP = 17;
-  static final int PROTO_UDPLITE = 136;
 
   private final ConntrackConfig config;
   private final TcpConntrack tcp;
@@ -62,7 +60,7 @@ public final class ConnectionTracker {
    * Tracks one packet.
    *
    * @param existing the connection currently stored for the packet's flow key, or null; for an ICMP error the
-   *                 connection of the quoted flow (errors are keyed by the flow they quote, see {@link FlowKeys})
+   *                 connection of the quoted flow (errors are keyed by the flow they quote, see {@link PacketFlowKeys})
    * @param p        the packet
    * @return the new state of the flow, the packet's conntrack state and what changed
    */
@@ -101,29 +99,6 @@ public final class ConnectionTracker {
     return r;
   }
 
-  /**
-   * Marks a connection just created by {@code created} as expected: the topology calls this when the new connection's
-   * original tuple matches a live expectation of a helper. Like the kernel (IPS_EXPECTED), the connection gets status
-   * EXPECTED and its master, and its original-direction packets are RELATED until a reply is seen.
-   *
-   * @throws IllegalArgumentException when {@code created} did not create a connection
-   */
-  public static TrackResult markExpected(TrackResult created, io.ctstream.avro.ConnectionRef master,
-                                         String expectationId, String helper) {
-    if (!created.has(Change.CREATED) || created.connection() == null) {
-      throw new IllegalArgumentException("only a newly created connection can be marked expected");
-    }
-    TrackedConnection tc = created.connection().copy();
-    Connection c = tc.connection();
-    setStatus(c, StatusFlag.EXPECTED);
-    c.setMaster(master);
-    c.setExpectationId(expectationId);
-    c.setHelper(helper);
-    c.setCtState(CtState.RELATED);
-    return new TrackResult(tc, PacketState.RELATED, created.direction(), created.changes(), created.destroyed(),
-        created.destroyReason(), created.duplicate(), created.reason());
-  }
-
   /** The connection's final snapshot when it has timed out at {@code streamTimeMicros}, else empty. */
   public Optional<Connection> expire(TrackedConnection tracked, long streamTimeMicros) {
     if (!isExpired(tracked, streamTimeMicros)) {
@@ -150,7 +125,7 @@ public final class ConnectionTracker {
     TrackingState state = TrackingState.newBuilder().build();
     TcpOutcome tcpOutcome = null;
     long timeout;
-    if (proto == PROTO_TCP) {
+    if (proto == IpProtocol.TCP) {
       String err = TcpConntrack.error(p);
       if (err != null) {
         return noConnection(PacketState.INVALID, err);
@@ -178,8 +153,8 @@ public final class ConnectionTracker {
         return noConnection(PacketState.INVALID, "icmp type " + p.getIcmpType() + " cannot open a connection");
       }
       state.setIcmpRequestType(p.getIcmpType());
-      timeout = micros(proto == IcmpErrorSupport.PROTO_ICMP ? config.icmpTimeout() : config.icmpv6Timeout());
-    } else if (proto == PROTO_UDP || proto == PROTO_UDPLITE) {
+      timeout = micros(proto == IpProtocol.ICMP ? config.icmpTimeout() : config.icmpv6Timeout());
+    } else if (proto == IpProtocol.UDP || proto == IpProtocol.UDPLITE) {
       state.setUdpStreamAtMicros(p.getTimestampMicros() + micros(config.udpStreamAfter()));
       timeout = micros(config.udpTimeout());
     } else {
@@ -246,7 +221,7 @@ public final class ConnectionTracker {
 
     int proto = p.getProtocol();
     EnumSet<Change> changes = EnumSet.noneOf(Change.class);
-    if (proto == PROTO_TCP) {
+    if (proto == IpProtocol.TCP) {
       String err = TcpConntrack.error(p);
       if (err != null) {
         captured(c, p, reply);
@@ -314,9 +289,9 @@ public final class ConnectionTracker {
         return invalid(tc, p, dir, "icmp type " + type + " does not belong to this connection (expected " + expected
             + ")");
       }
-      c.setTimeoutAtMicros(now + micros(proto == IcmpErrorSupport.PROTO_ICMP ? config.icmpTimeout()
+      c.setTimeoutAtMicros(now + micros(proto == IpProtocol.ICMP ? config.icmpTimeout()
           : config.icmpv6Timeout()));
-    } else if (proto == PROTO_UDP || proto == PROTO_UDPLITE) {
+    } else if (proto == IpProtocol.UDP || proto == IpProtocol.UDPLITE) {
       if (seenReply) {
         long extra = micros(config.udpTimeout());
         boolean stream = false;
@@ -372,7 +347,7 @@ public final class ConnectionTracker {
       return new TrackResult(existing, PacketState.INVALID, null, Set.of(), null, null, false,
           "ICMP error: no match for quoted " + Tuples.format(quoted));
     }
-    if (!java.util.Arrays.equals(Tuples.bytes(p.getDst()), Tuples.bytes(ctTuple.getDst()))) {
+    if (!Arrays.equals(Tuples.bytes(p.getDst()), Tuples.bytes(ctTuple.getDst()))) {
       return new TrackResult(existing, PacketState.INVALID, null, Set.of(), null, null, false,
           "ICMP error: outer daddr mismatch");
     }
@@ -498,8 +473,8 @@ public final class ConnectionTracker {
     if (p.getIpTotalLength() < 0 || p.getPayloadLength() < 0) {
       return "negative length";
     }
-    if (p.getProtocol() == IcmpErrorSupport.PROTO_ICMP && p.getIpVersion() != 4
-        || p.getProtocol() == IcmpErrorSupport.PROTO_ICMPV6 && p.getIpVersion() != 6) {
+    if (p.getProtocol() == IpProtocol.ICMP && p.getIpVersion() != 4
+        || p.getProtocol() == IpProtocol.ICMPV6 && p.getIpVersion() != 6) {
       return "ICMP protocol " + p.getProtocol() + " over IPv" + p.getIpVersion();
     }
     return null;

@@ -1,5 +1,6 @@
 package io.ctstream.streams.conntrack;
 
+import io.ctstream.avro.TcpState;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -141,7 +142,7 @@ public record ConntrackConfig(
     }
 
     /** Timeout of a TCP state; NONE has none in the kernel (a fresh entry is always moved on), SYN_SENT's is used. */
-    public Duration of(io.ctstream.avro.TcpState state) {
+    public Duration of(TcpState state) {
       return switch (state) {
         case NONE, SYN_SENT -> synSent;
         case SYN_RECV -> synRecv;

@@ -1,6 +1,7 @@
 package io.ctstream.streams.conntrack;
 
 import io.ctstream.avro.PacketRecord;
+import io.ctstream.schemas.IpProtocol;
 import io.ctstream.streams.conntrack.state.RecentPacket;
 import io.ctstream.streams.conntrack.state.TrackingState;
 import java.util.ArrayList;
@@ -50,7 +51,7 @@ public final class DuplicateDetector {
         kept.add(r);
       }
     }
-    boolean tcp = p.getProtocol() == 6;
+    boolean tcp = p.getProtocol() == IpProtocol.TCP;
     kept.add(new RecentPacket(reply, p.getTimestampMicros(), p.getSensorId(), tcp ? p.getTcpSeq() : 0,
         tcp ? p.getTcpAck() : 0, p.getTcpFlags(), p.getIpId(), p.getIpTotalLength()));
     while (kept.size() > memory) {
@@ -60,7 +61,7 @@ public final class DuplicateDetector {
   }
 
   private static boolean sameHeaders(RecentPacket r, PacketRecord p) {
-    if (p.getProtocol() == 6) {
+    if (p.getProtocol() == IpProtocol.TCP) {
       return r.getSeq() == p.getTcpSeq() && r.getAck() == p.getTcpAck() && r.getTcpFlags() == p.getTcpFlags();
     }
     return r.getIpId() == p.getIpId();

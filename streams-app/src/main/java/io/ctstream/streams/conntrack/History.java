@@ -1,6 +1,7 @@
 package io.ctstream.streams.conntrack;
 
 import io.ctstream.avro.PacketRecord;
+import io.ctstream.schemas.IpProtocol;
 import io.ctstream.streams.conntrack.tcp.TcpFlags;
 
 /**
@@ -18,7 +19,7 @@ final class History {
       return once(h, 'I', reply);
     }
     // Every packet passes here; the letters are almost always there already, so nothing is built then.
-    if (p.getProtocol() == 6) {
+    if (p.getProtocol() == IpProtocol.TCP) {
       int f = p.getTcpFlags();
       boolean syn = (f & TcpFlags.SYN) != 0;
       boolean ack = (f & TcpFlags.ACK) != 0;

@@ -2,6 +2,7 @@ package io.ctstream.streams.conntrack;
 
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Tuple;
+import io.ctstream.schemas.IpProtocol;
 import java.util.Optional;
 
 /**
@@ -9,9 +10,6 @@ import java.util.Optional;
  * mapping of an ICMP error to the flow it quotes.
  */
 public final class IcmpErrorSupport {
-
-  public static final int PROTO_ICMP = 1;
-  public static final int PROTO_ICMPV6 = 58;
 
   /** How conntrack treats an ICMP message type. */
   public enum Kind {
@@ -31,11 +29,11 @@ public final class IcmpErrorSupport {
   }
 
   public static boolean isIcmp(int protocol) {
-    return protocol == PROTO_ICMP || protocol == PROTO_ICMPV6;
+    return protocol == IpProtocol.ICMP || protocol == IpProtocol.ICMPV6;
   }
 
   public static Kind kind(int protocol, int type) {
-    if (protocol == PROTO_ICMP) {
+    if (protocol == IpProtocol.ICMP) {
       return switch (type) {
         case 3, 4, 5, 11, 12 -> Kind.ERROR;
         case 8, 13, 15, 17 -> Kind.REQUEST;
@@ -56,7 +54,7 @@ public final class IcmpErrorSupport {
 
   /** The answer type of a request type (and vice versa), or -1 when the type has none. */
   public static int inverse(int protocol, int type) {
-    if (protocol == PROTO_ICMP) {
+    if (protocol == IpProtocol.ICMP) {
       return switch (type) {
         case 8 -> 0;
         case 0 -> 8;

@@ -5,8 +5,10 @@ import io.ctstream.serde.SpecificCoders;
 import io.ctstream.streams.conntrack.state.TrackingState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
@@ -48,9 +50,9 @@ public final class TrackedConnectionCodec {
   private static final SpecificDatumReader<Connection> CONNECTION_FORMAT_2_READER = new SpecificDatumReader<>(
       formatTwoConnectionSchema(), Connection.getClassSchema());
 
-  private static org.apache.avro.Schema formatTwoConnectionSchema() {
-    try (java.io.InputStream in = TrackedConnectionCodec.class.getResourceAsStream("connection-format-2.avsc")) {
-      return new org.apache.avro.Schema.Parser().parse(in);
+  private static Schema formatTwoConnectionSchema() {
+    try (InputStream in = TrackedConnectionCodec.class.getResourceAsStream("connection-format-2.avsc")) {
+      return new Schema.Parser().parse(in);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

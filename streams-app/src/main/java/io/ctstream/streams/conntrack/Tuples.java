@@ -5,7 +5,7 @@ import io.ctstream.avro.Tuple;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.util.HexFormat;
 
 /** Pure functions over {@link Tuple}s: build from a packet, invert, compare, print. */
 public final class Tuples {
@@ -83,7 +83,7 @@ public final class Tuples {
     try {
       return InetAddress.getByAddress(a).getHostAddress();
     } catch (UnknownHostException e) {
-      return "0x" + java.util.HexFormat.of().formatHex(a);
+      return "0x" + HexFormat.of().formatHex(a);
     }
   }
 

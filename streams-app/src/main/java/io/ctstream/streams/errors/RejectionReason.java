@@ -1,5 +1,6 @@
 package io.ctstream.streams.errors;
 
+import java.io.EOFException;
 import java.util.Locale;
 
 /**
@@ -22,7 +23,7 @@ final class RejectionReason {
             if (m.contains("schema id") && (m.contains("unknown") || m.contains("not found"))) {
                 return "unknown-schema-id";
             }
-            if (m.contains("truncated") || m.contains("too short") || t instanceof java.io.EOFException) {
+            if (m.contains("truncated") || m.contains("too short") || t instanceof EOFException) {
                 return "truncated";
             }
             if (m.contains("registry")) {

@@ -2,6 +2,7 @@ package io.ctstream.streams.helper;
 
 import io.ctstream.avro.Alert;
 import io.ctstream.avro.ConnectionRef;
+import io.ctstream.avro.Direction;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.Severity;
@@ -24,8 +25,8 @@ public final class HelperAvro {
     private HelperAvro() {
     }
 
-    public static io.ctstream.avro.ExpectedTuple toAvro(ExpectedTuple t) {
-        return io.ctstream.avro.ExpectedTuple.newBuilder()
+    public static io.ctstream.avro.ExpectedTuple toAvro(ExpectedTuple t) { // qualified: helper's ExpectedTuple too
+        return io.ctstream.avro.ExpectedTuple.newBuilder() // qualified: as above
             .setIpVersion(t.ipVersion())
             .setProtocol(t.protocol())
             .setSrc(t.src() == null ? null : bytes(t.src()))
@@ -117,8 +118,8 @@ public final class HelperAvro {
         return Optional.empty();
     }
 
-    private static String dir(io.ctstream.avro.Direction d) {
-        return d == io.ctstream.avro.Direction.ORIGINAL ? "o" : "r";
+    private static String dir(Direction d) {
+        return d == Direction.ORIGINAL ? "o" : "r";
     }
 
     private static ByteBuffer bytes(InetAddress a) {

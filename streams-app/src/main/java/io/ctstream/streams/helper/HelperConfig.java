@@ -1,6 +1,7 @@
 package io.ctstream.streams.helper;
 
 import io.ctstream.avro.HelperMode;
+import io.ctstream.schemas.IpProtocol;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -86,7 +87,7 @@ public record HelperConfig(
      * port; IRC only on IPv4 unless {@link #ircIpv6}. Empty for other connections and non-TCP.
      */
     public Optional<HelperKind> helperFor(ConnTuple orig) {
-        if (orig.protocol() != 6) {
+        if (orig.protocol() != IpProtocol.TCP) {
             return Optional.empty();
         }
         if (ftpPorts.contains(orig.dstPort())) {

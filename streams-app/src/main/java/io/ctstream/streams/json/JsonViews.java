@@ -8,10 +8,13 @@ import io.ctstream.avro.Alert;
 import io.ctstream.avro.Connection;
 import io.ctstream.avro.ConnectionRef;
 import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.ExpectedTuple;
 import io.ctstream.avro.StatusFlag;
 import io.ctstream.avro.Tuple;
 import io.ctstream.schemas.FlowKeys;
+import io.ctstream.schemas.IpProtocol;
+import io.ctstream.streams.helper.Addresses;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -34,10 +37,10 @@ public final class JsonViews {
 
     public static String protocolName(int protocol) {
         return switch (protocol) {
-            case 6 -> "tcp";
-            case 17 -> "udp";
-            case 1 -> "icmp";
-            case 58 -> "ipv6-icmp";
+            case IpProtocol.TCP -> "tcp";
+            case IpProtocol.UDP -> "udp";
+            case IpProtocol.ICMP -> "icmp";
+            case IpProtocol.ICMPV6 -> "ipv6-icmp";
             case 132 -> "sctp";
             case 136 -> "udplite";
             case 33 -> "dccp";
@@ -72,7 +75,7 @@ public final class JsonViews {
     public static String address(byte[] addr) {
         try {
             // RFC 5952 text for IPv6 ("fd77:1::2"), as the kernel and the lab's oracle files print it
-            return io.ctstream.streams.helper.Addresses.format(InetAddress.getByAddress(addr));
+            return Addresses.format(InetAddress.getByAddress(addr));
         } catch (UnknownHostException e) {
             return "invalid:" + HexFormat.of().formatHex(addr);
         }
@@ -168,7 +171,7 @@ public final class JsonViews {
         n.put("timeout", created.getTimeoutSeconds());
         n.put("created", seconds(created.getCreatedMicros()));
         n.put("outcome", outcome(last));
-        if (last != null && last != created && last.getType() != io.ctstream.avro.ExpectationEventType.CREATED) {
+        if (last != null && last != created && last.getType() != ExpectationEventType.CREATED) {
             n.put("destroyed", seconds(last.getTimestampMicros()));
         }
         if (last != null && last.getFulfilledBy() != null) {

@@ -16,6 +16,7 @@ import io.ctstream.streams.timers.DeadlineIndex;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -279,7 +280,7 @@ public final class ExpectationMatchProcessor implements Processor<String, MatchI
         long ts = Math.max(0, event.getTimestampMicros() / 1000);
         context.forward(new Record<>(event.getExpectationId(), event, ts), TO_EXPECTATIONS);
         meters.counter("ctstream.expectations", "helper", event.getHelper(), "event",
-                event.getType().name().toLowerCase(java.util.Locale.ROOT)).increment();
+                event.getType().name().toLowerCase(Locale.ROOT)).increment();
         if (event.getType() == ExpectationEventType.FULFILLED) {
             FlowKey child = FlowKeys.of(event.getFulfilledBy().getOrig());
             context.forward(new Record<>(child, event, ts), TO_FEEDBACK);

@@ -10,6 +10,7 @@ import io.ctstream.avro.internal.NewConnection;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Matches expectations with the new connections that fulfil them, for one expected destination
@@ -100,7 +101,7 @@ public final class ExpectationMatcher {
                 // Scheduled, not final: a connection stamped before this end may still be on its way.
                 live.set(i, ended(live.get(i), event.getType(), event.getTimestampMicros(), event.getReason()));
             }
-            default -> sink.dropped("unexpected-event-" + event.getType().name().toLowerCase(java.util.Locale.ROOT));
+            default -> sink.dropped("unexpected-event-" + event.getType().name().toLowerCase(Locale.ROOT));
         }
         return slot(live);
     }

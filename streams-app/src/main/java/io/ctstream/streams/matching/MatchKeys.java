@@ -3,9 +3,11 @@ package io.ctstream.streams.matching;
 import io.ctstream.avro.ExpectedTuple;
 import io.ctstream.avro.Tuple;
 import io.ctstream.schemas.FlowKeys;
+import io.ctstream.streams.helper.Addresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 
 /**
  * Key of the match topic: the expected connection's IP version, protocol, destination address and
@@ -32,10 +34,10 @@ public final class MatchKeys {
 
     static String address(byte[] addr) {
         try {
-            return io.ctstream.streams.helper.Addresses.format(InetAddress.getByAddress(addr));
+            return Addresses.format(InetAddress.getByAddress(addr));
         } catch (UnknownHostException e) {
             // Only thrown for an illegal length; the key must still be deterministic.
-            return "invalid-" + java.util.HexFormat.of().formatHex(addr);
+            return "invalid-" + HexFormat.of().formatHex(addr);
         }
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -169,7 +170,7 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
                 raw.alertResponses().forEach((type, r) -> {
                     String field = "alertResponses." + type;
                     if (!ALERT_TYPES.contains(type)) {
-                        throw error(field, "unknown alert type '" + type + "' (known: " + new java.util.TreeSet<>(ALERT_TYPES) + ")");
+                        throw error(field, "unknown alert type '" + type + "' (known: " + new TreeSet<>(ALERT_TYPES) + ")");
                     }
                     if (r == null || r.blockSeconds() == null) {
                         throw error(field + ".blockSeconds", "is required (how long to block the alert's source)");

@@ -8,6 +8,7 @@ import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.avro.VerdictEvidence;
 import io.ctstream.avro.VerdictMatch;
+import io.ctstream.schemas.IpProtocol;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
 import io.ctstream.verdict.VerdictSigner;
 import java.nio.ByteBuffer;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Turns expectation lifecycle events and alerts into signed verdicts, as the policy says. Pure (no
@@ -65,7 +67,8 @@ public final class PolicyEvaluator {
     }
 
     /** Protocols with ports (TCP, UDP, DCCP, SCTP): the only ones the enforcement agent accepts in a verdict. */
-    private static final java.util.Set<Integer> PORT_PROTOCOLS = java.util.Set.of(6, 17, 33, 132);
+    private static final Set<Integer> PORT_PROTOCOLS =
+            Set.of(IpProtocol.TCP, IpProtocol.UDP, IpProtocol.DCCP, IpProtocol.SCTP);
 
     private final VerdictPolicy policy;
     private final VerdictSigner signer;

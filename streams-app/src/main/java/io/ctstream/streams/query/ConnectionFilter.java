@@ -5,6 +5,7 @@ import io.ctstream.avro.Tuple;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.streams.json.JsonViews;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,7 +44,7 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
 
     /** The parameters that rebuild this filter (for forwarding it to another instance). */
     public Map<String, String> toParams() {
-        java.util.LinkedHashMap<String, String> p = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, String> p = new LinkedHashMap<>();
         if (address != null) {
             p.put("address", JsonViews.address(address));
         }

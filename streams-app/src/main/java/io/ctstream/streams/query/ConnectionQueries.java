@@ -8,6 +8,8 @@ import io.ctstream.avro.Connection;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.json.JsonViews;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -54,7 +56,7 @@ public final class ConnectionQueries<V> {
             return localByFlowKey(key);
         }
         return router.get(owner, "/connections/lookup", Map.of(
-                "key", java.util.HexFormat.of().formatHex(keySerde.serialize(null, key)), "local", "true"));
+                "key", HexFormat.of().formatHex(keySerde.serialize(null, key)), "local", "true"));
     }
 
     public JsonNode localByFlowKey(FlowKey key) {
@@ -114,7 +116,7 @@ public final class ConnectionQueries<V> {
             if (router.isSelf(host)) {
                 part = localCounts(filter);
             } else {
-                Map<String, String> params = new java.util.HashMap<>(filter.toParams());
+                Map<String, String> params = new HashMap<>(filter.toParams());
                 params.put("local", "true");
                 part = router.get(host, "/connections/counts", params);
             }
@@ -157,7 +159,7 @@ public final class ConnectionQueries<V> {
 
     FlowKey decodeKey(String hex) {
         try {
-            return keySerde.deserialize(null, java.util.HexFormat.of().parseHex(hex));
+            return keySerde.deserialize(null, HexFormat.of().parseHex(hex));
         } catch (RuntimeException e) {
             throw new QueryException(400, "bad flow key: " + e.getMessage());
         }

@@ -5,6 +5,7 @@ import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.streams.json.JsonViews;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -22,7 +23,7 @@ public final class ExpectationQueries {
 
     /** Which live expectations to list; null fields match everything. */
     public record Filter(String helper, String masterId) {
-        public static Filter fromParams(java.util.function.Function<String, String> param) {
+        public static Filter fromParams(Function<String, String> param) {
             String master = param.apply("master");
             return new Filter(param.apply("helper"), master == null ? null : QueryParams.connectionId("master", master));
         }

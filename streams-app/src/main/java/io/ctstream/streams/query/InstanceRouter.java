@@ -23,6 +23,8 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.state.HostInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Knows which instance of the application owns which part of a store, from Kafka Streams' own
@@ -30,7 +32,7 @@ import org.apache.kafka.streams.state.HostInfo;
  * other instances' local-only endpoints over HTTP.
  */
 public final class InstanceRouter {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(InstanceRouter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceRouter.class);
     private final KafkaStreams streams;
     private final HostInfo self;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();

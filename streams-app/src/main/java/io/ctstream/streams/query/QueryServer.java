@@ -1,13 +1,19 @@
 package io.ctstream.streams.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.schemas.FlowKeys;
 import io.ctstream.streams.json.JsonViews;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsNotStartedException;
 
 /**
  * The HTTP query API of one streams-app instance (JSON). Any instance answers for the whole
@@ -50,14 +56,14 @@ public final class QueryServer implements AutoCloseable {
                        Consumer<Javalin> moreRoutes) {
         app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
         if (token != null) {
-            byte[] expected = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
             app.before(ctx -> {
                 if ("/health".equals(ctx.path())) {
                     return;
                 }
                 String given = ctx.header("Authorization");
-                if (given == null || !java.security.MessageDigest.isEqual(expected,
-                        given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                if (given == null || !MessageDigest.isEqual(expected,
+                        given.getBytes(StandardCharsets.UTF_8))) {
                     ctx.header("WWW-Authenticate", "Bearer realm=\"ctstream\"");
                     throw new QueryException(401, "a bearer token is required (Authorization: Bearer <token>)");
                 }
@@ -66,9 +72,9 @@ public final class QueryServer implements AutoCloseable {
         app.exception(QueryException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
         // stores closed or moved under a running query, Streams not running yet: a rebalance, not a server error
-        app.exception(org.apache.kafka.streams.errors.InvalidStateStoreException.class,
+        app.exception(InvalidStateStoreException.class,
                 (e, ctx) -> error(ctx, 503, "stores are rebalancing; retry"));
-        app.exception(org.apache.kafka.streams.errors.StreamsNotStartedException.class,
+        app.exception(StreamsNotStartedException.class,
                 (e, ctx) -> error(ctx, 503, "the instance is starting; retry"));
         app.get("/health", ctx -> json(ctx, JsonViews.MAPPER.createObjectNode().put("status", "up")));
         app.get("/connections/counts", ctx -> {
@@ -130,12 +136,12 @@ public final class QueryServer implements AutoCloseable {
      * An instance asked by another ({@code local=true}) answers the whole window in one page, so its limit may reach
      * {@code MAX_OFFSET + MAX_LIMIT}; a client's is capped at {@code MAX_LIMIT}.
      */
-    static void page(Context ctx, java.util.function.IntFunction<com.fasterxml.jackson.databind.node.ArrayNode> first) {
+    static void page(Context ctx, IntFunction<ArrayNode> first) {
         boolean local = local(ctx);
         int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, local ? MAX_OFFSET + MAX_LIMIT : MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, MAX_OFFSET);
-        com.fasterxml.jackson.databind.node.ArrayNode window = first.apply(offset + limit);
-        com.fasterxml.jackson.databind.node.ArrayNode page = JsonViews.MAPPER.createArrayNode();
+        ArrayNode window = first.apply(offset + limit);
+        ArrayNode page = JsonViews.MAPPER.createArrayNode();
         for (int i = offset; i < window.size(); i++) {
             page.add(window.get(i));
         }

@@ -12,10 +12,12 @@ import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.StatusFlag;
+import io.ctstream.avro.Verdict;
 import io.ctstream.avro.internal.MatchInput;
 import io.ctstream.avro.internal.NewConnection;
 import io.ctstream.avro.internal.TrackerProgress;
 import io.ctstream.schemas.FlowKeys;
+import io.ctstream.schemas.IpProtocol;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.conntrack.Change;
 import io.ctstream.streams.conntrack.ConnectionTracker;
@@ -42,6 +44,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.StringJoiner;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -78,7 +81,6 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     static final Duration PUNCTUATE_EVERY = Duration.ofSeconds(1);
     /** The wall-clock beat of progress reports to the matcher ({@link TrackerProgressReporter}). */
     static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
-    private static final int TCP = 6;
 
     private final ConnectionTracker tracker;
     private final ControlChannelAnalyzer analyzer;
@@ -221,7 +223,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         long ts = p.getTimestampMicros();
         if (created) {
             emitConnectionEvent(key, ConnectionEventType.NEW, ts, null, after.connection());
-            if (after.connection().getOrig().getProtocol() == TCP) {
+            if (after.connection().getOrig().getProtocol() == IpProtocol.TCP) {
                 NewConnection nc = new NewConnection(after.connection().getId(), key, after.connection().getOrig(), ts,
                         p.getSensorId());
                 context.forward(new Record<>(MatchKeys.of(nc.getOrig()), new MatchInput(null, nc, null), millis(ts)), TO_MATCH);
@@ -233,7 +235,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         entry.connection = after;
         entry.dirty = true;
-        if (after.connection().getHelper() != null && p.getProtocol() == TCP && !r.duplicate()
+        if (after.connection().getHelper() != null && p.getProtocol() == IpProtocol.TCP && !r.duplicate()
                 && r.packetState() != PacketState.INVALID && r.direction() != null) {
             runHelper(key, after.connection(), r.direction(), p);
         }
@@ -278,7 +280,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         if (state == null) {
             state = analyzer.newState(ctx);
         }
-        byte[] payload = io.ctstream.schemas.FlowKeys.bytes(p.getPayload());
+        byte[] payload = FlowKeys.bytes(p.getPayload());
         TcpSegment segment = new TcpSegment(p.getTcpSeq(), p.getTcpFlags(), payload,
                 Math.max(p.getPayloadLength(), payload.length), p.getTimestampMicros(),
                 (p.getTcpFlags() & TcpSegment.ACK) != 0 ? p.getTcpAck() : TcpSegment.NO_ACK);
@@ -381,7 +383,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
      */
     private void openPinholes(ExpectationEvent created) {
         if (pinholes != null) {
-            List<Record<String, io.ctstream.avro.Verdict>> allows = pinholes.onCreated(created);
+            List<Record<String, Verdict>> allows = pinholes.onCreated(created);
             allows.forEach(v -> context.forward(v, TO_VERDICTS));
             pinholes.publishTentative(allows); // visible now; the forwarded ALLOWs at this task's commit
             if (!allows.isEmpty() && pinholes.commitAtOnce()) {
@@ -458,7 +460,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         List<KeyValue<String, ExpectationEvent>> live = new ArrayList<>();
         try (KeyValueIterator<String, ExpectationEvent> it = liveExpectations.store().prefixScan(hex(key) + "|",
-                new org.apache.kafka.common.serialization.StringSerializer())) {
+                new StringSerializer())) {
             it.forEachRemaining(live::add);
         }
         for (KeyValue<String, ExpectationEvent> kv : live) {

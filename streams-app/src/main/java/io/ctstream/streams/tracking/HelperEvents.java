@@ -3,9 +3,11 @@ package io.ctstream.streams.tracking;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.ExpectationEventType;
 import io.ctstream.avro.Tuple;
+import io.ctstream.schemas.FlowKeys;
 import io.ctstream.streams.helper.ConnTuple;
 import io.ctstream.streams.helper.HelperOutcome;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * The lifecycle events the tracker derives from an expectation's CREATED event (eviction by a newer
@@ -37,9 +39,9 @@ public final class HelperEvents {
     public static ConnTuple connTuple(Tuple t) {
         try {
             return new ConnTuple(t.getIpVersion(), t.getProtocol(),
-                    InetAddress.getByAddress(io.ctstream.schemas.FlowKeys.bytes(t.getSrc())), t.getSrcPort(),
-                    InetAddress.getByAddress(io.ctstream.schemas.FlowKeys.bytes(t.getDst())), t.getDstPort());
-        } catch (java.net.UnknownHostException e) {
+                    InetAddress.getByAddress(FlowKeys.bytes(t.getSrc())), t.getSrcPort(),
+                    InetAddress.getByAddress(FlowKeys.bytes(t.getDst())), t.getDstPort());
+        } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bad address length in tuple", e);
         }
     }

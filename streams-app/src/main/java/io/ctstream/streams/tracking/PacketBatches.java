@@ -2,8 +2,8 @@ package io.ctstream.streams.tracking;
 
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.PacketRecord;
-import io.ctstream.streams.conntrack.FlowKeys;
 import io.ctstream.streams.conntrack.IcmpErrorSupport;
+import io.ctstream.streams.conntrack.PacketFlowKeys;
 import io.ctstream.streams.conntrack.Tuples;
 import io.ctstream.streams.errors.RejectedRecordException;
 import java.util.List;
@@ -51,9 +51,9 @@ final class PacketBatches {
             previous = p.getTimestampMicros();
             if (!Tuples.sameFlow(first, p) || IcmpErrorSupport.isError(first) || IcmpErrorSupport.isError(p)) {
                 if (flow == null) {
-                    flow = FlowKeys.of(first);
+                    flow = PacketFlowKeys.of(first);
                 }
-                if (flow.equals(FlowKeys.of(p))) {
+                if (flow.equals(PacketFlowKeys.of(p))) {
                     continue;
                 }
                 throw new RejectedRecordException(MIXED_FLOWS, "packet " + (i + 1) + " of the batch belongs to another flow");

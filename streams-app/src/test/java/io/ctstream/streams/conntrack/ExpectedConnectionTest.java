@@ -21,7 +21,7 @@ class ExpectedConnectionTest {
 
     TcpSession data = new TcpSession(tracker, "10.77.2.2", 20, "10.77.1.2", 60315);
     TrackResult syn = data.c(S, 1000, 0);
-    TrackResult marked = ConnectionTracker.markExpected(syn, master, "exp-1", "ftp");
+    TrackResult marked = ExpectedMarking.markExpected(syn, master, "exp-1", "ftp");
     data.stored = marked.connection();
     assertThat(marked.packetState()).isEqualTo(PacketState.RELATED);
     assertThat(data.conn().getStatus()).containsExactly(StatusFlag.EXPECTED);
@@ -38,7 +38,7 @@ class ExpectedConnectionTest {
   @Test
   void onlyANewConnectionCanBeMarked() {
     TcpSession s = new TcpSession(tracker).handshake();
-    assertThatThrownBy(() -> ConnectionTracker.markExpected(s.last, null, "x", "ftp"))
+    assertThatThrownBy(() -> ExpectedMarking.markExpected(s.last, null, "x", "ftp"))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -44,7 +44,7 @@ class RandomPacketsTest {
             .ack(rnd.nextInt(3) == 0 ? rnd.nextLong() : 1000 + rnd.nextInt(5000)).window(rnd.nextInt(65536))
             .wscale(rnd.nextInt(20) - 1).sack(rnd.nextBoolean() ? 0 : rnd.nextLong()).payload(rnd.nextInt(1400))
             .sensor(rnd.nextBoolean() ? "a" : "b").ipId(rnd.nextInt(4)).at(now).build();
-        String key = FlowKeys.of(p).toString();
+        String key = PacketFlowKeys.of(p).toString();
         TrackResult r = tracker.track(store.get(key), p);
         assertThat(r.packetState()).isNotNull();
         if (r.connection() == null) {

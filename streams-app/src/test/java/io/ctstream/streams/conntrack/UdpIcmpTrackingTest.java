@@ -132,7 +132,7 @@ class UdpIcmpTrackingTest {
     Tuple quoted = Tuples.of(dns(T0)); // the datagram as it travelled 10.0.0.1 -> 10.0.0.53
     PacketRecord unreachable = Packets.icmp("10.0.0.53", "10.0.0.1", 3, 0).quoting(quoted).at(T0 + 10).build();
     assertThat(IcmpErrorSupport.quotedTuple(unreachable)).contains(quoted);
-    assertThat(FlowKeys.of(unreachable)).isEqualTo(FlowKeys.of(dns(T0)));
+    assertThat(PacketFlowKeys.of(unreachable)).isEqualTo(PacketFlowKeys.of(dns(T0)));
 
     TrackResult r = feed(unreachable);
     assertThat(r.packetState()).isEqualTo(PacketState.RELATED);

@@ -2,7 +2,7 @@ package io.ctstream.streams.testing;
 
 import io.ctstream.avro.FlowKey;
 import io.ctstream.avro.PacketRecord;
-import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.conntrack.PacketFlowKeys;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +28,7 @@ public final class PacketBatching {
                 }
                 return false;
             });
-            FlowKey key = FlowKeys.of(p);
+            FlowKey key = PacketFlowKeys.of(p);
             List<PacketRecord> batch = open.computeIfAbsent(key, k -> new ArrayList<>());
             batch.add(p);
             if (batch.size() >= maxPackets || p.getPayload().remaining() > 0) {

@@ -15,7 +15,7 @@ import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.StreamsProperties;
-import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.conntrack.PacketFlowKeys;
 import io.ctstream.streams.testing.DriverConfigs;
 import io.ctstream.streams.testing.LabCaptures;
 import io.ctstream.streams.testing.PacketBatching;
@@ -91,7 +91,7 @@ class BatchingEquivalenceTest {
                     AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
             long last = 0;
             for (PacketRecord r : records) {
-                in.pipeInput(FlowKeys.of(r), r, r.getTimestampMicros() / 1000);
+                in.pipeInput(PacketFlowKeys.of(r), r, r.getTimestampMicros() / 1000);
                 for (PacketRecord p : r.getFollowing()) {
                     last = Math.max(last, p.getTimestampMicros() / 1000);
                 }

@@ -13,7 +13,7 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.streams.StreamsAppConfig;
-import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.conntrack.PacketFlowKeys;
 import io.ctstream.streams.inprocess.InProcessPipeline;
 import io.ctstream.streams.testing.DriverConfigs;
 import io.ctstream.streams.testing.LabCaptures;
@@ -150,7 +150,7 @@ class CaptureGapTest {
              var values = AvroSerdes.specific(PacketRecord.class, Map.of("schema.registry.url", config.schemaRegistryUrl()),
                      false).serializer()) {
             for (PacketRecord r : records) {
-                pipeline.pipe(keys.serialize(topic, FlowKeys.of(r)), values.serialize(topic, r), r.getTimestampMicros() / 1000);
+                pipeline.pipe(keys.serialize(topic, PacketFlowKeys.of(r)), values.serialize(topic, r), r.getTimestampMicros() / 1000);
             }
             pipeline.end(); // the tick that lets the matcher take its delayed decisions (StreamTimeTicks)
             Map<String, Connection> lastByConnection = new LinkedHashMap<>();

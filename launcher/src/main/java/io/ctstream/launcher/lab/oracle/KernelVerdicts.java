@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ctstream.launcher.lab.LabException;
+import io.ctstream.launcher.lab.LabShell;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -253,14 +255,14 @@ final class KernelVerdicts {
     }
 
     /** The capture's TCP packets as {@link #of} reads them ({@code tshark}; its notices on stderr are skipped there). */
-    static String captureFields(java.nio.file.Path pcap) {
+    static String captureFields(Path pcap) {
         List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp", "-T", "fields",
                 "-E", "separator=/t"));
         for (String f : CAPTURE_FIELDS) {
             cmd.add("-e");
             cmd.add(f);
         }
-        return io.ctstream.launcher.lab.LabShell.run(cmd.toArray(String[]::new));
+        return LabShell.run(cmd.toArray(String[]::new));
     }
 
     private static void tuple(ObjectNode t, String src, int sport, String dst, int dport) {

@@ -28,8 +28,10 @@ import io.ctstream.streams.helper.stream.LineFramer;
 import io.ctstream.streams.helper.stream.LineFramer.FramerEvent;
 import io.ctstream.streams.helper.stream.Seq;
 import io.ctstream.streams.helper.stream.StreamEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The pure entry point of the helpers for one control (master) connection: feed it every TCP segment of
@@ -186,9 +188,9 @@ public final class ControlChannelAnalyzer {
     }
 
     private static String commandName(byte[] line) {
-        String t = new String(line, java.nio.charset.StandardCharsets.ISO_8859_1).strip();
+        String t = new String(line, StandardCharsets.ISO_8859_1).strip();
         int sp = t.indexOf(' ');
-        return (sp < 0 ? t : t.substring(0, sp)).toUpperCase(java.util.Locale.ROOT);
+        return (sp < 0 ? t : t.substring(0, sp)).toUpperCase(Locale.ROOT);
     }
 
     // ---------------------------------------------------------------- KERNEL

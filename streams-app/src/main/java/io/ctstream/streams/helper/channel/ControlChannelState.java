@@ -8,6 +8,7 @@ import io.ctstream.streams.helper.HelperKind;
 import io.ctstream.streams.helper.ftp.FtpReplyAssembler;
 import io.ctstream.streams.helper.stream.LineFramer;
 import io.ctstream.streams.helper.stream.TcpStreamReassembler;
+import java.util.List;
 
 /**
  * Everything a helper remembers about one control (master) connection between segments: which helper and
@@ -80,7 +81,7 @@ public final class ControlChannelState {
     }
 
     /** Expectation ids of this master believed live, oldest first. */
-    public java.util.List<String> liveExpectations() {
+    public List<String> liveExpectations() {
         return window.liveIds();
     }
 

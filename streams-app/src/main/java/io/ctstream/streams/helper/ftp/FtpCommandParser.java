@@ -9,6 +9,7 @@ import io.ctstream.streams.helper.ftp.FtpMessage.EprtCommand;
 import io.ctstream.streams.helper.ftp.FtpMessage.PortCommand;
 import java.net.InetAddress;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * ROBUST parser of one client command line (without its CRLF) into a {@link PortCommand} or
@@ -94,7 +95,7 @@ public final class FtpCommandParser {
         if (d < 33 || d > 126 || isDigit(d)) {
             return ParseResult.rejected("bad-delimiter", "EPRT delimiter must be ASCII 33..126 and not a digit");
         }
-        String[] f = arg.split(java.util.regex.Pattern.quote(String.valueOf(d)), -1);
+        String[] f = arg.split(Pattern.quote(String.valueOf(d)), -1);
         if (f.length != 5 || !f[0].isEmpty() || !f[4].isEmpty()) {
             return ParseResult.rejected("malformed", "EPRT needs <d>proto<d>address<d>port<d>: '" + arg + "'");
         }

@@ -1,5 +1,6 @@
 package io.ctstream.streams.helper.ftp;
 
+import io.ctstream.streams.helper.ParseResult;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class FtpReplyAssembler {
 
     private void offer(long seq, byte[] line) {
         if (candidate == null && isPassive(multilineCode)
-            && FtpReplyParser.parse(multilineCode, line) instanceof io.ctstream.streams.helper.ParseResult.Parsed) {
+            && FtpReplyParser.parse(multilineCode, line) instanceof ParseResult.Parsed) {
             candidate = line.clone();
             candidateSeq = seq;
         }

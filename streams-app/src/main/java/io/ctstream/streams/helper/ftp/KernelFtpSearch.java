@@ -7,6 +7,7 @@ import io.ctstream.streams.helper.ftp.FtpMessage.ExtendedPassiveReply;
 import io.ctstream.streams.helper.ftp.FtpMessage.PassiveReply;
 import io.ctstream.streams.helper.ftp.FtpMessage.PortCommand;
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -122,7 +123,7 @@ public final class KernelFtpSearch {
 
     /** try_number: fills {@code out}; returns the length up to the terminator, 0 on failure. */
     private static int tryNumber(byte[] d, int off, int dlen, long[] out, char sep, char term) {
-        java.util.Arrays.fill(out, 0);
+        Arrays.fill(out, 0);
         int i = 0;
         int len = 0;
         for (; len < dlen && i < out.length; len++) {

@@ -7,7 +7,7 @@ import io.ctstream.avro.Connection;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.conntrack.ConntrackConfig;
-import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.conntrack.PacketFlowKeys;
 import io.ctstream.streams.conntrack.TrackResult;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.conntrack.Tuples;
@@ -54,7 +54,7 @@ class CapturedPacketsTest {
       if (p.getProtocol() != 6 && p.getProtocol() != 17) {
         continue;
       }
-      String key = FlowKeys.of(p).toString();
+      String key = PacketFlowKeys.of(p).toString();
       TrackResult r = tracker.track(store.get(key), p);
       if (r.destroyed() != null) {
         lastById.put(r.destroyed().connection().getId(), r.destroyed().connection());

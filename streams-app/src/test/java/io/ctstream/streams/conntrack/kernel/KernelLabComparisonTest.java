@@ -8,7 +8,7 @@ import io.ctstream.avro.StatusFlag;
 import io.ctstream.streams.conntrack.Change;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.conntrack.ConntrackConfig;
-import io.ctstream.streams.conntrack.FlowKeys;
+import io.ctstream.streams.conntrack.PacketFlowKeys;
 import io.ctstream.streams.conntrack.TrackResult;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.conntrack.Tuples;
@@ -60,7 +60,7 @@ class KernelLabComparisonTest {
     Map<String, TrackedConnection> store = new HashMap<>();
     Map<String, Ours> byOrig = new LinkedHashMap<>();
     for (PacketRecord p : packets) {
-      String key = FlowKeys.of(p).toString();
+      String key = PacketFlowKeys.of(p).toString();
       TrackResult r = tracker.track(store.get(key), p);
       if (r.connection() == null) {
         store.remove(key);
