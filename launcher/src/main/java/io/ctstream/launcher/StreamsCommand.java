@@ -4,6 +4,8 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.helper.ftp.FtpHelper;
+import io.ctstream.streams.helper.irc.IrcHelper;
 import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.launcher.errors.UserException;
 import io.ctstream.launcher.preflight.Preflight;
@@ -107,7 +109,10 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
                 .policy(policy)
-                .helpers(HelperConfig.defaults().toBuilder().mode(helperMode).ftpPorts(ftpPorts).ircPorts(ircPorts).build())
+                .helpers(HelperConfig.builder().mode(helperMode)
+                        .policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withPorts(ftpPorts))
+                        .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withPorts(ircPorts))
+                        .build())
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         // served as GET /metrics on the query port

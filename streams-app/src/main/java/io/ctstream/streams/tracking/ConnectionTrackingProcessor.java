@@ -27,7 +27,7 @@ import io.ctstream.streams.helper.HelperContext;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import io.ctstream.streams.limits.CountedStore;
 import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.limits.OverflowAlerts;
@@ -79,6 +79,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     /** The wall-clock beat of progress reports to the matcher ({@link TrackerProgressReporter}). */
     static final Duration PROGRESS_EVERY = Duration.ofMillis(200);
     private static final int TCP = 6;
+    private static final int UDP = 17;
 
     private final ConnectionTracker tracker;
     private final ControlChannelAnalyzer analyzer;
@@ -221,7 +222,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         long ts = p.getTimestampMicros();
         if (created) {
             emitConnectionEvent(key, ConnectionEventType.NEW, ts, null, after.connection());
-            if (after.connection().getOrig().getProtocol() == TCP) {
+            if (analyzer.expects(after.connection().getOrig().getProtocol())) {
                 NewConnection nc = new NewConnection(after.connection().getId(), key, after.connection().getOrig(), ts,
                         p.getSensorId());
                 context.forward(new Record<>(MatchKeys.of(nc.getOrig()), new MatchInput(null, nc, null), millis(ts)), TO_MATCH);
@@ -240,8 +241,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     }
 
     private void assignHelper(TrackedConnection after) {
-        analyzer.config().helperFor(HelperEvents.connTuple(after.connection().getOrig()))
-                .ifPresent(kind -> after.connection().setHelper(kind.name().toLowerCase(Locale.ROOT)));
+        analyzer.helperFor(HelperEvents.connTuple(after.connection().getOrig()))
+                .ifPresent(helper -> after.connection().setHelper(helper.name()));
     }
 
     private void flush(FlowKey key, FlowEntry entry) {
@@ -279,9 +280,11 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
             state = analyzer.newState(ctx);
         }
         byte[] payload = io.ctstream.schemas.FlowKeys.bytes(p.getPayload());
-        TcpSegment segment = new TcpSegment(p.getTcpSeq(), p.getTcpFlags(), payload,
-                Math.max(p.getPayloadLength(), payload.length), p.getTimestampMicros(),
-                (p.getTcpFlags() & TcpSegment.ACK) != 0 ? p.getTcpAck() : TcpSegment.NO_ACK);
+        int length = Math.max(p.getPayloadLength(), payload.length);
+        HelperSegment segment = p.getProtocol() == UDP
+                ? HelperSegment.datagram(payload, length, p.getTimestampMicros())
+                : new HelperSegment(p.getTcpSeq(), p.getTcpFlags(), payload, length, p.getTimestampMicros(),
+                        (p.getTcpFlags() & HelperSegment.ACK) != 0 ? p.getTcpAck() : HelperSegment.NO_ACK);
         List<HelperOutcome> outcomes = analyzer.onSegment(state, direction, segment, ctx);
         for (HelperOutcome o : outcomes) {
             count("ctstream.helper.outcomes", "helper", o.helper(), "outcome", o.getClass().getSimpleName());

@@ -5,7 +5,7 @@ import io.ctstream.streams.helper.LabCapture.Packet;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
 import io.ctstream.streams.helper.channel.ControlChannelStateCodec;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +44,7 @@ public final class LabReplay {
                     states.put(m, ControlChannelStateCodec.encode(ms));
                 });
             }
-            if (p.syn() && !p.ack() && !masters.containsKey(t) && config.helperFor(t).isPresent()) {
+            if (p.syn() && !p.ack() && !masters.containsKey(t) && analyzer.helperFor(t).isPresent()) {
                 HelperContext ctx = HelperContext.of("ct-" + t.src().getHostAddress() + "-" + t.srcPort(), t);
                 masters.put(t, ctx);
                 states.put(t, ControlChannelStateCodec.encode(analyzer.newState(ctx)));
@@ -56,7 +56,7 @@ public final class LabReplay {
                 continue;
             }
             ControlChannelState state = ControlChannelStateCodec.decode(states.get(key), config);
-            List<HelperOutcome> got = analyzer.onSegment(state, dir, TcpSegment.of(p.seq(), p.flags(), p.payload(), p.timestampMicros()), ctx);
+            List<HelperOutcome> got = analyzer.onSegment(state, dir, HelperSegment.of(p.seq(), p.flags(), p.payload(), p.timestampMicros()), ctx);
             for (HelperOutcome o : got) {
                 if (o instanceof HelperOutcome.ExpectationRequest r) {
                     live.put(r.expectationId(), r);
