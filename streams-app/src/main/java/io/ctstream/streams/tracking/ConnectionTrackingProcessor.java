@@ -234,7 +234,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         entry.connection = after;
         entry.dirty = true;
-        if (after.connection().getHelper() != null && p.getProtocol() == TCP && !r.duplicate()
+        if (after.connection().getHelper() != null && (p.getProtocol() == TCP || p.getProtocol() == UDP) && !r.duplicate()
                 && r.packetState() != PacketState.INVALID && r.direction() != null) {
             runHelper(key, after.connection(), r.direction(), p);
         }

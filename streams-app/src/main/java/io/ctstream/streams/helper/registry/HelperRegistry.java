@@ -7,6 +7,7 @@ import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.helper.HelperPolicy;
 import io.ctstream.streams.helper.ftp.FtpHelper;
 import io.ctstream.streams.helper.irc.IrcHelper;
+import io.ctstream.streams.helper.tftp.TftpHelper;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ public final class HelperRegistry {
 
     private static final List<ConntrackHelper> HELPERS = List.of(
         new FtpHelper(),
-        new IrcHelper());
+        new IrcHelper(),
+        new TftpHelper());
 
     private static final Map<String, ConntrackHelper> BY_NAME = byName();
 
@@ -48,7 +50,7 @@ public final class HelperRegistry {
         return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
     }
 
-    /** The helper names ("ftp", "irc"): the helper values of expectations, alerts and policies. */
+    /** The helper names ("ftp", "irc", "tftp"): the helper values of expectations, alerts and policies. */
     public static Set<String> names() {
         return new TreeSet<>(BY_NAME.keySet());
     }

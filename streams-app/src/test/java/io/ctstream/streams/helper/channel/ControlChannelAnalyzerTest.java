@@ -257,7 +257,7 @@ class ControlChannelAnalyzerTest {
         HelperConfig typo = HelperConfig.builder().policy("fpt", FtpHelper.DEFAULT_POLICY).build();
         assertThatThrownBy(() -> new ControlChannelAnalyzer(typo))
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown helper 'fpt'")
-            .hasMessageContaining("ftp, irc");
+            .hasMessageContaining("ftp, irc, tftp");
     }
 
     @Test
