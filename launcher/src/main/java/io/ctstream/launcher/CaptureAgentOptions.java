@@ -19,6 +19,10 @@ final class CaptureAgentOptions {
             description = "TCP ports whose payload is kept for the helpers (default: 21,6667).")
     List<Integer> helperPorts = new ArrayList<>(EdgePayloadPolicy.DEFAULT_HELPER_PORTS);
 
+    @Option(names = "--udp-helper-ports", split = ",", paramLabel = "PORT[,PORT...]",
+            description = "UDP ports whose payload is kept for the helpers (default: 69, TFTP).")
+    List<Integer> udpHelperPorts = new ArrayList<>(EdgePayloadPolicy.DEFAULT_UDP_HELPER_PORTS);
+
     @Option(names = "--payload-cap", paramLabel = "BYTES", description = "Payload bytes kept per packet (default: ${DEFAULT-VALUE}).")
     int payloadCap = EdgePayloadPolicy.DEFAULT_CAP;
 
@@ -45,6 +49,7 @@ final class CaptureAgentOptions {
                 .topic(Topics.name(client.topicPrefix(), Topics.PACKETS))
                 .clientProperties(client.properties())
                 .helperPorts(helperPorts)
+                .udpHelperPorts(udpHelperPorts)
                 .payloadCap(payloadCap)
                 .queueCapacity(queueCapacity)
                 .batchPackets(batchPackets)

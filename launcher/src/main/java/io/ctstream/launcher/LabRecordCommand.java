@@ -16,16 +16,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ctstream lab-record}: records the kernel-oracle lab's scenarios (root: network namespaces, the kernel's
- * FTP helper, {@code conntrack}, {@code dumpcap}) into {@code testdata/lab}'s layout.
+ * FTP and TFTP helpers, {@code conntrack}, {@code dumpcap}) into {@code testdata/lab}'s layout.
  */
 @Command(name = "lab-record",
         mixinStandardHelpOptions = true,
         description = {
                 "Records kernel-oracle lab scenarios (root): real traffic through a gateway namespace running the",
-                "kernel's FTP helper, its capture and the kernel's own verdicts, in testdata/lab's layout."})
+                "kernel's FTP and TFTP helpers, its capture and the kernel's own verdicts, in testdata/lab's layout."})
 public final class LabRecordCommand implements Callable<Integer> {
 
-    @Option(names = "--scenario", paramLabel = "NAME", description = "A scenario to record (repeatable; default: all): ftp-pasv-reuse, ftp-fast-connect, tcp-syn-unanswered.")
+    @Option(names = "--scenario", paramLabel = "NAME", description = "A scenario to record (repeatable; default: all): ftp-pasv-reuse, ftp-fast-connect, tcp-syn-unanswered, tftp.")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "testdata/lab", description = "Where the files go (default: ${DEFAULT-VALUE}).")
@@ -44,7 +44,7 @@ public final class LabRecordCommand implements Callable<Integer> {
             chosen.add(OracleScenario.byId(name).orElseThrow(() -> UserException.usage("--scenario: no scenario " + name)));
         }
         List<String> missing = GatewayLab.missingPrerequisites(List.of("ip", "nft", "conntrack", "dumpcap", "mergecap",
-                "ethtool", "vsftpd", "python3", "stdbuf", "tshark"));
+                "ethtool", "vsftpd", "python3", "stdbuf", "tshark", "curl"));
         if (!missing.isEmpty()) {
             throw UserException.usage("lab-record needs " + String.join(", ", missing));
         }

@@ -4,6 +4,9 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.helper.ftp.FtpHelper;
+import io.ctstream.streams.helper.irc.IrcHelper;
+import io.ctstream.streams.helper.tftp.TftpHelper;
 import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.launcher.errors.UserException;
 import io.ctstream.launcher.preflight.Preflight;
@@ -64,6 +67,9 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--irc-ports", split = ",", defaultValue = "6667", description = "IRC helper ports (default 6667).")
     Set<Integer> ircPorts;
 
+    @Option(names = "--tftp-ports", split = ",", defaultValue = "69", description = "TFTP helper ports (UDP, default 69).")
+    Set<Integer> tftpPorts;
+
     @Option(names = "--policy", paramLabel = "FILE",
             description = "Verdict policy (YAML, see streams-app/policy.example.yaml): write signed verdicts. Needs --keys.")
     Path policyFile;
@@ -107,7 +113,11 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
                 .policy(policy)
-                .helpers(HelperConfig.defaults().toBuilder().mode(helperMode).ftpPorts(ftpPorts).ircPorts(ircPorts).build())
+                .helpers(HelperConfig.builder().mode(helperMode)
+                        .policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withPorts(ftpPorts))
+                        .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withPorts(ircPorts))
+                        .policy(TftpHelper.NAME, TftpHelper.DEFAULT_POLICY.withPorts(tftpPorts))
+                        .build())
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         // served as GET /metrics on the query port

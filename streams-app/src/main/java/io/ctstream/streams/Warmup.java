@@ -17,7 +17,7 @@ import io.ctstream.streams.helper.HelperContext;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import io.ctstream.streams.policy.GatewayPolicy;
 import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.streams.tracking.HelperEvents;
@@ -128,7 +128,7 @@ public final class Warmup {
             }
             byte[] payload = new byte[p.getPayload().remaining()];
             p.getPayload().duplicate().get(payload);
-            for (HelperOutcome o : analyzer.onSegment(state, r.direction(), new TcpSegment(p.getTcpSeq(), p.getTcpFlags(),
+            for (HelperOutcome o : analyzer.onSegment(state, r.direction(), new HelperSegment(p.getTcpSeq(), p.getTcpFlags(),
                     payload, payload.length, p.getTimestampMicros()), ctx)) {
                 if (o instanceof HelperOutcome.ExpectationRequest req) {
                     ExpectationEvent e = HelperAvro.created(req, ctx, p.getSensorId());

@@ -21,6 +21,7 @@ public final class CaptureAgentConfig {
     private final String topic;
     private final Properties clientProperties;
     private final List<Integer> helperPorts;
+    private final List<Integer> udpHelperPorts;
     private final int payloadCap;
     private final int queueCapacity;
     private final OverflowPolicy overflow;
@@ -36,6 +37,7 @@ public final class CaptureAgentConfig {
         this.topic = require(b.topic, "topic");
         this.clientProperties = b.clientProperties;
         this.helperPorts = List.copyOf(b.helperPorts);
+        this.udpHelperPorts = List.copyOf(b.udpHelperPorts);
         this.payloadCap = b.payloadCap;
         this.queueCapacity = b.queueCapacity;
         boolean replay = !b.replayFiles.isEmpty();
@@ -54,7 +56,7 @@ public final class CaptureAgentConfig {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1");
         }
-        new EdgePayloadPolicy(helperPorts, payloadCap); // validates
+        new EdgePayloadPolicy(helperPorts, udpHelperPorts, payloadCap); // validates
     }
 
     private static String require(String v, String what) {
@@ -74,6 +76,7 @@ public final class CaptureAgentConfig {
     /** Kafka client properties (bootstrap.servers, schema.registry.url, TLS/SASL, tuning). */
     public Properties clientProperties() { return clientProperties; }
     public List<Integer> helperPorts() { return helperPorts; }
+    public List<Integer> udpHelperPorts() { return udpHelperPorts; }
     public int payloadCap() { return payloadCap; }
     public int queueCapacity() { return queueCapacity; }
     public OverflowPolicy overflow() { return overflow; }
@@ -93,7 +96,7 @@ public final class CaptureAgentConfig {
     }
 
     public EdgePayloadPolicy payloadPolicy() {
-        return new EdgePayloadPolicy(helperPorts, payloadCap);
+        return new EdgePayloadPolicy(helperPorts, udpHelperPorts, payloadCap);
     }
 
     public static final class Builder {
@@ -101,6 +104,7 @@ public final class CaptureAgentConfig {
         private String topic;
         private Properties clientProperties = new Properties();
         private List<Integer> helperPorts = EdgePayloadPolicy.DEFAULT_HELPER_PORTS;
+        private List<Integer> udpHelperPorts = EdgePayloadPolicy.DEFAULT_UDP_HELPER_PORTS;
         private int payloadCap = EdgePayloadPolicy.DEFAULT_CAP;
         private int queueCapacity = 65_536;
         private OverflowPolicy overflow;
@@ -118,6 +122,7 @@ public final class CaptureAgentConfig {
         public Builder topic(String v) { topic = v; return this; }
         public Builder clientProperties(Properties v) { clientProperties = Objects.requireNonNull(v); return this; }
         public Builder helperPorts(List<Integer> v) { helperPorts = Objects.requireNonNull(v); return this; }
+        public Builder udpHelperPorts(List<Integer> v) { udpHelperPorts = Objects.requireNonNull(v); return this; }
         public Builder payloadCap(int v) { payloadCap = v; return this; }
         public Builder queueCapacity(int v) { queueCapacity = v; return this; }
         public Builder overflow(OverflowPolicy v) { overflow = v; return this; }

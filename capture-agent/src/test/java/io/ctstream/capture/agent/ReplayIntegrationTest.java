@@ -71,6 +71,7 @@ class ReplayIntegrationTest {
         Map<FlowKey, Integer> partitionOfKey = new HashMap<>();
         Map<FlowKey, Set<String>> directions = new HashMap<>();
         boolean sawFtpPayload = false;
+        boolean sawTftpPayload = false;
         long packets = 0;
         for (ConsumerRecord<FlowKey, PacketRecord> r : records) {
             assertThat(r.timestamp()).as("record time = first packet's").isEqualTo(r.value().getTimestampMicros() / 1000);
@@ -99,13 +100,21 @@ class ReplayIntegrationTest {
                     assertThat(new String(bytes(v.getPayload()), StandardCharsets.ISO_8859_1)).endsWith("\r\n");
                     assertThat(r.value().getFollowing()).isEmpty();
                 }
-                if (v.getSrcPort() != 21 && v.getDstPort() != 21 && v.getSrcPort() != 6667 && v.getDstPort() != 6667) {
+                boolean tcpHelperPort = v.getProtocol() == 6 && (v.getSrcPort() == 21 || v.getDstPort() == 21
+                        || v.getSrcPort() == 6667 || v.getDstPort() == 6667);
+                boolean udpHelperPort = v.getProtocol() == 17 && (v.getSrcPort() == 69 || v.getDstPort() == 69);
+                if (udpHelperPort && v.getPayloadLength() > 0) {
+                    sawTftpPayload = true; // the tftp scenario's requests
+                    assertThat(v.getPayload().remaining()).isEqualTo(v.getPayloadLength());
+                }
+                if (!tcpHelperPort && !udpHelperPort) {
                     assertThat(v.getPayload().remaining()).as("no payload off helper ports").isZero();
                 }
             }
         }
         assertThat(packets).as("packets in the topic, following included").isEqualTo(expected);
         assertThat(sawFtpPayload).isTrue();
+        assertThat(sawTftpPayload).as("a TFTP request's payload, UDP port 69").isTrue();
         // TCP flows that completed a handshake were seen from both ends, under the same key
         long twoWay = directions.entrySet().stream().filter(e -> e.getKey().getProtocol() == 6 && e.getValue().size() == 2)
                 .count();

@@ -17,6 +17,16 @@ class EdgePayloadPolicyTest {
     }
 
     @Test
+    void udpToOrFromUdpHelperPortsKeepsPayload() {
+        assertThat(defaults.keepBytes(17, 40000, 69, false, 30)).as("a TFTP request").isEqualTo(30);
+        assertThat(defaults.keepBytes(6, 40000, 69, false, 30)).as("TCP to 69").isZero();
+        assertThat(defaults.keepBytes(17, 50123, 40000, false, 516)).as("the transfer itself").isZero();
+        EdgePayloadPolicy p = new EdgePayloadPolicy(List.of(21), List.of(1069), 16);
+        assertThat(p.keepBytes(17, 1069, 40000, false, 100)).isEqualTo(16);
+        assertThat(p.keepBytes(17, 40000, 69, false, 100)).isZero();
+    }
+
+    @Test
     void everythingElseTravelsAsHeadersOnly() {
         assertThat(defaults.keepBytes(6, 40000, 80, false, 100)).isZero();
         assertThat(defaults.keepBytes(17, 40000, 21, false, 100)).isZero();

@@ -8,6 +8,7 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.helper.registry.HelperRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -111,10 +112,8 @@ class LabConformanceTest {
     void agreesWithTheKernel(String scenario, HelperMode mode, String batching, int partitions, int threads)
             throws Exception {
         KernelOracle kernel = KernelOracle.load(scenario);
-        HelperConfig helpers = HelperConfig.defaults().toBuilder().mode(mode)
-                .ftpPorts(kernel.helpersOn() ? Set.of(21) : Set.of())
-                .ircPorts(kernel.helpersOn() ? Set.of(6667) : Set.of())
-                .build();
+        HelperConfig.Builder builder = HelperConfig.builder().mode(mode);
+        HelperConfig helpers = (kernel.helpersOn() ? builder : HelperRegistry.helpersOff(builder)).build();
         PipelineAnalyzer analyzer = new PipelineAnalyzer(EmbeddedCluster.bootstrapServers(),
                 EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
         PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, threads,

@@ -1,11 +1,12 @@
 package io.ctstream.streams.helper;
 
-/** The alert types the helpers and the table caps raise (values of {@code Alert.type}). */
+import java.util.Set;
+
+/**
+ * The alert types the channel core and the table caps raise (values of {@code Alert.type}). Each helper names its
+ * own ({@link ConntrackHelper#alertTypes}); the registry gives the union.
+ */
 public final class AlertTypes {
-    /** PORT/EPRT (or a 227 reply) announcing an address other than its sender's. */
-    public static final String FTP_BOUNCE = "ftp-bounce";
-    /** DCC offer announcing an address other than its sender's, or port 0 (kernel). */
-    public static final String FORGED_DCC = "forged-dcc";
     /** A control line longer than the line buffer. */
     public static final String LINE_OVERFLOW = "line-overflow";
     /** The Linux helper would drop this packet (kernel mode partial match). */
@@ -14,6 +15,9 @@ public final class AlertTypes {
     public static final String EXPECTATION_FLOOD = "expectation-flood";
     /** The tracker's connection table (nf_conntrack_max) or the matcher's slot table was full. */
     public static final String CONNECTION_LIMIT = "connection-limit";
+
+    /** Every type above. */
+    public static final Set<String> CORE = Set.of(LINE_OVERFLOW, KERNEL_DROP, EXPECTATION_FLOOD, CONNECTION_LIMIT);
 
     private AlertTypes() {
     }

@@ -38,4 +38,13 @@ public final class Evidence {
     public static String of(byte[] bytes) {
         return of(bytes, 0, bytes.length);
     }
+
+    /** A segment's first line (what a kernel helper examined), escaped. */
+    public static String firstLine(byte[] payload) {
+        int n = 0;
+        while (n < payload.length && payload[n] != '\n') {
+            n++;
+        }
+        return of(payload, 0, Math.min(payload.length, n + 1));
+    }
 }

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The tuple an expectation waits for, in the original direction of the expected connection. A null
  * {@code src} or {@code srcPort} is a wildcard, as the kernel's zero mask: FTP pins the source address and
- * wildcards the source port, IRC DCC wildcards both. Maps 1:1 to {@code io.ctstream.avro.ExpectedTuple}.
+ * wildcards the source port, IRC DCC wildcards both, TFTP (UDP) pins the server's address only. Maps 1:1 to {@code io.ctstream.avro.ExpectedTuple}.
  */
 public record ExpectedTuple(int ipVersion, int protocol, InetAddress src, Integer srcPort, InetAddress dst, int dstPort) {
 
@@ -20,6 +20,11 @@ public record ExpectedTuple(int ipVersion, int protocol, InetAddress src, Intege
     /** A TCP expectation. */
     public static ExpectedTuple tcp(InetAddress src, InetAddress dst, int dstPort) {
         return new ExpectedTuple(Addresses.ipVersion(dst), 6, src, null, dst, dstPort);
+    }
+
+    /** A UDP expectation. */
+    public static ExpectedTuple udp(InetAddress src, InetAddress dst, int dstPort) {
+        return new ExpectedTuple(Addresses.ipVersion(dst), 17, src, null, dst, dstPort);
     }
 
     /** True when a connection with this original tuple fulfils the expectation. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.ctstream.avro.ExpectationEventType;
+import io.ctstream.streams.helper.registry.HelperRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,11 +42,10 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
     public record AlertResponse(int blockSeconds) {
     }
 
-    /** The helpers that open pinholes. */
-    public static final Set<String> HELPERS = Set.of("ftp", "irc");
-    /** The alert types streams-app raises (Alert.avsc). */
-    public static final Set<String> ALERT_TYPES = Set.of("ftp-bounce", "forged-dcc", "expectation-flood", "line-overflow",
-            "connection-limit", "kernel-drop");
+    /** The helpers that open pinholes: every registered one. */
+    public static final Set<String> HELPERS = HelperRegistry.names();
+    /** The alert types streams-app raises (Alert.avsc): the channel core's and every registered helper's. */
+    public static final Set<String> ALERT_TYPES = HelperRegistry.alertTypes();
     /**
      * The expectation ends that may revoke a pinhole, each by default. FULFILLED too (issue 18): a kernel expectation
      * is used once, and the gateway's own conntrack keeps the established data connection without the pinhole, so

@@ -29,7 +29,7 @@ import io.ctstream.streams.helper.HelperContext;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import io.ctstream.streams.limits.CountedStore;
 import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.limits.OverflowAlerts;
@@ -223,7 +223,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         long ts = p.getTimestampMicros();
         if (created) {
             emitConnectionEvent(key, ConnectionEventType.NEW, ts, null, after.connection());
-            if (after.connection().getOrig().getProtocol() == IpProtocol.TCP) {
+            if (analyzer.expects(after.connection().getOrig().getProtocol())) {
                 NewConnection nc = new NewConnection(after.connection().getId(), key, after.connection().getOrig(), ts,
                         p.getSensorId());
                 context.forward(new Record<>(MatchKeys.of(nc.getOrig()), new MatchInput(null, nc, null), millis(ts)), TO_MATCH);
@@ -235,15 +235,15 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         }
         entry.connection = after;
         entry.dirty = true;
-        if (after.connection().getHelper() != null && p.getProtocol() == IpProtocol.TCP && !r.duplicate()
+        if (after.connection().getHelper() != null && (p.getProtocol() == IpProtocol.TCP || p.getProtocol() == IpProtocol.UDP) && !r.duplicate()
                 && r.packetState() != PacketState.INVALID && r.direction() != null) {
             runHelper(key, after.connection(), r.direction(), p);
         }
     }
 
     private void assignHelper(TrackedConnection after) {
-        analyzer.config().helperFor(HelperEvents.connTuple(after.connection().getOrig()))
-                .ifPresent(kind -> after.connection().setHelper(kind.name().toLowerCase(Locale.ROOT)));
+        analyzer.helperFor(HelperEvents.connTuple(after.connection().getOrig()))
+                .ifPresent(helper -> after.connection().setHelper(helper.name()));
     }
 
     private void flush(FlowKey key, FlowEntry entry) {
@@ -281,9 +281,11 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
             state = analyzer.newState(ctx);
         }
         byte[] payload = FlowKeys.bytes(p.getPayload());
-        TcpSegment segment = new TcpSegment(p.getTcpSeq(), p.getTcpFlags(), payload,
-                Math.max(p.getPayloadLength(), payload.length), p.getTimestampMicros(),
-                (p.getTcpFlags() & TcpSegment.ACK) != 0 ? p.getTcpAck() : TcpSegment.NO_ACK);
+        int length = Math.max(p.getPayloadLength(), payload.length);
+        HelperSegment segment = p.getProtocol() == IpProtocol.UDP
+                ? HelperSegment.datagram(payload, length, p.getTimestampMicros())
+                : new HelperSegment(p.getTcpSeq(), p.getTcpFlags(), payload, length, p.getTimestampMicros(),
+                        (p.getTcpFlags() & HelperSegment.ACK) != 0 ? p.getTcpAck() : HelperSegment.NO_ACK);
         List<HelperOutcome> outcomes = analyzer.onSegment(state, direction, segment, ctx);
         for (HelperOutcome o : outcomes) {
             count("ctstream.helper.outcomes", "helper", o.helper(), "outcome", o.getClass().getSimpleName());

@@ -14,13 +14,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Test-only reader of the traffic lab's captures (../testdata/lab: classic pcap, Ethernet, IPv4/IPv6, TCP),
+ * Test-only reader of the traffic lab's captures (../testdata/lab: classic pcap, Ethernet, IPv4/IPv6, TCP and UDP),
  * so the helper tests run on the real bytes the kernel judged. Not a general pcap parser.
  */
 public final class LabCapture {
 
-    /** One TCP segment as captured. */
-    public record Packet(long timestampMicros, InetAddress src, int srcPort, InetAddress dst, int dstPort,
+    /** One TCP segment or UDP datagram (seq and flags 0) as captured. */
+    public record Packet(long timestampMicros, int protocol, InetAddress src, int srcPort, InetAddress dst, int dstPort,
                          long seq, int flags, byte[] payload) {
         public boolean syn() {
             return (flags & 0x02) != 0;
@@ -36,15 +36,15 @@ public final class LabCapture {
     private LabCapture() {
     }
 
-    /** The scenario's TCP segments, read by the capture agent's own reader and decoder. */
+    /** The scenario's TCP segments and UDP datagrams, read by the capture agent's own reader and decoder. */
     public static List<Packet> read(String scenario) {
         try {
             List<Packet> out = new java.util.ArrayList<>();
             for (io.ctstream.avro.PacketRecord r : io.ctstream.streams.testing.LabCaptures.read(scenario, "lab")) {
-                if (r.getProtocol() != 6) {
+                if (r.getProtocol() != 6 && r.getProtocol() != 17) {
                     continue;
                 }
-                out.add(new Packet(r.getTimestampMicros(), address(r.getSrc()), r.getSrcPort(), address(r.getDst()),
+                out.add(new Packet(r.getTimestampMicros(), r.getProtocol(), address(r.getSrc()), r.getSrcPort(), address(r.getDst()),
                         r.getDstPort(), r.getTcpSeq(), r.getTcpFlags(), io.ctstream.schemas.FlowKeys.bytes(r.getPayload())));
             }
             return out;

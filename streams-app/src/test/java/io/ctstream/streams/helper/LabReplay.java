@@ -5,15 +5,17 @@ import io.ctstream.streams.helper.LabCapture.Packet;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
 import io.ctstream.streams.helper.channel.ControlChannelStateCodec;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Test-only: replays a lab capture through the analyzer, one state per control connection (found by its SYN
- * to a helper port), encoding and decoding the state after every segment as a state store would.
+ * Test-only: replays a lab capture through the analyzer, one state per control connection (found by its SYN, or a
+ * UDP flow's first datagram, to a helper port), encoding and decoding the state after every segment as a state store would.
  */
 public final class LabReplay {
 
@@ -32,9 +34,16 @@ public final class LabReplay {
         // a stand-in for the expectation matcher: live requests, and the master each belongs to
         Map<String, HelperOutcome.ExpectationRequest> live = new LinkedHashMap<>();
         Map<String, ConnTuple> masterOf = new LinkedHashMap<>();
+        Set<ConnTuple> udpFlows = new HashSet<>();
         for (Packet p : packets) {
-            ConnTuple t = ConnTuple.tcp(p.src(), p.srcPort(), p.dst(), p.dstPort());
-            if (p.syn() && !p.ack() && !masters.containsKey(t)) {
+            boolean udp = p.protocol() == 17;
+            ConnTuple t = new ConnTuple(Addresses.ipVersion(p.src()), p.protocol(), p.src(), p.srcPort(), p.dst(), p.dstPort());
+            // a connection's first packet: a TCP SYN, the first datagram of a UDP flow either way
+            boolean first = udp ? !udpFlows.contains(t) && !udpFlows.contains(t.inverse()) : p.syn() && !p.ack();
+            if (udp) {
+                udpFlows.add(t);
+            }
+            if (first && !masters.containsKey(t)) {
                 // a new connection fulfils the first live expectation it matches (one-shot), fed back to its master
                 live.values().stream().filter(r -> r.expected().matches(t)).findFirst().ifPresent(r -> {
                     live.remove(r.expectationId());
@@ -44,7 +53,7 @@ public final class LabReplay {
                     states.put(m, ControlChannelStateCodec.encode(ms));
                 });
             }
-            if (p.syn() && !p.ack() && !masters.containsKey(t) && config.helperFor(t).isPresent()) {
+            if (first && !masters.containsKey(t) && analyzer.helperFor(t).isPresent()) {
                 HelperContext ctx = HelperContext.of("ct-" + t.src().getHostAddress() + "-" + t.srcPort(), t);
                 masters.put(t, ctx);
                 states.put(t, ControlChannelStateCodec.encode(analyzer.newState(ctx)));
@@ -56,7 +65,9 @@ public final class LabReplay {
                 continue;
             }
             ControlChannelState state = ControlChannelStateCodec.decode(states.get(key), config);
-            List<HelperOutcome> got = analyzer.onSegment(state, dir, TcpSegment.of(p.seq(), p.flags(), p.payload(), p.timestampMicros()), ctx);
+            HelperSegment segment = udp ? HelperSegment.datagram(p.payload(), p.payload().length, p.timestampMicros())
+                : HelperSegment.of(p.seq(), p.flags(), p.payload(), p.timestampMicros());
+            List<HelperOutcome> got = analyzer.onSegment(state, dir, segment, ctx);
             for (HelperOutcome o : got) {
                 if (o instanceof HelperOutcome.ExpectationRequest r) {
                     live.put(r.expectationId(), r);

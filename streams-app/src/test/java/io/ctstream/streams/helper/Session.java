@@ -5,7 +5,7 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
 import io.ctstream.streams.helper.channel.ControlChannelStateCodec;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +33,8 @@ public final class Session {
         state = ControlChannelStateCodec.encode(analyzer.newState(context));
         clientSeq = clientIsn;
         serverSeq = serverIsn;
-        segment(Direction.ORIGINAL, clientSeq, TcpSegment.SYN, new byte[0]);
-        segment(Direction.REPLY, serverSeq, TcpSegment.SYN | 0x10, new byte[0]);
+        segment(Direction.ORIGINAL, clientSeq, HelperSegment.SYN, new byte[0]);
+        segment(Direction.REPLY, serverSeq, HelperSegment.SYN | 0x10, new byte[0]);
         clientSeq++;
         serverSeq++;
     }
@@ -106,7 +106,7 @@ public final class Session {
     private List<HelperOutcome> segment(Direction dir, long seq, int flags, byte[] payload) {
         ts += 1000;
         ControlChannelState s = ControlChannelStateCodec.decode(state, analyzer.config());
-        List<HelperOutcome> out = analyzer.onSegment(s, dir, TcpSegment.of(seq, flags, payload, ts), context);
+        List<HelperOutcome> out = analyzer.onSegment(s, dir, HelperSegment.of(seq, flags, payload, ts), context);
         state = ControlChannelStateCodec.encode(s);
         return out;
     }

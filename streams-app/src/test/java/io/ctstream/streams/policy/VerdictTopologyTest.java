@@ -48,7 +48,7 @@ class VerdictTopologyTest {
             gateways:
               - id: gw
                 sensors: [gw]
-                helpers: [ftp, irc]
+                helpers: [ftp, irc, tftp]
             alertResponses:
               ftp-bounce: {blockSeconds: 600}
             """;
@@ -130,6 +130,39 @@ class VerdictTopologyTest {
         }
         // the tracker writes the ALLOW, the expectation-verdicts processor no longer does: one record per id
         assertThat(values(out)).extracting(Verdict::getVerdictId).doesNotHaveDuplicates();
+        PolicyEvaluatorTest.assertAllAccepted(values(out));
+    }
+
+    /**
+     * UDP expectations end to end (the kernel lab's tftp: an RRQ, then a WRQ): each request's expectation is matched
+     * by the server's reply from a new port, and its pinhole is a UDP one (protocol 17) to the client's port, from the
+     * server's address, any source port.
+     */
+    @Test
+    void tftpOpensAUdpPinholePerTransfer() throws Exception {
+        Outputs out = run("tftp");
+
+        List<ExpectationEvent> created = out.expectations().stream().filter(e -> e.getType() == ExpectationEventType.CREATED).toList();
+        assertThat(created).hasSize(2).allSatisfy(e -> {
+            assertThat(e.getHelper()).isEqualTo("tftp");
+            assertThat(e.getExpected().getProtocol()).isEqualTo(17);
+            assertThat(e.getExpected().getSrc()).isEqualTo(PolicyFixtures.ip("10.63.2.2"));
+            assertThat(e.getExpected().getSrcPort()).isNull();
+            assertThat(e.getExpected().getDst()).isEqualTo(PolicyFixtures.ip("10.63.1.2"));
+        });
+        assertThat(out.expectations().stream().filter(e -> e.getType() == ExpectationEventType.FULFILLED).toList())
+                .as("each matched by the server's reply from a new port").hasSize(2)
+                .allSatisfy(e -> assertThat(e.getFulfilledBy().getOrig().getProtocol()).isEqualTo(17));
+        List<Verdict> allows = values(out).stream().filter(v -> v.getAction() == VerdictAction.ALLOW).toList();
+        assertThat(allows).hasSize(2).allSatisfy(v -> {
+            assertThat(v.getMatch().getProtocol()).isEqualTo(17);
+            assertThat(v.getMatch().getSrc()).isEqualTo(PolicyFixtures.ip("10.63.2.2"));
+            assertThat(v.getMatch().getDst()).isEqualTo(PolicyFixtures.ip("10.63.1.2"));
+        });
+        assertThat(allows).extracting(v -> v.getMatch().getDstPort())
+                .containsExactlyInAnyOrderElementsOf(created.stream().map(e -> e.getExpected().getDstPort()).toList());
+        assertThat(values(out).stream().filter(v -> v.getAction() == VerdictAction.REVOKE).toList())
+                .as("revoked once fulfilled").hasSize(2);
         PolicyEvaluatorTest.assertAllAccepted(values(out));
     }
 

@@ -10,12 +10,12 @@ import java.util.List;
 
 /**
  * The traffic lab with the kernel as oracle: three namespaces like {@link GatewayLab}'s, but gw runs the
- * kernel's own FTP helper ({@code nf_conntrack_ftp} through an nft {@code ct helper}) and its forward policy lets a
+ * kernel's own FTP and TFTP helpers ({@code nf_conntrack_ftp}, {@code nf_conntrack_tftp} through nft {@code ct helper}s) and its forward policy lets a
  * data connection through only when the helper expected it, exactly as the reference lab
  * ({@code ../shared/lab/traffic-lab.sh}) does, so what the kernel concluded is the oracle for ctstream:
  *
  * <pre>
- *  client c0 10.63.1.2 ── g1 10.63.1.1 [gw] 10.63.2.1 g2 ── s0 10.63.2.2 server (vsftpd)
+ *  client c0 10.63.1.2 ── g1 10.63.1.1 [gw] 10.63.2.1 g2 ── s0 10.63.2.2 server (vsftpd, TFTP)
  *                                                              10.63.2.9 silent: drops every packet
  * </pre>
  *
@@ -91,10 +91,12 @@ public final class KernelLab implements AutoCloseable {
         nft(gw(), """
                 table inet ctlab {
                   ct helper ftp-21 { type "ftp" protocol tcp; l3proto inet; }
+                  ct helper tftp-69 { type "tftp" protocol udp; l3proto inet; }
                   set dropped_v4 { type ipv4_addr . ipv4_addr . inet_service; size 65535; flags dynamic; }
                   chain prerouting {
                     type filter hook prerouting priority filter; policy accept;
                     tcp dport 21 ct state new ct helper set "ftp-21"
+                    udp dport 69 ct state new ct helper set "tftp-69"
                   }
                   chain forward {
                     type filter hook forward priority filter; policy drop;
@@ -102,6 +104,7 @@ public final class KernelLab implements AutoCloseable {
                     ct state related ct status expected ct mark set 0x00000001 accept
                     ct state related accept
                     ct state new tcp dport { 21, %d } accept
+                    ct state new udp dport 69 accept
                     meta l4proto { tcp, udp } add @dropped_v4 { ip saddr . ip daddr . th dport }
                     counter drop
                   }

@@ -34,23 +34,25 @@ final class KernelVerdicts {
     private static final Pattern MARK = Pattern.compile(" mark=(\\d+)");
     private static final Pattern HELPER = Pattern.compile(" helper=(\\w+)");
     private static final Pattern ID = Pattern.compile(" id=(\\d+)");
-    private static final Pattern EXPECT = Pattern.compile("^\\[(\\d+\\.\\d+)]\\s+\\[(NEW|DESTROY)]\\s+(\\d+) proto=6 src=(\\S+) dst=(\\S+)"
+    private static final Pattern EXPECT = Pattern.compile("^\\[(\\d+\\.\\d+)]\\s+\\[(NEW|DESTROY)]\\s+(\\d+) proto=(?:6|17) src=(\\S+) dst=(\\S+)"
             + " sport=\\d+ dport=(\\d+) mask-src=(\\S+) mask-dst=\\S+ sport=\\d+ dport=\\d+ master-src=(\\S+) master-dst=(\\S+)"
             + " sport=(\\d+) dport=(\\d+).*? helper=(\\w+)");
+    private static final Pattern EXPECT_PROTO = Pattern.compile(" proto=(\\d+) ");
     private static final Pattern DROPPED = Pattern.compile("(\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (\\d+\\.\\d+\\.\\d+\\.\\d+) \\. (\\d+)");
     /** One packet as {@link #CAPTURE_FIELDS} lists it, tab-separated. */
     private static final Pattern TAB = Pattern.compile("\t");
     /** The tshark fields {@link #of} reads from the capture, in order. */
     static final List<String> CAPTURE_FIELDS = List.of("frame.time_epoch", "ip.src", "tcp.srcport", "ip.dst", "tcp.dstport",
-            "tcp.flags.syn", "tcp.flags.ack", "ftp.response.code", "ftp.request.command");
+            "tcp.flags.syn", "tcp.flags.ack", "ftp.response.code", "ftp.request.command", "udp.srcport", "udp.dstport",
+            "tftp.opcode");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private KernelVerdicts() {
     }
 
-    private record Conn(long id, double firstSeen, String state, String src, int sport, String dst, int dport, int mark,
-                        String helper, List<String> states) {
+    private record Conn(long id, double firstSeen, String proto, String state, String src, int sport, String dst, int dport,
+                        int mark, String helper, List<String> states) {
     }
 
     private static final class Exp {
@@ -65,6 +67,7 @@ final class KernelVerdicts {
         final int masterSport;
         final int masterDport;
         final String helper;
+        final String proto;
         Double destroyed;
 
         Exp(Matcher m) {
@@ -79,6 +82,8 @@ final class KernelVerdicts {
             masterSport = Integer.parseInt(m.group(10));
             masterDport = Integer.parseInt(m.group(11));
             helper = m.group(12);
+            Matcher p = EXPECT_PROTO.matcher(m.group());
+            proto = p.find() && p.group(1).equals("17") ? "udp" : "tcp";
         }
 
         boolean sameAs(Matcher m) {
@@ -92,14 +97,14 @@ final class KernelVerdicts {
         }
 
         boolean expects(Conn c) {
-            return (anySrc || src.equals(c.src)) && dst.equals(c.dst) && dport == c.dport;
+            return proto.equals(c.proto) && (anySrc || src.equals(c.src)) && dst.equals(c.dst) && dport == c.dport;
         }
     }
 
     /**
      * The {@code expect.json} document; {@code meta} (scenario, description, transfer, note, ...) goes first.
      *
-     * @param capture the capture's TCP packets, one per line: the {@link #CAPTURE_FIELDS} tab-separated
+     * @param capture the capture's TCP and UDP packets, one per line: the {@link #CAPTURE_FIELDS} tab-separated
      */
     static ObjectNode of(ObjectNode meta, String kernel, String conntrackEvents, String expectEvents, String ruleset,
                          String capture) {
@@ -107,15 +112,22 @@ final class KernelVerdicts {
         Map<String, Double> firstSyn = new LinkedHashMap<>();
         for (String line : capture.split("\n")) {
             String[] f = TAB.split(line, -1);
-            if (f.length < CAPTURE_FIELDS.size() || f[1].isEmpty() || f[2].isEmpty()) {
+            if (f.length < CAPTURE_FIELDS.size() || f[1].isEmpty() || (f[2].isEmpty() && f[9].isEmpty())) {
                 continue;
             }
             double t = Double.parseDouble(f[0]);
-            String forward = f[1] + ":" + f[2] + ">" + f[3] + ":" + f[4];
-            if (f[5].equals("1") && f[6].equals("0")) {
+            boolean udp = f[2].isEmpty();
+            String forward = udp ? f[1] + ":" + f[9] + ">" + f[3] + ":" + f[10] : f[1] + ":" + f[2] + ">" + f[3] + ":" + f[4];
+            if (udp || (f[5].equals("1") && f[6].equals("0"))) {
+                // a connection's first packet: a TCP SYN, any UDP datagram
                 firstSyn.putIfAbsent(forward, t);
             }
-            if (f[7].equals("227") || f[7].equals("229")) {
+            if (udp) {
+                // nf_conntrack_tftp: a read or write request, whatever follows
+                if (f[11].equals("1") || f[11].equals("2")) {
+                    announcements.computeIfAbsent(forward, k -> new ArrayList<>()).add(t);
+                }
+            } else if (f[7].equals("227") || f[7].equals("229")) {
                 announcements.computeIfAbsent(f[3] + ":" + f[4] + ">" + f[1] + ":" + f[2], k -> new ArrayList<>()).add(t);
             } else if (f[8].equals("PORT") || f[8].equals("EPRT")) {
                 announcements.computeIfAbsent(forward, k -> new ArrayList<>()).add(t);
@@ -134,7 +146,7 @@ final class KernelVerdicts {
             if (m.group(2).equals("NEW")) {
                 Matcher mark = MARK.matcher(line);
                 Matcher helper = HELPER.matcher(line);
-                conns.put(cid, new Conn(cid, Double.parseDouble(m.group(1)), state, m.group(5), Integer.parseInt(m.group(7)),
+                conns.put(cid, new Conn(cid, Double.parseDouble(m.group(1)), m.group(3), state, m.group(5), Integer.parseInt(m.group(7)),
                         m.group(6), Integer.parseInt(m.group(8)), mark.find() ? Integer.parseInt(mark.group(1)) : 0,
                         helper.find() ? helper.group(1) : null, new ArrayList<>()));
             }
@@ -178,13 +190,14 @@ final class KernelVerdicts {
             double next = k + 1 < anns.size() ? anns.get(k + 1) : Double.MAX_VALUE;
             ObjectNode x = expectations.addObject();
             x.put("helper", e.helper);
-            tuple(x.putObject("master"), e.masterSrc, e.masterSport, e.masterDst, e.masterDport);
+            tuple(x.putObject("master"), e.proto, e.masterSrc, e.masterSport, e.masterDst, e.masterDport);
             ObjectNode expected = x.putObject("expected");
-            expected.put("proto", "tcp").put("l3", "ipv4").put("src", e.anySrc ? "*" : e.src).put("sport", "*")
+            expected.put("proto", e.proto).put("l3", "ipv4").put("src", e.anySrc ? "*" : e.src).put("sport", "*")
                     .put("dst", e.dst).put("dport", e.dport);
             x.put("timeout", e.timeout);
             x.put("created", e.created);
-            // a PORT/EPRT (original direction) expects a connection to the client, a 227/229 one to the server
+            // a PORT/EPRT (original direction) expects a connection to the client, a 227/229 one to the server; a
+            // TFTP request one to the client
             x.put("direction", e.dst.equals(e.masterSrc) ? "original" : "reply");
             x.put("destroyed", e.destroyed);
             Conn by = null;
@@ -216,11 +229,11 @@ final class KernelVerdicts {
             } else {
                 x.put("fulfilled_by", by.id);
                 ObjectNode r = related.addObject();
-                r.put("id", by.id).put("first_seen", by.firstSeen).put("l3", "ipv4").put("proto", "tcp").put("src", by.src)
+                r.put("id", by.id).put("first_seen", by.firstSeen).put("l3", "ipv4").put("proto", by.proto).put("src", by.src)
                         .put("sport", by.sport).put("dst", by.dst).put("dport", by.dport).put("mark", by.mark);
                 by.states.forEach(r.putArray("states")::add);
                 r.put("expectation", i);
-                tuple(r.putObject("master"), e.masterSrc, e.masterSport, e.masterDst, e.masterDport);
+                tuple(r.putObject("master"), e.proto, e.masterSrc, e.masterSport, e.masterDst, e.masterDport);
                 r.put("helper", e.helper);
             }
         }
@@ -233,7 +246,7 @@ final class KernelVerdicts {
         ArrayNode connections = doc.putArray("connections");
         for (Conn c : conns.values()) {
             ObjectNode o = connections.addObject();
-            o.put("id", c.id).put("l3", "ipv4").put("proto", "tcp").put("src", c.src).put("sport", c.sport)
+            o.put("id", c.id).put("l3", "ipv4").put("proto", c.proto).put("src", c.src).put("sport", c.sport)
                     .put("dst", c.dst).put("dport", c.dport).put("helper", c.helper).put("mark", c.mark)
                     .put("related", fulfilledBy.containsKey(c.id));
             c.states.forEach(o.putArray("states")::add);
@@ -254,9 +267,9 @@ final class KernelVerdicts {
         return doc;
     }
 
-    /** The capture's TCP packets as {@link #of} reads them ({@code tshark}; its notices on stderr are skipped there). */
+    /** The capture's TCP and UDP packets as {@link #of} reads them ({@code tshark}; its notices on stderr are skipped there). */
     static String captureFields(Path pcap) {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp", "-T", "fields",
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", pcap.toString(), "-Y", "tcp or udp", "-T", "fields",
                 "-E", "separator=/t"));
         for (String f : CAPTURE_FIELDS) {
             cmd.add("-e");
@@ -265,7 +278,7 @@ final class KernelVerdicts {
         return LabShell.run(cmd.toArray(String[]::new));
     }
 
-    private static void tuple(ObjectNode t, String src, int sport, String dst, int dport) {
-        t.put("proto", "tcp").put("l3", "ipv4").put("src", src).put("sport", sport).put("dst", dst).put("dport", dport);
+    private static void tuple(ObjectNode t, String proto, String src, int sport, String dst, int dport) {
+        t.put("proto", proto).put("l3", "ipv4").put("src", src).put("sport", sport).put("dst", dst).put("dport", dport);
     }
 }

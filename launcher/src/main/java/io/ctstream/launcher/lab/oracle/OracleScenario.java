@@ -32,7 +32,14 @@ public enum OracleScenario {
      */
     TCP_SYN_UNANSWERED("tcp-syn-unanswered",
             "client connects to 10.63.2.9:17399, which gw forwards and nobody answers: SYN + retransmissions for 8 s",
-            0, 0, null);
+            0, 0, null),
+    /**
+     * nf_conntrack_tftp: curl reads a file (RRQ) and writes one (WRQ); the server answers each from a new port, which
+     * gw lets through only as the expected, RELATED connection (UDP expectations).
+     */
+    TFTP("tftp",
+            "tftp_server.py on 10.63.2.2:69, curl --tftp-no-options: RRQ of 1200 bytes, then WRQ of 700 bytes",
+            0, 0, "tftp");
 
     /** The file the FTP scenarios download: small, so the captures stay small. */
     static final int FILE_BYTES = 4096;
@@ -68,6 +75,9 @@ public enum OracleScenario {
     }
 
     Outcome run(KernelLab lab, Path work) {
+        if ("tftp".equals(clientMode)) {
+            return TftpTransfers.run(lab, work);
+        }
         if (clientMode == null) {
             LabShell.Result r = LabShell.status(GatewayLab.inNamespace(lab.client(), "python3", "-c",
                     "import socket\ntry:\n socket.create_connection(('%s', %d), timeout=8)\n print('answered')\n"

@@ -26,7 +26,7 @@ class KernelVerdictsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParameterizedTest
-    @ValueSource(strings = {"ftp-pasv-reuse", "ftp-fast-connect", "tcp-syn-unanswered"})
+    @ValueSource(strings = {"ftp-pasv-reuse", "ftp-fast-connect", "tcp-syn-unanswered", "tftp"})
     void theRecordedEventsGiveTheCommittedOracle(String scenario) throws Exception {
         assumeTrue(io.ctstream.launcher.lab.LabShell.onPath("tshark"), "needs tshark");
         JsonNode committed = JSON.readTree(LAB.resolve(scenario + ".expect.json").toFile());

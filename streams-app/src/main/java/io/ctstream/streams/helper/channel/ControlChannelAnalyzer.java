@@ -1,55 +1,47 @@
 package io.ctstream.streams.helper.channel;
 
 import io.ctstream.avro.Direction;
-import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.helper.AlertTypes;
+import io.ctstream.streams.helper.ConnTuple;
+import io.ctstream.streams.helper.ConntrackHelper;
 import io.ctstream.streams.helper.Evidence;
+import io.ctstream.streams.helper.HelperCall;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.helper.HelperContext;
-import io.ctstream.streams.helper.HelperKind;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.HelperOutcome.ExpectationRequest;
 import io.ctstream.streams.helper.HelperOutcome.KernelWouldDrop;
 import io.ctstream.streams.helper.HelperOutcome.LineOverflow;
 import io.ctstream.streams.helper.HelperOutcome.Refusal;
 import io.ctstream.streams.helper.HelperOutcome.StreamGap;
-import io.ctstream.streams.helper.ParseResult;
-import io.ctstream.streams.helper.ftp.FtpCommandParser;
-import io.ctstream.streams.helper.ftp.FtpHelper;
-import io.ctstream.streams.helper.ftp.FtpMessage;
-import io.ctstream.streams.helper.ftp.FtpReplyAssembler;
-import io.ctstream.streams.helper.ftp.FtpReplyParser;
-import io.ctstream.streams.helper.ftp.KernelFtpSearch;
-import io.ctstream.streams.helper.irc.DccOffer;
-import io.ctstream.streams.helper.irc.DccParser;
-import io.ctstream.streams.helper.irc.IrcHelper;
-import io.ctstream.streams.helper.irc.KernelIrcSearch;
+import io.ctstream.streams.helper.HelperSegment;
+import io.ctstream.streams.helper.registry.HelperRegistry;
 import io.ctstream.streams.helper.stream.LineFramer;
 import io.ctstream.streams.helper.stream.LineFramer.FramerEvent;
-import io.ctstream.streams.helper.stream.Seq;
 import io.ctstream.streams.helper.stream.StreamEvent;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 
 /**
- * The pure entry point of the helpers for one control (master) connection: feed it every TCP segment of
- * the master, both directions, in capture order (SYN and empty ACKs included: they set the initial sequence
- * numbers and the ESTABLISHED state), and it returns what the helper concluded: expectation requests (with
- * the evictions they cause), refusals and their alerts, kernel-would-drop flags, line overflows and stream
- * gaps. State lives in a {@link ControlChannelState} the caller keeps per master (see
- * {@link ControlChannelStateCodec}).
+ * The pure entry point of the helpers for one master connection: feed it every packet of the master, both
+ * directions, in capture order (SYN and empty ACKs included: they set the initial sequence numbers and the
+ * ESTABLISHED state), and it returns what the master's helper concluded: expectation requests (with the evictions
+ * they cause), refusals and their alerts, kernel-would-drop flags, line overflows and stream gaps. State lives in a
+ * {@link ControlChannelState} the caller keeps per master (see {@link ControlChannelStateCodec}).
  *
- * <p>ROBUST mode reassembles each direction and frames lines, so a command split across segments, several
- * commands in one segment and a quoted DCC filename all work. KERNEL mode reproduces nf_conntrack_ftp and
- * nf_conntrack_irc per segment, quirks included. See the streams-app README for every difference.
+ * <p>It names no helper: the master's {@link ConntrackHelper} is chosen from the {@link HelperRegistry} by port, as
+ * the kernel's ct helper rule does. In ROBUST mode it reassembles each direction of a TCP master the helper reads
+ * and frames lines, so a command split across segments, several commands in one segment and a quoted DCC filename
+ * all work; the helper gets complete lines. In KERNEL mode, and for UDP helpers, the helper gets each packet as it
+ * came. See the streams-app README for every difference from the Linux helpers.
  */
 public final class ControlChannelAnalyzer {
 
     private final HelperConfig config;
 
     public ControlChannelAnalyzer(HelperConfig config) {
+        HelperRegistry.validate(config);
         this.config = config;
     }
 
@@ -57,17 +49,31 @@ public final class ControlChannelAnalyzer {
         return config;
     }
 
-    /** A new state for a master: the helper is chosen by the server port as the kernel's ct helper rule does. */
-    public ControlChannelState newState(HelperContext context) {
-        return ControlChannelState.create(config.helperFor(context.orig()).orElse(null), config);
+    /** The helper a new connection gets, by its original tuple (the kernel's ct helper rule); empty for most. */
+    public Optional<ConntrackHelper> helperFor(ConnTuple orig) {
+        return HelperRegistry.helperFor(config, orig);
     }
 
     /**
-     * Processes one segment of the master.
-     *
-     * @param direction ORIGINAL for the client's segments (orig tuple), REPLY for the server's
+     * Whether a new connection of {@code protocol} may be one a helper expects: some helper of that protocol is on
+     * (has ports). Only those go to the matcher, so UDP connections cost nothing there while no UDP helper runs.
      */
-    public List<HelperOutcome> onSegment(ControlChannelState state, Direction direction, TcpSegment segment,
+    public boolean expects(int protocol) {
+        return HelperRegistry.all().stream()
+            .anyMatch(h -> h.protocol() == protocol && !config.policy(h).ports().isEmpty());
+    }
+
+    /** A new state for a master: the helper is chosen by the server port as the kernel's ct helper rule does. */
+    public ControlChannelState newState(HelperContext context) {
+        return ControlChannelState.create(helperFor(context.orig()).orElse(null), config);
+    }
+
+    /**
+     * Processes one packet of the master.
+     *
+     * @param direction ORIGINAL for the client's packets (orig tuple), REPLY for the server's
+     */
+    public List<HelperOutcome> onSegment(ControlChannelState state, Direction direction, HelperSegment segment,
                                          HelperContext context) {
         List<HelperOutcome> out = new ArrayList<>();
         if (state.helper == null) {
@@ -77,10 +83,12 @@ public final class ControlChannelAnalyzer {
         if (direction == Direction.REPLY) {
             state.seenReply = true;
         }
-        if (state.mode == HelperMode.KERNEL) {
-            kernel(state, direction, segment, context, out);
+        HelperCall call = new HelperCall(state.helper.name(), state.mode, config.policy(state.helper), context,
+            state.seenReply, state.segments, state.window, out);
+        if (ControlChannelState.reassembles(state.helper, state.mode)) {
+            robust(state, direction, segment, call, out);
         } else {
-            robust(state, direction, segment, context, out);
+            state.helper.onSegment(state.helperState, direction, segment, call);
         }
         for (HelperOutcome o : out) {
             if (o instanceof ExpectationRequest) {
@@ -102,168 +110,43 @@ public final class ControlChannelAnalyzer {
         return state.window.closed(expectationId);
     }
 
-    // ---------------------------------------------------------------- ROBUST
+    // ---------------------------------------------------------------- ROBUST, TCP: reassembly and line framing
 
-    private void robust(ControlChannelState s, Direction dir, TcpSegment seg, HelperContext ctx, List<HelperOutcome> out) {
+    private void robust(ControlChannelState s, Direction dir, HelperSegment seg, HelperCall call, List<HelperOutcome> out) {
         Direction other = dir == Direction.ORIGINAL ? Direction.REPLY : Direction.ORIGINAL;
-        if (seg.hasAck() && (seg.tcpFlags() & TcpSegment.ACK) != 0 && reads(s, other)) {
+        if (seg.hasAck() && (seg.tcpFlags() & HelperSegment.ACK) != 0 && s.helper.reads(other)) {
             // what this side acknowledged of the other: a hole there is lost for good, resynchronise now
-            deliver(s, other, s.streams[other.ordinal()].acknowledged(seg.ack()), seg.timestampMicros(), ctx, out);
+            deliver(s, other, s.streams[other.ordinal()].acknowledged(seg.ack()), seg.timestampMicros(), call, out);
         }
-        if (!reads(s, dir)) {
+        if (!s.helper.reads(dir)) {
             return;
         }
         deliver(s, dir, s.streams[dir.ordinal()].accept(seg.seq(), seg.syn(), seg.payload(), seg.payloadLength()),
-            seg.timestampMicros(), ctx, out);
+            seg.timestampMicros(), call, out);
     }
 
-    /** DCC offers are looked for in what the client sends only, as the kernel does. */
-    private static boolean reads(ControlChannelState s, Direction dir) {
-        return !(s.helper == HelperKind.IRC && dir == Direction.REPLY);
-    }
-
-    private void deliver(ControlChannelState s, Direction dir, List<StreamEvent> events, long ts, HelperContext ctx,
+    private void deliver(ControlChannelState s, Direction dir, List<StreamEvent> events, long ts, HelperCall call,
                          List<HelperOutcome> out) {
         LineFramer framer = s.framers[dir.ordinal()];
         for (StreamEvent ev : events) {
             if (ev instanceof StreamEvent.Gap g) {
                 // as Zeek after a content gap: skip to the next line boundary and go on
                 framer.gap();
-                if (dir == Direction.REPLY && s.replies != null) {
-                    s.replies.gap();
-                }
-                out.add(new StreamGap(s.helper.helperName(), s.mode, dir, ts, g.seq(), g.length()));
+                s.helper.onGap(s.helperState, dir);
+                out.add(new StreamGap(s.helper.name(), s.mode, dir, ts, g.seq(), g.length()));
                 continue;
             }
             StreamEvent.Data data = (StreamEvent.Data) ev;
             for (FramerEvent fe : framer.feed(data.seq(), data.bytes())) {
                 if (fe instanceof FramerEvent.Overflow o) {
-                    out.add(new LineOverflow(s.helper.helperName(), s.mode, dir, ts, o.startSeq(),
+                    out.add(new LineOverflow(s.helper.name(), s.mode, dir, ts, o.startSeq(),
                         o.limit(), Evidence.of(o.prefix())));
                 } else {
                     FramerEvent.Line line = (FramerEvent.Line) fe;
-                    robustLine(s, dir, line.startSeq(), line.bytes(), ts, ctx, out);
+                    s.helper.onLine(s.helperState, dir, line.startSeq(), line.bytes(), ts, call);
                 }
             }
         }
-    }
-
-    private void robustLine(ControlChannelState s, Direction dir, long seq, byte[] line, long ts, HelperContext ctx,
-                            List<HelperOutcome> out) {
-        if (s.helper == HelperKind.FTP) {
-            if (dir == Direction.ORIGINAL) {
-                ftpResult(s, dir, FtpCommandParser.parse(line), commandName(line), seq, line, ts, ctx, out);
-            } else {
-                FtpReplyAssembler.CompleteReply reply = s.replies.onLine(seq, line);
-                if (reply != null) {
-                    ftpResult(s, dir, FtpReplyParser.parse(reply.code(), reply.line()), String.valueOf(reply.code()),
-                        reply.seq(), reply.line(), ts, ctx, out);
-                }
-            }
-        } else {
-            ParseResult<DccOffer> r = DccParser.parse(line);
-            if (r instanceof ParseResult.Parsed<DccOffer> p) {
-                admit(s, IrcHelper.evaluate(p.value(), ctx, config, s.mode, expectationId(ctx, dir, seq), seq, ts,
-                    Evidence.of(line)), out);
-            } else if (r instanceof ParseResult.Rejected<DccOffer> rej) {
-                out.add(parseRefusal(s, dir, ts, seq, "DCC", rej, line, ctx));
-            }
-        }
-    }
-
-    private void ftpResult(ControlChannelState s, Direction dir, ParseResult<FtpMessage> r, String command, long seq,
-                           byte[] line, long ts, HelperContext ctx, List<HelperOutcome> out) {
-        if (r instanceof ParseResult.Parsed<FtpMessage> p) {
-            admit(s, FtpHelper.evaluate(p.value(), ctx, config, s.mode, expectationId(ctx, dir, seq), seq, ts,
-                Evidence.of(line)), out);
-        } else if (r instanceof ParseResult.Rejected<FtpMessage> rej) {
-            out.add(parseRefusal(s, dir, ts, seq, command, rej, line, ctx));
-        }
-    }
-
-    private static Refusal parseRefusal(ControlChannelState s, Direction dir, long ts, long seq, String command,
-                                        ParseResult.Rejected<?> rej, byte[] line, HelperContext ctx) {
-        return new Refusal(s.helper.helperName(), s.mode, dir, ts, seq, command, rej.reason(), null, rej.detail(),
-            Evidence.of(line), ctx.sender(dir), null);
-    }
-
-    private static String commandName(byte[] line) {
-        String t = new String(line, StandardCharsets.ISO_8859_1).strip();
-        int sp = t.indexOf(' ');
-        return (sp < 0 ? t : t.substring(0, sp)).toUpperCase(Locale.ROOT);
-    }
-
-    // ---------------------------------------------------------------- KERNEL
-
-    private void kernel(ControlChannelState s, Direction dir, TcpSegment seg, HelperContext ctx, List<HelperOutcome> out) {
-        // "Until there's been traffic both ways, don't look in packets."
-        boolean established = dir == Direction.REPLY || s.seenReply;
-        byte[] payload = seg.payload();
-        if (!established || payload.length == 0) {
-            return;
-        }
-        if (s.helper == HelperKind.FTP) {
-            kernelFtp(s, dir, seg, ctx, out);
-        } else if (dir == Direction.ORIGINAL) {
-            DccOffer offer = KernelIrcSearch.search(payload);
-            if (offer != null) {
-                admit(s, IrcHelper.evaluate(offer, ctx, config, s.mode, expectationId(ctx, dir, seg.seq()), seg.seq(),
-                    seg.timestampMicros(), segmentEvidence(payload)), out);
-            }
-        }
-    }
-
-    private void kernelFtp(ControlChannelState s, Direction dir, TcpSegment seg, HelperContext ctx, List<HelperOutcome> out) {
-        byte[] payload = seg.payload();
-        KernelNewlineTracker nl = s.newlines[dir.ordinal()];
-        boolean endsInNl = !seg.truncated() && payload[payload.length - 1] == '\n';
-        long nlSeq = Seq.add(seg.seq(), seg.payloadLength());
-        if (!nl.followsNewline(seg.seq())) {
-            if (endsInNl) {
-                nl.update(nlSeq);
-            }
-            return;
-        }
-        KernelFtpSearch.Result r = KernelFtpSearch.search(dir, payload, ctx.ipVersion());
-        if (r instanceof KernelFtpSearch.Partial p) {
-            // NF_DROP: the packet never reaches the server, so seq_aft_nl is not updated either; each copy is
-            // dropped and logged again
-            out.add(new KernelWouldDrop(HelperKind.FTP.helperName(), s.mode, dir, seg.timestampMicros(), seg.seq(),
-                p.logMessage(), segmentEvidence(payload)));
-            return;
-        }
-        boolean copy = nl.alreadySearched(seg.seq());
-        nl.searched(nlSeq);
-        if (r instanceof KernelFtpSearch.Match m && !copy) {
-            admit(s, FtpHelper.evaluate(m.message(), ctx, config, s.mode, expectationId(ctx, dir, seg.seq()), seg.seq(),
-                seg.timestampMicros(), segmentEvidence(payload)), out);
-        }
-        if (endsInNl) {
-            nl.update(nlSeq);
-        }
-    }
-
-    /** The segment's first line (what the kernel examined), escaped. */
-    private static String segmentEvidence(byte[] payload) {
-        int n = 0;
-        while (n < payload.length && payload[n] != '\n') {
-            n++;
-        }
-        return Evidence.of(payload, 0, Math.min(payload.length, n + 1));
-    }
-
-    // ---------------------------------------------------------------- shared
-
-    private void admit(ControlChannelState s, HelperOutcome decision, List<HelperOutcome> out) {
-        if (decision instanceof ExpectationRequest req) {
-            out.addAll(s.window.admit(req, config.maxExpected(s.helper)));
-        }
-        out.add(decision);
-    }
-
-    /** Deterministic: the master, the direction and the stream position of the announcing line or segment. */
-    static String expectationId(HelperContext ctx, Direction dir, long seq) {
-        return ctx.masterId() + "/" + (dir == Direction.ORIGINAL ? "o" : "r") + "/" + seq;
     }
 
     /** The alert type an outcome raises, or null: the caller's mapping to Alert records. */

@@ -2,64 +2,68 @@ package io.ctstream.streams.helper.channel;
 
 import io.ctstream.avro.Direction;
 import io.ctstream.avro.HelperMode;
+import io.ctstream.streams.helper.ConntrackHelper;
 import io.ctstream.streams.helper.ExpectationWindow;
 import io.ctstream.streams.helper.HelperConfig;
-import io.ctstream.streams.helper.HelperKind;
-import io.ctstream.streams.helper.ftp.FtpReplyAssembler;
+import io.ctstream.streams.helper.HelperState;
 import io.ctstream.streams.helper.stream.LineFramer;
 import io.ctstream.streams.helper.stream.TcpStreamReassembler;
 import java.util.List;
 
 /**
- * Everything a helper remembers about one control (master) connection between segments: which helper and
- * mode, whether the reply direction has been seen (the kernel's ESTABLISHED), per direction the stream
- * reassembler and line framer (ROBUST) or the seq-after-newline tracker (KERNEL, FTP), the multi-line reply
- * in progress (ROBUST, FTP) and the master's live expectations. Mutable; stored per master with
- * {@link ControlChannelStateCodec}.
+ * Everything the channel core remembers about one master between packets: which helper and mode, whether the reply
+ * direction has been seen (the kernel's ESTABLISHED), per direction the stream reassembler and line framer (ROBUST,
+ * TCP helpers), the master's live expectations, counters, and the helper's own {@link HelperState}. Mutable; stored
+ * per master with {@link ControlChannelStateCodec}.
  */
 public final class ControlChannelState {
 
-    final HelperKind helper;
+    final ConntrackHelper helper;
     final HelperMode mode;
     boolean seenReply;
     final TcpStreamReassembler[] streams = new TcpStreamReassembler[2];
     final LineFramer[] framers = new LineFramer[2];
-    final KernelNewlineTracker[] newlines = new KernelNewlineTracker[2];
-    FtpReplyAssembler replies;
+    HelperState helperState = HelperState.NONE;
     ExpectationWindow window = new ExpectationWindow();
     long segments;
     long expectationRequests;
     long refusals;
     long kernelDrops;
 
-    ControlChannelState(HelperKind helper, HelperMode mode) {
+    ControlChannelState(ConntrackHelper helper, HelperMode mode) {
         this.helper = helper;
         this.mode = mode;
     }
 
     /** A fresh state for a master handled by {@code helper} (null: no helper, every segment is ignored). */
-    static ControlChannelState create(HelperKind helper, HelperConfig config) {
+    static ControlChannelState create(ConntrackHelper helper, HelperConfig config) {
         ControlChannelState s = new ControlChannelState(helper, config.mode());
         if (helper == null) {
             return s;
         }
-        for (int d = 0; d < 2; d++) {
-            if (config.mode() == HelperMode.ROBUST) {
+        if (reassembles(helper, config.mode())) {
+            for (int d = 0; d < 2; d++) {
                 s.streams[d] = new TcpStreamReassembler(config.reassemblyWindowBytes(), config.reassemblyMaxSegments());
                 s.framers[d] = new LineFramer(config.lineBufferBytes());
-            } else if (helper == HelperKind.FTP) {
-                s.newlines[d] = new KernelNewlineTracker();
             }
         }
-        if (helper == HelperKind.FTP && config.mode() == HelperMode.ROBUST) {
-            s.replies = new FtpReplyAssembler();
-        }
+        s.helperState = helper.newState(config.mode(), config);
         return s;
     }
 
+    /** ROBUST mode frames a TCP helper's lines; a datagram helper and KERNEL mode read packets as they come. */
+    static boolean reassembles(ConntrackHelper helper, HelperMode mode) {
+        return mode == HelperMode.ROBUST && helper.protocol() == ConntrackHelper.TCP;
+    }
+
     /** The helper of this master, or null when it has none. */
-    public HelperKind helper() {
+    public ConntrackHelper helper() {
         return helper;
+    }
+
+    /** The helper's own state (FTP: its reply assembler or newline trackers). */
+    public HelperState helperState() {
+        return helperState;
     }
 
     public HelperMode mode() {

@@ -8,11 +8,14 @@ import io.ctstream.avro.Direction;
 import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.helper.Addresses;
 import io.ctstream.streams.helper.AlertTypes;
+import io.ctstream.streams.helper.HelperSegment;
+import io.ctstream.streams.helper.ftp.FtpHelper;
+import io.ctstream.streams.helper.irc.IrcHelper;
 import io.ctstream.streams.helper.ConnTuple;
 import io.ctstream.streams.helper.ExpectedTuple;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.helper.HelperContext;
-import io.ctstream.streams.helper.HelperKind;
+import io.ctstream.streams.helper.ConntrackHelper;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.HelperOutcome.ExpectationEviction;
 import io.ctstream.streams.helper.HelperOutcome.ExpectationRequest;
@@ -147,7 +150,7 @@ class ControlChannelAnalyzerTest {
         s.client("PASV\r\n");
         assertThat(only(s.server("227 Entering Passive Mode (10,77,2,9,245,154).\r\n"), Refusal.class)).singleElement()
             .satisfies(r -> {
-                assertThat(r.alertType()).isEqualTo(AlertTypes.FTP_BOUNCE);
+                assertThat(r.alertType()).isEqualTo(FtpHelper.FTP_BOUNCE);
                 assertThat(r.message()).isEqualTo("227 announces 10.77.2.9 but the sender is 10.77.2.2");
             });
     }
@@ -164,7 +167,7 @@ class ControlChannelAnalyzerTest {
 
     @Test
     void ircMaxDccChannelsEvictsTheOldestOfTheMaster() {
-        HelperConfig config = HelperConfig.builder().ircMaxDccChannels(2).build();
+        HelperConfig config = HelperConfig.builder().policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withMaxExpected(2)).build();
         Session s = new Session(config, 6667, 1, 1);
         s.server(":irc 001 alice :hi\r\n");
         List<HelperOutcome> out = new ArrayList<>();
@@ -201,14 +204,14 @@ class ControlChannelAnalyzerTest {
 
     @Test
     void expiredExpectationsNoLongerCountAgainstTheLimit() {
-        ControlChannelAnalyzer a = new ControlChannelAnalyzer(HelperConfig.builder().ftpTimeoutSeconds(1).build());
+        ControlChannelAnalyzer a = new ControlChannelAnalyzer(HelperConfig.builder().policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withTimeoutSeconds(1)).build());
         HelperContext ctx = HelperContext.of("m", ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 21));
         ControlChannelState st = a.newState(ctx);
-        a.onSegment(st, Direction.ORIGINAL, TcpSegment.of(100, 2, new byte[0], 0), ctx);
-        a.onSegment(st, Direction.REPLY, TcpSegment.of(500, 0x12, new byte[0], 0), ctx);
-        a.onSegment(st, Direction.ORIGINAL, TcpSegment.of(101, 0x18, "PORT 10,77,1,2,156,174\r\n".getBytes(), 1_000_000), ctx);
+        a.onSegment(st, Direction.ORIGINAL, HelperSegment.of(100, 2, new byte[0], 0), ctx);
+        a.onSegment(st, Direction.REPLY, HelperSegment.of(500, 0x12, new byte[0], 0), ctx);
+        a.onSegment(st, Direction.ORIGINAL, HelperSegment.of(101, 0x18, "PORT 10,77,1,2,156,174\r\n".getBytes(), 1_000_000), ctx);
         List<HelperOutcome> later = a.onSegment(st, Direction.ORIGINAL,
-            TcpSegment.of(125, 0x18, "PORT 10,77,1,2,156,175\r\n".getBytes(), 3_000_000), ctx);
+            HelperSegment.of(125, 0x18, "PORT 10,77,1,2,156,175\r\n".getBytes(), 3_000_000), ctx);
         assertThat(only(later, ExpectationEviction.class)).as("the first one expired at 2 s").isEmpty();
         assertThat(only(later, ExpectationRequest.class)).singleElement()
             .satisfies(r -> assertThat(r.expiresAtMicros()).isEqualTo(4_000_000));
@@ -216,11 +219,16 @@ class ControlChannelAnalyzerTest {
 
     @Test
     void helperPortsAreConfigurable() {
-        HelperConfig config = HelperConfig.builder().ftpPorts(Set.of(2121)).ircPorts(Set.of(6697)).build();
+        HelperConfig config = HelperConfig.builder()
+            .policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withPorts(Set.of(2121)))
+            .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withPorts(Set.of(6697)))
+            .build();
+        ControlChannelAnalyzer a = new ControlChannelAnalyzer(config);
         ConnTuple ftp = ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 2121);
-        assertThat(config.helperFor(ftp)).contains(HelperKind.FTP);
-        assertThat(config.helperFor(ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 21))).isEmpty();
-        assertThat(config.helperFor(ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 6697))).contains(HelperKind.IRC);
+        assertThat(a.helperFor(ftp)).map(ConntrackHelper::name).contains("ftp");
+        assertThat(a.helperFor(ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 21))).isEmpty();
+        assertThat(a.helperFor(ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 6697)))
+            .map(ConntrackHelper::name).contains("irc");
         Session s = new Session(config, 2121, 1, 1);
         s.server("220 hi\r\n");
         assertThat(only(s.client("PORT 10,77,1,2,156,174\r\n"), ExpectationRequest.class)).hasSize(1);
@@ -232,18 +240,24 @@ class ControlChannelAnalyzerTest {
     @Test
     void ircIsIpv4OnlyUnlessConfigured() {
         ConnTuple v6 = ConnTuple.tcp(Addresses.parse("fd77:1::2"), 40000, Addresses.parse("fd77:2::2"), 6667);
-        assertThat(HelperConfig.defaults().helperFor(v6)).isEmpty();
-        assertThat(HelperConfig.builder().ircIpv6(true).build().helperFor(v6)).contains(HelperKind.IRC);
+        assertThat(new ControlChannelAnalyzer(HelperConfig.defaults()).helperFor(v6)).isEmpty();
+        HelperConfig ircV6 = HelperConfig.builder().policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withIpv6(true)).build();
+        assertThat(new ControlChannelAnalyzer(ircV6).helperFor(v6)).map(ConntrackHelper::name).contains("irc");
         ConnTuple ftp6 = ConnTuple.tcp(Addresses.parse("fd77:1::2"), 40000, Addresses.parse("fd77:2::2"), 21);
-        assertThat(HelperConfig.defaults().helperFor(ftp6)).contains(HelperKind.FTP);
+        assertThat(new ControlChannelAnalyzer(HelperConfig.defaults()).helperFor(ftp6)).map(ConntrackHelper::name)
+            .contains("ftp");
     }
 
     @Test
     void invalidConfigurationIsAClearError() {
-        assertThatThrownBy(() -> HelperConfig.builder().ftpMaxExpected(0).build())
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ftpMaxExpected");
-        assertThatThrownBy(() -> HelperConfig.builder().ftpPorts(Set.of(70000)).build())
+        assertThatThrownBy(() -> FtpHelper.DEFAULT_POLICY.withMaxExpected(0))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxExpected");
+        assertThatThrownBy(() -> FtpHelper.DEFAULT_POLICY.withPorts(Set.of(70000)))
             .isInstanceOf(IllegalArgumentException.class);
+        HelperConfig typo = HelperConfig.builder().policy("fpt", FtpHelper.DEFAULT_POLICY).build();
+        assertThatThrownBy(() -> new ControlChannelAnalyzer(typo))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown helper 'fpt'")
+            .hasMessageContaining("ftp, irc, tftp");
     }
 
     @Test
@@ -270,7 +284,7 @@ class ControlChannelAnalyzerTest {
         HelperContext ctx = HelperContext.of("m", ConnTuple.tcp(Addresses.parse(Session.CLIENT), 40000, Addresses.parse(Session.SERVER), 80));
         ControlChannelState st = a.newState(ctx);
         assertThat(st.helper()).isNull();
-        assertThat(a.onSegment(st, Direction.ORIGINAL, TcpSegment.of(1, 0x18, "PORT 10,77,1,2,156,174\r\n".getBytes(), 1), ctx)).isEmpty();
+        assertThat(a.onSegment(st, Direction.ORIGINAL, HelperSegment.of(1, 0x18, "PORT 10,77,1,2,156,174\r\n".getBytes(), 1), ctx)).isEmpty();
     }
 
     @Test
@@ -284,15 +298,10 @@ class ControlChannelAnalyzerTest {
         ControlChannelState back = ControlChannelStateCodec.decode(encoded, HelperConfig.defaults());
         assertThat(ControlChannelStateCodec.encode(back)).isEqualTo(encoded);
         assertThat(back.framer(Direction.ORIGINAL).pendingBytes()).isEqualTo("PORT 10,77,1,2,156,".length());
-        // format 1 differs only in the kernel newline trackers, which a robust state has none of
-        byte[] formatOne = encoded.clone();
-        formatOne[0] = 1;
-        assertThat(ControlChannelStateCodec.encode(ControlChannelStateCodec.decode(formatOne, HelperConfig.defaults())))
-            .isEqualTo(encoded);
         byte[] foreign = encoded.clone();
-        foreign[0] = 3;
+        foreign[0] = 4;
         assertThatThrownBy(() -> ControlChannelStateCodec.decode(foreign, HelperConfig.defaults()))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 3");
+            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 4");
         assertThatThrownBy(() -> ControlChannelStateCodec.decode(java.util.Arrays.copyOf(encoded, 20), HelperConfig.defaults()))
             .isInstanceOf(IllegalArgumentException.class);
     }
@@ -302,7 +311,7 @@ class ControlChannelAnalyzerTest {
         String offer = "PRIVMSG bob :\u0001DCC SEND f 172818690 0 1 7\u0001\r\n";
         assertThat(only(Session.ircRegistered(HelperMode.KERNEL).client(offer), Refusal.class)).singleElement()
             .satisfies(r -> {
-                assertThat(r.alertType()).isEqualTo(AlertTypes.FORGED_DCC);
+                assertThat(r.alertType()).isEqualTo(IrcHelper.FORGED_DCC);
                 assertThat(r.message()).isEqualTo("Forged DCC command from 10.77.1.2: 10.77.1.2:0");
             });
         assertThat(only(Session.ircRegistered(HelperMode.ROBUST).client(offer), Refusal.class)).singleElement()
@@ -314,7 +323,7 @@ class ControlChannelAnalyzerTest {
 
     @Test
     void ircLooseExpectsTheAnnouncedAddress() {
-        Session s = new Session(HelperConfig.builder().ircLoose(true).build(), 6667, 1, 1);
+        Session s = new Session(HelperConfig.builder().policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withLoose(true)).build(), 6667, 1, 1);
         s.server(":irc 001 alice :hi\r\n");
         assertThat(only(s.client("PRIVMSG bob :\u0001DCC SEND f 172818787 40003 1\u0001\r\n"), ExpectationRequest.class))
             .singleElement().satisfies(r -> assertThat(r.expected().dst()).isEqualTo(Addresses.parse("10.77.1.99")));

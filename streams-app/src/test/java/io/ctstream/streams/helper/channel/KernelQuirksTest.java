@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ctstream.avro.Direction;
 import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.helper.Addresses;
-import io.ctstream.streams.helper.AlertTypes;
+import io.ctstream.streams.helper.HelperSegment;
+import io.ctstream.streams.helper.ftp.FtpHelper;
+import io.ctstream.streams.helper.irc.IrcHelper;
 import io.ctstream.streams.helper.ExpectedTuple;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.helper.HelperOutcome;
@@ -175,14 +177,14 @@ class KernelQuirksTest {
             assertThat(only(port, ExpectationRequest.class)).isEmpty();
             assertThat(only(eprt, ExpectationRequest.class)).isEmpty();
             assertThat(only(port, Refusal.class)).singleElement().satisfies(r -> {
-                assertThat(r.alertType()).isEqualTo(AlertTypes.FTP_BOUNCE);
+                assertThat(r.alertType()).isEqualTo(FtpHelper.FTP_BOUNCE);
                 assertThat(r.reason()).isEqualTo("address-mismatch");
                 assertThat(r.evidence()).startsWith("PORT 10,77,1,99,156,164");
                 assertThat(r.message()).isEqualTo("PORT announces 10.77.1.99 but the sender is 10.77.1.2");
                 assertThat(r.announced().dst()).isEqualTo(Addresses.parse("10.77.1.99"));
             });
             assertThat(only(eprt, Refusal.class)).singleElement()
-                .satisfies(r -> assertThat(r.alertType()).isEqualTo(AlertTypes.FTP_BOUNCE));
+                .satisfies(r -> assertThat(r.alertType()).isEqualTo(FtpHelper.FTP_BOUNCE));
             assertThat(only(port, KernelWouldDrop.class)).as("the kernel accepts the packet, it only expects nothing").isEmpty();
         }
 
@@ -198,7 +200,7 @@ class KernelQuirksTest {
 
         @Test
         void looseExpectsTheAnnouncedThirdParty() {
-            Session s = new Session(HelperConfig.builder().ftpLoose(true).build(), 21, 1, 1);
+            Session s = new Session(HelperConfig.builder().policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withLoose(true)).build(), 21, 1, 1);
             s.server("220 hi\r\n");
             assertThat(only(s.client("PORT 10,77,1,99,156,164\r\n"), ExpectationRequest.class)).singleElement()
                 .satisfies(r -> assertThat(r.expected().dst()).isEqualTo(Addresses.parse("10.77.1.99")));
@@ -210,7 +212,7 @@ class KernelQuirksTest {
                 List<HelperOutcome> out = LabReplay.run("ftp-bounce", HelperConfig.builder().mode(mode).build());
                 assertThat(only(out, ExpectationRequest.class)).as("%s", mode).isEmpty();
                 assertThat(only(out, Refusal.class)).as("%s", mode).hasSize(2)
-                    .allSatisfy(r -> assertThat(r.alertType()).isEqualTo(AlertTypes.FTP_BOUNCE));
+                    .allSatisfy(r -> assertThat(r.alertType()).isEqualTo(FtpHelper.FTP_BOUNCE));
             }
         }
     }
@@ -223,7 +225,7 @@ class KernelQuirksTest {
             List<HelperOutcome> out = s.client("PRIVMSG bob :\u0001DCC SEND data2.bin 172818787 40003 6000\u0001\r\n");
             assertThat(only(out, ExpectationRequest.class)).isEmpty();
             assertThat(only(out, Refusal.class)).singleElement().satisfies(r -> {
-                assertThat(r.alertType()).isEqualTo(AlertTypes.FORGED_DCC);
+                assertThat(r.alertType()).isEqualTo(IrcHelper.FORGED_DCC);
                 assertThat(r.message()).isEqualTo("Forged DCC command from 10.77.1.2: 10.77.1.99:40003");
                 assertThat(r.evidence()).contains("DCC SEND data2.bin 172818787 40003");
             });
@@ -259,7 +261,7 @@ class KernelQuirksTest {
             List<HelperOutcome> out = Session.ircRegistered(HelperMode.KERNEL).client(QUOTED);
             assertThat(only(out, ExpectationRequest.class)).isEmpty();
             assertThat(only(out, Refusal.class)).singleElement().satisfies(r -> {
-                assertThat(r.alertType()).isEqualTo(AlertTypes.FORGED_DCC);
+                assertThat(r.alertType()).isEqualTo(IrcHelper.FORGED_DCC);
                 assertThat(r.message()).isEqualTo("Forged DCC command from 10.77.1.2: 0.0.0.0:0");
             });
         }
@@ -308,7 +310,7 @@ class KernelQuirksTest {
             ControlChannelAnalyzer a = new ControlChannelAnalyzer(config);
             Session template = Session.irc(HelperMode.KERNEL);
             ControlChannelState st = a.newState(template.context());
-            List<HelperOutcome> out = a.onSegment(st, Direction.ORIGINAL, TcpSegment.of(1, 0x18,
+            List<HelperOutcome> out = a.onSegment(st, Direction.ORIGINAL, HelperSegment.of(1, 0x18,
                 "PRIVMSG bob :\u0001DCC SEND x 172818690 40001 1\u0001\r\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 1),
                 template.context());
             assertThat(out).isEmpty();
@@ -357,7 +359,7 @@ class KernelQuirksTest {
             long seq = s.clientSeq();
             List<HelperOutcome> first = s.client("PORT 10,77,1,99,156,174\r\n");
             assertThat(only(first, Refusal.class)).singleElement()
-                .satisfies(r -> assertThat(ControlChannelAnalyzer.alertType(r)).isEqualTo(AlertTypes.FTP_BOUNCE));
+                .satisfies(r -> assertThat(ControlChannelAnalyzer.alertType(r)).isEqualTo(FtpHelper.FTP_BOUNCE));
             for (int i = 0; i < 2; i++) {
                 assertThat(s.clientAt(seq, "PORT 10,77,1,99,156,174\r\n")).as("copy %d", i + 1).isEmpty();
             }

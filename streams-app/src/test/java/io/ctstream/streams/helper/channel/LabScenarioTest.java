@@ -7,6 +7,7 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.helper.Addresses;
 import io.ctstream.streams.helper.ExpectedTuple;
 import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.helper.registry.HelperRegistry;
 import io.ctstream.streams.helper.HelperOutcome;
 import io.ctstream.streams.helper.HelperOutcome.ExpectationEviction;
 import io.ctstream.streams.helper.HelperOutcome.ExpectationRequest;
@@ -76,7 +77,7 @@ class LabScenarioTest {
     static HelperConfig config(String scenario, HelperMode mode) {
         HelperConfig.Builder b = HelperConfig.builder().mode(mode);
         if ("off".equals(LabCapture.summary(scenario).get("helpers").asText())) {
-            b.ftpPorts(Set.of()).ircPorts(Set.of());
+            HelperRegistry.helpersOff(b);
         }
         return b.build();
     }

@@ -13,7 +13,7 @@ import io.ctstream.streams.helper.ParseResult;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
 import io.ctstream.streams.helper.channel.ControlChannelStateCodec;
-import io.ctstream.streams.helper.channel.TcpSegment;
+import io.ctstream.streams.helper.HelperSegment;
 import io.ctstream.streams.helper.ftp.FtpCommandParser;
 import io.ctstream.streams.helper.ftp.FtpReplyAssembler;
 import io.ctstream.streams.helper.ftp.FtpReplyParser;
@@ -141,14 +141,14 @@ class HelperFuzzTest {
                 isIrc ? 6667 : 21));
         ControlChannelState state = analyzer.newState(ctx);
         long[] isn = {r.nextLong() & 0xffffffffL, r.nextLong() & 0xffffffffL};
-        analyzer.onSegment(state, Direction.ORIGINAL, TcpSegment.of(isn[0], TcpSegment.SYN, new byte[0], 1), ctx);
-        analyzer.onSegment(state, Direction.REPLY, TcpSegment.of(isn[1], TcpSegment.SYN | 0x10, new byte[0], 2), ctx);
+        analyzer.onSegment(state, Direction.ORIGINAL, HelperSegment.of(isn[0], HelperSegment.SYN, new byte[0], 1), ctx);
+        analyzer.onSegment(state, Direction.REPLY, HelperSegment.of(isn[1], HelperSegment.SYN | 0x10, new byte[0], 2), ctx);
         long ts = 3;
         for (Segment s : segments(isIrc ? irc : ftp, isn[0] + 1, r)) {
             Direction d = r.nextInt(4) == 0 ? Direction.REPLY : Direction.ORIGINAL;
             long seq = d == Direction.ORIGINAL ? s.seq : isn[1] + 1 + (s.seq - isn[0] - 1);
             List<HelperOutcome> out = analyzer.onSegment(state, d,
-                    new TcpSegment(seq, 0x18, s.payload, s.wireLength, ts += r.nextInt(0, 400_000_000)), ctx);
+                    new HelperSegment(seq, 0x18, s.payload, s.wireLength, ts += r.nextInt(0, 400_000_000)), ctx);
             for (HelperOutcome o : out) {
                 ControlChannelAnalyzer.alertType(o);
                 if (o instanceof HelperOutcome.ExpectationRequest req && r.nextBoolean()) {

@@ -1,4 +1,4 @@
-package io.ctstream.streams.helper.channel;
+package io.ctstream.streams.helper.ftp;
 
 import io.ctstream.streams.helper.stream.Seq;
 import java.io.DataInput;

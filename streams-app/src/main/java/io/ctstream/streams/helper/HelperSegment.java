@@ -1,9 +1,10 @@
-package io.ctstream.streams.helper.channel;
+package io.ctstream.streams.helper;
 
 import java.util.Objects;
 
 /**
- * One TCP segment of a control connection, as the helpers need it.
+ * One packet of a master connection as a helper sees it: a TCP segment, or a UDP datagram (seq 0, no flags, no
+ * acknowledgement: {@link #datagram}).
  *
  * @param seq             TCP sequence number (unsigned 32-bit)
  * @param tcpFlags        the flags byte (SYN 0x02 matters: it sets the initial sequence number)
@@ -14,13 +15,13 @@ import java.util.Objects;
  *                        what the sender has received of the other direction, so a hole the sensor missed there is
  *                        known to be lost for good
  */
-public record TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros, long ack) {
+public record HelperSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros, long ack) {
 
     public static final int SYN = 0x02;
     public static final int ACK = 0x10;
     public static final long NO_ACK = -1;
 
-    public TcpSegment {
+    public HelperSegment {
         Objects.requireNonNull(payload, "payload");
         if (payloadLength < payload.length) {
             throw new IllegalArgumentException("payloadLength " + payloadLength + " < captured " + payload.length);
@@ -30,7 +31,7 @@ public record TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLeng
     }
 
     /** A segment whose acknowledgement number is not known. */
-    public TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros) {
+    public HelperSegment(long seq, int tcpFlags, byte[] payload, int payloadLength, long timestampMicros) {
         this(seq, tcpFlags, payload, payloadLength, timestampMicros, NO_ACK);
     }
 
@@ -38,9 +39,14 @@ public record TcpSegment(long seq, int tcpFlags, byte[] payload, int payloadLeng
         return ack != NO_ACK;
     }
 
+    /** A UDP datagram: no sequence space, so nothing to reassemble; the helper reads each one whole. */
+    public static HelperSegment datagram(byte[] payload, int payloadLength, long timestampMicros) {
+        return new HelperSegment(0, 0, payload, payloadLength, timestampMicros, NO_ACK);
+    }
+
     /** A segment captured whole. */
-    public static TcpSegment of(long seq, int tcpFlags, byte[] payload, long timestampMicros) {
-        return new TcpSegment(seq, tcpFlags, payload, payload.length, timestampMicros);
+    public static HelperSegment of(long seq, int tcpFlags, byte[] payload, long timestampMicros) {
+        return new HelperSegment(seq, tcpFlags, payload, payload.length, timestampMicros);
     }
 
     public boolean syn() {
