@@ -181,7 +181,7 @@ public final class PipelineAnalyzer {
                 }
             }
             settle(app, options.quietPeriod(), options.timeout());
-            current.addAll(liveConnections(app));
+            current.addAll(app.liveConnections());
         } catch (RuntimeException | IOException e) {
             if (!keepTopics) {
                 RunTopics.delete(kafka, prefix, config.applicationId());
@@ -237,13 +237,6 @@ public final class PipelineAnalyzer {
             Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
                     internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions), quietPeriod, timeout);
         }
-    }
-
-    /** The live connections in {@code app}'s store: all of them when this one instance owns every partition. */
-    public static List<Connection> liveConnections(StreamsApp app) {
-        List<Connection> current = new ArrayList<>();
-        app.forEachLocalConnection((key, tracked) -> current.add(tracked.connection()));
-        return current;
     }
 
     /** The report of what the pipeline of {@code config} published, with {@code current}'s final counters. */
