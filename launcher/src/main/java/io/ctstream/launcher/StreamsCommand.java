@@ -55,13 +55,14 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--query-port", defaultValue = "8070", description = "Query API port (0: any free port, -1: none; default 8070).")
     int queryPort;
 
-    @Option(names = "--helper-mode", defaultValue = "robust", description = "robust (default) or kernel.")
+    // Unset, these leave the config file's helper.* keys (CONFIGURATION.md), or their defaults, in force.
+    @Option(names = "--helper-mode", description = "robust or kernel (helper.mode; default robust).")
     HelperMode helperMode;
 
-    @Option(names = "--ftp-ports", split = ",", defaultValue = "21", description = "FTP helper ports (default 21).")
+    @Option(names = "--ftp-ports", split = ",", description = "FTP helper ports (helper.ftp.ports; default 21).")
     Set<Integer> ftpPorts;
 
-    @Option(names = "--irc-ports", split = ",", defaultValue = "6667", description = "IRC helper ports (default 6667).")
+    @Option(names = "--irc-ports", split = ",", description = "IRC helper ports (helper.irc.ports; default 6667).")
     Set<Integer> ircPorts;
 
     @Option(names = "--policy", paramLabel = "FILE",
@@ -91,7 +92,7 @@ public final class StreamsCommand implements Callable<Integer> {
         }
         String queryToken = Preflight.secretFile("--query-token-file", queryTokenFile);
         client.requireReachable();
-        StreamsAppConfig config = StreamsAppConfig.builder()
+        StreamsAppConfig.Builder builder = client.config().bindStreams(StreamsAppConfig.builder())
                 .applicationId(applicationId)
                 .bootstrapServers(client.requireBootstrapServers())
                 .schemaRegistryUrl(client.requireSchemaRegistryUrl())
@@ -106,9 +107,8 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryToken(queryToken)
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
-                .policy(policy)
-                .helpers(HelperConfig.defaults().toBuilder().mode(helperMode).ftpPorts(ftpPorts).ircPorts(ircPorts).build())
-                .build();
+                .policy(policy);
+        StreamsAppConfig config = builder.helpers(helperOptions(builder.helpers())).build();
         CountDownLatch stopped = new CountDownLatch(1);
         // served as GET /metrics on the query port
         PrometheusMetrics metrics = new PrometheusMetrics();
@@ -124,5 +124,24 @@ public final class StreamsCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** The helper options given on the command line over the config's. */
+    private HelperConfig helperOptions(HelperConfig fromConfig) {
+        HelperConfig.Builder h = fromConfig.toBuilder();
+        if (helperMode != null) {
+            h.mode(helperMode);
+        }
+        if (ftpPorts != null) {
+            h.ftpPorts(ftpPorts);
+        }
+        if (ircPorts != null) {
+            h.ircPorts(ircPorts);
+        }
+        try {
+            return h.build();
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage(e.getMessage());
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.config.HelperKeys;
 import io.ctstream.streams.inprocess.InProcessPipeline;
 import io.ctstream.streams.json.AnalysisReport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,6 +75,8 @@ public final class InProcessAnalyzer {
                         .clientProperties(new Properties())
                         .replay(e.getValue(), 0)
                         .batchPackets(options.batchPackets())
+                        // the payload the helpers of this config read (helper.<kind>.ports)
+                        .helperPorts(new ArrayList<>(HelperKeys.payloadPorts(config.helpers())))
                         .progress(progress)
                         // the topology is the slower side: a short queue makes the replay wait for it (no drop),
                         // and the agent's close waits for the last record rather than dropping what is queued

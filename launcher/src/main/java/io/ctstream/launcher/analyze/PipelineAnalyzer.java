@@ -18,6 +18,8 @@ import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamTimeTicks;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.config.HelperKeys;
+import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.streams.json.AnalysisReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -102,6 +104,8 @@ public final class PipelineAnalyzer {
     private boolean progress;
     private String topicPrefix = "";
     private boolean keepTopics = true;
+    /** TCP ports whose payload the run's sensors keep: the helpers' ports of the run's config. */
+    private List<Integer> payloadPorts = EdgePayloadPolicy.DEFAULT_HELPER_PORTS;
 
     public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
         this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), meters);
@@ -156,6 +160,7 @@ public final class PipelineAnalyzer {
                         .streamThreads(options.streamThreads())
                         .stateDir(stateDir))
                 .build();
+        payloadPorts = new ArrayList<>(HelperKeys.payloadPorts(config.helpers()));
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
         List<Connection> current = new ArrayList<>();
         Properties kafka = new Properties();
@@ -262,6 +267,7 @@ public final class PipelineAnalyzer {
                 .topic(topic)
                 .clientProperties(client)
                 .replay(files, speed)
+                .helperPorts(payloadPorts)
                 .batchPackets(batchPackets)
                 .progress(progress)
                 .build();

@@ -26,7 +26,7 @@ public final class DurationValue {
 
         @Override
         public String toString() {
-            return "a whole number with a unit: us, ms, s, m, h or d (e.g. 30s)";
+            return "number and unit: us, ms, s, m, h, d";
         }
     };
 

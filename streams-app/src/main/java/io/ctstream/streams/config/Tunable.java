@@ -43,6 +43,9 @@ public record Tunable<B>(String name, ConfigDef.Type type, String defaultValue, 
         if (validator == DurationValue.VALIDATOR) {
             return "duration";
         }
+        if (validator == PORTS) {
+            return "ports";
+        }
         return type.name().toLowerCase(Locale.ROOT);
     }
 
