@@ -27,7 +27,6 @@ public final class ConfigKeys {
             StreamsConfig.CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
             StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.TOPIC_PREFIX,
             "metrics.context.");
-    private static final Set<String> CLIENT = clientKeys();
     private static final List<Tunable<?>> TUNABLES = tunables();
     private static final Set<String> TUNABLE_NAMES = Set.copyOf(TUNABLES.stream().map(Tunable::name).toList());
 
@@ -46,7 +45,7 @@ public final class ConfigKeys {
     }
 
     public static boolean isClientKey(String key) {
-        return CLIENT.contains(key) || CLIENT_PREFIXES.stream().anyMatch(key::startsWith);
+        return ClientKeys.ALL.contains(key) || CLIENT_PREFIXES.stream().anyMatch(key::startsWith);
     }
 
     /**
@@ -62,7 +61,7 @@ public final class ConfigKeys {
     public static Optional<String> closest(String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (Collection<String> names : List.of(TUNABLE_NAMES, CLIENT)) {
+        for (Collection<String> names : List.of(TUNABLE_NAMES, ClientKeys.ALL)) {
             for (String name : names) {
                 int d = distance(key, name);
                 if (d < bestDistance || d == bestDistance && name.compareTo(best) < 0) {
@@ -95,12 +94,20 @@ public final class ConfigKeys {
         return prev[b.length()];
     }
 
-    private static Set<String> clientKeys() {
-        Set<String> all = new HashSet<>(OWN_CLIENT);
-        all.addAll(ProducerConfig.configNames());
-        all.addAll(ConsumerConfig.configNames());
-        all.addAll(AdminClientConfig.configNames());
-        all.addAll(StreamsConfig.configDef().names());
-        return Set.copyOf(all);
+    /**
+     * The Kafka clients' keys, loaded on first use only: their config classes cost a cold start (analyze without a
+     * config file needs none of them).
+     */
+    private static final class ClientKeys {
+        static final Set<String> ALL = clientKeys();
+
+        private static Set<String> clientKeys() {
+            Set<String> all = new HashSet<>(OWN_CLIENT);
+            all.addAll(ProducerConfig.configNames());
+            all.addAll(ConsumerConfig.configNames());
+            all.addAll(AdminClientConfig.configNames());
+            all.addAll(StreamsConfig.configDef().names());
+            return Set.copyOf(all);
+        }
     }
 }
