@@ -136,6 +136,15 @@ public final class PipelineAnalyzer {
         return this;
     }
 
+    /**
+     * The TCP ports whose payload {@link #replay} keeps (default: the helpers' default ports); {@link #analyze} sets
+     * its config's helper ports.
+     */
+    public PipelineAnalyzer payloadPorts(java.util.Collection<Integer> ports) {
+        this.payloadPorts = List.copyOf(ports);
+        return this;
+    }
+
     /** Draw the capture agent's progress line on stderr while replaying (off by default). */
     public PipelineAnalyzer showProgress(boolean show) {
         this.progress = show;
