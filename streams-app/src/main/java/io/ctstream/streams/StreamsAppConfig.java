@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
@@ -108,6 +109,24 @@ public record StreamsAppConfig(
     @Override
     public Properties clientProperties() {
         return copy(clientProperties);
+    }
+
+    /**
+     * Without the client properties' values and the query token: they hold SASL passwords, key store passwords and
+     * the registry's credentials, and a record's own toString would print them wherever the config is logged.
+     */
+    @Override
+    public String toString() {
+        return "StreamsAppConfig[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
+                + ", schemaRegistryUrl=" + schemaRegistryUrl + ", topicPrefix=" + topicPrefix + ", stateDir=" + stateDir
+                + ", streamThreads=" + streamThreads + ", standbyReplicas=" + standbyReplicas + ", exactlyOnce="
+                + exactlyOnce + ", replicationFactor=" + replicationFactor + ", clientProperties="
+                + new TreeSet<>(clientProperties.stringPropertyNames()) + ", partitions=" + partitions
+                + ", queryHost=" + queryHost + ", queryBindHost=" + queryBindHost + ", queryToken="
+                + (queryToken == null ? "none" : "(hidden)") + ", queryPort=" + queryPort + ", conntrack=" + conntrack
+                + ", helpers=" + helpers + ", matcher=" + matcher + ", limits=" + limits + ", policy="
+                + (policy == null ? "none" : "set") + ", commitOnPinhole=" + commitOnPinhole + ", tentativePinholes="
+                + tentativePinholes + "]";
     }
 
     /** The full name of one of the {@link Topics}. */
