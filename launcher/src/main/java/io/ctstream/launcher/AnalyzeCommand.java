@@ -116,8 +116,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         // --config and --set: conntrack timeouts, helpers, caps (CONFIGURATION.md), checked before anything starts
         ConfigSource config = client.config();
         HelperMode mode = helperMode != null ? helperMode
-                : config.bindStreams(StreamsAppConfig.builder().bootstrapServers("-").schemaRegistryUrl("-")).build()
-                        .helpers().mode();
+                : config.bindStreams(StreamsAppConfig.builder()).helpers().mode();
         List<PipelineAnalyzer.Input> inputs = captures.stream()
                 .map(c -> new PipelineAnalyzer.Input(c.pcap, c.sensor)).toList();
         PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, threads,

@@ -91,8 +91,10 @@ public final class StreamsCommand implements Callable<Integer> {
             policy = VerdictPolicy.load(policyFile, keyFile);
         }
         String queryToken = Preflight.secretFile("--query-token-file", queryTokenFile);
+        // the file's and --set's keys, then the helper options over them: all checked before Kafka is tried
+        HelperConfig helpers = helperOptions(client.config().bindStreams(StreamsAppConfig.builder()).helpers());
         client.requireReachable();
-        StreamsAppConfig.Builder builder = client.config().bindStreams(StreamsAppConfig.builder())
+        StreamsAppConfig config = client.config().bindStreams(StreamsAppConfig.builder())
                 .applicationId(applicationId)
                 .bootstrapServers(client.requireBootstrapServers())
                 .schemaRegistryUrl(client.requireSchemaRegistryUrl())
@@ -107,8 +109,9 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryToken(queryToken)
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
-                .policy(policy);
-        StreamsAppConfig config = builder.helpers(helperOptions(builder.helpers())).build();
+                .policy(policy)
+                .helpers(helpers)
+                .build();
         CountDownLatch stopped = new CountDownLatch(1);
         // served as GET /metrics on the query port
         PrometheusMetrics metrics = new PrometheusMetrics();

@@ -82,9 +82,7 @@ public final class ConfigSource {
     public CaptureAgentConfig.Builder bindEdge(CaptureAgentConfig.Builder b) {
         try {
             if (!tunables.containsKey(EdgeKeys.HELPER_PORTS)) {
-                StreamsAppConfig helpers = bindStreams(StreamsAppConfig.builder().bootstrapServers("-")
-                        .schemaRegistryUrl("-")).build();
-                b.helperPorts(new ArrayList<>(HelperKeys.payloadPorts(helpers.helpers())));
+                b.helperPorts(new ArrayList<>(HelperKeys.payloadPorts(bindStreams(StreamsAppConfig.builder()).helpers())));
             }
             return EdgeKeys.KEYS.bind(tunables, b);
         } catch (ConfigException e) {
@@ -92,9 +90,9 @@ public final class ConfigSource {
         }
     }
 
-    /** Binds every key once, so that a bad value fails before anything starts. */
+    /** Binds every key once, so that a bad value fails before anything starts (each bound record checks itself). */
     private void validate() {
-        bindStreams(StreamsAppConfig.builder().bootstrapServers("-").schemaRegistryUrl("-")).build();
+        bindStreams(StreamsAppConfig.builder());
         bindEdge(CaptureAgentConfig.builder());
     }
 
