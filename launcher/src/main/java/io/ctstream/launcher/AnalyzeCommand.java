@@ -129,7 +129,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         PipelineAnalyzer.Result result;
         if (bootstrap == null) {
             // no broker: the topology in this JVM (seconds, JVM start included, for a small capture)
-            result = new InProcessAnalyzer(new SimpleMeterRegistry(), progress.show()).analyze(inputs, options);
+            result = new InProcessAnalyzer(new SimpleMeterRegistry(), progress.show()).sensorConfig(config::bindEdge)
+                    .analyze(inputs, options);
         } else {
             client.requireReachable();
             client.requireSchemaRegistryUrl();
@@ -138,6 +139,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     .showProgress(progress.show())
                     .topicPrefix(client.topicPrefix())
                     .keepTopics(keepTopics)
+                    .sensorConfig(config::bindEdge)
                     .analyze(inputs, options);
         }
         describe(result, mode);

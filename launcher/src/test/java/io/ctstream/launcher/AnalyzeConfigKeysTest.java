@@ -62,6 +62,20 @@ class AnalyzeConfigKeysTest {
     }
 
     @Test
+    void edgeKeysSetTheSensorsOfAnalyze() throws Exception {
+        Path out = dir.resolve("ftp.json");
+        String ftp = Path.of("..", "testdata", "lab", "ftp-passive.pcap").toString();
+        var r = UserErrorsTest.run("analyze", "--pcap", ftp, "--out", out.toString());
+        assertThat(r.exitCode()).isZero();
+        assertThat(JSON.readTree(out.toFile()).path("expectations")).hasSize(2);
+        // no payload kept: the FTP helper reads nothing, announces nothing
+        r = UserErrorsTest.run("analyze", "--pcap", ftp, "--out", out.toString(), "--set", "edge.payload-cap=0");
+        assertThat(r.exitCode()).isZero();
+        assertThat(JSON.readTree(out.toFile()).path("expectations")).isEmpty();
+        assertThat(JSON.readTree(out.toFile()).path("connections")).hasSize(3);
+    }
+
+    @Test
     void aBadValueIsAUsageErrorNamingTheKeyAndTheFile() throws Exception {
         Path config = Files.writeString(dir.resolve("bare.properties"), "conntrack.udp.timeout=10\n");
         var r = UserErrorsTest.run("analyze", "--pcap", pcap.toString(), "--config", config.toString());

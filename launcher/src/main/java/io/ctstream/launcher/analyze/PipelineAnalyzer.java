@@ -106,6 +106,7 @@ public final class PipelineAnalyzer {
     private boolean keepTopics = true;
     /** TCP ports whose payload the run's sensors keep: the helpers' ports of the run's config. */
     private List<Integer> payloadPorts = EdgePayloadPolicy.DEFAULT_HELPER_PORTS;
+    private java.util.function.UnaryOperator<CaptureAgentConfig.Builder> sensorConfig = b -> b;
 
     public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
         this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), meters);
@@ -142,6 +143,12 @@ public final class PipelineAnalyzer {
      */
     public PipelineAnalyzer payloadPorts(java.util.Collection<Integer> ports) {
         this.payloadPorts = List.copyOf(ports);
+        return this;
+    }
+
+    /** Settings of the sensors that replay the captures (the config file's {@code edge.*} keys). */
+    public PipelineAnalyzer sensorConfig(java.util.function.UnaryOperator<CaptureAgentConfig.Builder> settings) {
+        this.sensorConfig = settings;
         return this;
     }
 
@@ -271,13 +278,13 @@ public final class PipelineAnalyzer {
     public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed, int batchPackets)
             throws IOException {
         Properties client = withoutPrefix(this.client);
-        CaptureAgentConfig cfg = CaptureAgentConfig.builder()
+        CaptureAgentConfig cfg = sensorConfig.apply(CaptureAgentConfig.builder()
+                        .helperPorts(payloadPorts)
+                        .batchPackets(batchPackets))
                 .sensorId(sensor)
                 .topic(topic)
                 .clientProperties(client)
                 .replay(files, speed)
-                .helperPorts(payloadPorts)
-                .batchPackets(batchPackets)
                 .progress(progress)
                 .build();
         return new CaptureAgent(cfg, meters).run();
