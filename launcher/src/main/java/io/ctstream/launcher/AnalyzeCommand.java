@@ -5,6 +5,7 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.launcher.analyze.InProcessAnalyzer;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
+import io.ctstream.launcher.config.ConfigSource;
 import ch.qos.logback.classic.Level;
 import io.ctstream.launcher.errors.ErrorHandler;
 import io.ctstream.launcher.errors.ExitCodes;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import io.ctstream.launcher.preflight.Preflight;
-import io.ctstream.streams.helper.HelperConfig;
+import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.json.JsonViews;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -64,8 +65,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + "zeek (conn.log and expectations.log) or table (conntrack -L style).")
     OutputFormat format;
 
-    @Option(names = "--helper-mode", paramLabel = "MODE", defaultValue = "robust",
-            description = "robust (reassemble control channels; default) or kernel (exactly as the Linux helpers).")
+    @Option(names = "--helper-mode", paramLabel = "MODE",
+            description = "robust (reassemble control channels) or kernel (exactly as the Linux helpers); over "
+                    + "helper.mode of --config (default robust).")
     HelperMode helperMode;
 
     @Option(names = "--partitions", defaultValue = "4", description = "Partitions of the run's topics on a cluster (default 4).")
@@ -112,16 +114,24 @@ public final class AnalyzeCommand implements Callable<Integer> {
             Preflight.outputFile(out, "--out");
         }
         Preflight.captureFiles(captures.stream().map(c -> c.pcap).toList());
+        // --config and --set: conntrack timeouts, helpers, caps (CONFIGURATION.md), checked before anything starts
+        ConfigSource config = client.config();
+        HelperMode mode = helperMode != null ? helperMode
+                : config.bindStreams(StreamsAppConfig.builder()).helpers().mode();
         List<PipelineAnalyzer.Input> inputs = captures.stream()
                 .map(c -> new PipelineAnalyzer.Input(c.pcap, c.sensor)).toList();
         PipelineAnalyzer.Options options = new PipelineAnalyzer.Options(partitions, threads,
                 PipelineAnalyzer.Options.defaults().quietPeriod(), PipelineAnalyzer.Options.defaults().timeout(),
-                b -> b.helpers(HelperConfig.defaults().toBuilder().mode(helperMode).build()));
+                b -> {
+                    StreamsAppConfig.Builder bound = config.bindStreams(b);
+                    return bound.helpers(bound.helpers().toBuilder().mode(mode).build());
+                });
         String bootstrap = client.properties().getProperty("bootstrap.servers");
         PipelineAnalyzer.Result result;
         if (bootstrap == null) {
             // no broker: the topology in this JVM (seconds, JVM start included, for a small capture)
-            result = new InProcessAnalyzer(new SimpleMeterRegistry(), progress.show()).analyze(inputs, options);
+            result = new InProcessAnalyzer(new SimpleMeterRegistry(), progress.show()).sensorConfig(config::bindEdge)
+                    .analyze(inputs, options);
         } else {
             client.requireReachable();
             client.requireSchemaRegistryUrl();
@@ -130,9 +140,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     .showProgress(progress.show())
                     .topicPrefix(client.topicPrefix())
                     .keepTopics(keepTopics)
+                    .sensorConfig(config::bindEdge)
                     .analyze(inputs, options);
         }
-        describe(result);
+        describe(result, mode);
         ObjectNode report = result.report();
         List<Path> written = new ReportWriter(JsonViews.MAPPER).write(report, format, out, System.out);
         if (!written.isEmpty()) {
@@ -148,9 +159,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /** The report's run fields: helper mode, each sensor's capture totals, the cuts. */
-    private void describe(PipelineAnalyzer.Result result) {
+    private static void describe(PipelineAnalyzer.Result result, HelperMode mode) {
         ObjectNode report = result.report();
-        report.put("helper_mode", helperMode.name().toLowerCase(Locale.ROOT));
+        report.put("helper_mode", mode.name().toLowerCase(Locale.ROOT));
         ObjectNode totals = report.putObject("capture");
         result.captureTotals().forEach((sensor, t) -> totals.set(sensor, CaptureTotalsJson.of(t)));
         if (!result.cutShort().isEmpty()) {

@@ -1,17 +1,20 @@
 package io.ctstream.launcher;
 
 import io.ctstream.launcher.errors.UserException;
-import io.ctstream.launcher.preflight.ConfigFile;
+import io.ctstream.launcher.config.ConfigSource;
 import io.ctstream.launcher.preflight.Preflight;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import picocli.CommandLine.Option;
 
 /**
- * Options every component shares: where Kafka and the schema registry are, and a properties file
- * whose entries are passed to the Kafka clients as they are (so the same binary runs against a
- * real cluster with TLS/SASL settings). Command-line options override the file.
+ * Options every component shares: where Kafka and the schema registry are, and the config file with
+ * ctstream's settings and the Kafka clients' (passed to the clients as they are, so the same binary runs
+ * against a real cluster with TLS/SASL settings). {@code --set} overrides the file; dedicated options
+ * override both.
  */
 public final class ClientOptions {
 
@@ -25,9 +28,17 @@ public final class ClientOptions {
     String schemaRegistryUrl;
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-            description = "Properties file passed to the Kafka clients; may also set bootstrap.servers, "
+            description = "Properties file: ctstream's settings (CONFIGURATION.md: timeouts, helpers, caps, ...) and "
+                    + "Kafka client settings, passed to the clients as they are; may also set bootstrap.servers, "
                     + "schema.registry.url and topic.prefix.")
     Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Sets one key as --config would, over the file (repeatable), e.g. "
+                    + "--set conntrack.udp.timeout=10s.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
+    private ConfigSource source;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of every topic name (default: none).")
     String topicPrefix;
@@ -57,12 +68,17 @@ public final class ClientOptions {
         Preflight.kafka(properties(), timeout, topicsThatMustExist);
     }
 
-    /** The merged client properties: the file first, then the explicit options. */
-    public Properties properties() {
-        Properties props = new Properties();
-        if (configFile != null) {
-            props.putAll(ConfigFile.load(configFile));
+    /** The file and the {@code --set} keys, read and checked once: every unknown key or bad value is an error here. */
+    public ConfigSource config() {
+        if (source == null) {
+            source = ConfigSource.of(configFile, overrides);
         }
+        return source;
+    }
+
+    /** The merged client properties: the file first, then {@code --set}, then the explicit options. */
+    public Properties properties() {
+        Properties props = config().clientProperties();
         if (bootstrapServers != null) {
             props.setProperty("bootstrap.servers", bootstrapServers);
         }

@@ -30,6 +30,7 @@ public final class CtstreamCommand implements Runnable {
         m.put("streams", StreamsCommand.class);
         m.put("query", QueryCommand.class);
         m.put("analyze", AnalyzeCommand.class);
+        m.put("config", ConfigCommand.class);
         m.put("enforce", EnforceCommand.class);
         m.put("verdict", VerdictCommand.class);
         m.put("replay", ReplayCommand.class);

@@ -141,7 +141,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private int replay(String bootstrap, String registry, List<Path> captures) throws Exception {
-        DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement, client.topicPrefix());
+        DemoRun.Options options = new DemoRun.Options(captures, queryPort, !noEnforcement, client.topicPrefix(),
+                client.config()::bindStreams);
         // a Prometheus registry: the query server then serves the meters as GET /metrics
         try (PrometheusMetrics metrics = new PrometheusMetrics();
              DemoRun demo = new DemoRun(clientProperties(bootstrap, registry), options, metrics.registry(), out)) {

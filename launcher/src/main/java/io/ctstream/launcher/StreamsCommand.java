@@ -58,16 +58,17 @@ public final class StreamsCommand implements Callable<Integer> {
     @Option(names = "--query-port", defaultValue = "8070", description = "Query API port (0: any free port, -1: none; default 8070).")
     int queryPort;
 
-    @Option(names = "--helper-mode", defaultValue = "robust", description = "robust (default) or kernel.")
+    // Unset, these leave the config file's helper.* keys (CONFIGURATION.md), or their defaults, in force.
+    @Option(names = "--helper-mode", description = "robust or kernel (helper.mode; default robust).")
     HelperMode helperMode;
 
-    @Option(names = "--ftp-ports", split = ",", defaultValue = "21", description = "FTP helper ports (default 21).")
+    @Option(names = "--ftp-ports", split = ",", description = "FTP helper ports (helper.ftp.ports; default 21).")
     Set<Integer> ftpPorts;
 
-    @Option(names = "--irc-ports", split = ",", defaultValue = "6667", description = "IRC helper ports (default 6667).")
+    @Option(names = "--irc-ports", split = ",", description = "IRC helper ports (helper.irc.ports; default 6667).")
     Set<Integer> ircPorts;
 
-    @Option(names = "--tftp-ports", split = ",", defaultValue = "69", description = "TFTP helper ports (UDP, default 69).")
+    @Option(names = "--tftp-ports", split = ",", description = "TFTP helper ports, UDP (helper.tftp.ports; default 69).")
     Set<Integer> tftpPorts;
 
     @Option(names = "--policy", paramLabel = "FILE",
@@ -96,8 +97,10 @@ public final class StreamsCommand implements Callable<Integer> {
             policy = VerdictPolicy.load(policyFile, keyFile);
         }
         String queryToken = Preflight.secretFile("--query-token-file", queryTokenFile);
+        // the file's and --set's keys, then the helper options over them: all checked before Kafka is tried
+        HelperConfig helpers = helperOptions(client.config().bindStreams(StreamsAppConfig.builder()).helpers());
         client.requireReachable();
-        StreamsAppConfig config = StreamsAppConfig.builder()
+        StreamsAppConfig config = client.config().bindStreams(StreamsAppConfig.builder())
                 .applicationId(applicationId)
                 .bootstrapServers(client.requireBootstrapServers())
                 .schemaRegistryUrl(client.requireSchemaRegistryUrl())
@@ -113,11 +116,7 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
                 .policy(policy)
-                .helpers(HelperConfig.builder().mode(helperMode)
-                        .policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withPorts(ftpPorts))
-                        .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withPorts(ircPorts))
-                        .policy(TftpHelper.NAME, TftpHelper.DEFAULT_POLICY.withPorts(tftpPorts))
-                        .build())
+                .helpers(helpers)
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         // served as GET /metrics on the query port
@@ -134,5 +133,27 @@ public final class StreamsCommand implements Callable<Integer> {
         }
         stopped.await();
         return 0;
+    }
+
+    /** The helper options given on the command line over the config's. */
+    private HelperConfig helperOptions(HelperConfig fromConfig) {
+        HelperConfig.Builder h = fromConfig.toBuilder();
+        if (helperMode != null) {
+            h.mode(helperMode);
+        }
+        if (ftpPorts != null) {
+            h.policy(new FtpHelper(), p -> p.withPorts(ftpPorts));
+        }
+        if (ircPorts != null) {
+            h.policy(new IrcHelper(), p -> p.withPorts(ircPorts));
+        }
+        if (tftpPorts != null) {
+            h.policy(new TftpHelper(), p -> p.withPorts(tftpPorts));
+        }
+        try {
+            return h.build();
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage(e.getMessage());
+        }
     }
 }

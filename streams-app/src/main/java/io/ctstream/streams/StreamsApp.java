@@ -1,6 +1,6 @@
 package io.ctstream.streams;
 
-import io.ctstream.avro.FlowKey;
+import io.ctstream.avro.Connection;
 import io.ctstream.avro.Verdict;
 import io.ctstream.registry.CompatibilityCheck;
 import io.ctstream.schemas.Topics;
@@ -13,10 +13,6 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import io.ctstream.serde.SpecificAvroSerializer;
 import io.ctstream.streams.conntrack.TrackedConnection;
-import java.util.function.BiConsumer;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
@@ -38,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.Properties;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
+import io.ctstream.streams.tracking.LocalConnectionStore;
+import java.nio.file.Path;
+import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -117,11 +116,13 @@ public final class StreamsApp implements AutoCloseable {
         streamsMetrics.bindTo(meters);
         streams.start();
         warmUpCommits();
+        // the gauges count the local stores: with or without a query server
+        InstanceRouter router = queryPort >= 0
+                ? new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort), config.queryToken()) : null;
+        ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
+                ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
+        connectionGauges = new ConnectionStateGauges(connections, meters).start(CONNECTION_GAUGES_EVERY);
         if (queryPort >= 0) {
-            InstanceRouter router = new InstanceRouter(streams, new HostInfo(config.queryHost(), queryPort), config.queryToken());
-            ConnectionQueries<TrackedConnection> connections = new ConnectionQueries<>(streams,
-                    ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
-            connectionGauges = new ConnectionStateGauges(connections, meters).start(CONNECTION_GAUGES_EVERY);
             ExpectationQueries expectations = new ExpectationQueries(streams, ConnectionTrackingProcessor.LIVE_EXPECTATIONS, router);
             queryServer = new QueryServer(connections, expectations, config.queryToken(), javalin -> {
                 MetricsRoute.addTo(javalin, meters);
@@ -166,15 +167,21 @@ public final class StreamsApp implements AutoCloseable {
     private Consumer<Javalin> extraRoutes;
 
     /**
-     * Every connection in this instance's own connection stores (the partitions it owns), with its flow key: for
-     * {@code analyze}, the bench and tests, so that no other module names the tracker's stores.
+     * Every live connection in this instance's own connection stores (the partitions it owns): for {@code analyze},
+     * the demo and tests, so that no other module names the tracker's stores.
      */
-    public void forEachLocalConnection(BiConsumer<FlowKey, TrackedConnection> action) {
-        try (KeyValueIterator<FlowKey, TrackedConnection> it = streams.store(StoreQueryParameters.fromNameAndType(
-                ConnectionTrackingProcessor.CONNECTIONS, QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore()))
-                .all()) {
-            it.forEachRemaining(kv -> action.accept(kv.key, kv.value));
-        }
+    public List<Connection> liveConnections() {
+        return LocalConnectionStore.live(streams);
+    }
+
+    /** The size of this instance's connection stores, for the bench. */
+    public LocalConnectionStore.Size connectionStoreSize() {
+        return LocalConnectionStore.size(streams);
+    }
+
+    /** Bytes of the connection stores' SST files under a closed instance's state directory, for the bench. */
+    public static long connectionStoreSstBytes(Path stateDir) {
+        return LocalConnectionStore.sstBytes(stateDir);
     }
 
     /** Routes added to the query server (set before {@link #start()}). */

@@ -12,182 +12,126 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
- * Everything streams-app needs to run, in one typed object, built in one place (the launcher's
- * command or a test). Client properties are passed to Kafka Streams as they are, under the
- * settings this object owns.
+ * Everything streams-app needs to run, in one typed record, built in one place: the launcher binds the
+ * {@code --config} file and {@code --set} overrides onto a {@link #builder()} ({@code config.StreamsKeys}), tests
+ * set what they need. Client properties are passed to Kafka Streams as they are, under the settings this record owns.
+ * Every config record of streams-app has the same shape: a builder that starts at the defaults,
+ * {@code defaults()}, and {@code toBuilder()}.
+ *
+ * @param applicationId      Kafka Streams application id
+ * @param topicPrefix        prefix of every topic name ("" for none)
+ * @param stateDir           where the stores live (null: Kafka Streams' own default)
+ * @param replicationFactor  replication factor of the internal topics; -1 means the broker's default
+ * @param clientProperties   passed to the Kafka clients as they are (TLS, SASL, registry auth)
+ * @param partitions         partitions of the topics the application creates when they are missing
+ * @param queryHost          host the query server advertises to the other instances (their requests go there)
+ * @param queryBindHost      address the query server binds (default: the advertised host; 0.0.0.0 for every interface)
+ * @param queryToken         the bearer token every query request must carry (the instances send it to each other),
+ *                           or null for none
+ * @param queryPort          query server port: 0 for any free port, -1 for no query server
+ * @param limits             the per-task table caps of the tracker and the matcher
+ * @param policy             the verdict policy and its keys, or null: no policy, no verdicts
+ * @param commitOnPinhole    whether the tracker asks Kafka Streams to commit as soon as it has written a pinhole's
+ *                           ALLOW, instead of at the next {@code commit.interval.ms}
+ *                           ({@link io.ctstream.streams.policy.PinholeVerdicts}); off by default: the tentative copies
+ *                           make the ALLOW visible at once (bench README)
+ * @param tentativePinholes  whether ALLOWs are also published at once as tentative copies (default true; README)
  */
-public final class StreamsAppConfig {
-    private final String applicationId;
-    private final String bootstrapServers;
-    private final String schemaRegistryUrl;
-    private final String topicPrefix;
-    private final Path stateDir;
-    private final int streamThreads;
-    private final int standbyReplicas;
-    private final boolean exactlyOnce;
-    private final int replicationFactor;
-    private final Properties clientProperties;
-    private final int partitions;
-    private final String queryHost;
-    private final String queryBindHost;
-    private final String queryToken;
-    private final int queryPort;
-    private final ConntrackConfig conntrack;
-    private final HelperConfig helpers;
-    private final MatcherConfig matcher;
-    private final LimitsConfig limits;
-    private final VerdictPolicy policy;
-    private final boolean commitOnPinhole;
-    private final boolean tentativePinholes;
+public record StreamsAppConfig(
+        String applicationId,
+        String bootstrapServers,
+        String schemaRegistryUrl,
+        String topicPrefix,
+        Path stateDir,
+        int streamThreads,
+        int standbyReplicas,
+        boolean exactlyOnce,
+        int replicationFactor,
+        Properties clientProperties,
+        int partitions,
+        String queryHost,
+        String queryBindHost,
+        String queryToken,
+        int queryPort,
+        ConntrackConfig conntrack,
+        HelperConfig helpers,
+        MatcherConfig matcher,
+        LimitsConfig limits,
+        VerdictPolicy policy,
+        boolean commitOnPinhole,
+        boolean tentativePinholes) {
 
-    private StreamsAppConfig(Builder b) {
-        this.applicationId = require(b.applicationId, "applicationId");
-        this.bootstrapServers = require(b.bootstrapServers, "bootstrapServers");
-        this.schemaRegistryUrl = require(b.schemaRegistryUrl, "schemaRegistryUrl");
-        this.topicPrefix = b.topicPrefix == null ? "" : b.topicPrefix;
-        this.stateDir = b.stateDir;
-        this.streamThreads = positive(b.streamThreads, "streamThreads");
-        if (b.standbyReplicas < 0) {
-            throw new IllegalArgumentException("standbyReplicas must be >= 0, got " + b.standbyReplicas);
+    public StreamsAppConfig {
+        require(applicationId, "applicationId");
+        require(bootstrapServers, "bootstrapServers");
+        require(schemaRegistryUrl, "schemaRegistryUrl");
+        topicPrefix = topicPrefix == null ? "" : topicPrefix;
+        positive(streamThreads, "streamThreads");
+        if (standbyReplicas < 0) {
+            throw new IllegalArgumentException("standbyReplicas must be >= 0, got " + standbyReplicas);
         }
-        this.standbyReplicas = b.standbyReplicas;
-        this.exactlyOnce = b.exactlyOnce;
-        this.replicationFactor = b.replicationFactor;
-        this.clientProperties = new Properties();
-        this.clientProperties.putAll(b.clientProperties);
-        this.partitions = positive(b.partitions, "partitions");
-        this.queryHost = b.queryHost;
-        this.queryBindHost = b.queryBindHost == null ? b.queryHost : b.queryBindHost;
-        if (b.queryToken != null && b.queryToken.strip().length() < 16) {
+        clientProperties = copy(Objects.requireNonNull(clientProperties, "clientProperties"));
+        positive(partitions, "partitions");
+        queryBindHost = queryBindHost == null ? queryHost : queryBindHost;
+        if (queryToken != null && queryToken.strip().length() < 16) {
             throw new IllegalArgumentException("the query API token must be at least 16 characters");
         }
-        this.queryToken = b.queryToken == null ? null : b.queryToken.strip();
-        if (b.queryPort < -1 || b.queryPort > 65535) {
-            throw new IllegalArgumentException("queryPort must be -1 (no query server), 0 (any) or a port, got " + b.queryPort);
+        queryToken = queryToken == null ? null : queryToken.strip();
+        if (queryPort < -1 || queryPort > 65535) {
+            throw new IllegalArgumentException("queryPort must be -1 (no query server), 0 (any) or a port, got " + queryPort);
         }
-        this.queryPort = b.queryPort;
-        this.conntrack = Objects.requireNonNull(b.conntrack, "conntrack");
-        this.helpers = Objects.requireNonNull(b.helpers, "helpers");
-        this.matcher = Objects.requireNonNull(b.matcher, "matcher");
-        this.limits = Objects.requireNonNull(b.limits, "limits");
-        this.policy = b.policy;
-        this.commitOnPinhole = b.commitOnPinhole;
-        this.tentativePinholes = b.tentativePinholes;
+        Objects.requireNonNull(conntrack, "conntrack");
+        Objects.requireNonNull(helpers, "helpers");
+        Objects.requireNonNull(matcher, "matcher");
+        Objects.requireNonNull(limits, "limits");
     }
 
-    /**
-     * Whether the tracker asks Kafka Streams to commit as soon as it has written a pinhole's ALLOW (default),
-     * instead of at the next {@code commit.interval.ms}: see {@link io.ctstream.streams.policy.PinholeVerdicts}.
-     */
-    public boolean commitOnPinhole() {
-        return commitOnPinhole;
-    }
-
-    /** Whether ALLOWs are also published at once as tentative copies (default true; streams-app README). */
-    public boolean tentativePinholes() {
-        return tentativePinholes;
-    }
-
+    /** A builder at the production defaults: exactly-once v2, one thread, no standby, no query server. */
     public static Builder builder() {
         return new Builder();
     }
 
-    public String applicationId() {
-        return applicationId;
+    public Builder toBuilder() {
+        return new Builder().applicationId(applicationId).bootstrapServers(bootstrapServers)
+                .schemaRegistryUrl(schemaRegistryUrl).topicPrefix(topicPrefix).stateDir(stateDir)
+                .streamThreads(streamThreads).standbyReplicas(standbyReplicas).exactlyOnce(exactlyOnce)
+                .replicationFactor(replicationFactor).clientProperties(clientProperties).partitions(partitions)
+                .queryHost(queryHost).queryBindHost(queryBindHost).queryToken(queryToken).queryPort(queryPort)
+                .conntrack(conntrack).helpers(helpers).matcher(matcher).limits(limits).policy(policy)
+                .commitOnPinhole(commitOnPinhole).tentativePinholes(tentativePinholes);
     }
 
-    public String bootstrapServers() {
-        return bootstrapServers;
+    /** A copy: the record stays immutable. */
+    @Override
+    public Properties clientProperties() {
+        return copy(clientProperties);
     }
 
-    public String schemaRegistryUrl() {
-        return schemaRegistryUrl;
-    }
-
-    public String topicPrefix() {
-        return topicPrefix;
+    /**
+     * Without the client properties' values and the query token: they hold SASL passwords, key store passwords and
+     * the registry's credentials, and a record's own toString would print them wherever the config is logged.
+     */
+    @Override
+    public String toString() {
+        return "StreamsAppConfig[applicationId=" + applicationId + ", bootstrapServers=" + bootstrapServers
+                + ", schemaRegistryUrl=" + schemaRegistryUrl + ", topicPrefix=" + topicPrefix + ", stateDir=" + stateDir
+                + ", streamThreads=" + streamThreads + ", standbyReplicas=" + standbyReplicas + ", exactlyOnce="
+                + exactlyOnce + ", replicationFactor=" + replicationFactor + ", clientProperties="
+                + new TreeSet<>(clientProperties.stringPropertyNames()) + ", partitions=" + partitions
+                + ", queryHost=" + queryHost + ", queryBindHost=" + queryBindHost + ", queryToken="
+                + (queryToken == null ? "none" : "(hidden)") + ", queryPort=" + queryPort + ", conntrack=" + conntrack
+                + ", helpers=" + helpers + ", matcher=" + matcher + ", limits=" + limits + ", policy="
+                + (policy == null ? "none" : "set") + ", commitOnPinhole=" + commitOnPinhole + ", tentativePinholes="
+                + tentativePinholes + "]";
     }
 
     /** The full name of one of the {@link Topics}. */
     public String topic(String name) {
         return Topics.name(topicPrefix, name);
-    }
-
-    public Path stateDir() {
-        return stateDir;
-    }
-
-    public int streamThreads() {
-        return streamThreads;
-    }
-
-    public int standbyReplicas() {
-        return standbyReplicas;
-    }
-
-    public boolean exactlyOnce() {
-        return exactlyOnce;
-    }
-
-    /** Replication factor of the internal topics; -1 means the broker's default. */
-    public int replicationFactor() {
-        return replicationFactor;
-    }
-
-    /** Partitions of the topics the application creates when they are missing. */
-    public int partitions() {
-        return partitions;
-    }
-
-    /** Host the query server advertises to the other instances (their requests go there). */
-    public String queryHost() {
-        return queryHost;
-    }
-
-    /** Address the query server binds (default: the advertised host; 0.0.0.0 for every interface). */
-    public String queryBindHost() {
-        return queryBindHost;
-    }
-
-    /** The bearer token every query request must carry (the instances send it to each other), or null for none. */
-    public String queryToken() {
-        return queryToken;
-    }
-
-    /** Query server port: 0 for any free port, -1 for no query server. */
-    public int queryPort() {
-        return queryPort;
-    }
-
-    public ConntrackConfig conntrack() {
-        return conntrack;
-    }
-
-    public HelperConfig helpers() {
-        return helpers;
-    }
-
-    public MatcherConfig matcher() {
-        return matcher;
-    }
-
-    /** The per-task table caps of the tracker and the matcher. */
-    public LimitsConfig limits() {
-        return limits;
-    }
-
-    /** The verdict policy and its keys, or null: no policy, no verdicts. */
-    public VerdictPolicy policy() {
-        return policy;
-    }
-
-    public Properties clientProperties() {
-        Properties copy = new Properties();
-        copy.putAll(clientProperties);
-        return copy;
     }
 
     /**
@@ -214,21 +158,25 @@ public final class StreamsAppConfig {
         return m;
     }
 
-    private static String require(String v, String name) {
+    private static Properties copy(Properties p) {
+        Properties copy = new Properties();
+        copy.putAll(p);
+        return copy;
+    }
+
+    private static void require(String v, String name) {
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException(name + " is required");
         }
-        return v;
     }
 
-    private static int positive(int v, String name) {
+    private static void positive(int v, String name) {
         if (v < 1) {
             throw new IllegalArgumentException(name + " must be >= 1, got " + v);
         }
-        return v;
     }
 
-    /** Builder with the production defaults: exactly-once v2, one thread, no standby. */
+    /** Builder starting at the defaults. */
     public static final class Builder {
         private String applicationId = "ctstream";
         private String bootstrapServers;
@@ -247,129 +195,53 @@ public final class StreamsAppConfig {
         private int queryPort = -1;
         private ConntrackConfig conntrack = ConntrackConfig.defaults();
         private HelperConfig helpers = HelperConfig.defaults();
-        private MatcherConfig matcher = MatcherConfig.DEFAULTS;
-        private LimitsConfig limits = LimitsConfig.DEFAULTS;
+        private MatcherConfig matcher = MatcherConfig.defaults();
+        private LimitsConfig limits = LimitsConfig.defaults();
         private VerdictPolicy policy;
-        private boolean commitOnPinhole = false; // the tentative copies make the ALLOW visible at once (bench README)
+        private boolean commitOnPinhole = false;
         private boolean tentativePinholes = true;
 
-        public Builder tentativePinholes(boolean v) {
-            tentativePinholes = v;
-            return this;
-        }
-
-        /** Commit at once after a pinhole's ALLOW (default true; false: at the commit interval, for comparisons). */
-        public Builder commitOnPinhole(boolean v) {
-            commitOnPinhole = v;
-            return this;
-        }
-
-        /** Evaluate this policy and write signed verdicts (null: none). */
-        public Builder policy(VerdictPolicy v) {
-            policy = v;
-            return this;
-        }
-
-        public Builder partitions(int v) {
-            partitions = v;
-            return this;
-        }
-
-        public Builder queryHost(String v) {
-            queryHost = v;
-            return this;
-        }
-
+        public Builder applicationId(String v) { applicationId = v; return this; }
+        public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
+        public Builder schemaRegistryUrl(String v) { schemaRegistryUrl = v; return this; }
+        public Builder topicPrefix(String v) { topicPrefix = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+        public Builder streamThreads(int v) { streamThreads = v; return this; }
+        public Builder standbyReplicas(int v) { standbyReplicas = v; return this; }
+        public Builder exactlyOnce(boolean v) { exactlyOnce = v; return this; }
+        public Builder replicationFactor(int v) { replicationFactor = v; return this; }
+        public Builder partitions(int v) { partitions = v; return this; }
+        public Builder queryHost(String v) { queryHost = v; return this; }
         /** Address to bind the query server to when it differs from the advertised {@link #queryHost}. */
-        public Builder queryBindHost(String v) {
-            queryBindHost = v;
-            return this;
-        }
-
+        public Builder queryBindHost(String v) { queryBindHost = v; return this; }
         /** Require {@code Authorization: Bearer <token>} on the query API (null: no authentication). */
-        public Builder queryToken(String v) {
-            queryToken = v;
-            return this;
-        }
+        public Builder queryToken(String v) { queryToken = v; return this; }
+        public Builder queryPort(int v) { queryPort = v; return this; }
+        public Builder conntrack(ConntrackConfig v) { conntrack = v; return this; }
+        public Builder helpers(HelperConfig v) { helpers = v; return this; }
+        public Builder matcher(MatcherConfig v) { matcher = v; return this; }
+        public Builder limits(LimitsConfig v) { limits = v; return this; }
+        /** Evaluate this policy and write signed verdicts (null: none). */
+        public Builder policy(VerdictPolicy v) { policy = v; return this; }
+        public Builder commitOnPinhole(boolean v) { commitOnPinhole = v; return this; }
+        public Builder tentativePinholes(boolean v) { tentativePinholes = v; return this; }
 
-        public Builder queryPort(int v) {
-            queryPort = v;
-            return this;
-        }
-
-        public Builder conntrack(ConntrackConfig v) {
-            conntrack = v;
-            return this;
-        }
-
-        public Builder helpers(HelperConfig v) {
-            helpers = v;
-            return this;
-        }
-
-        public Builder matcher(MatcherConfig v) {
-            matcher = v;
-            return this;
-        }
-
-        public Builder limits(LimitsConfig v) {
-            limits = v;
-            return this;
-        }
-
-        public Builder applicationId(String v) {
-            applicationId = v;
-            return this;
-        }
-
-        public Builder bootstrapServers(String v) {
-            bootstrapServers = v;
-            return this;
-        }
-
-        public Builder schemaRegistryUrl(String v) {
-            schemaRegistryUrl = v;
-            return this;
-        }
-
-        public Builder topicPrefix(String v) {
-            topicPrefix = v;
-            return this;
-        }
-
-        public Builder stateDir(Path v) {
-            stateDir = v;
-            return this;
-        }
-
-        public Builder streamThreads(int v) {
-            streamThreads = v;
-            return this;
-        }
-
-        public Builder standbyReplicas(int v) {
-            standbyReplicas = v;
-            return this;
-        }
-
-        public Builder exactlyOnce(boolean v) {
-            exactlyOnce = v;
-            return this;
-        }
-
-        public Builder replicationFactor(int v) {
-            replicationFactor = v;
-            return this;
-        }
-
+        /** Adds these client properties to those already set. */
         public Builder clientProperties(Properties v) {
-            Objects.requireNonNull(v, "clientProperties");
-            clientProperties.putAll(v);
+            clientProperties.putAll(Objects.requireNonNull(v, "clientProperties"));
             return this;
         }
+
+        public ConntrackConfig conntrack() { return conntrack; }
+        public HelperConfig helpers() { return helpers; }
+        public MatcherConfig matcher() { return matcher; }
+        public LimitsConfig limits() { return limits; }
 
         public StreamsAppConfig build() {
-            return new StreamsAppConfig(this);
+            return new StreamsAppConfig(applicationId, bootstrapServers, schemaRegistryUrl, topicPrefix, stateDir,
+                    streamThreads, standbyReplicas, exactlyOnce, replicationFactor, clientProperties, partitions,
+                    queryHost, queryBindHost, queryToken, queryPort, conntrack, helpers, matcher, limits, policy,
+                    commitOnPinhole, tentativePinholes);
         }
     }
 }

@@ -17,6 +17,9 @@ import java.util.Properties;
  * interfaces.
  */
 public final class CaptureAgentConfig {
+    /** Records queued in front of the producer unless set. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 65_536;
+
     private final String sensorId;
     private final String topic;
     private final Properties clientProperties;
@@ -106,7 +109,7 @@ public final class CaptureAgentConfig {
         private List<Integer> helperPorts = EdgePayloadPolicy.DEFAULT_HELPER_PORTS;
         private List<Integer> udpHelperPorts = EdgePayloadPolicy.DEFAULT_UDP_HELPER_PORTS;
         private int payloadCap = EdgePayloadPolicy.DEFAULT_CAP;
-        private int queueCapacity = 65_536;
+        private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
         private OverflowPolicy overflow;
         private final List<Path> replayFiles = new ArrayList<>();
         private double replaySpeed;

@@ -11,6 +11,7 @@ import io.ctstream.capture.file.CaptureFileException;
 import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.config.HelperKeys;
 import io.ctstream.streams.inprocess.InProcessPipeline;
 import io.ctstream.streams.json.AnalysisReport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code ctstream analyze} without a broker: the capture agent's replay (same decoder, payload policy and per-flow
@@ -36,11 +38,18 @@ public final class InProcessAnalyzer {
     private static final int IN_PROCESS_QUEUE = 1024;
     private final MeterRegistry meters;
     private final boolean progress;
+    private UnaryOperator<CaptureAgentConfig.Builder> sensorConfig = b -> b;
 
     /** @param progress draw the capture agent's progress line on stderr */
     public InProcessAnalyzer(MeterRegistry meters, boolean progress) {
         this.meters = meters;
         this.progress = progress;
+    }
+
+    /** Settings of the sensors that replay the captures (the config file's {@code edge.*} keys). */
+    public InProcessAnalyzer sensorConfig(UnaryOperator<CaptureAgentConfig.Builder> settings) {
+        this.sensorConfig = settings;
+        return this;
     }
 
     public PipelineAnalyzer.Result analyze(List<PipelineAnalyzer.Input> inputs, PipelineAnalyzer.Options options)
@@ -68,12 +77,14 @@ public final class InProcessAnalyzer {
         List<CaptureFileException> cutShort = new ArrayList<>();
         try (InProcessPipeline pipeline = new InProcessPipeline(config, meters)) {
             for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                CaptureAgentConfig agent = CaptureAgentConfig.builder()
+                CaptureAgentConfig agent = sensorConfig.apply(CaptureAgentConfig.builder()
+                        .batchPackets(options.batchPackets())
+                        // the payload the helpers of this config read (helper.<kind>.ports)
+                        .helperPorts(new ArrayList<>(HelperKeys.payloadPorts(config.helpers()))))
                         .sensorId(e.getKey())
                         .topic(topic)
                         .clientProperties(new Properties())
                         .replay(e.getValue(), 0)
-                        .batchPackets(options.batchPackets())
                         .progress(progress)
                         // the topology is the slower side: a short queue makes the replay wait for it (no drop),
                         // and the agent's close waits for the last record rather than dropping what is queued

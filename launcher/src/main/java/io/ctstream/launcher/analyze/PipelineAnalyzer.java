@@ -18,6 +18,8 @@ import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamTimeTicks;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.config.HelperKeys;
+import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.streams.json.AnalysisReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -31,6 +33,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
+import java.util.Collection;
 
 /**
  * Runs the real pipeline over captures: capture-agent replay into a fresh set of topics,
@@ -102,6 +105,9 @@ public final class PipelineAnalyzer {
     private boolean progress;
     private String topicPrefix = "";
     private boolean keepTopics = true;
+    /** TCP ports whose payload the run's sensors keep: the helpers' ports of the run's config. */
+    private List<Integer> payloadPorts = EdgePayloadPolicy.DEFAULT_HELPER_PORTS;
+    private UnaryOperator<CaptureAgentConfig.Builder> sensorConfig = b -> b;
 
     public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
         this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), meters);
@@ -132,6 +138,21 @@ public final class PipelineAnalyzer {
         return this;
     }
 
+    /**
+     * The TCP ports whose payload {@link #replay} keeps (default: the helpers' default ports); {@link #analyze} sets
+     * its config's helper ports.
+     */
+    public PipelineAnalyzer payloadPorts(Collection<Integer> ports) {
+        this.payloadPorts = List.copyOf(ports);
+        return this;
+    }
+
+    /** Settings of the sensors that replay the captures (the config file's {@code edge.*} keys). */
+    public PipelineAnalyzer sensorConfig(UnaryOperator<CaptureAgentConfig.Builder> settings) {
+        this.sensorConfig = settings;
+        return this;
+    }
+
     /** Draw the capture agent's progress line on stderr while replaying (off by default). */
     public PipelineAnalyzer showProgress(boolean show) {
         this.progress = show;
@@ -156,6 +177,7 @@ public final class PipelineAnalyzer {
                         .streamThreads(options.streamThreads())
                         .stateDir(stateDir))
                 .build();
+        payloadPorts = new ArrayList<>(HelperKeys.payloadPorts(config.helpers()));
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
         List<Connection> current = new ArrayList<>();
         Properties kafka = new Properties();
@@ -181,7 +203,7 @@ public final class PipelineAnalyzer {
                 }
             }
             settle(app, options.quietPeriod(), options.timeout());
-            current.addAll(liveConnections(app));
+            current.addAll(app.liveConnections());
         } catch (RuntimeException | IOException e) {
             if (!keepTopics) {
                 RunTopics.delete(kafka, prefix, config.applicationId());
@@ -239,13 +261,6 @@ public final class PipelineAnalyzer {
         }
     }
 
-    /** The live connections in {@code app}'s store: all of them when this one instance owns every partition. */
-    public static List<Connection> liveConnections(StreamsApp app) {
-        List<Connection> current = new ArrayList<>();
-        app.forEachLocalConnection((key, tracked) -> current.add(tracked.connection()));
-        return current;
-    }
-
     /** The report of what the pipeline of {@code config} published, with {@code current}'s final counters. */
     public static ObjectNode report(StreamsAppConfig config, List<Connection> current) {
         TopicReader reader = readerOf(config);
@@ -264,12 +279,13 @@ public final class PipelineAnalyzer {
     public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed, int batchPackets)
             throws IOException {
         Properties client = withoutPrefix(this.client);
-        CaptureAgentConfig cfg = CaptureAgentConfig.builder()
+        CaptureAgentConfig cfg = sensorConfig.apply(CaptureAgentConfig.builder()
+                        .helperPorts(payloadPorts)
+                        .batchPackets(batchPackets))
                 .sensorId(sensor)
                 .topic(topic)
                 .clientProperties(client)
                 .replay(files, speed)
-                .batchPackets(batchPackets)
                 .progress(progress)
                 .build();
         return new CaptureAgent(cfg, meters).run();

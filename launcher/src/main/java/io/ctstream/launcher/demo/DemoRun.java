@@ -21,6 +21,7 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.streams.ConntrackTopology;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
+import io.ctstream.streams.config.HelperKeys;
 import io.ctstream.verdict.VerdictKeyring;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -56,8 +58,13 @@ public final class DemoRun implements AutoCloseable {
      * @param queryPort    the query API port (0: any free one)
      * @param enforcement  run the dry-run enforcement agent
      * @param topicPrefix  put before the run's own topic prefix ({@code demo-<random>-})
+     * @param streamsConfig  the config file's streams-app settings over the demo's (timeouts, helpers, caps)
      */
-    public record Options(List<Path> captures, int queryPort, boolean enforcement, String topicPrefix) {
+    public record Options(List<Path> captures, int queryPort, boolean enforcement, String topicPrefix,
+                          UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
+        public Options(List<Path> captures, int queryPort, boolean enforcement, String topicPrefix) {
+            this(captures, queryPort, enforcement, topicPrefix, b -> b);
+        }
     }
 
     private final String bootstrapServers;
@@ -91,7 +98,7 @@ public final class DemoRun implements AutoCloseable {
         String prefix = options.topicPrefix() + "demo-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         LabPolicy policy = LabPolicy.write(workDir, GATEWAY_ID, List.of(), LAB_SUBNETS, List.of("ftp", "irc"), 120,
                 Map.of("ftp-bounce", 600, "forged-dcc", 600));
-        this.config = StreamsAppConfig.builder()
+        this.config = options.streamsConfig().apply(StreamsAppConfig.builder())
                 .applicationId(prefix + "streams")
                 .bootstrapServers(bootstrapServers)
                 .schemaRegistryUrl(schemaRegistryUrl)
@@ -169,7 +176,8 @@ public final class DemoRun implements AutoCloseable {
      * running totals after each.
      */
     public void replay() throws IOException {
-        PipelineAnalyzer replayer = new PipelineAnalyzer(client, meters);
+        PipelineAnalyzer replayer = new PipelineAnalyzer(client, meters)
+                .payloadPorts(HelperKeys.payloadPorts(config.helpers())); // the configured helper ports' payload
         TopicReader reader = new TopicReader(client);
         for (Path pcap : options.captures()) {
             String scenario = pcap.getFileName().toString().replaceAll("\\.pcap(ng)?$", "");

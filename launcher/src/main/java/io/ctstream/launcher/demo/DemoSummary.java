@@ -28,7 +28,7 @@ public record DemoSummary(JsonNode report, List<Verdict> verdicts, List<Enforcem
     public static DemoSummary of(StreamsApp app) {
         StreamsAppConfig config = app.config();
         TopicReader reader = PipelineAnalyzer.readerOf(config);
-        return new DemoSummary(PipelineAnalyzer.report(config, PipelineAnalyzer.liveConnections(app)),
+        return new DemoSummary(PipelineAnalyzer.report(config, app.liveConnections()),
                 reader.readAll(config.topic(Topics.VERDICTS), Verdict.class),
                 reader.readAll(config.topic(Topics.REPORTS), EnforcementReport.class));
     }

@@ -1,5 +1,6 @@
 package io.ctstream.launcher.preflight;
 
+import io.ctstream.launcher.config.ConfigKeys;
 import io.ctstream.launcher.errors.UserException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,41 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * The {@code --config} file: Kafka client properties passed on as they are, plus ctstream's own keys. A key
- * no client knows is refused, naming it: the Kafka clients only log "supplied but isn't a known config" for
- * it, so a misspelt {@code sasl.mechanism} would surface later as an authentication failure.
+ * The {@code --config} file: ctstream's settings (CONFIGURATION.md) and Kafka client properties, which are passed
+ * on as they are. A key that is neither is refused, naming it and the closest known key: the Kafka clients only
+ * log "supplied but isn't a known config" for it, so a misspelt {@code sasl.mechanism} would surface later as an
+ * authentication failure, and a misspelt timeout would silently keep its default.
  */
 public final class ConfigFile {
-    /** ctstream's own keys, and the serde's. */
-    private static final Set<String> OWN = Set.of("topic.prefix", "auto.register.schemas", "specific.avro.key.type",
-            "specific.avro.value.type", "basic.auth.credentials.source", "basic.auth.user.info");
-    /** Prefixes the clients accept: the serde's registry settings, Kafka Streams' per-client and topic settings. */
-    private static final List<String> PREFIXES = List.of("schema.registry.", StreamsConfig.PRODUCER_PREFIX,
-            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
-            StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.TOPIC_PREFIX,
-            "metrics.context.");
-    private static final Set<String> KNOWN = known();
 
     private ConfigFile() {
-    }
-
-    private static Set<String> known() {
-        Set<String> all = new HashSet<>(OWN);
-        all.addAll(ProducerConfig.configNames());
-        all.addAll(ConsumerConfig.configNames());
-        all.addAll(AdminClientConfig.configNames());
-        all.addAll(StreamsConfig.configDef().names());
-        return Set.copyOf(all);
     }
 
     /** Reads {@code file}; a missing or unreadable file, or an unknown key, is a usage error naming it. */
@@ -57,15 +35,14 @@ public final class ConfigFile {
         }
         List<String> unknown = new ArrayList<>();
         for (String key : props.stringPropertyNames()) {
-            if (!KNOWN.contains(key) && PREFIXES.stream().noneMatch(key::startsWith)) {
+            if (!ConfigKeys.isTunable(key) && !ConfigKeys.isClientKey(key)) {
                 unknown.add(key);
             }
         }
         if (!unknown.isEmpty()) {
             unknown.sort(null);
-            throw UserException.usage("--config " + file + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + " (neither a Kafka client setting nor one of ctstream's: "
-                    + "schema.registry.url, topic.prefix, schema.registry.*, basic.auth.*)");
+            throw UserException.usage("--config " + file + ": "
+                    + String.join("; ", unknown.stream().map(ConfigKeys::unknown).toList()));
         }
         return props;
     }

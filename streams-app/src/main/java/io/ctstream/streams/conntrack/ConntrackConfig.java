@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * Settings of the conntrack core, with the Linux kernel's defaults (net.netfilter.nf_conntrack_* sysctls).
  *
- * <p>Build with {@link #defaults()} and the {@code with…} methods, e.g.
- * {@code ConntrackConfig.defaults().withTcpBeLiberal(true)}.
+ * <p>Build with {@link #builder()} (at the defaults) or {@link #toBuilder()}, e.g.
+ * {@code ConntrackConfig.builder().tcpBeLiberal(true).build()}; the launcher binds the {@code conntrack.*} keys of
+ * its config file onto a builder ({@code io.ctstream.streams.config.StreamsKeys}).
  *
  * @param tcpLoose                 nf_conntrack_tcp_loose: pick up connections already in progress (a mid-stream
  *                                 ACK creates an ESTABLISHED connection). Default on.
@@ -62,50 +63,57 @@ public record ConntrackConfig(
 
   /** The kernel's defaults; duplicate suppression: 1 ms window, 16 packets. */
   public static ConntrackConfig defaults() {
-    return new ConntrackConfig(true, false, false, 3, TcpTimeouts.defaults(),
-        Duration.ofSeconds(30), Duration.ofSeconds(120), Duration.ofSeconds(2),
-        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(600),
-        Duration.ofMillis(1), 16);
+    return builder().build();
   }
 
-  public ConntrackConfig withTcpLoose(boolean v) {
-    return new ConntrackConfig(v, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, duplicateWindow, duplicateMemory);
+  /** A builder at the kernel's defaults. */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  public ConntrackConfig withTcpBeLiberal(boolean v) {
-    return new ConntrackConfig(tcpLoose, v, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, duplicateWindow, duplicateMemory);
+  public Builder toBuilder() {
+    return new Builder().tcpLoose(tcpLoose).tcpBeLiberal(tcpBeLiberal).tcpIgnoreInvalidRst(tcpIgnoreInvalidRst)
+        .tcpMaxRetrans(tcpMaxRetrans).tcpTimeouts(tcpTimeouts).udpTimeout(udpTimeout)
+        .udpStreamTimeout(udpStreamTimeout).udpStreamAfter(udpStreamAfter).icmpTimeout(icmpTimeout)
+        .icmpv6Timeout(icmpv6Timeout).genericTimeout(genericTimeout).duplicateWindow(duplicateWindow)
+        .duplicateMemory(duplicateMemory);
   }
 
-  public ConntrackConfig withTcpIgnoreInvalidRst(boolean v) {
-    return new ConntrackConfig(tcpLoose, tcpBeLiberal, v, tcpMaxRetrans, tcpTimeouts, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, duplicateWindow, duplicateMemory);
-  }
+  /** Builder starting at the kernel's defaults. */
+  public static final class Builder {
+    private boolean tcpLoose = true;
+    private boolean tcpBeLiberal;
+    private boolean tcpIgnoreInvalidRst;
+    private int tcpMaxRetrans = 3;
+    private TcpTimeouts tcpTimeouts = TcpTimeouts.defaults();
+    private Duration udpTimeout = Duration.ofSeconds(30);
+    private Duration udpStreamTimeout = Duration.ofSeconds(120);
+    private Duration udpStreamAfter = Duration.ofSeconds(2);
+    private Duration icmpTimeout = Duration.ofSeconds(30);
+    private Duration icmpv6Timeout = Duration.ofSeconds(30);
+    private Duration genericTimeout = Duration.ofSeconds(600);
+    private Duration duplicateWindow = Duration.ofMillis(1);
+    private int duplicateMemory = 16;
 
-  public ConntrackConfig withTcpTimeouts(TcpTimeouts v) {
-    return new ConntrackConfig(tcpLoose, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, v, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, duplicateWindow, duplicateMemory);
-  }
+    public Builder tcpLoose(boolean v) { tcpLoose = v; return this; }
+    public Builder tcpBeLiberal(boolean v) { tcpBeLiberal = v; return this; }
+    public Builder tcpIgnoreInvalidRst(boolean v) { tcpIgnoreInvalidRst = v; return this; }
+    public Builder tcpMaxRetrans(int v) { tcpMaxRetrans = v; return this; }
+    public Builder tcpTimeouts(TcpTimeouts v) { tcpTimeouts = v; return this; }
+    public Builder udpTimeout(Duration v) { udpTimeout = v; return this; }
+    public Builder udpStreamTimeout(Duration v) { udpStreamTimeout = v; return this; }
+    public Builder udpStreamAfter(Duration v) { udpStreamAfter = v; return this; }
+    public Builder icmpTimeout(Duration v) { icmpTimeout = v; return this; }
+    public Builder icmpv6Timeout(Duration v) { icmpv6Timeout = v; return this; }
+    public Builder genericTimeout(Duration v) { genericTimeout = v; return this; }
+    public Builder duplicateWindow(Duration v) { duplicateWindow = v; return this; }
+    public Builder duplicateMemory(int v) { duplicateMemory = v; return this; }
 
-  public ConntrackConfig withUdpTimeouts(Duration unreplied, Duration stream) {
-    return new ConntrackConfig(tcpLoose, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, unreplied,
-        stream, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, duplicateWindow, duplicateMemory);
-  }
-
-  public ConntrackConfig withIcmpTimeouts(Duration icmp, Duration icmpv6) {
-    return new ConntrackConfig(tcpLoose, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmp, icmpv6, genericTimeout, duplicateWindow, duplicateMemory);
-  }
-
-  public ConntrackConfig withGenericTimeout(Duration v) {
-    return new ConntrackConfig(tcpLoose, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, v, duplicateWindow, duplicateMemory);
-  }
-
-  public ConntrackConfig withDuplicateSuppression(Duration window, int memory) {
-    return new ConntrackConfig(tcpLoose, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, udpTimeout,
-        udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, window, memory);
+    public ConntrackConfig build() {
+      return new ConntrackConfig(tcpLoose, tcpBeLiberal, tcpIgnoreInvalidRst, tcpMaxRetrans, tcpTimeouts, udpTimeout,
+          udpStreamTimeout, udpStreamAfter, icmpTimeout, icmpv6Timeout, genericTimeout, duplicateWindow,
+          duplicateMemory);
+    }
   }
 
   private static void requirePositive(Duration d, String name) {
@@ -136,9 +144,50 @@ public record ConntrackConfig(
     }
 
     public static TcpTimeouts defaults() {
-      return new TcpTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofDays(5),
-          Duration.ofSeconds(120), Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(120),
-          Duration.ofSeconds(10), Duration.ofSeconds(120), Duration.ofMinutes(5), Duration.ofMinutes(5));
+      return builder().build();
+    }
+
+    /** A builder at the kernel's defaults. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    public Builder toBuilder() {
+      return new Builder().synSent(synSent).synRecv(synRecv).established(established).finWait(finWait)
+          .closeWait(closeWait).lastAck(lastAck).timeWait(timeWait).close(close).synSent2(synSent2).retrans(retrans)
+          .unacknowledged(unacknowledged);
+    }
+
+    /** Builder starting at the kernel's defaults. */
+    public static final class Builder {
+      private Duration synSent = Duration.ofSeconds(120);
+      private Duration synRecv = Duration.ofSeconds(60);
+      private Duration established = Duration.ofDays(5);
+      private Duration finWait = Duration.ofSeconds(120);
+      private Duration closeWait = Duration.ofSeconds(60);
+      private Duration lastAck = Duration.ofSeconds(30);
+      private Duration timeWait = Duration.ofSeconds(120);
+      private Duration close = Duration.ofSeconds(10);
+      private Duration synSent2 = Duration.ofSeconds(120);
+      private Duration retrans = Duration.ofMinutes(5);
+      private Duration unacknowledged = Duration.ofMinutes(5);
+
+      public Builder synSent(Duration v) { synSent = v; return this; }
+      public Builder synRecv(Duration v) { synRecv = v; return this; }
+      public Builder established(Duration v) { established = v; return this; }
+      public Builder finWait(Duration v) { finWait = v; return this; }
+      public Builder closeWait(Duration v) { closeWait = v; return this; }
+      public Builder lastAck(Duration v) { lastAck = v; return this; }
+      public Builder timeWait(Duration v) { timeWait = v; return this; }
+      public Builder close(Duration v) { close = v; return this; }
+      public Builder synSent2(Duration v) { synSent2 = v; return this; }
+      public Builder retrans(Duration v) { retrans = v; return this; }
+      public Builder unacknowledged(Duration v) { unacknowledged = v; return this; }
+
+      public TcpTimeouts build() {
+        return new TcpTimeouts(synSent, synRecv, established, finWait, closeWait, lastAck, timeWait, close, synSent2,
+            retrans, unacknowledged);
+      }
     }
 
     /** Timeout of a TCP state; NONE has none in the kernel (a fresh entry is always moved on), SYN_SENT's is used. */

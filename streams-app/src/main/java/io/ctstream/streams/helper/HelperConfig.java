@@ -72,7 +72,13 @@ public record HelperConfig(
         public Builder policy(String helper, HelperPolicy v) { policies.put(helper, v); return this; }
         /** Changes the policy of {@code helper} (its defaults unless configured already). */
         public Builder policy(ConntrackHelper helper, UnaryOperator<HelperPolicy> change) {
-            policies.put(helper.name(), change.apply(policies.getOrDefault(helper.name(), helper.defaultPolicy())));
+            HelperPolicy changed = change.apply(policies.getOrDefault(helper.name(), helper.defaultPolicy()));
+            // a policy changed back to the helper's defaults is no override: configs equal when they behave the same
+            if (changed.equals(helper.defaultPolicy())) {
+                policies.remove(helper.name());
+            } else {
+                policies.put(helper.name(), changed);
+            }
             return this;
         }
         public Builder lineBufferBytes(int v) { lineBufferBytes = v; return this; }

@@ -33,10 +33,6 @@ public record LimitsConfig(int maxConnections, int maxExpectations, int earlyDro
 
     public static final int DEFAULT_MAX_CONNECTIONS = 65536;
 
-    public static final LimitsConfig DEFAULTS = new LimitsConfig(DEFAULT_MAX_CONNECTIONS,
-            kernelExpectMax(DEFAULT_MAX_CONNECTIONS), 64, 65536, 64, Duration.ofSeconds(10).toNanos() / 1000,
-            DEFAULT_MAX_BATCH_PACKETS);
-
     public LimitsConfig {
         if (maxConnections < 1 || maxExpectations < 1 || earlyDropScan < 1 || maxMatchSlots < 1 || floodEvictions < 1
                 || maxBatchPackets < 1) {
@@ -53,29 +49,47 @@ public record LimitsConfig(int maxConnections, int maxExpectations, int earlyDro
         return Math.max(128, maxConnections / 256);
     }
 
-    /** These limits with another connection cap and the kernel's expectation cap for it. */
-    public LimitsConfig withMaxConnections(int v) {
-        return new LimitsConfig(v, kernelExpectMax(v), earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros,
-                maxBatchPackets);
+    /** The defaults: 65,536 connections per task and the kernel's expectation cap for it. */
+    public static LimitsConfig defaults() {
+        return builder().build();
     }
 
-    public LimitsConfig withMaxExpectations(int v) {
-        return new LimitsConfig(maxConnections, v, earlyDropScan, maxMatchSlots, floodEvictions, alertIntervalMicros,
-                maxBatchPackets);
+    /** A builder at the defaults. */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public LimitsConfig withMaxMatchSlots(int v) {
-        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, v, floodEvictions, alertIntervalMicros,
-                maxBatchPackets);
+    public Builder toBuilder() {
+        return new Builder().maxConnections(maxConnections).maxExpectations(maxExpectations).earlyDropScan(earlyDropScan)
+                .maxMatchSlots(maxMatchSlots).floodEvictions(floodEvictions).alertIntervalMicros(alertIntervalMicros)
+                .maxBatchPackets(maxBatchPackets);
     }
 
-    public LimitsConfig withFloodEvictions(int v) {
-        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, maxMatchSlots, v, alertIntervalMicros,
-                maxBatchPackets);
-    }
+    /**
+     * Builder starting at the defaults. Unless {@link #maxExpectations} is set, the expectation cap follows the
+     * connection cap as the kernel's does ({@link #kernelExpectMax}).
+     */
+    public static final class Builder {
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Integer maxExpectations;
+        private int earlyDropScan = 64;
+        private int maxMatchSlots = 65536;
+        private int floodEvictions = 64;
+        private long alertIntervalMicros = Duration.ofSeconds(10).toNanos() / 1000;
+        private int maxBatchPackets = DEFAULT_MAX_BATCH_PACKETS;
 
-    public LimitsConfig withMaxBatchPackets(int v) {
-        return new LimitsConfig(maxConnections, maxExpectations, earlyDropScan, maxMatchSlots, floodEvictions,
-                alertIntervalMicros, v);
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxExpectations(int v) { maxExpectations = v; return this; }
+        public Builder earlyDropScan(int v) { earlyDropScan = v; return this; }
+        public Builder maxMatchSlots(int v) { maxMatchSlots = v; return this; }
+        public Builder floodEvictions(int v) { floodEvictions = v; return this; }
+        public Builder alertIntervalMicros(long v) { alertIntervalMicros = v; return this; }
+        public Builder maxBatchPackets(int v) { maxBatchPackets = v; return this; }
+
+        public LimitsConfig build() {
+            return new LimitsConfig(maxConnections,
+                    maxExpectations == null ? kernelExpectMax(maxConnections) : maxExpectations, earlyDropScan,
+                    maxMatchSlots, floodEvictions, alertIntervalMicros, maxBatchPackets);
+        }
     }
 }

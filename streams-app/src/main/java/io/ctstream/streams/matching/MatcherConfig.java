@@ -15,14 +15,42 @@ import java.time.Duration;
  */
 public record MatcherConfig(long graceMicros, int maxPending, int maxExpectationsPerSlot) {
 
-    public static final MatcherConfig DEFAULTS = new MatcherConfig(Duration.ofSeconds(5).toNanos() / 1000, 524_288, 64);
-
     public MatcherConfig {
         if (graceMicros < 0) {
             throw new IllegalArgumentException("grace must be >= 0");
         }
         if (maxPending < 1 || maxExpectationsPerSlot < 1) {
             throw new IllegalArgumentException("matcher caps must be >= 1");
+        }
+    }
+
+    /** The defaults: 5 s grace, 524,288 pending connections, 64 expectations per slot. */
+    public static MatcherConfig defaults() {
+        return builder().build();
+    }
+
+    /** A builder at the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().graceMicros(graceMicros).maxPending(maxPending).maxExpectationsPerSlot(maxExpectationsPerSlot);
+    }
+
+    /** Builder starting at the defaults. */
+    public static final class Builder {
+        private long graceMicros = Duration.ofSeconds(5).toNanos() / 1000;
+        private int maxPending = 524_288;
+        private int maxExpectationsPerSlot = 64;
+
+        public Builder graceMicros(long v) { graceMicros = v; return this; }
+        public Builder grace(Duration v) { graceMicros = v.toNanos() / 1000; return this; }
+        public Builder maxPending(int v) { maxPending = v; return this; }
+        public Builder maxExpectationsPerSlot(int v) { maxExpectationsPerSlot = v; return this; }
+
+        public MatcherConfig build() {
+            return new MatcherConfig(graceMicros, maxPending, maxExpectationsPerSlot);
         }
     }
 }

@@ -46,8 +46,8 @@ class DuplicateSuppressionTest {
 
   @Test
   void udpCopiesAreMatchedOnIpIdAndLength() {
-    ConnectionTracker t = new ConnectionTracker(ConntrackConfig.defaults()
-        .withDuplicateSuppression(Duration.ofMillis(5), 4));
+    ConnectionTracker t = new ConnectionTracker(ConntrackConfig.builder()
+        .duplicateWindow(Duration.ofMillis(5)).duplicateMemory(4).build());
     PacketRecord a = Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).payload(10).ipId(77).sensor("a").at(1000).build();
     PacketRecord b = Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).payload(10).ipId(77).sensor("b").at(1500).build();
     PacketRecord other = Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).payload(10).ipId(78).sensor("b").at(1600).build();
@@ -61,8 +61,8 @@ class DuplicateSuppressionTest {
 
   @Test
   void theMemoryIsBounded() {
-    ConnectionTracker t = new ConnectionTracker(ConntrackConfig.defaults()
-        .withDuplicateSuppression(Duration.ofSeconds(10), 3));
+    ConnectionTracker t = new ConnectionTracker(ConntrackConfig.builder()
+        .duplicateWindow(Duration.ofSeconds(10)).duplicateMemory(3).build());
     TrackedConnection c = null;
     for (int i = 0; i < 10; i++) {
       c = t.track(c, Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).ipId(i).at(1000 + i).build()).connection();
@@ -73,8 +73,8 @@ class DuplicateSuppressionTest {
 
   @Test
   void suppressionCanBeSwitchedOff() {
-    ConnectionTracker t = new ConnectionTracker(ConntrackConfig.defaults()
-        .withDuplicateSuppression(Duration.ofMillis(1), 0));
+    ConnectionTracker t = new ConnectionTracker(ConntrackConfig.builder()
+        .duplicateWindow(Duration.ofMillis(1)).duplicateMemory(0).build());
     TrackResult r1 = t.track(null, Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).sensor("a").at(1).build());
     TrackResult r2 = t.track(r1.connection(), Packets.udp("10.0.0.1", 1, "10.0.0.2", 2).sensor("b").at(2).build());
     assertThat(r2.duplicate()).isFalse();

@@ -18,7 +18,7 @@ class RandomPacketsTest {
     String[] hosts = {"10.0.0.1", "10.0.0.2", "fd00::1", "fd00::2"};
     int[] protos = {6, 6, 6, 17, 1, 58, 47};
     for (ConntrackConfig config : new ConntrackConfig[] {ConntrackConfig.defaults(),
-        ConntrackConfig.defaults().withTcpLoose(false).withTcpBeLiberal(true)}) {
+        ConntrackConfig.builder().tcpLoose(false).tcpBeLiberal(true).build()}) {
       ConnectionTracker tracker = new ConnectionTracker(config);
       Map<String, TrackedConnection> store = new HashMap<>();
       long now = 1_000_000;

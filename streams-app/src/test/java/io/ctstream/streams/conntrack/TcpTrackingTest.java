@@ -149,7 +149,7 @@ class TcpTrackingTest {
   @Test
   void synAckWithoutSynIsInvalidWhateverTcpLoose() {
     for (boolean loose : new boolean[] {true, false}) {
-      ConnectionTracker t = new ConnectionTracker(ConntrackConfig.defaults().withTcpLoose(loose));
+      ConnectionTracker t = new ConnectionTracker(ConntrackConfig.builder().tcpLoose(loose).build());
       TcpSession s = new TcpSession(t);
       TrackResult r = s.s(S | A, 5000, 1001);
       assertThat(r.packetState()).isEqualTo(PacketState.INVALID);
@@ -174,7 +174,7 @@ class TcpTrackingTest {
 
   @Test
   void midStreamAckIsInvalidWithoutTcpLoose() {
-    TcpSession s = new TcpSession(new ConnectionTracker(ConntrackConfig.defaults().withTcpLoose(false)));
+    TcpSession s = new TcpSession(new ConnectionTracker(ConntrackConfig.builder().tcpLoose(false).build()));
     TrackResult r = s.c(A, 777_000, 888_000, 100);
     assertThat(r.packetState()).isEqualTo(PacketState.INVALID);
     assertThat(r.connection()).isNull();
@@ -303,7 +303,7 @@ class TcpTrackingTest {
     assertThat(r.reason()).contains("SEQ is over upper bound");
     assertThat(strict.conn().getHistory()).endsWith("I");
 
-    TcpSession liberal = new TcpSession(new ConnectionTracker(ConntrackConfig.defaults().withTcpBeLiberal(true)))
+    TcpSession liberal = new TcpSession(new ConnectionTracker(ConntrackConfig.builder().tcpBeLiberal(true).build()))
         .handshake();
     TrackResult l = liberal.c(P | A, 1001 + 200_000, 5001, 100);
     assertThat(l.packetState()).isEqualTo(PacketState.ESTABLISHED);
@@ -472,7 +472,7 @@ class TcpTrackingTest {
     ConntrackConfig.TcpTimeouts custom = new ConntrackConfig.TcpTimeouts(Duration.ofSeconds(5), d.synRecv(),
         Duration.ofHours(1), d.finWait(), d.closeWait(), d.lastAck(), d.timeWait(), d.close(), d.synSent2(),
         d.retrans(), d.unacknowledged());
-    TcpSession s = new TcpSession(new ConnectionTracker(ConntrackConfig.defaults().withTcpTimeouts(custom)));
+    TcpSession s = new TcpSession(new ConnectionTracker(ConntrackConfig.builder().tcpTimeouts(custom).build()));
     s.c(S, 1000, 0);
     assertTimeout(s, 5);
     s.s(S | A, 5000, 1001);

@@ -48,7 +48,7 @@ class AbuseResistanceTest {
     @Test
     void thousandsOfPortCommandsOnOneControlSessionStayWithinMaxExpectedAndTheMatcherCap() {
         int ports = 3000;
-        LimitsConfig limits = LimitsConfig.DEFAULTS.withMaxMatchSlots(200);
+        LimitsConfig limits = LimitsConfig.builder().maxMatchSlots(200).build();
         Peaks peaks = new Peaks();
         try (TableDriver d = new TableDriver(limits)) {
             String c = "10.1.0.2";
@@ -107,7 +107,7 @@ class AbuseResistanceTest {
     void thousandsOfDccOffersStayWithinMaxDccChannelsAndTheTaskExpectationCap() {
         int clients = 40;
         int offersEach = 100;
-        LimitsConfig limits = LimitsConfig.DEFAULTS.withMaxExpectations(128);
+        LimitsConfig limits = LimitsConfig.builder().maxExpectations(128).build();
         Peaks peaks = new Peaks();
         try (TableDriver d = new TableDriver(limits)) {
             String srv = "10.2.0.7";
@@ -160,7 +160,7 @@ class AbuseResistanceTest {
     void thousandsOfHalfOpenConnectionsEarlyDropUnassuredOnesAndKeepTheAssured() {
         int assured = 20;
         int syns = 5000;
-        LimitsConfig limits = LimitsConfig.DEFAULTS.withMaxConnections(1000).withMaxMatchSlots(500);
+        LimitsConfig limits = LimitsConfig.builder().maxConnections(1000).maxMatchSlots(500).build();
         Peaks peaks = new Peaks();
         try (TableDriver d = new TableDriver(limits)) {
             long t = START;
@@ -203,7 +203,7 @@ class AbuseResistanceTest {
 
     @Test
     void aFullTableOfAssuredConnectionsRefusesTheNewOne() {
-        LimitsConfig limits = LimitsConfig.DEFAULTS.withMaxConnections(10);
+        LimitsConfig limits = LimitsConfig.builder().maxConnections(10).build();
         try (TableDriver d = new TableDriver(limits)) {
             long t = START;
             for (int k = 0; k < 10; k++) {
@@ -231,7 +231,7 @@ class AbuseResistanceTest {
     @Test
     void overlongLinesAndOutOfOrderSegmentsKeepEachControlChannelsBuffersBounded() {
         Peaks peaks = new Peaks();
-        try (TableDriver d = new TableDriver(LimitsConfig.DEFAULTS)) {
+        try (TableDriver d = new TableDriver(LimitsConfig.defaults())) {
             String c = "10.1.0.3";
             String srv = "10.2.0.3";
             long t = START;

@@ -22,7 +22,7 @@ final class MatcherHarness {
     private final ExpectationMatchProcessor processor;
 
     MatcherHarness(MatcherConfig config) {
-        this(config, LimitsConfig.DEFAULTS);
+        this(config, LimitsConfig.defaults());
     }
 
     MatcherHarness(MatcherConfig config, LimitsConfig limits) {

@@ -134,7 +134,7 @@ class PinholeVerdictsTest {
         t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
                 TrackerInput.packets(AvroSerdes.specific(PacketRecord.class, serdeConfig, false).deserializer()), "packets");
         t.addProcessor("tracker", () -> new ConnectionTrackingProcessor(new ConnectionTracker(ConntrackConfig.defaults()),
-                new ControlChannelAnalyzer(helpers), LimitsConfig.DEFAULTS, meters, pinholes), "packets");
+                new ControlChannelAnalyzer(helpers), LimitsConfig.defaults(), meters, pinholes), "packets");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.CONNECTIONS),
                 flowKeys, CodecSerdes.trackedConnection()), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.CONNECTION_DEADLINES),

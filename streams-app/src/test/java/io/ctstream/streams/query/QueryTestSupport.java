@@ -24,7 +24,7 @@ final class QueryTestSupport {
 
     /** An instance of the application {@code prefix + "app"} on the embedded cluster, query API on a free port. */
     static StreamsApp instance(String prefix, Path stateDir) {
-        return instance(prefix, stateDir, MatcherConfig.DEFAULTS);
+        return instance(prefix, stateDir, MatcherConfig.defaults());
     }
 
     /** The same, with the given matcher limits. */
