@@ -100,7 +100,7 @@ final class Reconciler {
         ReportSigner signer = new ReportSigner(config.keyring());
         long[] unverified = {0};
         long nowMillis = Math.min(config.clockMicros().getAsLong() / 1000, System.currentTimeMillis());
-        long since = nowMillis - config.limits().maxTtlSeconds() * 1000L - config.limits().clockSkew().toMillis()
+        long since = nowMillis - config.limits().longestTtlSeconds() * 1000L - config.limits().clockSkew().toMillis()
                 - LOOKBACK_MARGIN.toMillis();
         TopicSnapshotReader.Result reportsRead = TopicSnapshotReader.read(kafka, config.reportsTopic(), reports, since,
                 config.snapshotBudget(), (r, offset) -> {
