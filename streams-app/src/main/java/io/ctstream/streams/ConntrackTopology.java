@@ -21,6 +21,7 @@ import io.ctstream.streams.policy.PolicyEvaluator;
 import io.ctstream.streams.policy.TentativePinholes;
 import io.ctstream.streams.policy.VerdictEmitter;
 import io.ctstream.streams.policy.VerdictPolicy;
+import io.ctstream.streams.sensors.SensorTopics;
 import io.ctstream.streams.tracking.CodecSerdes;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import io.ctstream.streams.tracking.PacketTimestampExtractor;
@@ -50,14 +51,22 @@ public final class ConntrackTopology {
 
     /** Every topic the topology reads or writes, by full name. */
     public static List<String> topics(StreamsAppConfig c) {
-        return List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC), c.topic(MATCH_TOPIC), c.topic(Topics.CONN_EVENTS),
-                c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS), c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS),
-                c.topic(Topics.VERDICTS_TENTATIVE));
+        List<String> all = new java.util.ArrayList<>(List.of(c.topic(FEEDBACK_TOPIC), c.topic(MATCH_TOPIC),
+                c.topic(Topics.CONN_EVENTS), c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS),
+                c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS), c.topic(Topics.VERDICTS_TENTATIVE)));
+        if (!c.sensorTopics()) {
+            all.add(0, c.topic(Topics.PACKETS)); // the sensor topics are the deployer's: one per sensor, with its ACL
+        }
+        return List.copyOf(all);
     }
 
-    /** Topics that are keyed by flow and read by the same tasks: they must have equal partition counts. */
+    /**
+     * Topics that are keyed by flow and read by the same tasks: they must have equal partition counts. With sensor
+     * topics, the feedback topic only: {@link SensorTopics#requireSamePartitions} checks those, and the feedback topic
+     * is created with their count.
+     */
     public static List<String> coPartitioned(StreamsAppConfig c) {
-        return List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC));
+        return c.sensorTopics() ? List.of(c.topic(FEEDBACK_TOPIC)) : List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC));
     }
 
     public static Topology build(StreamsAppConfig config, MeterRegistry meters) {
@@ -128,8 +137,16 @@ public final class ConntrackTopology {
 
         Topology t = new Topology();
         // --- the conntrack table: packets and matcher feedback, both keyed by flow
-        t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
-                TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
+        if (config.sensorTopics()) {
+            // one topic per sensor, the sensor taken from the topic (issue 18; SECURITY.md): one source, so partition i
+            // of every sensor topic is read by task i, with partition i of the feedback topic
+            SensorTopics sensors = new SensorTopics(config.topic(Topics.PACKETS));
+            t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
+                    TrackerInput.sensorPackets(packets.deserializer(), sensors), sensors.pattern());
+        } else {
+            t.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
+                    TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
+        }
         t.addSource("feedback", flowKeys, TrackerInput.feedback(expectations.deserializer()), config.topic(FEEDBACK_TOPIC));
         VerdictPolicy policy = config.policy();
         Serde<Verdict> verdicts = policy == null ? null : AvroSerdes.specific(Verdict.class, serdeConfig, false);

@@ -20,6 +20,7 @@ import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
 import io.ctstream.streams.metrics.MetricsRoute;
+import io.ctstream.streams.sensors.SensorTopics;
 import io.ctstream.streams.query.ConnectionQueries;
 import io.ctstream.streams.query.ExpectationQueries;
 import io.ctstream.streams.query.InstanceRouter;
@@ -72,7 +73,9 @@ public final class StreamsApp implements AutoCloseable {
         Properties props = StreamsProperties.build(config, meters);
         int partitions;
         try (Admin admin = Admin.create(config.adminConfig())) {
-            partitions = TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
+            partitions = config.sensorTopics()
+                    ? new SensorTopics(config.topic(io.ctstream.schemas.Topics.PACKETS)).requireSamePartitions(admin)
+                    : TopicsSetup.partitions(admin, config.topic(io.ctstream.schemas.Topics.PACKETS))
                     .orElse(config.partitions());
             TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
             TopicsSetup.requireCoPartitioned(admin, ConntrackTopology.coPartitioned(config));

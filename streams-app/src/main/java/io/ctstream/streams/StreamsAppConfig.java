@@ -38,6 +38,7 @@ public final class StreamsAppConfig {
     private final VerdictPolicy policy;
     private final boolean commitOnPinhole;
     private final boolean tentativePinholes;
+    private final boolean sensorTopics;
 
     private StreamsAppConfig(Builder b) {
         this.applicationId = require(b.applicationId, "applicationId");
@@ -72,6 +73,7 @@ public final class StreamsAppConfig {
         this.policy = b.policy;
         this.commitOnPinhole = b.commitOnPinhole;
         this.tentativePinholes = b.tentativePinholes;
+        this.sensorTopics = b.sensorTopics;
     }
 
     /**
@@ -85,6 +87,14 @@ public final class StreamsAppConfig {
     /** Whether ALLOWs are also published at once as tentative copies (default true; streams-app README). */
     public boolean tentativePinholes() {
         return tentativePinholes;
+    }
+
+    /**
+     * Whether packets come from one topic per sensor, {@code <prefix>packets.<sensor>}, each attributed to its topic's
+     * sensor (issue 18), instead of the single {@code packets} topic whose records name their sensor themselves.
+     */
+    public boolean sensorTopics() {
+        return sensorTopics;
     }
 
     public static Builder builder() {
@@ -248,6 +258,13 @@ public final class StreamsAppConfig {
         private VerdictPolicy policy;
         private boolean commitOnPinhole = false; // the tentative copies make the ALLOW visible at once (bench README)
         private boolean tentativePinholes = true;
+        private boolean sensorTopics;
+
+        /** Read one packets topic per sensor ({@link StreamsAppConfig#sensorTopics()}); default: the single topic. */
+        public Builder sensorTopics(boolean v) {
+            sensorTopics = v;
+            return this;
+        }
 
         public Builder tentativePinholes(boolean v) {
             tentativePinholes = v;
