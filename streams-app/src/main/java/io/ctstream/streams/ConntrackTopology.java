@@ -169,6 +169,11 @@ public final class ConntrackTopology {
                 strings, expectations).withCachingEnabled(), "tracker");
         t.addStateStore(store(stores, ConnectionTrackingProcessor.LIMITS,
                 strings, Serdes.ByteArray()), "tracker");
+        // written once per destroyed TCP connection and deleted when claimed or purged: cached like the connections
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.DESTROYED,
+                flowKeys, Serdes.ByteArray()).withCachingEnabled(), "tracker");
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.DESTROYED_PURGES,
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, config.topic(Topics.CONN_EVENTS), flowKeys,
                 connEvents.serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_MATCH, config.topic(MATCH_TOPIC), strings.serializer(),
