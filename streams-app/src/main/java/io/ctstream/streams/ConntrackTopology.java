@@ -3,6 +3,7 @@ package io.ctstream.streams;
 import io.ctstream.avro.Alert;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
+import io.ctstream.avro.OperatorAudit;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.internal.MatchInput;
@@ -12,6 +13,7 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.serde.SpecificAvroSerializer;
+import io.ctstream.streams.audit.OperatorVerdictAudit;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
@@ -45,6 +47,8 @@ public final class ConntrackTopology {
     public static final String MATCH_TOPIC = "ct-match";
     /** Internal topic: matcher results keyed by flow, back to the tracker. */
     public static final String FEEDBACK_TOPIC = "ct-feedback";
+    /** Internal topic (with a policy): operator verdicts and audit records keyed by verdict id ({@link OperatorVerdictAudit}). */
+    public static final String AUDIT_CHECK_TOPIC = "ct-audit-check";
 
     private ConntrackTopology() {
     }
@@ -56,6 +60,10 @@ public final class ConntrackTopology {
                 c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS), c.topic(Topics.VERDICTS_TENTATIVE)));
         if (!c.sensorTopics()) {
             all.add(0, c.topic(Topics.PACKETS)); // the sensor topics are the deployer's: one per sensor, with its ACL
+        }
+        if (c.policy() != null) {
+            all.add(c.topic(Topics.OPERATOR_AUDIT));
+            all.add(c.topic(AUDIT_CHECK_TOPIC));
         }
         return List.copyOf(all);
     }
@@ -150,6 +158,7 @@ public final class ConntrackTopology {
         t.addSource("feedback", flowKeys, TrackerInput.feedback(expectations.deserializer()), config.topic(FEEDBACK_TOPIC));
         VerdictPolicy policy = config.policy();
         Serde<Verdict> verdicts = policy == null ? null : AvroSerdes.specific(Verdict.class, serdeConfig, false);
+        Serde<OperatorAudit> audits = policy == null ? null : AvroSerdes.specific(OperatorAudit.class, serdeConfig, false);
         PolicyEvaluator evaluator = policy == null ? null : new PolicyEvaluator(policy);
         // with a policy, the tracker signs the ALLOWs of the expectations it creates (PinholeVerdicts)
         PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole(),
@@ -221,6 +230,26 @@ public final class ConntrackTopology {
             t.addProcessor("alert-verdicts", () -> new VerdictEmitter(evaluator, policy, meters), "policy-alerts");
             t.addSink("to-verdicts", config.topic(Topics.VERDICTS), strings.serializer(), verdicts.serializer(),
                     "expectation-verdicts", "alert-verdicts");
+
+            // --- audit of operator verdicts written without their audit record (not by 'ctstream verdict'): the
+            // verdicts and the audit records meet by verdict id in ct-audit-check, whatever the two topics' partitions
+            String verdictsTopic = config.topic(Topics.VERDICTS);
+            String auditTopic = config.topic(Topics.OPERATOR_AUDIT);
+            t.addSource("audit-verdicts", strings.deserializer(), verdicts.deserializer(), verdictsTopic);
+            t.addProcessor("operator-verdicts", () -> OperatorVerdictAudit.verdicts(policy.keyring(), verdicts.serializer(),
+                    verdictsTopic), "audit-verdicts");
+            t.addSource("audit-records", strings.deserializer(), audits.deserializer(), auditTopic);
+            t.addProcessor("operator-audits", OperatorVerdictAudit::audits, "audit-records");
+            t.addSink("to-audit-check", config.topic(AUDIT_CHECK_TOPIC), strings.serializer(), Serdes.ByteArray().serializer(),
+                    "operator-verdicts", "operator-audits");
+            t.addSource("audit-check", strings.deserializer(), Serdes.ByteArray().deserializer(),
+                    config.topic(AUDIT_CHECK_TOPIC));
+            t.addProcessor("audit-checker", () -> new OperatorVerdictAudit(config.operatorAuditWait(),
+                    verdicts.deserializer(), verdictsTopic, meters), "audit-check");
+            t.addStateStore(store(stores, OperatorVerdictAudit.STORE, strings, Serdes.ByteArray()), "audit-checker");
+            t.addSink(OperatorVerdictAudit.TO_AUDIT, auditTopic, strings.serializer(), audits.serializer(), "audit-checker");
+            t.addSink(OperatorVerdictAudit.TO_ALERTS, config.topic(Topics.ALERTS), strings.serializer(), alerts.serializer(),
+                    "audit-checker");
         }
         if (registerSchemas) {
             String app = config.applicationId();
@@ -234,6 +263,7 @@ public final class ConntrackTopology {
             register(newConnections, changelog(app, ExpectationMatchProcessor.PENDING), NewConnection.getClassSchema());
             if (verdicts != null) {
                 register(verdicts, config.topic(Topics.VERDICTS), Verdict.getClassSchema());
+                register(audits, config.topic(Topics.OPERATOR_AUDIT), OperatorAudit.getClassSchema());
             }
         }
         return t;

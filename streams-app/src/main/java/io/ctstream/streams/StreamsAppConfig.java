@@ -39,6 +39,7 @@ public final class StreamsAppConfig {
     private final boolean commitOnPinhole;
     private final boolean tentativePinholes;
     private final boolean sensorTopics;
+    private final java.time.Duration operatorAuditWait;
 
     private StreamsAppConfig(Builder b) {
         this.applicationId = require(b.applicationId, "applicationId");
@@ -74,6 +75,10 @@ public final class StreamsAppConfig {
         this.commitOnPinhole = b.commitOnPinhole;
         this.tentativePinholes = b.tentativePinholes;
         this.sensorTopics = b.sensorTopics;
+        if (b.operatorAuditWait.isNegative() || b.operatorAuditWait.isZero()) {
+            throw new IllegalArgumentException("operatorAuditWait must be positive, got " + b.operatorAuditWait);
+        }
+        this.operatorAuditWait = b.operatorAuditWait;
     }
 
     /**
@@ -95,6 +100,14 @@ public final class StreamsAppConfig {
      */
     public boolean sensorTopics() {
         return sensorTopics;
+    }
+
+    /**
+     * With a policy: how long (wall clock) an operator verdict may wait for its audit record before streams-app audits
+     * it and raises an alert ({@link io.ctstream.streams.audit.OperatorVerdictAudit}); default 30 s.
+     */
+    public java.time.Duration operatorAuditWait() {
+        return operatorAuditWait;
     }
 
     public static Builder builder() {
@@ -259,6 +272,13 @@ public final class StreamsAppConfig {
         private boolean commitOnPinhole = false; // the tentative copies make the ALLOW visible at once (bench README)
         private boolean tentativePinholes = true;
         private boolean sensorTopics;
+        private java.time.Duration operatorAuditWait = java.time.Duration.ofSeconds(30);
+
+        /** See {@link StreamsAppConfig#operatorAuditWait()}. */
+        public Builder operatorAuditWait(java.time.Duration v) {
+            operatorAuditWait = java.util.Objects.requireNonNull(v, "operatorAuditWait");
+            return this;
+        }
 
         /** Read one packets topic per sensor ({@link StreamsAppConfig#sensorTopics()}); default: the single topic. */
         public Builder sensorTopics(boolean v) {
