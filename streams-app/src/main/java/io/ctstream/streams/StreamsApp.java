@@ -20,6 +20,9 @@ import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
 import io.ctstream.streams.metrics.MetricsRoute;
+import io.ctstream.streams.policy.PolicyConfig;
+import io.ctstream.streams.rules.GatewayRules;
+import io.ctstream.streams.rules.GatewayRulesRoute;
 import io.ctstream.streams.sensors.SensorTopics;
 import io.ctstream.streams.query.ConnectionQueries;
 import io.ctstream.streams.query.ExpectationQueries;
@@ -59,6 +62,7 @@ public final class StreamsApp implements AutoCloseable {
     private TentativePinholes tentative;
     private KafkaStreams streams;
     private QueryServer queryServer;
+    private GatewayRules gatewayRules;
     private KafkaStreamsMetrics streamsMetrics;
     private ConnectionStateGauges connectionGauges;
     private int queryPort = -1;
@@ -111,7 +115,16 @@ public final class StreamsApp implements AutoCloseable {
                     ConnectionTrackingProcessor.CONNECTIONS, TrackedConnection::connection, router);
             connectionGauges = new ConnectionStateGauges(connections, meters).start(CONNECTION_GAUGES_EVERY);
             ExpectationQueries expectations = new ExpectationQueries(streams, ConnectionTrackingProcessor.LIVE_EXPECTATIONS, router);
+            // rules in force per gateway, from the agents' reports: read by every instance, the same on each
+            Properties rulesKafka = config.clientProperties();
+            rulesKafka.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            gatewayRules = new GatewayRules(rulesKafka, config.topic(Topics.REPORTS), config.topic(Topics.VERDICTS),
+                    config.serdeConfig(), config.policy() == null ? null : config.policy().keyring(),
+                    Duration.ofSeconds(PolicyConfig.MAX_TTL_SECONDS).plusMinutes(10), Duration.ofSeconds(5),
+                    () -> System.currentTimeMillis() * 1000).start();
+            GatewayRules rules = gatewayRules;
             queryServer = new QueryServer(connections, expectations, config.queryToken(), javalin -> {
+                GatewayRulesRoute.addTo(javalin, rules);
                 MetricsRoute.addTo(javalin, meters);
                 if (extraRoutes != null) {
                     extraRoutes.accept(javalin);
@@ -227,6 +240,10 @@ public final class StreamsApp implements AutoCloseable {
         if (queryServer != null) {
             queryServer.close();
             queryServer = null;
+        }
+        if (gatewayRules != null) {
+            gatewayRules.close();
+            gatewayRules = null;
         }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
