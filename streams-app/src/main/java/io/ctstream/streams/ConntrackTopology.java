@@ -14,6 +14,7 @@ import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.serde.SpecificAvroSerializer;
 import io.ctstream.streams.audit.OperatorVerdictAudit;
+import io.ctstream.streams.audit.StreamTimeNeutral;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
@@ -235,14 +236,16 @@ public final class ConntrackTopology {
             // verdicts and the audit records meet by verdict id in ct-audit-check, whatever the two topics' partitions
             String verdictsTopic = config.topic(Topics.VERDICTS);
             String auditTopic = config.topic(Topics.OPERATOR_AUDIT);
-            t.addSource("audit-verdicts", strings.deserializer(), verdicts.deserializer(), verdictsTopic);
+            StreamTimeNeutral neutral = new StreamTimeNeutral();
+            org.apache.kafka.streams.AutoOffsetReset earliest = org.apache.kafka.streams.AutoOffsetReset.earliest();
+            t.addSource(earliest, "audit-verdicts", neutral, strings.deserializer(), verdicts.deserializer(), verdictsTopic);
             t.addProcessor("operator-verdicts", () -> OperatorVerdictAudit.verdicts(policy.keyring(), verdicts.serializer(),
                     verdictsTopic), "audit-verdicts");
-            t.addSource("audit-records", strings.deserializer(), audits.deserializer(), auditTopic);
+            t.addSource(earliest, "audit-records", neutral, strings.deserializer(), audits.deserializer(), auditTopic);
             t.addProcessor("operator-audits", OperatorVerdictAudit::audits, "audit-records");
             t.addSink("to-audit-check", config.topic(AUDIT_CHECK_TOPIC), strings.serializer(), Serdes.ByteArray().serializer(),
                     "operator-verdicts", "operator-audits");
-            t.addSource("audit-check", strings.deserializer(), Serdes.ByteArray().deserializer(),
+            t.addSource(earliest, "audit-check", neutral, strings.deserializer(), Serdes.ByteArray().deserializer(),
                     config.topic(AUDIT_CHECK_TOPIC));
             t.addProcessor("audit-checker", () -> new OperatorVerdictAudit(config.operatorAuditWait(),
                     verdicts.deserializer(), verdictsTopic, meters), "audit-check");

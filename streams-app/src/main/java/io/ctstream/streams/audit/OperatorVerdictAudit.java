@@ -84,7 +84,7 @@ public final class OperatorVerdictAudit implements Processor<String, byte[], Obj
                 }
                 byte[] value = bytes.serialize(topic, v);
                 context.forward(record.withKey(v.getVerdictId()).withValue(ByteBuffer.allocate(1 + value.length)
-                        .put(VERDICT).put(value).array()));
+                        .put(VERDICT).put(value).array()).withTimestamp(context.currentSystemTimeMs()));
             }
         };
     }
@@ -102,7 +102,8 @@ public final class OperatorVerdictAudit implements Processor<String, byte[], Obj
             @Override
             public void process(Record<String, OperatorAudit> record) {
                 if (record.value() != null && record.value().getVerdictId() != null) {
-                    context.forward(record.withKey(record.value().getVerdictId()).withValue(new byte[] {AUDITED}));
+                    context.forward(record.withKey(record.value().getVerdictId()).withValue(new byte[] {AUDITED})
+                            .withTimestamp(context.currentSystemTimeMs()));
                 }
             }
         };
