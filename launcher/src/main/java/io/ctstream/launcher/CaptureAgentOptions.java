@@ -3,6 +3,7 @@ package io.ctstream.launcher;
 import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.policy.EdgePayloadPolicy;
+import io.ctstream.launcher.errors.UserException;
 import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.schemas.Topics;
 import java.util.List;
@@ -42,6 +43,11 @@ final class CaptureAgentOptions {
                     + "on the wall clock (edge.batch.age; default: " + BatchOptions.DEFAULT_MICROS + ").")
     Long batchMicros;
 
+    @Option(names = "--sensor-topic",
+            description = "Publish to this sensor's own topic, <prefix>packets.<sensor>, which only its Kafka principal "
+                    + "may write, for streams-app with --sensor-topics (SECURITY.md); default: the shared packets topic.")
+    boolean sensorTopic;
+
     @Mixin
     MetricsOptions metrics = new MetricsOptions();
 
@@ -49,9 +55,16 @@ final class CaptureAgentOptions {
     CaptureAgentConfig.Builder apply(ClientOptions client, CaptureAgentConfig.Builder b) {
         client.requireBootstrapServers();
         client.requireSchemaRegistryUrl();
+        String topic;
+        try {
+            topic = sensorTopic ? Topics.sensorPackets(client.topicPrefix(), sensorId)
+                    : Topics.name(client.topicPrefix(), Topics.PACKETS);
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("--sensor " + sensorId + " with --sensor-topic: " + e.getMessage(), e);
+        }
         client.config().bindEdge(b)
                 .sensorId(sensorId)
-                .topic(Topics.name(client.topicPrefix(), Topics.PACKETS))
+                .topic(topic)
                 .clientProperties(client.properties());
         if (helperPorts != null) {
             b.helperPorts(helperPorts);

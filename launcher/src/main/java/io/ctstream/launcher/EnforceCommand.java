@@ -68,16 +68,33 @@ public final class EnforceCommand implements Callable<Integer> {
             description = "Hooks to attach the base chains to (default: ${DEFAULT-VALUE}).")
     List<String> hooks;
 
-    @Option(names = "--max-ttl", defaultValue = "86400", paramLabel = "SECONDS", description = "Longest TTL accepted (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-ttl", defaultValue = "86400", paramLabel = "SECONDS",
+            description = "Longest TTL of a BLOCK (default: ${DEFAULT-VALUE}).")
     int maxTtl;
 
-    @Option(names = "--min-src-prefix-v4", defaultValue = "24", description = "Widest IPv4 source prefix accepted (default: /${DEFAULT-VALUE}).")
+    @Option(names = "--min-src-prefix-v4", defaultValue = "24", description = "Widest IPv4 source prefix of a BLOCK (default: /${DEFAULT-VALUE}).")
     int minPrefixV4;
 
-    @Option(names = "--min-src-prefix-v6", defaultValue = "64", description = "Widest IPv6 source prefix accepted (default: /${DEFAULT-VALUE}).")
+    @Option(names = "--min-src-prefix-v6", defaultValue = "64", description = "Widest IPv6 source prefix of a BLOCK (default: /${DEFAULT-VALUE}).")
     int minPrefixV6;
 
-    @Option(names = "--no-wildcard-source", description = "Refuse ALLOWs without a source address (IRC DCC, some FTP expectations).")
+    @Option(names = "--max-allow-ttl", defaultValue = "3600", paramLabel = "SECONDS",
+            description = "Longest TTL of an ALLOW (default: ${DEFAULT-VALUE}).")
+    int maxAllowTtl;
+
+    @Option(names = "--min-allow-src-prefix-v4", defaultValue = "32",
+            description = "Widest IPv4 source prefix of an ALLOW (default: /${DEFAULT-VALUE}, one host, as a kernel expectation).")
+    int minAllowPrefixV4;
+
+    @Option(names = "--min-allow-src-prefix-v6", defaultValue = "128",
+            description = "Widest IPv6 source prefix of an ALLOW (default: /${DEFAULT-VALUE}).")
+    int minAllowPrefixV6;
+
+    @Option(names = "--wildcard-source",
+            description = "Accept ALLOWs without a source address (IRC DCC offers; the policy's wildcardSource). Default: refused.")
+    boolean wildcardSource;
+
+    @Option(names = "--no-wildcard-source", hidden = true, description = "The default since issue 18; kept for old scripts.")
     boolean noWildcardSource;
 
     @Option(names = "--clock-skew", defaultValue = "5", paramLabel = "SECONDS",
@@ -122,9 +139,23 @@ public final class EnforceCommand implements Callable<Integer> {
         if (holdQueue >= 0 && holdMillis < 1) {
             throw UserException.usage("--hold-millis must be >= 1: " + holdMillis);
         }
+        limits(); // a bad limit is an error before the broker is asked anything
         client.requireReachable();
         try (PrometheusMetrics metrics = metricsOptions.start()) {
             return run(metrics.registry(), keyring);
+        }
+    }
+
+    /** The gate's limits from the options; a value out of range is a user error naming the options. */
+    GateLimits limits() {
+        if (wildcardSource && noWildcardSource) {
+            throw UserException.usage("--wildcard-source and --no-wildcard-source contradict each other");
+        }
+        try {
+            return new GateLimits(maxTtl, minPrefixV4, minPrefixV6, wildcardSource, GateLimits.PORT_PROTOCOLS,
+                    Duration.ofSeconds(clockSkew), 1_000_000, maxAllowTtl, minAllowPrefixV4, minAllowPrefixV6);
+        } catch (IllegalArgumentException e) {
+            throw UserException.usage("--max-ttl, --max-allow-ttl, --min-(allow-)src-prefix-v4/-v6: " + e.getMessage(), e);
         }
     }
 
@@ -153,8 +184,7 @@ public final class EnforceCommand implements Callable<Integer> {
                 .kafka(withRequired(client))
                 .topicPrefix(client.topicPrefix())
                 .groupId(groupId)
-                .limits(new GateLimits(maxTtl, minPrefixV4, minPrefixV6, !noWildcardSource, GateLimits.PORT_PROTOCOLS,
-                        Duration.ofSeconds(clockSkew), 1_000_000))
+                .limits(limits())
                 .ruleset(new NftRuleset(table, priority, Long.decode(allowMark), hooks))
                 .nftCommand(Arrays.asList(nftCommand.trim().split("\\s+")))
                 .dryRun(dryRun)

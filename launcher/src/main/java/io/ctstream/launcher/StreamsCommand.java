@@ -1,7 +1,9 @@
 package io.ctstream.launcher;
 
 import io.ctstream.avro.HelperMode;
+import io.ctstream.schemas.Topics;
 import io.ctstream.streams.StreamsApp;
+import io.ctstream.streams.sensors.SensorTopics;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.helper.HelperConfig;
 import io.ctstream.streams.helper.ftp.FtpHelper;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,6 +82,11 @@ public final class StreamsCommand implements Callable<Integer> {
             description = "HMAC key file that signs the verdicts of every gateway of --policy (enforcement-agent README).")
     Path keyFile;
 
+    @Option(names = "--sensor-topics",
+            description = "Read one packets topic per sensor, <prefix>packets.<sensor> (same partition count each), and "
+                    + "take each packet's sensor from its topic, not from the record (SECURITY.md: sensor identity).")
+    boolean sensorTopics;
+
     @Option(names = "--at-least-once", description = "Use at-least-once instead of exactly-once v2.")
     boolean atLeastOnce;
 
@@ -115,9 +123,18 @@ public final class StreamsCommand implements Callable<Integer> {
                 .queryToken(queryToken)
                 .queryPort(queryPort)
                 .exactlyOnce(!atLeastOnce)
+                .sensorTopics(sensorTopics)
                 .policy(policy)
                 .helpers(helpers)
                 .build();
+        if (sensorTopics) {
+            // a missing or mismatched sensor topic is the deployer's to fix: one line, before anything starts
+            try (Admin admin = Admin.create(config.adminConfig())) {
+                new SensorTopics(config.topic(Topics.PACKETS)).requireSamePartitions(admin);
+            } catch (IllegalStateException e) {
+                throw UserException.usage("--sensor-topics: " + e.getMessage(), e);
+            }
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         // served as GET /metrics on the query port
         PrometheusMetrics metrics = new PrometheusMetrics();

@@ -77,6 +77,25 @@ class CaptureCommandsTest {
     }
 
     @Test
+    void sensorTopicPublishesToTheSensorsOwnTopic() {
+        String[] client = {"-b", "localhost:19092", "-r", "http://localhost:19081/apis/ccompat/v7", "--topic-prefix", "p-"};
+        ReplayCommand replay = new ReplayCommand();
+        new CommandLine(replay).parseArgs(concat(client, "--sensor", "edge-1", "--pcap", "x.pcap", "--sensor-topic"));
+        io.ctstream.capture.agent.CaptureAgentConfig c = replay.agent.apply(replay.client,
+                io.ctstream.capture.agent.CaptureAgentConfig.builder()).replay(replay.files, 0).build();
+        assertThat(c.topic()).isEqualTo("p-packets.edge-1");
+        replay = new ReplayCommand();
+        new CommandLine(replay).parseArgs(concat(client, "--sensor", "edge-1", "--pcap", "x.pcap"));
+        c = replay.agent.apply(replay.client, io.ctstream.capture.agent.CaptureAgentConfig.builder())
+                .replay(replay.files, 0).build();
+        assertThat(c.topic()).as("default: the shared topic").isEqualTo("p-packets");
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "replay", "--sensor", "a/b", "--sensor-topic", "--pcap", "x.pcap", "-b", "localhost:19092",
+                "-r", "http://localhost:19081")).isEqualTo(2);
+        assertThat(err.toString()).contains("--sensor a/b with --sensor-topic").contains("cannot name a topic");
+    }
+
+    @Test
     void aBadBatchSizeIsAClearErrorBeforeAnythingStarts() {
         StringWriter err = new StringWriter();
         assertThat(run(err, "replay", "--sensor", "s", "--pcap", "x.pcap", "-b", "localhost:19092", "-r",

@@ -30,6 +30,36 @@ class EnforceCommandTest {
     }
 
     @Test
+    void pinholesAreNarrowByDefaultAndTheOptionsWidenThem() {
+        EnforceCommand narrow = new EnforceCommand();
+        new CommandLine(narrow).parseArgs("--gateway", "gw1", "--keys", "k");
+        io.ctstream.enforcement.gate.GateLimits limits = narrow.limits();
+        assertThat(limits.allowWildcardSource()).isFalse();
+        assertThat(limits.minAllowSrcPrefixV4()).isEqualTo(32);
+        assertThat(limits.minAllowSrcPrefixV6()).isEqualTo(128);
+        assertThat(limits.maxAllowTtlSeconds()).isEqualTo(3600);
+        assertThat(limits.minSrcPrefixV4()).as("a BLOCK may cover a /24").isEqualTo(24);
+        assertThat(limits.maxTtlSeconds()).isEqualTo(86_400);
+        EnforceCommand wide = new EnforceCommand();
+        new CommandLine(wide).parseArgs("--gateway", "gw1", "--keys", "k", "--wildcard-source",
+                "--min-allow-src-prefix-v4", "24", "--max-allow-ttl", "86400");
+        assertThat(wide.limits().allowWildcardSource()).isTrue();
+        assertThat(wide.limits().minAllowSrcPrefixV4()).isEqualTo(24);
+        assertThat(wide.limits().maxAllowTtlSeconds()).isEqualTo(86_400);
+    }
+
+    @Test
+    void aBadLimitIsAClearError(@TempDir Path dir) throws Exception {
+        Path keys = dir.resolve("keys");
+        Files.writeString(keys, "key.gw1.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "--min-allow-src-prefix-v4", "33",
+                "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[2]).contains("minimum IPv4 source prefix of an ALLOW must be 1-32: 33").doesNotContain("at io.ctstream");
+    }
+
+    @Test
     void requiresGatewayAndKeys() {
         String[] r = run("enforce");
         assertThat(r[0]).isEqualTo("2");

@@ -1,5 +1,7 @@
 package io.ctstream.schemas;
 
+import java.util.regex.Pattern;
+
 /**
  * Default names of the topics that connect ctstream's components. Every component takes a prefix
  * (tests use a unique one per test), so these are suffixes joined to it.
@@ -28,7 +30,22 @@ public final class Topics {
     /** Records a component could not deserialize or process, with the reason in headers. */
     public static final String DEAD_LETTER = "dead-letter";
 
+    /** What a sensor id must look like to name its own packets topic: a topic name's characters, not starting with '.'. */
+    public static final Pattern SENSOR_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
+
     private Topics() {
+    }
+
+    /**
+     * {@code <prefix>packets.<sensor>}: the packets topic of one sensor, which only that sensor's principal may write
+     * (SECURITY.md, issue 18); streams-app with sensor topics attributes its records to {@code sensor}.
+     */
+    public static String sensorPackets(String prefix, String sensor) {
+        if (sensor == null || !SENSOR_ID.matcher(sensor).matches()) {
+            throw new IllegalArgumentException("sensor id '" + sensor + "' cannot name a topic: use at most 200 letters, "
+                    + "digits, '.', '_' and '-' (not '.' first)");
+        }
+        return name(prefix, PACKETS) + "." + sensor;
     }
 
     /** {@code prefix + name}, or {@code name} alone for an empty prefix. */

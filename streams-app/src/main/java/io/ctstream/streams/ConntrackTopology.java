@@ -4,6 +4,7 @@ import io.ctstream.avro.Alert;
 import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.HelperMode;
+import io.ctstream.avro.OperatorAudit;
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.internal.MatchInput;
@@ -13,6 +14,8 @@ import io.ctstream.schemas.Topics;
 import io.ctstream.serde.AvroSerdes;
 import io.ctstream.serde.FlowKeySerde;
 import io.ctstream.serde.SpecificAvroSerializer;
+import io.ctstream.streams.audit.OperatorVerdictAudit;
+import io.ctstream.streams.audit.StreamTimeNeutral;
 import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.matching.ExpectationMatchProcessor;
@@ -22,6 +25,7 @@ import io.ctstream.streams.policy.PolicyEvaluator;
 import io.ctstream.streams.policy.TentativePinholes;
 import io.ctstream.streams.policy.VerdictEmitter;
 import io.ctstream.streams.policy.VerdictPolicy;
+import io.ctstream.streams.sensors.SensorTopics;
 import io.ctstream.streams.tracking.CodecSerdes;
 import io.ctstream.streams.tracking.ConnectionTrackingProcessor;
 import io.ctstream.streams.tracking.PacketTimestampExtractor;
@@ -40,6 +44,7 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
+import java.util.ArrayList;
 
 /**
  * The whole streams-app topology, built by one method so that tests run exactly what production
@@ -50,20 +55,34 @@ public final class ConntrackTopology {
     public static final String MATCH_TOPIC = "ct-match";
     /** Internal topic: matcher results keyed by flow, back to the tracker. */
     public static final String FEEDBACK_TOPIC = "ct-feedback";
+    /** Internal topic (with a policy): operator verdicts and audit records keyed by verdict id ({@link OperatorVerdictAudit}). */
+    public static final String AUDIT_CHECK_TOPIC = "ct-audit-check";
 
     private ConntrackTopology() {
     }
 
     /** Every topic the topology reads or writes, by full name. */
     public static List<String> topics(StreamsAppConfig c) {
-        return List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC), c.topic(MATCH_TOPIC), c.topic(Topics.CONN_EVENTS),
-                c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS), c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS),
-                c.topic(Topics.VERDICTS_TENTATIVE));
+        List<String> all = new ArrayList<>(List.of(c.topic(FEEDBACK_TOPIC), c.topic(MATCH_TOPIC),
+                c.topic(Topics.CONN_EVENTS), c.topic(Topics.EXPECTATIONS), c.topic(Topics.ALERTS),
+                c.topic(Topics.DEAD_LETTER), c.topic(Topics.VERDICTS), c.topic(Topics.VERDICTS_TENTATIVE)));
+        if (!c.sensorTopics()) {
+            all.add(0, c.topic(Topics.PACKETS)); // the sensor topics are the deployer's: one per sensor, with its ACL
+        }
+        if (c.policy() != null) {
+            all.add(c.topic(Topics.OPERATOR_AUDIT));
+            all.add(c.topic(AUDIT_CHECK_TOPIC));
+        }
+        return List.copyOf(all);
     }
 
-    /** Topics that are keyed by flow and read by the same tasks: they must have equal partition counts. */
+    /**
+     * Topics that are keyed by flow and read by the same tasks: they must have equal partition counts. With sensor
+     * topics, the feedback topic only: {@link SensorTopics#requireSamePartitions} checks those, and the feedback topic
+     * is created with their count.
+     */
     public static List<String> coPartitioned(StreamsAppConfig c) {
-        return List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC));
+        return c.sensorTopics() ? List.of(c.topic(FEEDBACK_TOPIC)) : List.of(c.topic(Topics.PACKETS), c.topic(FEEDBACK_TOPIC));
     }
 
     public static Topology build(StreamsAppConfig config, MeterRegistry meters) {
@@ -134,11 +153,20 @@ public final class ConntrackTopology {
 
         Topology t = new Topology();
         // --- the conntrack table: packets and matcher feedback, both keyed by flow
-        t.addSource(AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
-                TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
+        if (config.sensorTopics()) {
+            // one topic per sensor, the sensor taken from the topic (issue 18; SECURITY.md): one source, so partition i
+            // of every sensor topic is read by task i, with partition i of the feedback topic
+            SensorTopics sensors = new SensorTopics(config.topic(Topics.PACKETS));
+            t.addSource(AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
+                    TrackerInput.sensorPackets(packets.deserializer(), sensors), sensors.pattern());
+        } else {
+            t.addSource(AutoOffsetReset.earliest(), "packets", new PacketTimestampExtractor(), flowKeys,
+                    TrackerInput.packets(packets.deserializer()), config.topic(Topics.PACKETS));
+        }
         t.addSource("feedback", flowKeys, TrackerInput.feedback(expectations.deserializer()), config.topic(FEEDBACK_TOPIC));
         VerdictPolicy policy = config.policy();
         Serde<Verdict> verdicts = policy == null ? null : AvroSerdes.specific(Verdict.class, serdeConfig, false);
+        Serde<OperatorAudit> audits = policy == null ? null : AvroSerdes.specific(OperatorAudit.class, serdeConfig, false);
         PolicyEvaluator evaluator = policy == null ? null : new PolicyEvaluator(policy);
         // with a policy, the tracker signs the ALLOWs of the expectations it creates (PinholeVerdicts)
         PinholeVerdicts pinholes = policy == null ? null : new PinholeVerdicts(evaluator, policy, meters, config.commitOnPinhole(),
@@ -158,6 +186,11 @@ public final class ConntrackTopology {
                 strings, expectations).withCachingEnabled(), "tracker");
         t.addStateStore(store(stores, ConnectionTrackingProcessor.LIMITS,
                 strings, Serdes.ByteArray()), "tracker");
+        // written once per destroyed TCP connection and deleted when claimed or purged: cached like the connections
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.DESTROYED,
+                flowKeys, Serdes.ByteArray()).withCachingEnabled(), "tracker");
+        t.addStateStore(store(stores, ConnectionTrackingProcessor.DESTROYED_PURGES,
+                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, config.topic(Topics.CONN_EVENTS), flowKeys,
                 connEvents.serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_MATCH, config.topic(MATCH_TOPIC), strings.serializer(),
@@ -205,6 +238,28 @@ public final class ConntrackTopology {
             t.addProcessor("alert-verdicts", () -> new VerdictEmitter(evaluator, policy, meters), "policy-alerts");
             t.addSink("to-verdicts", config.topic(Topics.VERDICTS), strings.serializer(), verdicts.serializer(),
                     "expectation-verdicts", "alert-verdicts");
+
+            // --- audit of operator verdicts written without their audit record (not by 'ctstream verdict'): the
+            // verdicts and the audit records meet by verdict id in ct-audit-check, whatever the two topics' partitions
+            String verdictsTopic = config.topic(Topics.VERDICTS);
+            String auditTopic = config.topic(Topics.OPERATOR_AUDIT);
+            StreamTimeNeutral neutral = new StreamTimeNeutral();
+            AutoOffsetReset earliest = AutoOffsetReset.earliest();
+            t.addSource(earliest, "audit-verdicts", neutral, strings.deserializer(), verdicts.deserializer(), verdictsTopic);
+            t.addProcessor("operator-verdicts", () -> OperatorVerdictAudit.verdicts(policy.keyring(), verdicts.serializer(),
+                    verdictsTopic), "audit-verdicts");
+            t.addSource(earliest, "audit-records", neutral, strings.deserializer(), audits.deserializer(), auditTopic);
+            t.addProcessor("operator-audits", OperatorVerdictAudit::audits, "audit-records");
+            t.addSink("to-audit-check", config.topic(AUDIT_CHECK_TOPIC), strings.serializer(), Serdes.ByteArray().serializer(),
+                    "operator-verdicts", "operator-audits");
+            t.addSource(earliest, "audit-check", neutral, strings.deserializer(), Serdes.ByteArray().deserializer(),
+                    config.topic(AUDIT_CHECK_TOPIC));
+            t.addProcessor("audit-checker", () -> new OperatorVerdictAudit(config.operatorAuditWait(),
+                    verdicts.deserializer(), verdictsTopic, meters), "audit-check");
+            t.addStateStore(store(stores, OperatorVerdictAudit.STORE, strings, Serdes.ByteArray()), "audit-checker");
+            t.addSink(OperatorVerdictAudit.TO_AUDIT, auditTopic, strings.serializer(), audits.serializer(), "audit-checker");
+            t.addSink(OperatorVerdictAudit.TO_ALERTS, config.topic(Topics.ALERTS), strings.serializer(), alerts.serializer(),
+                    "audit-checker");
         }
         if (registerSchemas) {
             String app = config.applicationId();
@@ -218,6 +273,7 @@ public final class ConntrackTopology {
             register(newConnections, changelog(app, ExpectationMatchProcessor.PENDING), NewConnection.getClassSchema());
             if (verdicts != null) {
                 register(verdicts, config.topic(Topics.VERDICTS), Verdict.getClassSchema());
+                register(audits, config.topic(Topics.OPERATOR_AUDIT), OperatorAudit.getClassSchema());
             }
         }
         return t;

@@ -17,6 +17,10 @@ import io.ctstream.streams.conntrack.ConnectionTracker;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.metrics.ConnectionStateGauges;
 import io.ctstream.streams.metrics.MetricsRoute;
+import io.ctstream.streams.policy.PolicyConfig;
+import io.ctstream.streams.rules.GatewayRules;
+import io.ctstream.streams.rules.GatewayRulesRoute;
+import io.ctstream.streams.sensors.SensorTopics;
 import io.ctstream.streams.query.ConnectionQueries;
 import io.ctstream.streams.query.ExpectationQueries;
 import io.ctstream.streams.query.InstanceRouter;
@@ -45,6 +49,7 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.HostInfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * One running instance of streams-app: creates missing topics, checks co-partitioning, runs the
@@ -70,6 +75,7 @@ public final class StreamsApp implements AutoCloseable {
     private final CountDownLatch warmedUp = new CountDownLatch(1);
     private KafkaStreams streams;
     private QueryServer queryServer;
+    private GatewayRules gatewayRules;
     private KafkaStreamsMetrics streamsMetrics;
     private ConnectionStateGauges connectionGauges;
     private int queryPort = -1;
@@ -84,7 +90,9 @@ public final class StreamsApp implements AutoCloseable {
         Properties props = StreamsProperties.build(config, meters);
         int partitions;
         try (Admin admin = Admin.create(config.adminConfig())) {
-            partitions = TopicsSetup.partitions(admin, config.topic(Topics.PACKETS))
+            partitions = config.sensorTopics()
+                    ? new SensorTopics(config.topic(Topics.PACKETS)).requireSamePartitions(admin)
+                    : TopicsSetup.partitions(admin, config.topic(Topics.PACKETS))
                     .orElse(config.partitions());
             TopicsSetup.ensure(admin, ConntrackTopology.topics(config), partitions, (short) config.replicationFactor());
             TopicsSetup.requireCoPartitioned(admin, ConntrackTopology.coPartitioned(config));
@@ -124,7 +132,16 @@ public final class StreamsApp implements AutoCloseable {
         connectionGauges = new ConnectionStateGauges(connections, meters).start(CONNECTION_GAUGES_EVERY);
         if (queryPort >= 0) {
             ExpectationQueries expectations = new ExpectationQueries(streams, ConnectionTrackingProcessor.LIVE_EXPECTATIONS, router);
+            // rules in force per gateway, from the agents' reports: read by every instance, the same on each
+            Properties rulesKafka = config.clientProperties();
+            rulesKafka.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            gatewayRules = new GatewayRules(rulesKafka, config.topic(Topics.REPORTS), config.topic(Topics.VERDICTS),
+                    config.serdeConfig(), config.policy() == null ? null : config.policy().keyring(),
+                    Duration.ofSeconds(PolicyConfig.MAX_TTL_SECONDS).plusMinutes(10), Duration.ofSeconds(5),
+                    () -> System.currentTimeMillis() * 1000).start();
+            GatewayRules rules = gatewayRules;
             queryServer = new QueryServer(connections, expectations, config.queryToken(), javalin -> {
+                GatewayRulesRoute.addTo(javalin, rules);
                 MetricsRoute.addTo(javalin, meters);
                 if (extraRoutes != null) {
                     extraRoutes.accept(javalin);
@@ -265,6 +282,10 @@ public final class StreamsApp implements AutoCloseable {
         if (queryServer != null) {
             queryServer.close();
             queryServer = null;
+        }
+        if (gatewayRules != null) {
+            gatewayRules.close();
+            gatewayRules = null;
         }
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));

@@ -7,6 +7,7 @@ import io.ctstream.streams.limits.LimitsConfig;
 import io.ctstream.streams.matching.MatcherConfig;
 import io.ctstream.streams.policy.VerdictPolicy;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +41,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  *                           ({@link io.ctstream.streams.policy.PinholeVerdicts}); off by default: the tentative copies
  *                           make the ALLOW visible at once (bench README)
  * @param tentativePinholes  whether ALLOWs are also published at once as tentative copies (default true; README)
+ * @param sensorTopics       packets come from one topic per sensor, {@code <prefix>packets.<sensor>}, each attributed to
+ *                           its topic's sensor (issue 18; SECURITY.md), instead of the single {@code packets} topic
+ * @param operatorAuditWait  with a policy: how long (wall clock) an operator verdict may wait for its audit record
+ *                           before streams-app audits it and raises an alert (audit.OperatorVerdictAudit); default 30 s
  */
 public record StreamsAppConfig(
         String applicationId,
@@ -63,9 +68,15 @@ public record StreamsAppConfig(
         LimitsConfig limits,
         VerdictPolicy policy,
         boolean commitOnPinhole,
-        boolean tentativePinholes) {
+        boolean tentativePinholes,
+        boolean sensorTopics,
+        Duration operatorAuditWait) {
 
     public StreamsAppConfig {
+        Objects.requireNonNull(operatorAuditWait, "operatorAuditWait");
+        if (operatorAuditWait.isNegative() || operatorAuditWait.isZero()) {
+            throw new IllegalArgumentException("operatorAuditWait must be positive, got " + operatorAuditWait);
+        }
         require(applicationId, "applicationId");
         require(bootstrapServers, "bootstrapServers");
         require(schemaRegistryUrl, "schemaRegistryUrl");
@@ -102,7 +113,8 @@ public record StreamsAppConfig(
                 .replicationFactor(replicationFactor).clientProperties(clientProperties).partitions(partitions)
                 .queryHost(queryHost).queryBindHost(queryBindHost).queryToken(queryToken).queryPort(queryPort)
                 .conntrack(conntrack).helpers(helpers).matcher(matcher).limits(limits).policy(policy)
-                .commitOnPinhole(commitOnPinhole).tentativePinholes(tentativePinholes);
+                .commitOnPinhole(commitOnPinhole).tentativePinholes(tentativePinholes).sensorTopics(sensorTopics)
+                .operatorAuditWait(operatorAuditWait);
     }
 
     /** A copy: the record stays immutable. */
@@ -126,7 +138,7 @@ public record StreamsAppConfig(
                 + (queryToken == null ? "none" : "(hidden)") + ", queryPort=" + queryPort + ", conntrack=" + conntrack
                 + ", helpers=" + helpers + ", matcher=" + matcher + ", limits=" + limits + ", policy="
                 + (policy == null ? "none" : "set") + ", commitOnPinhole=" + commitOnPinhole + ", tentativePinholes="
-                + tentativePinholes + "]";
+                + tentativePinholes + ", sensorTopics=" + sensorTopics + ", operatorAuditWait=" + operatorAuditWait + "]";
     }
 
     /** The full name of one of the {@link Topics}. */
@@ -200,6 +212,20 @@ public record StreamsAppConfig(
         private VerdictPolicy policy;
         private boolean commitOnPinhole = false;
         private boolean tentativePinholes = true;
+        private boolean sensorTopics = false;
+        private Duration operatorAuditWait = Duration.ofSeconds(30);
+
+        /** See {@link StreamsAppConfig#operatorAuditWait()}. */
+        public Builder operatorAuditWait(Duration v) {
+            operatorAuditWait = Objects.requireNonNull(v, "operatorAuditWait");
+            return this;
+        }
+
+        /** Read one packets topic per sensor ({@link StreamsAppConfig#sensorTopics()}); default: the single topic. */
+        public Builder sensorTopics(boolean v) {
+            sensorTopics = v;
+            return this;
+        }
 
         public Builder applicationId(String v) { applicationId = v; return this; }
         public Builder bootstrapServers(String v) { bootstrapServers = v; return this; }
@@ -241,7 +267,7 @@ public record StreamsAppConfig(
             return new StreamsAppConfig(applicationId, bootstrapServers, schemaRegistryUrl, topicPrefix, stateDir,
                     streamThreads, standbyReplicas, exactlyOnce, replicationFactor, clientProperties, partitions,
                     queryHost, queryBindHost, queryToken, queryPort, conntrack, helpers, matcher, limits, policy,
-                    commitOnPinhole, tentativePinholes);
+                    commitOnPinhole, tentativePinholes, sensorTopics, operatorAuditWait);
         }
     }
 }

@@ -3,13 +3,11 @@ package io.ctstream.enforcement.agent;
 import io.ctstream.avro.EnforcementOutcome;
 import io.ctstream.avro.EnforcementReport;
 import io.ctstream.avro.Verdict;
-import io.ctstream.avro.VerdictAction;
 import io.ctstream.enforcement.gate.GateDecision;
 import io.ctstream.enforcement.gate.ReplayMemory;
 import io.ctstream.enforcement.gate.VerdictGate;
 import io.ctstream.enforcement.nft.NftChange;
 import io.ctstream.enforcement.nft.NftCommands;
-import io.ctstream.enforcement.nft.NftElement;
 import io.ctstream.enforcement.nft.NftException;
 import io.ctstream.enforcement.nft.NftExecutor;
 import io.ctstream.enforcement.nft.NftState;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -80,20 +77,31 @@ final class Reconciler {
     record Result(int inForce, int added, int removed, int pendingVerdicts, int handledVerdicts, boolean complete) {
     }
 
-    private record InForce(VerdictAction action, long deadlineMicros) {
-    }
-
+    /** Read, compute, apply: only the first and last touch Kafka and nft. */
     Result reconcile(SchemaIdGuard<EnforcementReport> reports, SchemaIdGuard<Verdict> verdicts) throws NftException {
-        String gw = config.gatewayId();
         // before reading anything: a table of that name that ctstream did not create is refused, never flushed
         TableOwnership.check(nft, config.ruleset());
+        ReconcileSnapshot snapshot = read(reports, verdicts);
+        NftState current = NftStateParser.parse(nft.listTableJson(config.ruleset().table()));
+        long now = config.clockMicros().getAsLong();
+        ReconcilePlan plan = ReconcilePlan.compute(snapshot, current, now, skewMicros());
+        return apply(snapshot, plan, now);
+    }
+
+    private long skewMicros() {
+        return config.limits().clockSkew().toNanos() / 1000;
+    }
+
+    /** Reads the reports and verdicts topics (bounded), keeping signed reports and authentic verdicts of this gateway. */
+    ReconcileSnapshot read(SchemaIdGuard<EnforcementReport> reports, SchemaIdGuard<Verdict> verdicts) {
+        String gw = config.gatewayId();
         Properties kafka = config.kafka();
         Set<String> handled = new HashSet<>();
         Map<String, Long> appliedAt = new HashMap<>();
         ReportSigner signer = new ReportSigner(config.keyring());
         long[] unverified = {0};
         long nowMillis = Math.min(config.clockMicros().getAsLong() / 1000, System.currentTimeMillis());
-        long since = nowMillis - config.limits().maxTtlSeconds() * 1000L - config.limits().clockSkew().toMillis()
+        long since = nowMillis - config.limits().longestTtlSeconds() * 1000L - config.limits().clockSkew().toMillis()
                 - LOOKBACK_MARGIN.toMillis();
         TopicSnapshotReader.Result reportsRead = TopicSnapshotReader.read(kafka, config.reportsTopic(), reports, since,
                 config.snapshotBudget(), (r, offset) -> {
@@ -111,55 +119,23 @@ final class Reconciler {
             }
         });
 
-        long now = config.clockMicros().getAsLong();
-        long skew = config.limits().clockSkew().toNanos() / 1000;
-        Map<NftElement, InForce> last = new LinkedHashMap<>();
-        Set<NftElement> pending = new HashSet<>();
-        Set<String> counted = new HashSet<>();
-        int[] pendingCount = {0};
+        List<ReconcileSnapshot.SnapshotVerdict> read = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         TopicSnapshotReader.Result verdictsRead = TopicSnapshotReader.read(kafka, config.verdictsTopic(), verdicts, since,
                 config.snapshotBudget(), (r, offset) -> {
             Verdict v = r.value();
             if (v == null || !gw.equals(v.getGatewayId())) {
                 return; // not ours
             }
-            GateDecision authentic = gate.checkAuthentic(v);
-            if (!authentic.accepted()) {
+            if (!gate.checkAuthentic(v).accepted()) {
                 return; // was refused when it came; and a forgery must not shadow the genuine verdict of its id
             }
-            if (!counted.add(v.getVerdictId())) {
+            if (!seen.add(v.getVerdictId())) {
                 return; // a later copy of a verdict id: refused as a replay when it came
             }
-            if (handled.contains(v.getVerdictId())) {
-                replays.remember(v.getVerdictId(), v.getExpiresAtMicros() + skew, now);
-            }
             GateDecision shape = gate.checkShape(v);
-            if (!shape.accepted()) {
-                return;
-            }
-            if (!handled.contains(v.getVerdictId())) {
-                pendingCount[0]++;
-                pending.addAll(shape.elements());
-                return;
-            }
-            Long at = appliedAt.get(v.getVerdictId());
-            if (at == null) {
-                return; // refused or failed: changed nothing
-            }
-            // applied at + TTL, where "applied at" is at most the signed expiry plus the skew (the gate refuses a
-            // verdict after that): whatever a report says, a verdict's life ends by expiresAt + skew + TTL
-            long deadline = Math.min(at, v.getExpiresAtMicros() + skew) + v.getTtlSeconds() * 1_000_000L;
-            for (NftElement e : shape.elements()) {
-                last.put(e, new InForce(v.getAction(), deadline));
-            }
-        });
-
-        Map<NftElement, Long> desired = new LinkedHashMap<>();
-        last.forEach((e, f) -> {
-            long leftMillis = (f.deadlineMicros - now) / 1000;
-            if (f.action != VerdictAction.REVOKE && leftMillis > 0) {
-                desired.put(e, leftMillis);
-            }
+            read.add(new ReconcileSnapshot.SnapshotVerdict(v.getVerdictId(), v.getAction(), v.getExpiresAtMicros(),
+                    v.getTtlSeconds(), shape.accepted() ? shape.elements() : List.of(), shape.accepted()));
         });
         metrics.snapshotSkipped("reports", "unverified", unverified[0]);
         metrics.snapshotSkipped("reports", "undecodable", reportsRead.undecodable());
@@ -174,30 +150,20 @@ final class Reconciler {
             LOG.warn("gateway {}: {} reports without a valid signature ignored (forged, or from before reports were "
                     + "signed)", gw, unverified[0]);
         }
-        NftState current = NftStateParser.parse(nft.listTableJson(config.ruleset().table()));
-        List<NftChange> changes = new ArrayList<>();
-        int removed = 0;
-        for (NftElement e : current.expiresSeconds().keySet()) {
-            if (complete && !desired.containsKey(e) && !pending.contains(e)) {
-                changes.add(new NftChange.Remove(e));
-                removed++;
-            }
-        }
-        int added = 0;
-        for (Map.Entry<NftElement, Long> d : desired.entrySet()) {
-            if (!current.contains(d.getKey())) {
-                added++;
-            }
-            changes.add(new NftChange.Add(d.getKey(), d.getValue()));
-        }
+        return new ReconcileSnapshot(handled, appliedAt, read, complete);
+    }
+
+    /** Writes the plan in one nft transaction with the table setup (element by element if that fails), fills the replay memory. */
+    Result apply(ReconcileSnapshot snapshot, ReconcilePlan plan, long nowMicros) throws NftException {
+        plan.remember().forEach((id, until) -> replays.remember(id, until, nowMicros));
         String setup = config.ruleset().setupScript();
         try {
-            nft.apply(setup + commands.script(changes));
+            nft.apply(setup + commands.script(plan.changes()));
         } catch (NftException e) {
             // one bad element must not keep the rest out: set up, then change one by one
             LOG.warn("reconciling in one transaction failed ({}); applying element by element", e.getMessage());
             nft.apply(setup);
-            for (NftChange c : changes) {
+            for (NftChange c : plan.changes()) {
                 try {
                     nft.apply(commands.script(List.of(c)));
                 } catch (NftException one) {
@@ -205,12 +171,14 @@ final class Reconciler {
                 }
             }
         }
-        metrics.reconciled("added", added);
-        metrics.reconciled("removed", removed);
-        Result result = new Result(desired.size(), added, removed, pendingCount[0], handled.size(), complete);
+        metrics.reconciled("added", plan.added());
+        metrics.reconciled("removed", plan.removed());
+        Result result = new Result(plan.inForce().size(), plan.added(), plan.removed(), plan.pendingVerdicts(),
+                snapshot.handled().size(), snapshot.complete());
         LOG.info("gateway {}: reconciled table inet {}: {} elements in force ({} added, {} removed), "
                         + "{} handled verdicts, {} still to apply",
-                gw, config.ruleset().table(), result.inForce(), added, removed, handled.size(), pendingCount[0]);
+                config.gatewayId(), config.ruleset().table(), result.inForce(), result.added(), result.removed(),
+                result.handledVerdicts(), result.pendingVerdicts());
         return result;
     }
 }

@@ -5,32 +5,38 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * How broad a verdict this agent accepts, and how much clock skew it tolerates.
+ * How broad a verdict this agent accepts, and how much clock skew it tolerates. An ALLOW opens the gateway, a BLOCK
+ * closes it, so they have limits of their own: by default a pinhole is as narrow as a kernel expectation (one source
+ * host, a known source, at most an hour), while a BLOCK may cover a /24 or /64 for up to a day.
  *
- * @param maxTtlSeconds          longest TTL of an ALLOW or BLOCK
- * @param minSrcPrefixV4         shortest IPv4 source prefix accepted (32: single addresses only)
- * @param minSrcPrefixV6         shortest IPv6 source prefix accepted
- * @param allowWildcardSource    whether an ALLOW may have no source (IRC DCC, some FTP expectations)
+ * @param maxTtlSeconds          longest TTL of a BLOCK
+ * @param minSrcPrefixV4         shortest IPv4 source prefix of a BLOCK (32: single addresses only)
+ * @param minSrcPrefixV6         shortest IPv6 source prefix of a BLOCK
+ * @param allowWildcardSource    whether an ALLOW may have no source (IRC DCC offers); a BLOCK never may
  * @param protocols              protocols an ALLOW or BLOCK may name (they must have ports: TCP, UDP, SCTP, DCCP)
  * @param clockSkew              how far past expiresAtMicros a verdict is still accepted
  * @param replayMemory           most verdict ids remembered to refuse replays
+ * @param maxAllowTtlSeconds     longest TTL of an ALLOW
+ * @param minAllowSrcPrefixV4    shortest IPv4 source prefix of an ALLOW
+ * @param minAllowSrcPrefixV6    shortest IPv6 source prefix of an ALLOW
  */
 public record GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6, boolean allowWildcardSource,
-                         Set<Integer> protocols, Duration clockSkew, int replayMemory) {
+                         Set<Integer> protocols, Duration clockSkew, int replayMemory, int maxAllowTtlSeconds,
+                         int minAllowSrcPrefixV4, int minAllowSrcPrefixV6) {
 
-    public static final Set<Integer> PORT_PROTOCOLS =
-            Set.of(IpProtocol.TCP, IpProtocol.UDP, IpProtocol.DCCP, IpProtocol.SCTP);
+    public static final Set<Integer> PORT_PROTOCOLS = Set.of(IpProtocol.TCP, IpProtocol.UDP, IpProtocol.DCCP, IpProtocol.SCTP);
+    /** Longest TTL of an ALLOW by default: an operator's "allow for an hour"; policy pinholes last minutes. */
+    public static final int DEFAULT_MAX_ALLOW_TTL_SECONDS = 3_600;
+    /** Longest TTL of a BLOCK by default. */
+    public static final int DEFAULT_MAX_TTL_SECONDS = 86_400;
 
     public GateLimits {
-        if (maxTtlSeconds <= 0) {
-            throw new IllegalArgumentException("max TTL must be positive: " + maxTtlSeconds);
-        }
-        if (minSrcPrefixV4 < 1 || minSrcPrefixV4 > 32) {
-            throw new IllegalArgumentException("minimum IPv4 source prefix must be 1-32: " + minSrcPrefixV4);
-        }
-        if (minSrcPrefixV6 < 1 || minSrcPrefixV6 > 128) {
-            throw new IllegalArgumentException("minimum IPv6 source prefix must be 1-128: " + minSrcPrefixV6);
-        }
+        positive("max TTL", maxTtlSeconds);
+        positive("max ALLOW TTL", maxAllowTtlSeconds);
+        prefix("minimum IPv4 source prefix", minSrcPrefixV4, 32);
+        prefix("minimum IPv6 source prefix", minSrcPrefixV6, 128);
+        prefix("minimum IPv4 source prefix of an ALLOW", minAllowSrcPrefixV4, 32);
+        prefix("minimum IPv6 source prefix of an ALLOW", minAllowSrcPrefixV6, 128);
         if (!PORT_PROTOCOLS.containsAll(protocols) || protocols.isEmpty()) {
             throw new IllegalArgumentException("protocols must be among " + PORT_PROTOCOLS + ": " + protocols);
         }
@@ -43,8 +49,43 @@ public record GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefix
         protocols = Set.copyOf(protocols);
     }
 
-    /** TTL one day at most, source prefixes no wider than /24 (IPv4) and /64 (IPv6), wildcard source allowed, 5 s skew. */
+    /** The same limits for ALLOW and BLOCK (the shape before issue 18 narrowed pinholes). */
+    public GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6, boolean allowWildcardSource,
+                      Set<Integer> protocols, Duration clockSkew, int replayMemory) {
+        this(maxTtlSeconds, minSrcPrefixV4, minSrcPrefixV6, allowWildcardSource, protocols, clockSkew, replayMemory,
+                maxTtlSeconds, minSrcPrefixV4, minSrcPrefixV6);
+    }
+
+    /**
+     * Narrow by default (issue 18): an ALLOW from one source host (/32, /128), never without a source, for at most an
+     * hour; a BLOCK of at most a /24 or /64 for at most a day; 5 s skew. Widen with {@code --wildcard-source},
+     * {@code --min-allow-src-prefix-v4}, {@code --max-allow-ttl} (enforcement-agent README).
+     */
     public static GateLimits defaults() {
-        return new GateLimits(86_400, 24, 64, true, PORT_PROTOCOLS, Duration.ofSeconds(5), 1_000_000);
+        return new GateLimits(DEFAULT_MAX_TTL_SECONDS, 24, 64, false, PORT_PROTOCOLS, Duration.ofSeconds(5), 1_000_000,
+                DEFAULT_MAX_ALLOW_TTL_SECONDS, 32, 128);
+    }
+
+    /** These limits with ALLOWs without a source accepted or not (a gateway whose policy says {@code wildcardSource}). */
+    public GateLimits withWildcardSource(boolean v) {
+        return new GateLimits(maxTtlSeconds, minSrcPrefixV4, minSrcPrefixV6, v, protocols, clockSkew, replayMemory,
+                maxAllowTtlSeconds, minAllowSrcPrefixV4, minAllowSrcPrefixV6);
+    }
+
+    /** The longest TTL of any verdict this agent accepts: how far back a restart must read. */
+    public int longestTtlSeconds() {
+        return Math.max(maxTtlSeconds, maxAllowTtlSeconds);
+    }
+
+    private static void positive(String what, int seconds) {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException(what + " must be positive: " + seconds);
+        }
+    }
+
+    private static void prefix(String what, int length, int max) {
+        if (length < 1 || length > max) {
+            throw new IllegalArgumentException(what + " must be 1-" + max + ": " + length);
+        }
     }
 }

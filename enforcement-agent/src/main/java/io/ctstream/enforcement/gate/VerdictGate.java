@@ -83,8 +83,10 @@ public final class VerdictGate {
             if (v.getTtlSeconds() <= 0) {
                 return GateDecision.refuse(Refusal.MALFORMED, "ttl " + v.getTtlSeconds() + " s");
             }
-            if (v.getTtlSeconds() > limits.maxTtlSeconds()) {
-                return GateDecision.refuse(Refusal.OVERBROAD_TTL, "ttl " + v.getTtlSeconds() + " s > " + limits.maxTtlSeconds());
+            boolean allow = action == VerdictAction.ALLOW; // a pinhole has limits of its own, narrow by default
+            int maxTtl = allow ? limits.maxAllowTtlSeconds() : limits.maxTtlSeconds();
+            if (v.getTtlSeconds() > maxTtl) {
+                return GateDecision.refuse(Refusal.OVERBROAD_TTL, "ttl " + v.getTtlSeconds() + " s > " + maxTtl);
             }
             if (!limits.protocols().contains(m.getProtocol())) {
                 return GateDecision.refuse(Refusal.OVERBROAD_PROTOCOL, "protocol " + m.getProtocol());
@@ -93,7 +95,8 @@ public final class VerdictGate {
                 return GateDecision.refuse(Refusal.OVERBROAD_WILDCARD_SOURCE, null);
             }
             if (m.getSrc() != null && m.getSrcPrefixLength() != -1) {
-                int min = m.getIpVersion() == 6 ? limits.minSrcPrefixV6() : limits.minSrcPrefixV4();
+                int min = m.getIpVersion() == 6 ? (allow ? limits.minAllowSrcPrefixV6() : limits.minSrcPrefixV6())
+                        : (allow ? limits.minAllowSrcPrefixV4() : limits.minSrcPrefixV4());
                 if (m.getSrcPrefixLength() < min) {
                     return GateDecision.refuse(Refusal.OVERBROAD_SOURCE_PREFIX, "/" + m.getSrcPrefixLength() + " < /" + min);
                 }

@@ -132,6 +132,41 @@ class VerdictGateTest {
     }
 
     @Test
+    void theDefaultsKeepPinholesAsNarrowAsAKernelExpectationAndLetBlocksBeWider() {
+        VerdictGate narrow = new VerdictGate(GW, new VerdictVerifier(TestVerdicts.KEYRING), GateLimits.defaults(),
+                new ReplayMemory(100), now::get);
+        // an ALLOW: one source host, a known source, at most an hour
+        assertThat(narrow.check(signed(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 2000), 3600, T0)).accepted())
+                .isTrue();
+        assertThat(narrow.check(signed(VerdictAction.ALLOW, match("10.0.0.1", 32, "10.0.0.2", 6, 2000), 60, T0)).accepted())
+                .isTrue();
+        assertThat(narrow.check(signed(VerdictAction.ALLOW, match("10.0.0.0", 24, "10.0.0.2", 6, 2000), 60, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_SOURCE_PREFIX);
+        assertThat(narrow.check(signed(VerdictAction.ALLOW, match("2001:db8::", 64, "2001:db8::2", 6, 2000), 60, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_SOURCE_PREFIX);
+        assertThat(narrow.check(signed(VerdictAction.ALLOW, match(null, -1, "10.0.0.2", 6, 2000), 60, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_WILDCARD_SOURCE);
+        assertThat(narrow.check(signed(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 2000), 3601, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_TTL);
+        // a BLOCK only closes: a /24 for a day
+        assertThat(narrow.check(signed(VerdictAction.BLOCK, match("10.9.9.0", 24, null, 6, 0), 86_400, T0)).accepted())
+                .isTrue();
+        assertThat(narrow.check(signed(VerdictAction.BLOCK, match("10.9.0.0", 16, null, 6, 0), 60, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_SOURCE_PREFIX);
+    }
+
+    @Test
+    void aGatewayWhosePolicyAllowsWildcardSourcesWidensOnlyThat() {
+        VerdictGate dcc = new VerdictGate(GW, new VerdictVerifier(TestVerdicts.KEYRING),
+                GateLimits.defaults().withWildcardSource(true), new ReplayMemory(100), now::get);
+        assertThat(dcc.check(signed(VerdictAction.ALLOW, match(null, -1, "10.0.0.2", 6, 5000), 300, T0)).accepted()).isTrue();
+        assertThat(dcc.check(signed(VerdictAction.ALLOW, match("10.0.0.0", 24, "10.0.0.2", 6, 2000), 60, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_SOURCE_PREFIX);
+        assertThat(dcc.check(signed(VerdictAction.BLOCK, match(null, -1, "10.0.0.2", 6, 0), 60, T0)).refusal())
+                .isEqualTo(Refusal.OVERBROAD_WILDCARD_SOURCE);
+    }
+
+    @Test
     void refusesMalformed() {
         Verdict v = TestVerdicts.SIGNER.sign(withDst(new byte[] {1, 2, 3}));
         GateDecision d = gate.check(v);

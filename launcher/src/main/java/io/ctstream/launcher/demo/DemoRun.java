@@ -12,6 +12,7 @@ import io.ctstream.capture.file.CaptureFileReader;
 import io.ctstream.capture.file.CaptureFiles;
 import io.ctstream.capture.file.CapturedFrame;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.gate.GateLimits;
 import io.ctstream.launcher.analyze.PipelineAnalyzer;
 import io.ctstream.launcher.analyze.ReplayTopics;
 import io.ctstream.launcher.analyze.TopicReader;
@@ -162,6 +163,8 @@ public final class DemoRun implements AutoCloseable {
                     .kafka(kafka())
                     .topicPrefix(config.topicPrefix())
                     .dryRun(true)
+                    // the lab policy opens IRC DCC pinholes from any source (wildcardSource): the agent must accept them too
+                    .limits(GateLimits.defaults().withWildcardSource(true))
                     .dryRunOut(dryRunOut)
                     .pollTimeout(Duration.ofMillis(200))
                     .meterRegistry(meters)

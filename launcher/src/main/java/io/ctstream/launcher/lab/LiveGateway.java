@@ -11,6 +11,7 @@ import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.source.LiveCaptureOptions;
 import io.ctstream.capture.source.LiveSource;
 import io.ctstream.enforcement.agent.EnforcementAgentConfig;
+import io.ctstream.enforcement.gate.GateLimits;
 import io.ctstream.enforcement.agent.PinholeListener;
 import io.ctstream.enforcement.hold.HeldPackets;
 import io.ctstream.enforcement.hold.SynHoldQueue;
@@ -132,6 +133,8 @@ public final class LiveGateway implements AutoCloseable {
                 .kafka(kafka())
                 .topicPrefix(settings.topicPrefix())
                 .nftCommand(lab.gwNftCommand())
+                // the lab policy opens IRC DCC pinholes from any source (wildcardSource): the agent must accept them too
+                .limits(GateLimits.defaults().withWildcardSource(true))
                 .pollTimeout(Duration.ofMillis(100))
                 .meterRegistry(meters)
                 .pinholeListener(hold())

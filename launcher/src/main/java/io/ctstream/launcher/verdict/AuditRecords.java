@@ -6,9 +6,7 @@ import io.ctstream.avro.Severity;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.avro.VerdictMatch;
-import io.ctstream.schemas.IpProtocol;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.ctstream.verdict.VerdictMatches;
 import java.nio.ByteBuffer;
 
 /** The audit record and the alert of one operator verdict. */
@@ -52,28 +50,8 @@ final class AuditRecords {
                 .build();
     }
 
-    /** "tcp 203.0.113.9 -> 10.0.0.5 port 443"; "*" for what the match leaves open. */
+    /** "tcp 203.0.113.9 -> 10.0.0.5 port 443" ({@link VerdictMatches#describe}). */
     static String describe(VerdictMatch m) {
-        String proto = switch (m.getProtocol()) {
-            case IpProtocol.TCP -> "tcp";
-            case IpProtocol.UDP -> "udp";
-            case 33 -> "dccp";
-            case 132 -> "sctp";
-            default -> Integer.toString(m.getProtocol());
-        };
-        String src = m.getSrc() == null ? "*" : address(m.getSrc())
-                + (m.getSrcPrefixLength() == -1 ? "" : "/" + m.getSrcPrefixLength());
-        String dst = m.getDst() == null ? "*" : address(m.getDst());
-        return proto + " " + src + " -> " + dst + " port " + (m.getDstPort() == 0 ? "*" : Integer.toString(m.getDstPort()));
-    }
-
-    private static String address(ByteBuffer b) {
-        byte[] a = new byte[b.remaining()];
-        b.duplicate().get(a);
-        try {
-            return InetAddress.getByAddress(a).getHostAddress(); // bytes to text: no lookup
-        } catch (UnknownHostException e) {
-            return "?";
-        }
+        return VerdictMatches.describe(m);
     }
 }

@@ -69,9 +69,10 @@ public abstract class IssueCommand implements Callable<Integer> {
         GateLimits limits;
         try {
             limits = new GateLimits(op.gateMaxTtl, defaults.minSrcPrefixV4(), defaults.minSrcPrefixV6(),
-                    defaults.allowWildcardSource(), defaults.protocols(), defaults.clockSkew(), 1);
+                    defaults.allowWildcardSource(), defaults.protocols(), defaults.clockSkew(), 1, op.gateMaxAllowTtl,
+                    defaults.minAllowSrcPrefixV4(), defaults.minAllowSrcPrefixV6());
         } catch (IllegalArgumentException e) {
-            throw UserException.usage("--gate-max-ttl: " + e.getMessage());
+            throw UserException.usage("--gate-max-ttl / --gate-max-allow-ttl: " + e.getMessage());
         }
         OperatorVerdicts.Request request = new OperatorVerdicts.Request(op.gateways, action(), match, ttlSeconds,
                 op.reason, op.keyId, op.user, op.requestId);

@@ -2,6 +2,7 @@ package io.ctstream.launcher.verdict;
 
 import io.ctstream.avro.EnforcementReport;
 import io.ctstream.avro.Verdict;
+import io.ctstream.enforcement.report.RulesInForce;
 import io.ctstream.launcher.ClientOptions;
 import io.ctstream.launcher.errors.UserException;
 import io.ctstream.launcher.preflight.Preflight;
@@ -44,6 +45,16 @@ public final class ListCommand implements Callable<Integer> {
             description = "The gateway's --max-ttl: how far back to read (default: ${DEFAULT-VALUE}).")
     int maxTtl;
 
+    @Option(names = "--query-url", paramLabel = "URL",
+            description = "Ask a streams-app query API (GET /gateways/<gateway>/rules) instead of reading Kafka; any "
+                    + "instance gives the same answer. --keys, --max-ttl and --include-dry-run do not apply: streams-app "
+                    + "verifies the reports of its policy's gateways with its own keys.")
+    String queryUrl;
+
+    @Option(names = "--query-token-file", paramLabel = "FILE",
+            description = "File with the query API's bearer token (streams --query-token-file).")
+    Path queryTokenFile;
+
     @Option(names = "--include-dry-run", description = "Count reports of dry-run agents (their rules are not in nft).")
     boolean includeDryRun;
 
@@ -52,6 +63,11 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (queryUrl != null) {
+            print(spec.commandLine().getOut(), RulesQuery.rules(queryUrl, gateway,
+                    Preflight.secretFile("--query-token-file", queryTokenFile)));
+            return 0;
+        }
         ReportSigner verifier = null;
         if (keys != null) {
             Preflight.readableFile("--keys", keys);
@@ -94,13 +110,18 @@ public final class ListCommand implements Callable<Integer> {
             }
         });
         List<RulesInForce.Rule> rules = new RulesInForce(5_000_000L).at(reports, verdicts, System.currentTimeMillis() * 1000);
-        print(spec.commandLine().getOut(), rules);
+        print(spec.commandLine().getOut(), rules.stream().map(r -> new Row(r.origin(), r.action().name(), r.match(),
+                r.keyId(), r.sinceMicros(), r.untilMicros(), r.reason())).toList());
         return 0;
     }
 
-    static void print(PrintWriter out, List<RulesInForce.Rule> rules) {
+    /** One line of the listing: a rule in force, from Kafka or from the query API. */
+    record Row(String origin, String action, String match, String keyId, long sinceMicros, long untilMicros, String reason) {
+    }
+
+    static void print(PrintWriter out, List<Row> rules) {
         out.printf("%-8s %-6s %-44s %-12s %-20s %-20s %s%n", "ORIGIN", "ACTION", "MATCH", "KEY", "SINCE", "UNTIL", "REASON");
-        for (RulesInForce.Rule r : rules) {
+        for (Row r : rules) {
             out.printf("%-8s %-6s %-44s %-12s %-20s %-20s %s%n", r.origin(), r.action(), r.match(), r.keyId(),
                     time(r.sinceMicros()), time(r.untilMicros()), r.reason());
         }

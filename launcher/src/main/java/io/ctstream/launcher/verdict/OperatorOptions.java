@@ -48,6 +48,10 @@ public final class OperatorOptions {
             description = "The gateways' --max-ttl (default: ${DEFAULT-VALUE}); a longer TTL is refused here.")
     int gateMaxTtl;
 
+    @Option(names = "--gate-max-allow-ttl", defaultValue = "3600", paramLabel = "SECONDS",
+            description = "The gateways' --max-allow-ttl (default: ${DEFAULT-VALUE}); a longer ALLOW is refused here.")
+    int gateMaxAllowTtl;
+
     @Option(names = "--valid-for", defaultValue = "60", paramLabel = "SECONDS",
             description = "How long after signing the agents still accept the verdict (default: ${DEFAULT-VALUE}).")
     int validFor;

@@ -18,9 +18,18 @@ import java.util.Set;
  * @param pinholeTtlSeconds  TTL of an ALLOW; empty: the expectation's remaining life
  * @param wildcardSource     whether an expectation without a source address (IRC DCC) may open a pinhole from any
  *                           source through this gateway; false unless the policy says so (issue 18)
+ * @param pinholeSensors     the sensors whose expectations may open (and close) this gateway's pinholes; empty: any
+ *                           sensor that sees it. With sensor topics the sensor is the topic Kafka let the packet be
+ *                           written to, so only these sensors' principals can steer the gateway (issue 18, SECURITY.md)
  */
 public record GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets, String keyId, Set<String> helpers,
-                            OptionalInt pinholeTtlSeconds, boolean wildcardSource) {
+                            OptionalInt pinholeTtlSeconds, boolean wildcardSource, Set<String> pinholeSensors) {
+
+    /** A gateway whose pinholes any sensor that sees it may open. */
+    public GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets, String keyId, Set<String> helpers,
+                         OptionalInt pinholeTtlSeconds, boolean wildcardSource) {
+        this(id, sensors, subnets, keyId, helpers, pinholeTtlSeconds, wildcardSource, Set.of());
+    }
 
     /** A gateway that opens pinholes only with a known source address. */
     public GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets, String keyId, Set<String> helpers,
@@ -32,6 +41,12 @@ public record GatewayPolicy(String id, Set<String> sensors, List<Subnet> subnets
         sensors = Set.copyOf(sensors);
         subnets = List.copyOf(subnets);
         helpers = Set.copyOf(helpers);
+        pinholeSensors = Set.copyOf(pinholeSensors);
+    }
+
+    /** Whether an expectation seen by {@code sensorId} may open or close this gateway's pinholes. */
+    public boolean acceptsPinholesFrom(String sensorId) {
+        return pinholeSensors.isEmpty() || (sensorId != null && pinholeSensors.contains(sensorId));
     }
 
     /** Whether a packet seen by {@code sensorId} or addressed from/to one of {@code addresses} passes this gateway. */

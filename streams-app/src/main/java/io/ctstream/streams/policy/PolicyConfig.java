@@ -71,7 +71,7 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
     }
 
     record RawGateway(String id, List<String> sensors, List<String> subnets, String keyId, List<String> helpers,
-                      Integer pinholeTtlSeconds, Boolean wildcardSource) {
+                      Integer pinholeTtlSeconds, Boolean wildcardSource, List<String> pinholeSensors) {
     }
 
     record RawResponse(Integer blockSeconds) {
@@ -223,6 +223,19 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
                     throw error(field + ".subnets[" + i + "]", e.getMessage());
                 }
             }
+            Set<String> pinholeSensors = new LinkedHashSet<>();
+            List<String> rawPinholeSensors = g.pinholeSensors() == null ? List.of() : g.pinholeSensors();
+            for (int i = 0; i < rawPinholeSensors.size(); i++) {
+                String s = rawPinholeSensors.get(i);
+                if (s == null || s.isBlank()) {
+                    throw error(field + ".pinholeSensors[" + i + "]", "empty sensor id");
+                }
+                pinholeSensors.add(s.strip());
+            }
+            if (g.pinholeSensors() != null && pinholeSensors.isEmpty()) {
+                throw error(field + ".pinholeSensors", "is empty: no expectation could open a pinhole (omit it for any "
+                        + "sensor that sees the gateway)");
+            }
             if (sensors.isEmpty() && subnets.isEmpty()) {
                 throw error(where, "needs 'sensors' or 'subnets' (otherwise no traffic maps to it)");
             }
@@ -241,7 +254,7 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
             OptionalInt ttl = g.pinholeTtlSeconds() == null ? OptionalInt.empty()
                     : OptionalInt.of(ttl(field + ".pinholeTtlSeconds", g.pinholeTtlSeconds()));
             return new GatewayPolicy(g.id(), sensors, subnets, g.keyId(), helpers, ttl,
-                    Boolean.TRUE.equals(g.wildcardSource()));
+                    Boolean.TRUE.equals(g.wildcardSource()), pinholeSensors);
         }
 
         private int ttl(String field, int seconds) {

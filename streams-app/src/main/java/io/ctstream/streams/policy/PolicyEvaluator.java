@@ -47,6 +47,8 @@ public final class PolicyEvaluator {
         NONE, NO_GATEWAY, NOT_REVOKED_BY_POLICY, NO_ALERT_RESPONSE, ALERT_WITHOUT_SOURCE, WILDCARD_DESTINATION,
         /** An expectation without a source address, on gateways whose policy does not say {@code wildcardSource: true}. */
         WILDCARD_SOURCE, PORT_ZERO,
+        /** An expectation seen by a sensor that the gateway's {@code pinholeSensors} does not list. */
+        SENSOR_NOT_ALLOWED,
         BAD_ADDRESS, ALREADY_EXPIRED;
 
         /** Metric tag form, e.g. {@code no-gateway}. */
@@ -121,10 +123,15 @@ public final class PolicyEvaluator {
         String masterId = e.getMaster() == null ? null : e.getMaster().getConnectionId();
         List<Verdict> out = new ArrayList<>();
         boolean wildcardRefused = false;
+        boolean sensorRefused = false;
         for (GatewayPolicy g : policy.config().gateways()) {
             if (!g.allowsHelper(e.getHelper()) || !g.sees(e.getSensorId(), x.getSrc(), x.getDst(),
                     e.getMaster() == null ? null : e.getMaster().getOrig().getSrc(),
                     e.getMaster() == null ? null : e.getMaster().getOrig().getDst())) {
+                continue;
+            }
+            if (!g.acceptsPinholesFrom(e.getSensorId())) {
+                sensorRefused = true; // a sensor this gateway does not take pinholes from
                 continue;
             }
             if (x.getSrc() == null && !g.wildcardSource()) {
@@ -149,7 +156,8 @@ public final class PolicyEvaluator {
                     .build()));
         }
         if (out.isEmpty()) {
-            return Evaluation.skipped(wildcardRefused ? Skip.WILDCARD_SOURCE : Skip.NO_GATEWAY);
+            return Evaluation.skipped(wildcardRefused ? Skip.WILDCARD_SOURCE
+                    : sensorRefused ? Skip.SENSOR_NOT_ALLOWED : Skip.NO_GATEWAY);
         }
         return new Evaluation(out, Skip.NONE);
     }

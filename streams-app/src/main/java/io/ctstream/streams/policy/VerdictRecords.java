@@ -21,7 +21,8 @@ final class VerdictRecords {
     private static final Logger LOG = LoggerFactory.getLogger(VerdictRecords.class);
     /** Skips that mean malformed input rather than "policy says nothing": logged as warnings. */
     private static final Set<PolicyEvaluator.Skip> SUSPICIOUS = EnumSet.of(PolicyEvaluator.Skip.WILDCARD_DESTINATION,
-            PolicyEvaluator.Skip.PORT_ZERO, PolicyEvaluator.Skip.BAD_ADDRESS, PolicyEvaluator.Skip.ALERT_WITHOUT_SOURCE);
+            PolicyEvaluator.Skip.PORT_ZERO, PolicyEvaluator.Skip.BAD_ADDRESS, PolicyEvaluator.Skip.ALERT_WITHOUT_SOURCE,
+            PolicyEvaluator.Skip.SENSOR_NOT_ALLOWED);
 
     private VerdictRecords() {
     }

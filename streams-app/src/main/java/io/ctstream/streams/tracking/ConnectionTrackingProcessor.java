@@ -43,6 +43,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.StringJoiner;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
@@ -70,6 +71,9 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     public static final String CONTROL_CHANNELS = "control-channels";
     public static final String LIVE_EXPECTATIONS = "live-expectations";
     public static final String LIMITS = "tracker-limits";
+    /** Connections destroyed before the matcher could claim them ({@link DestroyedConnections}), and their purge index. */
+    public static final String DESTROYED = "destroyed-connections";
+    public static final String DESTROYED_PURGES = "destroyed-connection-purge-index";
 
     public static final String TO_CONN_EVENTS = "to-conn-events";
     public static final String TO_MATCH = "to-match";
@@ -98,6 +102,7 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
     private CountedStore<String, ExpectationEvent> liveExpectations;
     private OverflowAlerts overflows;
     private TrackerProgressReporter progress;
+    private DestroyedConnections destroyedConnections;
 
     public ConnectionTrackingProcessor(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, LimitsConfig limits,
                                        MeterRegistry meters) {
@@ -130,6 +135,8 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         this.meters = new TrackerMeters(registry);
         this.table = new ConnectionTable(context.getStateStore(CONNECTIONS), context.getStateStore(CONNECTION_DEADLINES));
         this.channels = context.getStateStore(CONTROL_CHANNELS);
+        this.destroyedConnections = new DestroyedConnections(context.getStateStore(DESTROYED),
+                context.getStateStore(DESTROYED_PURGES));
         this.liveExpectations = new CountedStore<>(context.getStateStore(LIVE_EXPECTATIONS));
         this.overflows = new OverflowAlerts(context.getStateStore(LIMITS), limits, registry);
         this.admission = new ConnectionAdmission(table, limits, overflows, meters, "task-" + context.taskId());
@@ -403,13 +410,21 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
 
     private void onFeedback(FlowKey key, ExpectationEvent e) {
         TrackedConnection tracked = table.get(key);
+        boolean fulfilled = e.getType() == ExpectationEventType.FULFILLED && e.getFulfilledBy() != null;
+        if (fulfilled && (tracked == null || !tracked.connection().getId().equals(e.getFulfilledBy().getConnectionId()))) {
+            // the data connection is gone already: it still gets its master, in a last DESTROY event
+            Optional<DestroyedConnections.Destroyed> gone = destroyedConnections.claim(key, e.getFulfilledBy().getConnectionId());
+            if (gone.isPresent()) {
+                markDestroyedRelated(key, gone.get(), e);
+                return;
+            }
+        }
         if (tracked == null) {
             count("ctstream.tracker.feedback", "result", "no-connection");
             return;
         }
         Connection c = tracked.connection();
-        if (e.getType() == ExpectationEventType.FULFILLED && e.getFulfilledBy() != null
-                && c.getId().equals(e.getFulfilledBy().getConnectionId())) {
+        if (fulfilled && c.getId().equals(e.getFulfilledBy().getConnectionId())) {
             markRelated(key, tracked, e);
             return;
         }
@@ -429,6 +444,24 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
 
     private void markRelated(FlowKey key, TrackedConnection tracked, ExpectationEvent e) {
         Connection c = tracked.connection();
+        related(c, e);
+        table.save(key, tracked, true);
+        count("ctstream.tracker.feedback", "result", "related");
+        emitConnectionEvent(key, ConnectionEventType.UPDATE, e.getTimestampMicros(), "related", c);
+    }
+
+    /** A FULFILLED for a connection destroyed before it came: its DESTROY event again, with the master (issue 17). */
+    private void markDestroyedRelated(FlowKey key, DestroyedConnections.Destroyed gone, ExpectationEvent e) {
+        Connection c = gone.connection();
+        related(c, e);
+        count("ctstream.tracker.feedback", "result", "related-destroyed");
+        // not counted again in the connection-event meters: this connection was counted when it was destroyed
+        context.forward(new Record<>(key, new ConnectionEvent(ConnectionEventType.DESTROY, gone.atMicros(), gone.reason(), c),
+                millis(gone.atMicros())), TO_CONN_EVENTS);
+    }
+
+    /** Master, expectation id and EXPECTED status, as the kernel gives an expected connection; RELATED while NEW. */
+    private static void related(Connection c, ExpectationEvent e) {
         c.setMaster(e.getMaster());
         c.setExpectationId(e.getExpectationId());
         List<StatusFlag> status = new ArrayList<>(c.getStatus());
@@ -439,9 +472,6 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
         if (c.getCtState() == CtState.NEW) {
             c.setCtState(CtState.RELATED);
         }
-        table.save(key, tracked, true);
-        count("ctstream.tracker.feedback", "result", "related");
-        emitConnectionEvent(key, ConnectionEventType.UPDATE, e.getTimestampMicros(), "related", c);
     }
 
     // ------------------------------------------------------------------------------------ timeouts
@@ -452,11 +482,15 @@ public final class ConnectionTrackingProcessor implements Processor<FlowKey, Tra
             Connection last = tracker.expire(e.connection(), now).orElse(e.connection().connection());
             destroyed(e.key(), last, last.getTimeoutAtMicros(), "timeout");
         }
+        destroyedConnections.purge(now);
     }
 
     /** A connection is gone: DESTROY event, and its expectations die with it (as in the kernel). */
     private void destroyed(FlowKey key, Connection last, long atMicros, String reason) {
         emitConnectionEvent(key, ConnectionEventType.DESTROY, atMicros, reason, last);
+        if (DestroyedConnections.claimable(last)) {
+            destroyedConnections.keep(key, last, atMicros, reason, context.currentStreamTimeMs() * 1000);
+        }
         if (last.getHelper() == null) {
             return; // only a helper's connection has channel state and expectations (runHelper)
         }

@@ -2,6 +2,7 @@ package io.ctstream.streams.tracking;
 
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.avro.PacketRecord;
+import io.ctstream.streams.sensors.SensorTopics;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -24,6 +25,17 @@ public sealed interface TrackerInput {
         return (topic, bytes) -> {
             PacketRecord p = inner.deserialize(topic, bytes);
             return p == null ? null : new Packets(p);
+        };
+    }
+
+    /**
+     * Packets from the sensor topics: a record is attributed to its topic's sensor, and one that claims another sensor
+     * is refused (dead-lettered by the deserialization handler) before the tracker sees it.
+     */
+    static Deserializer<TrackerInput> sensorPackets(Deserializer<PacketRecord> inner, SensorTopics sensors) {
+        return (topic, bytes) -> {
+            PacketRecord p = inner.deserialize(topic, bytes);
+            return p == null ? null : new Packets(sensors.attribute(topic, p));
         };
     }
 

@@ -145,6 +145,10 @@ class PinholeVerdictsTest {
                 Serdes.String(), expectations), "tracker");
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.LIMITS),
                 Serdes.String(), Serdes.ByteArray()), "tracker");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.DESTROYED),
+                flowKeys, Serdes.ByteArray()), "tracker");
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ConnectionTrackingProcessor.DESTROYED_PURGES),
+                Serdes.Bytes(), Serdes.ByteArray()), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_CONN_EVENTS, "conn-events", flowKeys,
                 AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false).serializer(), "tracker");
         t.addSink(ConnectionTrackingProcessor.TO_MATCH, "ct-match", Serdes.String().serializer(), matchInputs.serializer(), "tracker");

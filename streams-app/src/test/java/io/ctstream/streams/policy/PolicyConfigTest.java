@@ -87,6 +87,7 @@ class PolicyConfigTest {
                 Arguments.of("bad octet", "gateways:\n  - id: gw\n    subnets: [10.0.0.256]\n", "p.yaml: gateways[0].subnets[0]: '10.0.0.256' is not a valid address"),
                 Arguments.of("unknown helper", "gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp, sip]\n", "p.yaml: gateways[0].helpers[1]: unknown helper 'sip'"),
                 Arguments.of("bad key id", "gateways:\n  - id: gw\n    sensors: [gw]\n    keyId: a/b\n", "p.yaml: gateways[0].keyId: 'a/b' may only hold"),
+                Arguments.of("empty pinhole sensors", "gateways:\n  - id: gw\n    sensors: [gw]\n    pinholeSensors: []\n", "p.yaml: gateways[0].pinholeSensors: is empty: no expectation could open a pinhole (omit it for any sensor that sees the gateway)"),
                 Arguments.of("ttl zero", "gateways:\n  - id: gw\n    sensors: [gw]\n    pinholeTtlSeconds: 0\n", "p.yaml: gateways[0].pinholeTtlSeconds: must be 1-86400 s, got 0"),
                 Arguments.of("ttl over a day", "gateways:\n  - id: gw\n    sensors: [gw]\n    pinholeTtlSeconds: 86401\n", "p.yaml: gateways[0].pinholeTtlSeconds: must be 1-86400 s, got 86401"),
                 Arguments.of("unknown alert type", "alertResponses:\n  ftp-bouncy: {blockSeconds: 10}\n" + GOOD_GATEWAY + "", "p.yaml: alertResponses.ftp-bouncy: unknown alert type 'ftp-bouncy'"),

@@ -125,6 +125,26 @@ class PolicyEvaluatorTest {
     }
 
     @Test
+    void onlyTheSensorsAGatewayTakesPinholesFromOpenOrCloseThem() {
+        PolicyEvaluator bound = new PolicyEvaluator(policy("""
+                gateways:
+                  - id: gw
+                    sensors: [gw, other]
+                    subnets: [10.77.2.0/24]
+                    helpers: [ftp]
+                    pinholeSensors: [gw]
+                """));
+        assertThat(bound.onExpectation(ftpCreated()).verdicts()).extracting(Verdict::getGatewayId).containsExactly("gw");
+        for (ExpectationEventType type : List.of(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED)) {
+            var forged = ftp(type, 1_000_000_000L + 1_000_000L);
+            forged.setSensorId("other"); // it sees the gateway (sensor and subnet), but may not steer its pinholes
+            PolicyEvaluator.Evaluation r = bound.onExpectation(forged);
+            assertThat(r.verdicts()).as(type.name()).isEmpty();
+            assertThat(r.skip()).isEqualTo(Skip.SENSOR_NOT_ALLOWED);
+        }
+    }
+
+    @Test
     void fulfilledEvictedExpiredAndMasterDestroyedRevokeThePinholeOnTheSameGateways() {
         List<Verdict> allow = evaluator.onExpectation(ftpCreated()).verdicts();
         // FULFILLED too: the pinhole served its one connection, as the kernel's expectation does

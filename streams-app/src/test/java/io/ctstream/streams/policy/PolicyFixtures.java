@@ -24,7 +24,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /** Test data shared by the policy tests: a keyring, a fixed clock, events, and the agent's gate. */
-final class PolicyFixtures {
+public final class PolicyFixtures {
     static final Instant NOW = Instant.parse("2026-11-22T04:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final long NOW_MICROS = NOW.getEpochSecond() * 1_000_000L;
@@ -39,7 +39,7 @@ final class PolicyFixtures {
     }
 
     /** Keys for gateways gw (key k1), gw2 (k2) and dmz (k3). */
-    static VerdictKeyring keyring() {
+    public static VerdictKeyring keyring() {
         return VerdictKeyring.of(Map.of("gw", Map.of("k1", secret(1)), "gw2", Map.of("k2", secret(2)),
                 "dmz", Map.of("k3", secret(3))), Map.of());
     }
@@ -48,9 +48,13 @@ final class PolicyFixtures {
         return new VerdictPolicy(PolicyConfig.parse(yaml, "test.yaml"), keyring(), CLOCK);
     }
 
-    /** The enforcement agent's gate for {@code gateway}, with its default limits and the fixed clock. */
+    /**
+     * The enforcement agent's gate for {@code gateway}, with its default limits widened to wildcard sources (as an agent
+     * must be for a gateway whose policy says {@code wildcardSource: true}) and the fixed clock.
+     */
     static VerdictGate gate(String gateway) {
-        return new VerdictGate(gateway, new VerdictVerifier(keyring()), GateLimits.defaults(), new ReplayMemory(10_000),
+        return new VerdictGate(gateway, new VerdictVerifier(keyring()), GateLimits.defaults().withWildcardSource(true),
+                new ReplayMemory(10_000),
                 () -> NOW_MICROS);
     }
 

@@ -1,4 +1,4 @@
-package io.ctstream.launcher.verdict;
+package io.ctstream.enforcement.report;
 
 import io.ctstream.avro.EnforcementOutcome;
 import io.ctstream.avro.EnforcementReport;
@@ -6,6 +6,7 @@ import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.enforcement.nft.NftElement;
 import io.ctstream.enforcement.nft.VerdictElements;
+import io.ctstream.verdict.VerdictMatches;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,7 +62,7 @@ public final class RulesInForce {
             long since = Math.min(r.getReportedAtMicros(), v.getExpiresAtMicros() + clockSkewMicros);
             long until = since + v.getTtlSeconds() * 1_000_000L;
             for (NftElement e : elements) {
-                inForce.put(e, new Rule(e, origin(v), v.getAction(), AuditRecords.describe(v.getMatch()),
+                inForce.put(e, new Rule(e, origin(v), v.getAction(), VerdictMatches.describe(v.getMatch()),
                         v.getVerdictId(), v.getKeyId(), v.getReason(), since, until));
             }
         }
@@ -76,7 +77,7 @@ public final class RulesInForce {
     }
 
     /** Operator verdicts carry the id {@code ctstream verdict} gives them; everything else is the policy's. */
-    static String origin(Verdict v) {
+    public static String origin(Verdict v) {
         return v.getVerdictId().startsWith("op-") ? "operator" : "policy";
     }
 }

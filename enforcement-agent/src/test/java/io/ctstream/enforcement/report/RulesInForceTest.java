@@ -1,5 +1,6 @@
-package io.ctstream.launcher.verdict;
+package io.ctstream.enforcement.report;
 
+import static io.ctstream.enforcement.TestVerdicts.match;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ctstream.avro.EnforcementOutcome;
@@ -30,11 +31,11 @@ class RulesInForceTest {
 
     @Test
     void appliedRulesStayUntilTheirTtlOrARevokeWithOriginKeyAndReason() {
-        VerdictMatch pinhole = OperatorMatch.of("10.0.0.1", "10.0.1.2", "tcp", "2000");
-        VerdictMatch client = OperatorMatch.of("10.0.0.1", null, "tcp", null);
+        VerdictMatch pinhole = match("10.0.0.1", -1, "10.0.1.2", 6, 2000);
+        VerdictMatch client = match("10.0.0.1", -1, null, 6, 0);
         verdict("p-1", VerdictAction.ALLOW, pinhole, 600, T, EnforcementOutcome.APPLIED);
         verdict("op-block", VerdictAction.BLOCK, client, 60, T + 1_000_000, EnforcementOutcome.APPLIED);
-        verdict("op-wide", VerdictAction.ALLOW, OperatorMatch.of("10.0.0.0/24", "10.0.1.2", "tcp", "22"), 60, T,
+        verdict("op-wide", VerdictAction.ALLOW, match("10.0.0.0", 24, "10.0.1.2", 6, 22), 60, T,
                 EnforcementOutcome.REFUSED);
         RulesInForce rules = new RulesInForce(5_000_000L);
 
