@@ -34,14 +34,20 @@ class DashboardQueriesTest {
     @Test
     void everyPanelQueryReturnsDataFromALiveRun(@TempDir Path tmp) throws Exception {
         List<DashboardQueries.Query> queries = DashboardQueries.all();
-        assertThat(queries).as("panel queries in " + DashboardQueries.DASHBOARDS).hasSizeGreaterThan(10);
+        assertThat(queries)
+                .as("panel queries in " + DashboardQueries.DASHBOARDS)
+                .hasSizeGreaterThan(10);
         Files.createDirectories(tmp.resolve("state"));
         try (LivePipeline pipeline = new LivePipeline(tmp.resolve("state"));
-             PrometheusServer prometheus = new PrometheusServer(Files.createDirectories(tmp.resolve("prometheus")),
-                     localConfig(Map.of(
-                             "streams-app", pipeline.streamsMetricsPort(),
-                             "capture-agent", pipeline.captureMetricsPort(),
-                             "enforcement-agent", pipeline.enforcementMetricsPort())))) {
+                PrometheusServer prometheus =
+                        new PrometheusServer(
+                                Files.createDirectories(tmp.resolve("prometheus")),
+                                localConfig(
+                                        Map.of(
+                                                "streams-app", pipeline.streamsMetricsPort(),
+                                                "capture-agent", pipeline.captureMetricsPort(),
+                                                "enforcement-agent",
+                                                        pipeline.enforcementMetricsPort())))) {
             prometheus.awaitReady(Duration.ofSeconds(60));
             List<String> failing = new ArrayList<>();
             long deadline = System.nanoTime() + PATIENCE.toNanos();
@@ -62,22 +68,44 @@ class DashboardQueriesTest {
                 }
                 Thread.sleep(2000);
             }
-            System.out.printf("dashboards: %d of %d queries returned series, %d s after Prometheus was ready%n",
-                    queries.size() - failing.size(), queries.size(), (System.nanoTime() - deadline + PATIENCE.toNanos()) / 1_000_000_000L);
+            System.out.printf(
+                    "dashboards: %d of %d queries returned series, %d s after Prometheus was ready%n",
+                    queries.size() - failing.size(),
+                    queries.size(),
+                    (System.nanoTime() - deadline + PATIENCE.toNanos()) / 1_000_000_000L);
             dumpScrapes(pipeline);
             StringBuilder health = new StringBuilder();
-            prometheus.targets().forEach(t -> health.append(t.path("labels").path("job").asText()).append('=')
-                    .append(t.path("health").asText()).append(' ').append(t.path("lastError").asText()).append("; "));
-            assertThat(failing).as("panel queries without any series after " + PATIENCE + " (targets: " + health + ")")
+            prometheus
+                    .targets()
+                    .forEach(
+                            t ->
+                                    health.append(t.path("labels").path("job").asText())
+                                            .append('=')
+                                            .append(t.path("health").asText())
+                                            .append(' ')
+                                            .append(t.path("lastError").asText())
+                                            .append("; "));
+            assertThat(failing)
+                    .as(
+                            "panel queries without any series after "
+                                    + PATIENCE
+                                    + " (targets: "
+                                    + health
+                                    + ")")
                     .isEmpty();
         }
     }
 
-    /** The shipped prometheus.yml with every job's targets replaced by this test's endpoint, scraped every second. */
+    /**
+     * The shipped prometheus.yml with every job's targets replaced by this test's endpoint, scraped
+     * every second.
+     */
     static String localConfig(Map<String, Integer> portsByJob) throws IOException {
         YAMLMapper yaml = new YAMLMapper();
         ObjectNode config = (ObjectNode) yaml.readTree(Path.of("prometheus.yml").toFile());
-        ((ObjectNode) config.path("global")).put("scrape_interval", "1s").put("evaluation_interval", "1s");
+        ((ObjectNode) config.path("global"))
+                .put("scrape_interval", "1s")
+                .put("evaluation_interval", "1s");
         List<String> jobs = new ArrayList<>();
         for (JsonNode job : config.path("scrape_configs")) {
             String name = job.path("job_name").asText();
@@ -94,16 +122,32 @@ class DashboardQueriesTest {
         return yaml.writeValueAsString(config);
     }
 
-    /** What each endpoint served at the end, for whoever writes the next panel (target/scrapes/). */
-    private static void dumpScrapes(LivePipeline pipeline) throws IOException, InterruptedException {
+    /**
+     * What each endpoint served at the end, for whoever writes the next panel (target/scrapes/).
+     */
+    private static void dumpScrapes(LivePipeline pipeline)
+            throws IOException, InterruptedException {
         Path out = Files.createDirectories(Path.of("target", "scrapes"));
         HttpClient http = HttpClient.newHttpClient();
-        for (Map.Entry<String, Integer> e : Map.of("streams-app", pipeline.streamsMetricsPort(),
-                "capture-agent", pipeline.captureMetricsPort(), "enforcement-agent", pipeline.enforcementMetricsPort()).entrySet()) {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.getValue() + "/metrics"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+        for (Map.Entry<String, Integer> e :
+                Map.of(
+                                "streams-app",
+                                pipeline.streamsMetricsPort(),
+                                "capture-agent",
+                                pipeline.captureMetricsPort(),
+                                "enforcement-agent",
+                                pipeline.enforcementMetricsPort())
+                        .entrySet()) {
+            HttpResponse<String> r =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://127.0.0.1:"
+                                                            + e.getValue()
+                                                            + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             Files.writeString(out.resolve(e.getKey() + ".txt"), r.body());
         }
     }
-
 }

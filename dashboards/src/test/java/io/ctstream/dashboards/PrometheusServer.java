@@ -26,7 +26,8 @@ final class PrometheusServer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final URI base;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     PrometheusServer(Path dir, String config) throws IOException {
         String binary = binary();
@@ -35,9 +36,16 @@ final class PrometheusServer implements AutoCloseable {
         int port = freePort();
         base = URI.create("http://127.0.0.1:" + port);
         log = dir.resolve("prometheus.log");
-        process = new ProcessBuilder(binary, "--config.file=" + configFile, "--storage.tsdb.path=" + dir.resolve("data"),
-                "--web.listen-address=127.0.0.1:" + port, "--log.level=warn")
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process =
+                new ProcessBuilder(
+                                binary,
+                                "--config.file=" + configFile,
+                                "--storage.tsdb.path=" + dir.resolve("data"),
+                                "--web.listen-address=127.0.0.1:" + port,
+                                "--log.level=warn")
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
     }
 
     private static String binary() {
@@ -46,7 +54,8 @@ final class PrometheusServer implements AutoCloseable {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no prometheus binary: install the Debian package 'prometheus' (.ci/run does)");
+        throw new IllegalStateException(
+                "no prometheus binary: install the Debian package 'prometheus' (.ci/run does)");
     }
 
     /** Waits for {@code /-/ready}. */
@@ -54,11 +63,15 @@ final class PrometheusServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("prometheus exited " + process.exitValue() + ": " + Files.readString(log));
+                throw new IllegalStateException(
+                        "prometheus exited " + process.exitValue() + ": " + Files.readString(log));
             }
             try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                if (http.send(
+                                        HttpRequest.newBuilder(base.resolve("/-/ready")).build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -66,12 +79,15 @@ final class PrometheusServer implements AutoCloseable {
             }
             Thread.sleep(200);
         }
-        throw new IllegalStateException("prometheus not ready after " + timeout + ": " + Files.readString(log));
+        throw new IllegalStateException(
+                "prometheus not ready after " + timeout + ": " + Files.readString(log));
     }
 
     /** {@code /api/v1/query}: the {@code data.result} array of an instant query. */
     JsonNode query(String promql) throws IOException, InterruptedException {
-        return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("data").path("result");
+        return api("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+                .path("data")
+                .path("result");
     }
 
     /** {@code /api/v1/targets}: the active targets. */
@@ -80,11 +96,14 @@ final class PrometheusServer implements AutoCloseable {
     }
 
     private JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + pathAndQuery)).build(),
+                        HttpResponse.BodyHandlers.ofString());
         JsonNode body = JSON.readTree(r.body());
         if (r.statusCode() != 200 || !"success".equals(body.path("status").asText())) {
-            throw new IllegalArgumentException(pathAndQuery + " → " + r.statusCode() + " " + r.body());
+            throw new IllegalArgumentException(
+                    pathAndQuery + " → " + r.statusCode() + " " + r.body());
         }
         return body;
     }

@@ -26,21 +26,21 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.RetriableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka (KRaft, combined broker and controller) in a child JVM, through Kafka's
- * supported entry points: the storage tool formats the data directory once, then {@code kafka.Kafka}
- * runs the server. The child's class path is this JVM's, so it works under surefire and from the
- * launcher's shaded jar alike.
+ * supported entry points: the storage tool formats the data directory once, then {@code
+ * kafka.Kafka} runs the server. The child's class path is this JVM's, so it works under surefire
+ * and from the launcher's shaded jar alike.
  *
  * <p>Data directory layout: {@code server.properties} and {@code logback.xml} (rewritten on every
- * start), {@code kafka.log} (the child's output, WARN and above), {@code kraft/} (the log directory).
- * A given directory is formatted only when it holds no {@code meta.properties}, so its data survive
- * restarts of the process and of this object.
+ * start), {@code kafka.log} (the child's output, WARN and above), {@code kraft/} (the log
+ * directory). A given directory is formatted only when it holds no {@code meta.properties}, so its
+ * data survive restarts of the process and of this object.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
@@ -64,7 +64,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * @param dataDir    where the broker keeps its data; {@code null} for a temporary directory
+     * @param dataDir where the broker keeps its data; {@code null} for a temporary directory
      * @param brokerPort the client port on 127.0.0.1; 0 for a free one
      */
     public EmbeddedKafka(Path dataDir, int brokerPort) {
@@ -76,7 +76,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-kafka-");
         this.requestedBrokerPort = brokerPort;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.server = new ChildServer("Kafka", brokerPort != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
+        this.server =
+                new ChildServer(
+                        "Kafka", brokerPort != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
     }
 
     /** This server's steps of the shared child-JVM lifecycle. */
@@ -102,8 +104,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     public synchronized EmbeddedKafka start() {
         long t0 = System.nanoTime();
         if (server.start()) {
-            log.info("Kafka ready at {} in {} ms (pid {}, data {})", bootstrapServers(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), server.child().pid(), dataDir);
+            log.info(
+                    "Kafka ready at {} in {} ms (pid {}, data {})",
+                    bootstrapServers(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    server.child().pid(),
+                    dataDir);
         }
         return this;
     }
@@ -114,8 +120,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (!Files.exists(logDir().resolve("meta.properties"))) {
             format(serverProperties, logback);
         }
-        return ChildJvm.start("kafka", ChildJvm.currentClassPath(), childJvmArgs(logback),
-                "kafka.Kafka", List.of(serverProperties.toString()), logFile());
+        return ChildJvm.start(
+                "kafka",
+                ChildJvm.currentClassPath(),
+                childJvmArgs(logback),
+                "kafka.Kafka",
+                List.of(serverProperties.toString()),
+                logFile());
     }
 
     /** {@code 127.0.0.1:port} of the broker; valid once started, and stable across restarts. */
@@ -145,7 +156,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         server.stop();
     }
 
-    /** SIGKILL: the broker dies without any shutdown, as in a crash. {@link #restart()} recovers it. */
+    /**
+     * SIGKILL: the broker dies without any shutdown, as in a crash. {@link #restart()} recovers it.
+     */
     public synchronized void kill() {
         closeAdmin();
         server.kill();
@@ -157,26 +170,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         start();
     }
 
-    /** Creates a topic with replication factor 1 and waits until the broker serves every partition. */
+    /**
+     * Creates a topic with replication factor 1 and waits until the broker serves every partition.
+     */
     public void createTopic(String name, int partitions) {
         try {
-            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(60, TimeUnit.SECONDS);
+            admin().createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get(60, TimeUnit.SECONDS);
             awaitServed(name, partitions, Duration.ofSeconds(60));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topic " + name, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot create topic " + name + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create topic " + name + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * CreateTopics returns once the controller has committed the topic; the broker opens the partitions
-     * a moment later. An idempotent producer that sends in between can have its first batch refused (not
-     * the leader) and a later one accepted; it then retries the first against an out-of-order sequence
-     * until the delivery timeout drops it (KAFKA-15591, seen here as benchmark rounds that stall for two
-     * minutes and lose records). ListOffsets is answered by the partition's leader itself, so once it
-     * succeeds for every partition no produce request will be refused that way.
+     * CreateTopics returns once the controller has committed the topic; the broker opens the
+     * partitions a moment later. An idempotent producer that sends in between can have its first
+     * batch refused (not the leader) and a later one accepted; it then retries the first against an
+     * out-of-order sequence until the delivery timeout drops it (KAFKA-15591, seen here as
+     * benchmark rounds that stall for two minutes and lose records). ListOffsets is answered by the
+     * partition's leader itself, so once it succeeds for every partition no produce request will be
+     * refused that way.
      */
     private void awaitServed(String topic, int partitions, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
@@ -201,7 +220,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** An admin client on this broker, shared while it runs (closed by stop and kill). */
     public synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+            admin =
+                    Admin.create(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
         }
         return admin;
     }
@@ -240,13 +261,23 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private void format(Path serverProperties, Path logback) {
         String clusterId = Uuid.randomUuid().toString();
-        ChildJvm tool = ChildJvm.start("kafka-storage-format", ChildJvm.currentClassPath(),
-                childJvmArgs(logback), "kafka.tools.StorageTool",
-                List.of("format", "-t", clusterId, "-c", serverProperties.toString()), logFile());
+        ChildJvm tool =
+                ChildJvm.start(
+                        "kafka-storage-format",
+                        ChildJvm.currentClassPath(),
+                        childJvmArgs(logback),
+                        "kafka.tools.StorageTool",
+                        List.of("format", "-t", clusterId, "-c", serverProperties.toString()),
+                        logFile());
         int exit = tool.waitFor(Timeouts.ready());
         if (exit != 0) {
-            throw new IllegalStateException("Kafka's storage tool failed (exit " + exit + ") formatting "
-                    + logDir() + "\n" + tool.logTail());
+            throw new IllegalStateException(
+                    "Kafka's storage tool failed (exit "
+                            + exit
+                            + ") formatting "
+                            + logDir()
+                            + "\n"
+                            + tool.logTail());
         }
     }
 
@@ -254,9 +285,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", String.valueOf(NODE_ID));
-        // a static single-voter quorum: no endpoint is stored in the data, so ports may change between runs
+        // a static single-voter quorum: no endpoint is stored in the data, so ports may change
+        // between runs
         p.setProperty("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:"
+                        + brokerPort
+                        + ",CONTROLLER://127.0.0.1:"
+                        + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
@@ -275,8 +312,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.setProperty("share.coordinator.state.topic.num.partitions", "1");
         p.setProperty("num.partitions", "1");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
-        // no time-based retention: records carry their capture time, and replaying a capture older than the
-        // default 7 days would lose records to the retention check (every 5 min) in the middle of the run
+        // no time-based retention: records carry their capture time, and replaying a capture older
+        // than the
+        // default 7 days would lose records to the retention check (every 5 min) in the middle of
+        // the run
         p.setProperty("log.retention.ms", "-1");
         // topics exist only when created explicitly: a typo must not silently create a topic
         p.setProperty("auto.create.topics.enable", "false");
@@ -290,32 +329,45 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Waits until the client port accepts TCP connections (so the admin probe does not log refusals), then until the
-     * broker reports its node.
+     * Waits until the client port accepts TCP connections (so the admin probe does not log
+     * refusals), then until the broker reports its node.
      */
     private void awaitServing(long deadline) throws InterruptedException {
-        server.await(deadline, "at " + bootstrapServers(), () -> {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort), 1000);
-                return null;
-            } catch (IOException e) {
-                return "not listening: " + e.getMessage();
-            }
-        });
-        Map<String, Object> config = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
+        server.await(
+                deadline,
+                "at " + bootstrapServers(),
+                () -> {
+                    try (Socket socket = new Socket()) {
+                        socket.connect(
+                                new InetSocketAddress(InetAddress.getLoopbackAddress(), brokerPort),
+                                1000);
+                        return null;
+                    } catch (IOException e) {
+                        return "not listening: " + e.getMessage();
+                    }
+                });
+        Map<String, Object> config =
+                Map.of(
+                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                        AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200);
         try (Admin probe = Admin.create(config)) {
-            server.await(deadline, "at " + bootstrapServers(), () -> {
-                try {
-                    return probe.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty() ? "no nodes yet" : null;
-                } catch (ExecutionException | TimeoutException e) {
-                    return e.toString();
-                }
-            });
+            server.await(
+                    deadline,
+                    "at " + bootstrapServers(),
+                    () -> {
+                        try {
+                            return probe.describeCluster()
+                                            .nodes()
+                                            .get(3, TimeUnit.SECONDS)
+                                            .isEmpty()
+                                    ? "no nodes yet"
+                                    : null;
+                        } catch (ExecutionException | TimeoutException e) {
+                            return e.toString();
+                        }
+                    });
         }
     }
-
 }

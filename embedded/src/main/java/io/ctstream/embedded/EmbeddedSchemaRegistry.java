@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A real Apicurio Registry (Confluent-compatible API at {@code /apis/ccompat/v7}) in a child JVM.
  *
- * <p>The child's class path is the registry's runner jar plus a directory holding only
- * {@link ParentWatchdog}'s class file, so no ctstream jar leaks into Quarkus' class path. With a
- * temporary data directory the registry keeps schemas in memory (its default); with a given one it
- * keeps them in an H2 database file under {@code <dataDir>/h2/}, so they survive restarts.
- * The global compatibility level is set to BACKWARD after every start (Apicurio's default is NONE).
+ * <p>The child's class path is the registry's runner jar plus a directory holding only {@link
+ * ParentWatchdog}'s class file, so no ctstream jar leaks into Quarkus' class path. With a temporary
+ * data directory the registry keeps schemas in memory (its default); with a given one it keeps them
+ * in an H2 database file under {@code <dataDir>/h2/}, so they survive restarts. The global
+ * compatibility level is set to BACKWARD after every start (Apicurio's default is NONE).
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
@@ -42,7 +42,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     private final boolean temporary;
     private final int requestedPort;
     private final List<String> jvmArgs;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final ChildServer server;
     private int port;
     private ApicurioDistribution distribution;
@@ -53,8 +54,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     /**
-     * @param dataDir where the registry keeps its database; {@code null}: in memory, temporary directory
-     * @param port    the HTTP port on 127.0.0.1; 0 for a free one
+     * @param dataDir where the registry keeps its database; {@code null}: in memory, temporary
+     *     directory
+     * @param port the HTTP port on 127.0.0.1; 0 for a free one
      */
     public EmbeddedSchemaRegistry(Path dataDir, int port) {
         this(dataDir, port, List.of("-Xms64m", "-Xmx512m"));
@@ -65,7 +67,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         this.dataDir = DataDirs.createOrTemp(dataDir, "ctstream-registry-");
         this.requestedPort = port;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.server = new ChildServer("the registry", port != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
+        this.server =
+                new ChildServer(
+                        "the registry", port != 0, STOP_GRACE, Timeouts.ready(), new Lifecycle());
     }
 
     /** This server's steps of the shared child-JVM lifecycle. */
@@ -77,9 +81,13 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
         @Override
         public ChildJvm launch() {
-            return ChildJvm.start("apicurio-registry",
+            return ChildJvm.start(
+                    "apicurio-registry",
                     List.of(writeWatchdogClass().toString(), distribution.runnerJar().toString()),
-                    childJvmArgs(), distribution.mainClass(), List.of(), dataDir.resolve("registry.log"));
+                    childJvmArgs(),
+                    distribution.mainClass(),
+                    List.of(),
+                    dataDir.resolve("registry.log"));
         }
 
         @Override
@@ -89,13 +97,20 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** Starts the registry, waits until {@code /health/ready} answers and sets compatibility BACKWARD. */
+    /**
+     * Starts the registry, waits until {@code /health/ready} answers and sets compatibility
+     * BACKWARD.
+     */
     public synchronized EmbeddedSchemaRegistry start() {
         long t0 = System.nanoTime();
         distribution = ApicurioDistribution.installed();
         if (server.start()) {
-            log.info("Apicurio Registry {} ready at {} in {} ms (pid {}, {})", distribution.version(), url(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), server.child().pid(),
+            log.info(
+                    "Apicurio Registry {} ready at {} in {} ms (pid {}, {})",
+                    distribution.version(),
+                    url(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0),
+                    server.child().pid(),
                     temporary ? "in memory" : "data " + dataDir);
         }
         return this;
@@ -170,7 +185,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         args.add("-Dquarkus.datasource.jdbc.min-size=1");
         args.add("-Djava.io.tmpdir=" + tmpDir());
         if (!temporary) {
-            args.add("-Dquarkus.datasource.jdbc.url=jdbc:h2:file:" + dataDir.resolve("h2").resolve("registry"));
+            args.add(
+                    "-Dquarkus.datasource.jdbc.url=jdbc:h2:file:"
+                            + dataDir.resolve("h2").resolve("registry"));
         }
         return args;
     }
@@ -183,7 +200,10 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
     }
 
-    /** Copies ParentWatchdog.class alone into {@code <dataDir>/watchdog-classes}, for the child's class path. */
+    /**
+     * Copies ParentWatchdog.class alone into {@code <dataDir>/watchdog-classes}, for the child's
+     * class path.
+     */
     private Path writeWatchdogClass() {
         Path root = dataDir.resolve("watchdog-classes");
         String resource = ParentWatchdog.class.getName().replace('.', '/') + ".class";
@@ -201,25 +221,35 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
 
     private void awaitHealthy(long deadline) throws InterruptedException {
-        HttpRequest health = HttpRequest.newBuilder(URI.create(rootUrl() + "/health/ready"))
-                .timeout(Duration.ofSeconds(3)).GET().build();
-        server.await(deadline, "at " + rootUrl(), () -> {
-            HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
-        });
+        HttpRequest health =
+                HttpRequest.newBuilder(URI.create(rootUrl() + "/health/ready"))
+                        .timeout(Duration.ofSeconds(3))
+                        .GET()
+                        .build();
+        server.await(
+                deadline,
+                "at " + rootUrl(),
+                () -> {
+                    HttpResponse<String> r =
+                            http.send(health, HttpResponse.BodyHandlers.ofString());
+                    return r.statusCode() == 200 ? null : "HTTP " + r.statusCode() + " " + r.body();
+                });
     }
 
     /**
-     * Sets the global compatibility level. The first requests after {@code /health/ready} can be slow
-     * (a cold JVM on a busy machine), so this retries until the start-up deadline.
+     * Sets the global compatibility level. The first requests after {@code /health/ready} can be
+     * slow (a cold JVM on a busy machine), so this retries until the start-up deadline.
      */
     private void setGlobalCompatibility(String level, long deadline) throws InterruptedException {
-        HttpRequest put = HttpRequest.newBuilder(URI.create(url() + "/config"))
-                .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", CONTENT_TYPE)
-                .header("Accept", CONTENT_TYPE)
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"compatibility\":\"" + level + "\"}"))
-                .build();
+        HttpRequest put =
+                HttpRequest.newBuilder(URI.create(url() + "/config"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", CONTENT_TYPE)
+                        .header("Accept", CONTENT_TYPE)
+                        .PUT(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"compatibility\":\"" + level + "\"}"))
+                        .build();
         String last;
         do {
             try {
@@ -236,7 +266,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
             }
             Thread.sleep(200);
         } while (System.nanoTime() < deadline);
-        throw new IllegalStateException("setting the registry's global compatibility to " + level + " failed: "
-                + last + "\n" + server.child().logTail());
+        throw new IllegalStateException(
+                "setting the registry's global compatibility to "
+                        + level
+                        + " failed: "
+                        + last
+                        + "\n"
+                        + server.child().logTail());
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Kafka and the schema registry together, started concurrently (each is a child JVM of its own,
- * so starting both takes about as long as the slower one).
+ * Kafka and the schema registry together, started concurrently (each is a child JVM of its own, so
+ * starting both takes about as long as the slower one).
  */
 public final class EmbeddedStack implements AutoCloseable {
 
@@ -21,13 +21,16 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     /**
-     * @param dataDir      parent of {@code kafka/} and {@code registry/}; {@code null} for temporary data
-     * @param kafkaPort    0 for a free port
+     * @param dataDir parent of {@code kafka/} and {@code registry/}; {@code null} for temporary
+     *     data
+     * @param kafkaPort 0 for a free port
      * @param registryPort 0 for a free port
      */
     public EmbeddedStack(Path dataDir, int kafkaPort, int registryPort) {
-        this(new EmbeddedKafka(dataDir == null ? null : dataDir.resolve("kafka"), kafkaPort),
-                new EmbeddedSchemaRegistry(dataDir == null ? null : dataDir.resolve("registry"), registryPort));
+        this(
+                new EmbeddedKafka(dataDir == null ? null : dataDir.resolve("kafka"), kafkaPort),
+                new EmbeddedSchemaRegistry(
+                        dataDir == null ? null : dataDir.resolve("registry"), registryPort));
     }
 
     public EmbeddedStack(EmbeddedKafka kafka, EmbeddedSchemaRegistry registry) {
@@ -73,16 +76,20 @@ public final class EmbeddedStack implements AutoCloseable {
      * thread) and waits for both; rethrows the first failure.
      */
     private static void both(Runnable a, Runnable b) {
-        ExecutorService threads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "ctstream-embedded-stack");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService threads =
+                Executors.newFixedThreadPool(
+                        2,
+                        r -> {
+                            Thread t = new Thread(r, "ctstream-embedded-stack");
+                            t.setDaemon(true);
+                            return t;
+                        });
         try {
             CompletableFuture<Void> fa = CompletableFuture.runAsync(a, threads);
             CompletableFuture<Void> fb = CompletableFuture.runAsync(b, threads);
             // wait for both even when one fails, so that the caller finds a settled state
-            CompletableFuture.allOf(fa.exceptionally(x -> null), fb.exceptionally(x -> null)).join();
+            CompletableFuture.allOf(fa.exceptionally(x -> null), fb.exceptionally(x -> null))
+                    .join();
             fa.join();
             fb.join();
         } catch (CompletionException e) {

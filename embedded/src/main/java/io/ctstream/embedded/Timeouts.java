@@ -8,8 +8,7 @@ final class Timeouts {
     /** System property overriding {@link #ready()}, in seconds. */
     static final String READY_PROPERTY = "ctstream.embedded.ready.timeout.seconds";
 
-    private Timeouts() {
-    }
+    private Timeouts() {}
 
     static Duration ready() {
         return Duration.ofSeconds(Long.getLong(READY_PROPERTY, 300));

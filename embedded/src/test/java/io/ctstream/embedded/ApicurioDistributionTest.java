@@ -22,8 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ApicurioDistributionTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void racingUnpacksAllEndWithOneCompleteCopyAndNoLeftovers() throws Exception {
@@ -59,7 +58,8 @@ class ApicurioDistributionTest {
         System.setProperty("ctstream.apicurio.zip", dir.resolve("missing.zip").toString());
         try {
             assertThatThrownBy(() -> ApicurioDistribution.locateZip("2.6.13.Final", null))
-                    .hasMessageContaining("ctstream.apicurio.zip").hasMessageContaining("missing.zip");
+                    .hasMessageContaining("ctstream.apicurio.zip")
+                    .hasMessageContaining("missing.zip");
         } finally {
             if (old == null) {
                 System.clearProperty("ctstream.apicurio.zip");
@@ -86,7 +86,8 @@ class ApicurioDistributionTest {
     }
 
     private static Path zipWithFiles(Path zip, int count) throws IOException {
-        try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream z = new ZipOutputStream(out)) {
+        try (OutputStream out = Files.newOutputStream(zip);
+                ZipOutputStream z = new ZipOutputStream(out)) {
             z.putNextEntry(new ZipEntry("lib/"));
             z.closeEntry();
             for (int i = 0; i < count; i++) {

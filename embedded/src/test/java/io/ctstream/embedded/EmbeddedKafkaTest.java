@@ -38,13 +38,15 @@ class EmbeddedKafkaTest {
 
         produce(EmbeddedCluster.bootstrapServers(), topic, "k1", "hello");
 
-        assertThat(consumeAll(EmbeddedCluster.bootstrapServers(), topic, 1)).containsExactly("k1=hello");
+        assertThat(consumeAll(EmbeddedCluster.bootstrapServers(), topic, 1))
+                .containsExactly("k1=hello");
     }
 
     @Test
     void topicsAreNotCreatedAutomatically() throws Exception {
         try (Admin admin = admin(EmbeddedCluster.bootstrapServers());
-             KafkaProducer<String, String> producer = producer(EmbeddedCluster.bootstrapServers(), 2000)) {
+                KafkaProducer<String, String> producer =
+                        producer(EmbeddedCluster.bootstrapServers(), 2000)) {
             String topic = EmbeddedCluster.uniqueTopic("never-created");
             // metadata for an unknown topic is never answered with a new topic: the send times out
             assertThat(producer.send(new ProducerRecord<>(topic, "k", "v")))
@@ -81,11 +83,13 @@ class EmbeddedKafkaTest {
         assertThat(broker.isAlive()).isFalse();
         assertThat(kafka.isRunning()).isFalse();
         kafka.restart();
-        assertThat(consumeAll(kafka.bootstrapServers(), topic, 1)).containsExactly("a=before-crash");
+        assertThat(consumeAll(kafka.bootstrapServers(), topic, 1))
+                .containsExactly("a=before-crash");
     }
 
     @Test
-    void aGivenDataDirectorySurvivesANewInstanceAndStopLeavesNoProcess(@TempDir Path dir) throws Exception {
+    void aGivenDataDirectorySurvivesANewInstanceAndStopLeavesNoProcess(@TempDir Path dir)
+            throws Exception {
         String topic = "persistent-topic";
         ProcessHandle first;
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir, 0)) {
@@ -115,9 +119,10 @@ class EmbeddedKafkaTest {
     @Test
     void aTakenPortIsAClearStartupError() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             EmbeddedKafka kafka = new EmbeddedKafka(null, taken.getLocalPort())) {
+                EmbeddedKafka kafka = new EmbeddedKafka(null, taken.getLocalPort())) {
             assertThatThrownBy(kafka::start)
-                    .isInstanceOfSatisfying(ChildExitedException.class, e -> assertThat(e.isPortClash()).isTrue())
+                    .isInstanceOfSatisfying(
+                            ChildExitedException.class, e -> assertThat(e.isPortClash()).isTrue())
                     .hasMessageContaining("Kafka exited")
                     .hasMessageContaining("kafka.log");
             assertThat(kafka.isRunning()).isFalse();
@@ -131,28 +136,42 @@ class EmbeddedKafkaTest {
     }
 
     static KafkaProducer<String, String> producer(String bootstrap, int maxBlockMs) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs),
-                new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
-    /** Reads a topic from the beginning until {@code expected} records arrived; returns "key=value". */
+    /**
+     * Reads a topic from the beginning until {@code expected} records arrived; returns "key=value".
+     */
     static List<String> consumeAll(String bootstrap, String topic, int expected) {
         List<String> seen = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + topic,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                "test-" + topic,
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest"),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    seen.add(r.key() + "=" + r.value());
-                }
-                return seen.size() >= expected;
-            });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () -> {
+                                for (ConsumerRecord<String, String> r :
+                                        consumer.poll(Duration.ofMillis(200))) {
+                                    seen.add(r.key() + "=" + r.value());
+                                }
+                                return seen.size() >= expected;
+                            });
         }
         return seen;
     }

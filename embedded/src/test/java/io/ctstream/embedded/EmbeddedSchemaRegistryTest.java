@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(EmbeddedCluster.class)
 class EmbeddedSchemaRegistryTest {
 
-    private static final String SCHEMA = "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\","
-            + "\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"string\\\"}]}\"}";
+    private static final String SCHEMA =
+            "{\"schema\":\"{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"R\\\","
+                    + "\\\"fields\\\":[{\\\"name\\\":\\\"a\\\",\\\"type\\\":\\\"string\\\"}]}\"}";
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -47,15 +48,18 @@ class EmbeddedSchemaRegistryTest {
 
         assertThat(post(url, SCHEMA).statusCode()).isEqualTo(200);
         // a new required field without default is not BACKWARD compatible
-        String incompatible = SCHEMA.replace("}]}", "},{\\\"name\\\":\\\"b\\\",\\\"type\\\":\\\"int\\\"}]}");
+        String incompatible =
+                SCHEMA.replace("}]}", "},{\\\"name\\\":\\\"b\\\",\\\"type\\\":\\\"int\\\"}]}");
         assertThat(post(url, incompatible).statusCode()).isEqualTo(409);
     }
 
     @Test
-    void aPersistentRegistryKeepsSchemasAcrossRestartsAndStopLeavesNoProcess(@TempDir Path dir) throws Exception {
+    void aPersistentRegistryKeepsSchemasAcrossRestartsAndStopLeavesNoProcess(@TempDir Path dir)
+            throws Exception {
         try (EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(dir, 0)) {
             registry.start();
-            assertThat(post(registry.url() + "/subjects/kept-value/versions", SCHEMA).statusCode()).isEqualTo(200);
+            assertThat(post(registry.url() + "/subjects/kept-value/versions", SCHEMA).statusCode())
+                    .isEqualTo(200);
 
             ProcessHandle first = registry.process();
             registry.restart();
@@ -71,14 +75,21 @@ class EmbeddedSchemaRegistryTest {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String url, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
                         .header("Content-Type", EmbeddedSchemaRegistry.CONTENT_TYPE)
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -12,9 +12,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private network namespace ({@code ip netns add ct-enf-<random>}; {@code $CTSTREAM_LAB_PREFIX} replaces {@code ct}) for nftables tests, so the
- * host's ruleset is never touched; {@link #close()} deletes it. {@link #open()} skips the test with
- * the reason when not root or when {@code ip} or {@code nft} is missing.
+ * A private network namespace ({@code ip netns add ct-enf-<random>}; {@code $CTSTREAM_LAB_PREFIX}
+ * replaces {@code ct}) for nftables tests, so the host's ruleset is never touched; {@link #close()}
+ * deletes it. {@link #open()} skips the test with the reason when not root or when {@code ip} or
+ * {@code nft} is missing.
  */
 public final class NetworkNamespace implements AutoCloseable {
     private final String name;
@@ -24,11 +25,16 @@ public final class NetworkNamespace implements AutoCloseable {
     }
 
     public static NetworkNamespace open() {
-        assumeTrue(uid() == 0, "nftables tests need root (they create a network namespace); uid is " + uid());
+        assumeTrue(
+                uid() == 0,
+                "nftables tests need root (they create a network namespace); uid is " + uid());
         assumeTrue(onPath("ip"), "nftables tests need `ip` (apt-get install -y iproute2)");
         assumeTrue(onPath("nft"), "nftables tests need `nft` (apt-get install -y nftables)");
         String prefix = System.getenv().getOrDefault("CTSTREAM_LAB_PREFIX", "ct");
-        String name = prefix + "-enf-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        String name =
+                prefix
+                        + "-enf-"
+                        + Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xffffffffL);
         run(List.of("ip", "netns", "add", name));
         return new NetworkNamespace(name);
     }
@@ -42,7 +48,9 @@ public final class NetworkNamespace implements AutoCloseable {
         return List.of("ip", "netns", "exec", name, "nft");
     }
 
-    /** Runs nft in the namespace with {@code args}; returns stdout, throws with stderr on failure. */
+    /**
+     * Runs nft in the namespace with {@code args}; returns stdout, throws with stderr on failure.
+     */
     public String nft(String... args) {
         List<String> cmd = new ArrayList<>(nftCommand());
         cmd.addAll(List.of(args));
@@ -70,7 +78,8 @@ public final class NetworkNamespace implements AutoCloseable {
                 throw new IllegalStateException(cmd + " did not finish");
             }
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(cmd + " failed (exit " + p.exitValue() + "): " + out);
+                throw new IllegalStateException(
+                        cmd + " failed (exit " + p.exitValue() + "): " + out);
             }
             return out;
         } catch (IOException e) {

@@ -5,8 +5,8 @@ import io.ctstream.capture.agent.CaptureAgentConfig;
 import io.ctstream.capture.agent.CaptureRunException;
 import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.capture.file.CaptureFileException;
-import io.ctstream.launcher.errors.ExitCodes;
 import io.ctstream.capture.source.CaptureSetupException;
+import io.ctstream.launcher.errors.ExitCodes;
 import io.ctstream.launcher.metrics.MetricsOptions;
 import io.ctstream.launcher.metrics.PrometheusMetrics;
 import java.io.IOException;
@@ -16,12 +16,11 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Runs a capture agent for the {@code replay} and {@code capture} commands: SIGINT/SIGTERM stop
- * the source, the agent flushes its producer, and the totals are printed either way.
+ * Runs a capture agent for the {@code replay} and {@code capture} commands: SIGINT/SIGTERM stop the
+ * source, the agent flushes its producer, and the totals are printed either way.
  */
 final class CaptureAgentRunner {
-    private CaptureAgentRunner() {
-    }
+    private CaptureAgentRunner() {}
 
     static int run(CaptureAgentConfig config, MetricsOptions metricsOptions) {
         try (PrometheusMetrics metrics = metricsOptions.start()) {
@@ -33,12 +32,16 @@ final class CaptureAgentRunner {
     }
 
     /**
-     * tshark's words for a capture that ends inside a record ("appears to have been cut short in the middle of
-     * a packet"), with where.
+     * tshark's words for a capture that ends inside a record ("appears to have been cut short in
+     * the middle of a packet"), with where.
      */
     static String cutShort(CaptureFileException cut) {
-        return "the capture file " + cut.file() + " appears to have been cut short in the middle of a packet; "
-                + "the packets before it were processed (" + cut.getMessage() + ")";
+        return "the capture file "
+                + cut.file()
+                + " appears to have been cut short in the middle of a packet; "
+                + "the packets before it were processed ("
+                + cut.getMessage()
+                + ")";
     }
 
     private static int run(CaptureAgentConfig config, PrometheusMetrics metrics) {
@@ -46,19 +49,25 @@ final class CaptureAgentRunner {
         try {
             agent = new CaptureAgent(config, metrics.registry());
         } catch (IOException | IllegalArgumentException | SerializationException e) {
-            // SerializationException: the registry refused the packet schema or could not be reached
+            // SerializationException: the registry refused the packet schema or could not be
+            // reached
             System.err.println("ctstream: " + e.getMessage());
             return 2;
         }
         CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            agent.stop();
-            try {
-                done.await(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "ctstream-capture-shutdown");
+        Thread hook =
+                new Thread(
+                        () -> {
+                            agent.stop();
+                            try {
+                                done.await(
+                                        config.shutdownTimeout().toMillis() + 5_000,
+                                        TimeUnit.MILLISECONDS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        },
+                        "ctstream-capture-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             CaptureTotals totals = agent.run();
@@ -66,10 +75,13 @@ final class CaptureAgentRunner {
             return totals.droppedTotal() == 0 ? 0 : 1;
         } catch (CaptureRunException e) {
             if (e.getCause() instanceof CaptureFileException cut && cut.truncated()) {
-                // what was read is published and reported, as tshark does, then the warning and its own status
+                // what was read is published and reported, as tshark does, then the warning and its
+                // own status
                 System.err.println("ctstream: " + e.totals().describe());
                 System.err.println("ctstream: warning: " + cutShort(cut));
-                return e.totals().droppedTotal() == 0 ? ExitCodes.TRUNCATED_INPUT : ExitCodes.FAILED;
+                return e.totals().droppedTotal() == 0
+                        ? ExitCodes.TRUNCATED_INPUT
+                        : ExitCodes.FAILED;
             }
             System.err.println("ctstream: " + e.getMessage());
             System.err.println("ctstream: before the error: " + e.totals().describe());

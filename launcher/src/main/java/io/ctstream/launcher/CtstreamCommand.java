@@ -10,15 +10,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code ctstream} command: each subcommand starts one component or tool. */
-@Command(name = "ctstream",
+@Command(
+        name = "ctstream",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
-        description = "Connection tracking with FTP/IRC helpers, as netfilter's conntrack, on Kafka Streams.")
+        description =
+                "Connection tracking with FTP/IRC helpers, as netfilter's conntrack, on Kafka Streams.")
 public final class CtstreamCommand implements Runnable {
     /**
-     * The subcommands by name, in the order {@code --help} lists them. Registered in code rather than in the
-     * annotation so that {@link #main} builds only the one it runs: picocli's model of every subcommand (their
-     * options, mixins and converters load most of the components' classes) cost over a second of a cold start.
+     * The subcommands by name, in the order {@code --help} lists them. Registered in code rather
+     * than in the annotation so that {@link #main} builds only the one it runs: picocli's model of
+     * every subcommand (their options, mixins and converters load most of the components' classes)
+     * cost over a second of a cold start.
      */
     private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
@@ -40,8 +43,7 @@ public final class CtstreamCommand implements Runnable {
         return m;
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
@@ -54,17 +56,19 @@ public final class CtstreamCommand implements Runnable {
     }
 
     /**
-     * The command line with the project's defaults; tests execute commands through this. Errors are reported
-     * by {@link ErrorHandler} (one line, an exit status of {@link io.ctstream.launcher.errors.ExitCodes}); every
-     * command takes {@code --verbose}, which adds the stack trace.
+     * The command line with the project's defaults; tests execute commands through this. Errors are
+     * reported by {@link ErrorHandler} (one line, an exit status of {@link
+     * io.ctstream.launcher.errors.ExitCodes}); every command takes {@code --verbose}, which adds
+     * the stack trace.
      */
     public static CommandLine newCommandLine() {
         return newCommandLine(new String[0]);
     }
 
     /**
-     * As {@link #newCommandLine()}, with only the subcommand {@code args} start with when they name one (the
-     * others are never loaded); with every subcommand otherwise (no arguments, {@code --help}, {@code help}, a typo).
+     * As {@link #newCommandLine()}, with only the subcommand {@code args} start with when they name
+     * one (the others are never loaded); with every subcommand otherwise (no arguments, {@code
+     * --help}, {@code help}, a typo).
      */
     public static CommandLine newCommandLine(String[] args) {
         CommandLine cl = new CommandLine(new CtstreamCommand());
@@ -80,13 +84,18 @@ public final class CtstreamCommand implements Runnable {
         return cl.setExecutionExceptionHandler(errors).setParameterExceptionHandler(errors);
     }
 
-    /** Adds --verbose to {@code cl} and its subcommands where they have none of their own (demo has one). */
+    /**
+     * Adds --verbose to {@code cl} and its subcommands where they have none of their own (demo has
+     * one).
+     */
     private static void addVerbose(CommandLine cl) {
         if (!cl.getCommandSpec().optionsMap().containsKey(ErrorHandler.VERBOSE)) {
-            cl.getCommandSpec().addOption(OptionSpec.builder(ErrorHandler.VERBOSE)
-                    .type(boolean.class)
-                    .description("On an error, also print its stack trace.")
-                    .build());
+            cl.getCommandSpec()
+                    .addOption(
+                            OptionSpec.builder(ErrorHandler.VERBOSE)
+                                    .type(boolean.class)
+                                    .description("On an error, also print its stack trace.")
+                                    .build());
         }
         cl.getSubcommands().values().forEach(CtstreamCommand::addVerbose);
     }

@@ -12,32 +12,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ctstream replay}: publishes the packets of pcap/pcapng files, like a sensor would have. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
-        description = "Replay pcap/pcapng files into the packets topic (as fast as possible or at the recorded pace).")
+/**
+ * {@code ctstream replay}: publishes the packets of pcap/pcapng files, like a sensor would have.
+ */
+@Command(
+        name = "replay",
+        mixinStandardHelpOptions = true,
+        description =
+                "Replay pcap/pcapng files into the packets topic (as fast as possible or at the recorded pace).")
 public final class ReplayCommand implements Callable<Integer> {
-    @Mixin
-    ClientOptions client = new ClientOptions();
+    @Mixin ClientOptions client = new ClientOptions();
 
-    @Mixin
-    CaptureAgentOptions agent = new CaptureAgentOptions();
+    @Mixin CaptureAgentOptions agent = new CaptureAgentOptions();
 
-    @Option(names = "--pcap", required = true, arity = "1..*", paramLabel = "FILE", description = "Capture files, replayed in order.")
+    @Option(
+            names = "--pcap",
+            required = true,
+            arity = "1..*",
+            paramLabel = "FILE",
+            description = "Capture files, replayed in order.")
     List<Path> files;
 
     @ArgGroup(exclusive = true)
     Pace pace = new Pace();
 
     static final class Pace {
-        @Option(names = "--speed", paramLabel = "X", description = "Recorded pace times X (e.g. 1 = real time, 10 = ten times faster).")
+        @Option(
+                names = "--speed",
+                paramLabel = "X",
+                description = "Recorded pace times X (e.g. 1 = real time, 10 = ten times faster).")
         Double speed;
 
         @Option(names = "--fast", description = "As fast as possible (the default).")
         boolean fast;
     }
 
-    @Mixin
-    ProgressOptions progress = new ProgressOptions();
+    @Mixin ProgressOptions progress = new ProgressOptions();
 
     @Override
     public Integer call() {
@@ -46,10 +56,11 @@ public final class ReplayCommand implements Callable<Integer> {
             throw UserException.usage("--speed must be > 0, got " + pace.speed);
         }
         // flags, files, then the services: every check before anything starts, the cheapest first
-        CaptureAgentConfig config = agent.apply(client, CaptureAgentConfig.builder())
-                .replay(files, speed)
-                .progress(progress.show())
-                .build();
+        CaptureAgentConfig config =
+                agent.apply(client, CaptureAgentConfig.builder())
+                        .replay(files, speed)
+                        .progress(progress.show())
+                        .build();
         Preflight.captureFiles(files);
         client.requireReachable(config.topic());
         return CaptureAgentRunner.run(config, agent.metrics);

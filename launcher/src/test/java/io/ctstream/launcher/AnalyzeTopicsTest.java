@@ -14,27 +14,44 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code ctstream analyze -b} on a cluster (the embedded broker and registry): its topics are named under
- * {@code --topic-prefix} and are gone at the end, unless {@code --keep-topics}.
+ * {@code ctstream analyze -b} on a cluster (the embedded broker and registry): its topics are named
+ * under {@code --topic-prefix} and are gone at the end, unless {@code --keep-topics}.
  */
 @ExtendWith(EmbeddedCluster.class)
 class AnalyzeTopicsTest {
-    private static final String PCAP = Path.of("..", "testdata", "lab", "ftp-passive.pcap").toString();
+    private static final String PCAP =
+            Path.of("..", "testdata", "lab", "ftp-passive.pcap").toString();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static Set<String> topics() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedCluster.bootstrapServers()))) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                EmbeddedCluster.bootstrapServers()))) {
             return admin.listTopics().names().get();
         }
     }
 
     private UserErrorsTest.Run analyze(String prefix, String... more) {
-        String[] base = {"analyze", "-b", EmbeddedCluster.bootstrapServers(), "-r", EmbeddedCluster.schemaRegistryUrl(),
-                "--topic-prefix", prefix, "--pcap", PCAP, "--out", dir.resolve(prefix + "report.json").toString()};
-        String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(more))
-                .toArray(String[]::new);
+        String[] base = {
+            "analyze",
+            "-b",
+            EmbeddedCluster.bootstrapServers(),
+            "-r",
+            EmbeddedCluster.schemaRegistryUrl(),
+            "--topic-prefix",
+            prefix,
+            "--pcap",
+            PCAP,
+            "--out",
+            dir.resolve(prefix + "report.json").toString()
+        };
+        String[] args =
+                java.util.stream.Stream.concat(
+                                java.util.Arrays.stream(base), java.util.Arrays.stream(more))
+                        .toArray(String[]::new);
         return UserErrorsTest.run(args);
     }
 
@@ -59,7 +76,9 @@ class AnalyzeTopicsTest {
         Set<String> created = new java.util.TreeSet<>(topics());
         created.removeAll(before);
         assertThat(created).isNotEmpty().allMatch(t -> t.startsWith(prefix + "analyze-"));
-        assertThat(created).anyMatch(t -> t.endsWith("-packets")).anyMatch(t -> t.endsWith("-conn-events"))
+        assertThat(created)
+                .anyMatch(t -> t.endsWith("-packets"))
+                .anyMatch(t -> t.endsWith("-conn-events"))
                 .anyMatch(t -> t.endsWith("-changelog"));
     }
 }

@@ -8,19 +8,30 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ctstream config}: the values in force, --set over the file; the markdown table; errors as elsewhere. */
+/**
+ * {@code ctstream config}: the values in force, --set over the file; the markdown table; errors as
+ * elsewhere.
+ */
 class ConfigCommandTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void printsTheValuesInForceAndTheDefaultsCommentedOut() throws Exception {
-        Path f = Files.writeString(dir.resolve("c.properties"), "conntrack.udp.timeout=60s\nhelper.ftp.ports=2121\n"
-                + "security.protocol=SSL\n");
-        UserErrorsTest.Run r = UserErrorsTest.run("config", "--config", f.toString(), "--set", "conntrack.udp.timeout=10s");
+        Path f =
+                Files.writeString(
+                        dir.resolve("c.properties"),
+                        "conntrack.udp.timeout=60s\nhelper.ftp.ports=2121\n"
+                                + "security.protocol=SSL\n");
+        UserErrorsTest.Run r =
+                UserErrorsTest.run(
+                        "config", "--config", f.toString(), "--set", "conntrack.udp.timeout=10s");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout().lines()).contains("conntrack.udp.timeout=10s", "helper.ftp.ports=2121",
-                "#conntrack.tcp.timeout.established=5d", "#limits.max-expectations=");
+        assertThat(r.stdout().lines())
+                .contains(
+                        "conntrack.udp.timeout=10s",
+                        "helper.ftp.ports=2121",
+                        "#conntrack.tcp.timeout.established=5d",
+                        "#limits.max-expectations=");
         assertThat(r.stdout()).doesNotContain("security.protocol");
     }
 

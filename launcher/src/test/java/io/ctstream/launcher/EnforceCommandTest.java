@@ -26,7 +26,9 @@ class EnforceCommandTest {
     void isASubcommandWithItsOptions() {
         String[] r = run("enforce", "--help");
         assertThat(r[0]).isEqualTo("0");
-        assertThat(r[1]).contains("--gateway", "--keys", "--dry-run", "--nft-command", "--bootstrap-servers");
+        assertThat(r[1])
+                .contains(
+                        "--gateway", "--keys", "--dry-run", "--nft-command", "--bootstrap-servers");
     }
 
     @Test
@@ -41,8 +43,17 @@ class EnforceCommandTest {
         assertThat(limits.minSrcPrefixV4()).as("a BLOCK may cover a /24").isEqualTo(24);
         assertThat(limits.maxTtlSeconds()).isEqualTo(86_400);
         EnforceCommand wide = new EnforceCommand();
-        new CommandLine(wide).parseArgs("--gateway", "gw1", "--keys", "k", "--wildcard-source",
-                "--min-allow-src-prefix-v4", "24", "--max-allow-ttl", "86400");
+        new CommandLine(wide)
+                .parseArgs(
+                        "--gateway",
+                        "gw1",
+                        "--keys",
+                        "k",
+                        "--wildcard-source",
+                        "--min-allow-src-prefix-v4",
+                        "24",
+                        "--max-allow-ttl",
+                        "86400");
         assertThat(wide.limits().allowWildcardSource()).isTrue();
         assertThat(wide.limits().minAllowSrcPrefixV4()).isEqualTo(24);
         assertThat(wide.limits().maxAllowTtlSeconds()).isEqualTo(86_400);
@@ -51,12 +62,30 @@ class EnforceCommandTest {
     @Test
     void aBadLimitIsAClearError(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, "key.gw1.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
-        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "--min-allow-src-prefix-v4", "33",
-                "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
+        Files.writeString(
+                keys,
+                "key.gw1.k1 = "
+                        + java.util.Base64.getEncoder().encodeToString(new byte[32])
+                        + "\n");
+        Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String[] r =
+                run(
+                        "enforce",
+                        "--gateway",
+                        "gw1",
+                        "--keys",
+                        keys.toString(),
+                        "--min-allow-src-prefix-v4",
+                        "33",
+                        "-b",
+                        "127.0.0.1:1",
+                        "-r",
+                        "http://127.0.0.1:1");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).contains("minimum IPv4 source prefix of an ALLOW must be 1-32: 33").doesNotContain("at io.ctstream");
+        assertThat(r[2])
+                .contains("minimum IPv4 source prefix of an ALLOW must be 1-32: 33")
+                .doesNotContain("at io.ctstream");
     }
 
     @Test
@@ -70,8 +99,19 @@ class EnforceCommandTest {
     void aBadKeyFileIsAClearError(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
         Files.writeString(keys, "key.gw1.k1 = c2hvcnQ=\n");
-        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
+        Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String[] r =
+                run(
+                        "enforce",
+                        "--gateway",
+                        "gw1",
+                        "--keys",
+                        keys.toString(),
+                        "-b",
+                        "127.0.0.1:1",
+                        "-r",
+                        "http://127.0.0.1:1");
         assertThat(r[0]).isNotEqualTo("0");
         assertThat(r[2]).contains(keys + ":1").contains("at least 32");
     }
@@ -79,9 +119,24 @@ class EnforceCommandTest {
     @Test
     void aKeyFileWithoutThisGatewayIsAClearError(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, "key.gw2.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
-        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "-b", "127.0.0.1:1", "-r", "http://127.0.0.1:1");
+        Files.writeString(
+                keys,
+                "key.gw2.k1 = "
+                        + java.util.Base64.getEncoder().encodeToString(new byte[32])
+                        + "\n");
+        Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        String[] r =
+                run(
+                        "enforce",
+                        "--gateway",
+                        "gw1",
+                        "--keys",
+                        keys.toString(),
+                        "-b",
+                        "127.0.0.1:1",
+                        "-r",
+                        "http://127.0.0.1:1");
         assertThat(r[0]).isNotEqualTo("0");
         assertThat(r[2]).contains("no key for gateway gw1");
     }
@@ -89,12 +144,30 @@ class EnforceCommandTest {
     @Test
     void theAgentRefusesAKeyFileWithMode0644(@TempDir Path dir) throws Exception {
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, "key.gw1.k1 = " + java.util.Base64.getEncoder().encodeToString(new byte[32]) + "\n");
-        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-        String[] r = run("enforce", "--gateway", "gw1", "--keys", keys.toString(), "--dry-run", "-b", "127.0.0.1:1",
-                "-r", "http://127.0.0.1:1");
+        Files.writeString(
+                keys,
+                "key.gw1.k1 = "
+                        + java.util.Base64.getEncoder().encodeToString(new byte[32])
+                        + "\n");
+        Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        String[] r =
+                run(
+                        "enforce",
+                        "--gateway",
+                        "gw1",
+                        "--keys",
+                        keys.toString(),
+                        "--dry-run",
+                        "-b",
+                        "127.0.0.1:1",
+                        "-r",
+                        "http://127.0.0.1:1");
         assertThat(r[0]).isEqualTo("2");
-        assertThat(r[2]).contains(keys.toString()).contains("accessible by others").contains("chmod 600")
+        assertThat(r[2])
+                .contains(keys.toString())
+                .contains("accessible by others")
+                .contains("chmod 600")
                 .doesNotContain("at io.ctstream");
     }
 }

@@ -10,12 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code ctstream query connections --format table}: the query API's connections (here from a stand-in server
- * answering what streams-app answers) as {@code conntrack -L} lines.
+ * {@code ctstream query connections --format table}: the query API's connections (here from a
+ * stand-in server answering what streams-app answers) as {@code conntrack -L} lines.
  */
 class QueryTableTest {
     /** Two connections as GET /connections returns them (JsonViews.connection). */
-    private static final String CONNECTIONS = """
+    private static final String CONNECTIONS =
+            """
             [{"id":"b3471999cdea887b","orig":{"proto":"tcp","l3":"ipv4","src":"10.77.1.2","sport":45898,"dst":"10.77.2.2","dport":21},
               "reply":{"proto":"tcp","l3":"ipv4","src":"10.77.2.2","sport":21,"dst":"10.77.1.2","dport":45898},
               "ct_state":"ESTABLISHED","tcp_state":"ESTABLISHED","status":["SEEN_REPLY","ASSURED"],
@@ -36,13 +37,15 @@ class QueryTableTest {
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/connections", exchange -> {
-            byte[] body = CONNECTIONS.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().add("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        server.createContext(
+                "/connections",
+                exchange -> {
+                    byte[] body = CONNECTIONS.getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", "application/json");
+                    exchange.sendResponseHeaders(200, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort();
     }
@@ -54,18 +57,21 @@ class QueryTableTest {
 
     @Test
     void connectionsAsConntrackListsThem() {
-        UserErrorsTest.Run r = UserErrorsTest.run("query", "connections", "--url", url, "--format", "table");
+        UserErrorsTest.Run r =
+                UserErrorsTest.run("query", "connections", "--url", url, "--format", "table");
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout().lines().toList()).containsExactly(
-                "tcp      6 432000 ESTABLISHED src=10.77.1.2 dst=10.77.2.2 sport=45898 dport=21 packets=18 bytes=1053 "
-                        + "src=10.77.2.2 dst=10.77.1.2 sport=21 dport=45898 packets=19 bytes=1486 [ASSURED] helper=ftp",
-                "udp      17 29 src=10.77.1.2 dst=10.77.2.53 sport=5353 dport=53 packets=1 bytes=60 [UNREPLIED] "
-                        + "src=10.77.2.53 dst=10.77.1.2 sport=53 dport=5353 packets=0 bytes=0");
+        assertThat(r.stdout().lines().toList())
+                .containsExactly(
+                        "tcp      6 432000 ESTABLISHED src=10.77.1.2 dst=10.77.2.2 sport=45898 dport=21 packets=18 bytes=1053 "
+                                + "src=10.77.2.2 dst=10.77.1.2 sport=21 dport=45898 packets=19 bytes=1486 [ASSURED] helper=ftp",
+                        "udp      17 29 src=10.77.1.2 dst=10.77.2.53 sport=5353 dport=53 packets=1 bytes=60 [UNREPLIED] "
+                                + "src=10.77.2.53 dst=10.77.1.2 sport=53 dport=5353 packets=0 bytes=0");
     }
 
     @Test
     void tableIsForConnectionQueriesOnly() {
-        UserErrorsTest.Run r = UserErrorsTest.run("query", "counts", "--url", url, "--format", "table");
+        UserErrorsTest.Run r =
+                UserErrorsTest.run("query", "counts", "--url", url, "--format", "table");
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.stderr()).contains("--format table");
     }

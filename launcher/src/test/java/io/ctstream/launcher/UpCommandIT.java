@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class UpCommandIT {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Process up;
 
@@ -50,12 +48,21 @@ class UpCommandIT {
     void upServesKafkaAndTheRegistryUntilCtrlCAndLeavesNoProcess() throws Exception {
         String kcat = requireKcat();
         Path stderr = dir.resolve("up.stderr");
-        // the launcher's own logging config (logs on stderr), not the test one the test class path would pick
-        up = new ProcessBuilder(javaExecutable(), "-Xmx256m", "-Dlogback.configurationFile=logback.xml",
-                "-cp", System.getProperty("java.class.path"),
-                CtstreamCommand.class.getName(), "up", "--data-dir", dir.resolve("data").toString())
-                .redirectError(stderr.toFile())
-                .start();
+        // the launcher's own logging config (logs on stderr), not the test one the test class path
+        // would pick
+        up =
+                new ProcessBuilder(
+                                javaExecutable(),
+                                "-Xmx256m",
+                                "-Dlogback.configurationFile=logback.xml",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                CtstreamCommand.class.getName(),
+                                "up",
+                                "--data-dir",
+                                dir.resolve("data").toString())
+                        .redirectError(stderr.toFile())
+                        .start();
         Map<String, String> printed = readAddressLines(up, stderr);
         String bootstrap = printed.get("bootstrap.servers");
         String registry = printed.get("schema.registry.url");
@@ -65,54 +72,80 @@ class UpCommandIT {
         String metadata = run(kcat, "-L", "-b", bootstrap, "-m", "30");
         assertThat(metadata).contains("1 brokers:").contains("broker 1 at " + bootstrap);
 
-        HttpResponse<String> subjects = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(registry + "/subjects")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> subjects =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(registry + "/subjects"))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertThat(subjects.statusCode()).isEqualTo(200);
-        // the registry it made itself is BACKWARD, so that no component warns about NONE (EmbeddedRegistryDefaults)
-        HttpResponse<String> config = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(registry + "/config")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        // the registry it made itself is BACKWARD, so that no component warns about NONE
+        // (EmbeddedRegistryDefaults)
+        HttpResponse<String> config =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(registry + "/config"))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
         assertThat(config.body()).contains("BACKWARD");
 
         List<ProcessHandle> descendants = up.descendants().collect(Collectors.toList());
-        assertThat(descendants).as("the broker and the registry run as child processes").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(descendants)
+                .as("the broker and the registry run as child processes")
+                .hasSizeGreaterThanOrEqualTo(2);
 
         run("kill", "-INT", String.valueOf(up.pid()));
 
         assertThat(up.waitFor(90, TimeUnit.SECONDS)).as("ctstream up exits on SIGINT").isTrue();
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(descendants).noneMatch(ProcessHandle::isAlive));
         assertThat(Files.readString(stderr)).contains("stopped");
     }
 
     /** Reads stdout until both lines are printed (on a thread: readLine blocks). */
-    private static Map<String, String> readAddressLines(Process process, Path stderr) throws IOException {
+    private static Map<String, String> readAddressLines(Process process, Path stderr)
+            throws IOException {
         Map<String, String> printed = new ConcurrentHashMap<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    int eq = line.indexOf('=');
-                    if (eq > 0) {
-                        printed.put(line.substring(0, eq), line.substring(eq + 1));
-                    }
-                }
-            } catch (IOException e) {
-                // the process ended
-            }
-        }, "up-stdout");
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try (BufferedReader in =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    process.getInputStream(),
+                                                    StandardCharsets.UTF_8))) {
+                                String line;
+                                while ((line = in.readLine()) != null) {
+                                    int eq = line.indexOf('=');
+                                    if (eq > 0) {
+                                        printed.put(line.substring(0, eq), line.substring(eq + 1));
+                                    }
+                                }
+                            } catch (IOException e) {
+                                // the process ended
+                            }
+                        },
+                        "up-stdout");
         reader.setDaemon(true);
         reader.start();
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(180)).until(() ->
-                    !process.isAlive() || printed.size() >= 2);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(180))
+                    .until(() -> !process.isAlive() || printed.size() >= 2);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
             fail("ctstream up printed no addresses in time; stderr:\n" + Files.readString(stderr));
         }
         if (printed.size() < 2) {
-            fail("ctstream up exited (" + process.exitValue() + ") before printing both addresses; stdout "
-                    + printed + "; stderr:\n" + Files.readString(stderr));
+            fail(
+                    "ctstream up exited ("
+                            + process.exitValue()
+                            + ") before printing both addresses; stdout "
+                            + printed
+                            + "; stderr:\n"
+                            + Files.readString(stderr));
         }
         return printed;
     }
@@ -125,15 +158,18 @@ class UpCommandIT {
                 return candidate.toString();
             }
         }
-        return fail("kcat is not installed, and this test checks `ctstream up` with it: "
-                + "apt-get install -y kcat (Debian package kcat)");
+        return fail(
+                "kcat is not installed, and this test checks `ctstream up` with it: "
+                        + "apt-get install -y kcat (Debian package kcat)");
     }
 
     private static String run(String... command) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(List.of(command) + " finished").isTrue();
-        assertThat(p.exitValue()).as(String.join(" ", command) + " exit code; output:\n" + output).isZero();
+        assertThat(p.exitValue())
+                .as(String.join(" ", command) + " exit code; output:\n" + output)
+                .isZero();
         return output;
     }
 

@@ -1,6 +1,9 @@
 package io.ctstream.registry;
 
-/** Compatibility levels of the Confluent Schema Registry API (also understood by Apicurio's ccompat API). */
+/**
+ * Compatibility levels of the Confluent Schema Registry API (also understood by Apicurio's ccompat
+ * API).
+ */
 public enum CompatibilityLevel {
     NONE,
     BACKWARD,

@@ -4,10 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Base64;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -19,33 +15,44 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaParseException;
 
 /**
- * A client for the Confluent Schema Registry REST API (Avro schemas only), on the JDK's HTTP client.
+ * A client for the Confluent Schema Registry REST API (Avro schemas only), on the JDK's HTTP
+ * client.
  *
- * <p>The base URL is used exactly as configured, so the same client talks to Confluent Schema Registry at its
- * root and to Apicurio Registry's compatibility API at {@code /apis/ccompat/v7}.
+ * <p>The base URL is used exactly as configured, so the same client talks to Confluent Schema
+ * Registry at its root and to Apicurio Registry's compatibility API at {@code /apis/ccompat/v7}.
  *
- * <p>Registrations, lookups and schemas by id are cached in both directions (schema to id per subject, id to
- * schema): a serializer asks the registry once per subject and schema, a deserializer once per id. Other
- * calls (latest version, subjects, compatibility, config) always ask the registry, since their answers change.
- * Instances are thread-safe and meant to be shared (one per application).
+ * <p>Registrations, lookups and schemas by id are cached in both directions (schema to id per
+ * subject, id to schema): a serializer asks the registry once per subject and schema, a
+ * deserializer once per id. Other calls (latest version, subjects, compatibility, config) always
+ * ask the registry, since their answers change. Instances are thread-safe and meant to be shared
+ * (one per application).
  *
- * <p>A {@code mock://SCOPE} URL (Confluent's convention) selects a registry inside this JVM ({@link InProcessRegistry}):
- * registration, lookup, schemas by id and the subject list work without a server; the other calls are for a real one.
+ * <p>A {@code mock://SCOPE} URL (Confluent's convention) selects a registry inside this JVM ({@link
+ * InProcessRegistry}): registration, lookup, schemas by id and the subject list work without a
+ * server; the other calls are for a real one.
  */
 public final class SchemaRegistryClient {
     /** The Confluent Schema Registry media type, sent as the request body's content type. */
     public static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
     private static final String ACCEPT =
             "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Confluent's error code for GET /config/{subject} when the subject has no config of its own. */
+
+    /**
+     * Confluent's error code for GET /config/{subject} when the subject has no config of its own.
+     */
     private static final int SUBJECT_CONFIG_NOT_FOUND = 40408;
+
     private static final int MAX_BODY_IN_MESSAGE = 300;
     private static final String WRONG_BASE_URL_HINT =
             " (is the base URL right? Confluent's is the server root, Apicurio's ends in /apis/ccompat/v7)";
@@ -53,14 +60,21 @@ public final class SchemaRegistryClient {
     private final SchemaRegistryClientConfig config;
     private final String base;
     private final HttpClient http;
+
     /** The {@code Authorization} header's value, or null. */
     private final String authorization;
-    /** The registry of a {@code mock://SCOPE} URL, inside this JVM; null for a real (HTTP) registry. */
+
+    /**
+     * The registry of a {@code mock://SCOPE} URL, inside this JVM; null for a real (HTTP) registry.
+     */
     private final InProcessRegistry inProcess;
+
     /** subject → (schema JSON → id). */
     private final Map<String, Map<String, Integer>> idsBySubject = new ConcurrentHashMap<>();
+
     /** subject → lock serialising this client's registrations under it. */
     private final Map<String, Object> subjectLocks = new ConcurrentHashMap<>();
+
     /** id → schema. */
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -71,24 +85,34 @@ public final class SchemaRegistryClient {
             url = url.substring(0, url.length() - 1);
         }
         this.base = url;
-        this.inProcess = InProcessRegistry.SCHEME.equalsIgnoreCase(config.baseUrl().getScheme())
-                ? InProcessRegistry.scope(config.baseUrl().getSchemeSpecificPart().replaceFirst("^//", "")) : null;
+        this.inProcess =
+                InProcessRegistry.SCHEME.equalsIgnoreCase(config.baseUrl().getScheme())
+                        ? InProcessRegistry.scope(
+                                config.baseUrl().getSchemeSpecificPart().replaceFirst("^//", ""))
+                        : null;
         if (inProcess != null) {
-            // no HTTP client for an in-process registry: building one sets up TLS, a good part of a second at start
+            // no HTTP client for an in-process registry: building one sets up TLS, a good part of a
+            // second at start
             this.http = null;
         } else {
-            HttpClient.Builder http = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(config.connectTimeout())
-                    .followRedirects(HttpClient.Redirect.NEVER);
+            HttpClient.Builder http =
+                    HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(config.connectTimeout())
+                            .followRedirects(HttpClient.Redirect.NEVER);
             if (config.sslContext() != null) {
                 http.sslContext(config.sslContext());
             }
             this.http = http.build();
         }
         // sent with every request, as Confluent's client does: no 401 round trip first
-        this.authorization = config.userInfo() == null ? null : "Basic " + Base64.getEncoder()
-                .encodeToString(config.userInfo().getBytes(StandardCharsets.UTF_8));
+        this.authorization =
+                config.userInfo() == null
+                        ? null
+                        : "Basic "
+                                + Base64.getEncoder()
+                                        .encodeToString(
+                                                config.userInfo().getBytes(StandardCharsets.UTF_8));
     }
 
     /** A client for {@code baseUrl} with the default timeouts. */
@@ -106,10 +130,12 @@ public final class SchemaRegistryClient {
     }
 
     /**
-     * Registers {@code schema} under {@code subject} (POST /subjects/{subject}/versions) and returns its id. The
-     * registry answers with the existing id when the schema is already registered; the answer is cached.
+     * Registers {@code schema} under {@code subject} (POST /subjects/{subject}/versions) and
+     * returns its id. The registry answers with the existing id when the schema is already
+     * registered; the answer is cached.
      *
-     * @throws SchemaRegistryException for example 409 when the schema breaks the subject's compatibility rule
+     * @throws SchemaRegistryException for example 409 when the schema breaks the subject's
+     *     compatibility rule
      */
     public int register(String subject, Schema schema) {
         String text = schema.toString();
@@ -117,7 +143,8 @@ public final class SchemaRegistryClient {
         if (cached != null) {
             return cached;
         }
-        // one registration per subject at a time from this client: Apicurio answers 409 to the losers of
+        // one registration per subject at a time from this client: Apicurio answers 409 to the
+        // losers of
         // concurrent first registrations of a subject
         synchronized (subjectLocks.computeIfAbsent(subject, s -> new Object())) {
             cached = cachedId(subject, text);
@@ -131,12 +158,17 @@ public final class SchemaRegistryClient {
             }
             JsonNode answer;
             try {
-                answer = send("POST", "/subjects/" + segment(subject) + "/versions", schemaBody(text));
+                answer =
+                        send(
+                                "POST",
+                                "/subjects/" + segment(subject) + "/versions",
+                                schemaBody(text));
             } catch (SchemaRegistryException e) {
                 if (e.httpStatus() != 409) {
                     throw e;
                 }
-                // another client may have created the subject with this schema at the same moment; if so, the
+                // another client may have created the subject with this schema at the same moment;
+                // if so, the
                 // schema is registered and the lookup says under which id, otherwise the 409 stands
                 return registeredMeanwhile(subject, schema).orElseThrow(() -> e);
             }
@@ -155,10 +187,11 @@ public final class SchemaRegistryClient {
     }
 
     /**
-     * Looks {@code schema} up under {@code subject} (POST /subjects/{subject}) without registering it.
+     * Looks {@code schema} up under {@code subject} (POST /subjects/{subject}) without registering
+     * it.
      *
-     * @throws SchemaRegistryException 40401 if the subject does not exist, 40403 if the schema is not registered
-     *                                 under it
+     * @throws SchemaRegistryException 40401 if the subject does not exist, 40403 if the schema is
+     *     not registered under it
      */
     public RegisteredSchema lookup(String subject, Schema schema) {
         String text = schema.toString();
@@ -175,7 +208,10 @@ public final class SchemaRegistryClient {
         return new RegisteredSchema(subject, id, version, schema);
     }
 
-    /** The id of {@code schema} under {@code subject}, from the cache or by {@link #lookup}; never registers. */
+    /**
+     * The id of {@code schema} under {@code subject}, from the cache or by {@link #lookup}; never
+     * registers.
+     */
     public int lookupId(String subject, Schema schema) {
         Integer cached = cachedId(subject, schema.toString());
         return cached != null ? cached : lookup(subject, schema).id();
@@ -226,15 +262,24 @@ public final class SchemaRegistryClient {
     }
 
     /**
-     * Asks whether {@code schema} may be registered as the next version of {@code subject} under the subject's
-     * compatibility rule (POST /compatibility/subjects/{subject}/versions/latest?verbose=true).
+     * Asks whether {@code schema} may be registered as the next version of {@code subject} under
+     * the subject's compatibility rule (POST
+     * /compatibility/subjects/{subject}/versions/latest?verbose=true).
      */
     public CompatibilityResult testCompatibility(String subject, Schema schema) {
-        JsonNode answer = send("POST", "/compatibility/subjects/" + segment(subject) + "/versions/latest?verbose=true",
-                schemaBody(schema.toString()));
+        JsonNode answer =
+                send(
+                        "POST",
+                        "/compatibility/subjects/"
+                                + segment(subject)
+                                + "/versions/latest?verbose=true",
+                        schemaBody(schema.toString()));
         JsonNode compatible = answer.get("is_compatible");
         if (compatible == null || !compatible.isBoolean()) {
-            throw malformed("compatibility check of subject '" + subject + "'", "a boolean is_compatible", answer);
+            throw malformed(
+                    "compatibility check of subject '" + subject + "'",
+                    "a boolean is_compatible",
+                    answer);
         }
         List<String> messages = new ArrayList<>();
         JsonNode confluentMessages = answer.get("messages");
@@ -259,12 +304,16 @@ public final class SchemaRegistryClient {
     }
 
     /**
-     * The subject's own compatibility level (GET /config/{subject}); empty when the subject has none and the
-     * registry says so (Confluent's 40408). Apicurio answers with the global level instead.
+     * The subject's own compatibility level (GET /config/{subject}); empty when the subject has
+     * none and the registry says so (Confluent's 40408). Apicurio answers with the global level
+     * instead.
      */
     public Optional<CompatibilityLevel> subjectCompatibility(String subject) {
         try {
-            return Optional.of(compatibilityOf(send("GET", "/config/" + segment(subject), null), "config of subject '" + subject + "'"));
+            return Optional.of(
+                    compatibilityOf(
+                            send("GET", "/config/" + segment(subject), null),
+                            "config of subject '" + subject + "'"));
         } catch (SchemaRegistryException e) {
             if (e.errorCode() == SUBJECT_CONFIG_NOT_FOUND) {
                 return Optional.empty();
@@ -304,7 +353,10 @@ public final class SchemaRegistryClient {
 
     private CompatibilityLevel compatibilityOf(JsonNode answer, String what) {
         // GET answers say compatibilityLevel; some registries and versions say compatibility
-        JsonNode level = answer.has("compatibilityLevel") ? answer.get("compatibilityLevel") : answer.get("compatibility");
+        JsonNode level =
+                answer.has("compatibilityLevel")
+                        ? answer.get("compatibilityLevel")
+                        : answer.get("compatibility");
         if (level == null || !level.isTextual()) {
             throw malformed(what, "a compatibilityLevel", answer);
         }
@@ -318,7 +370,8 @@ public final class SchemaRegistryClient {
     private Schema parseSchema(JsonNode answer, String what) {
         JsonNode type = answer.get("schemaType");
         if (type != null && !type.isNull() && !"AVRO".equals(type.asText())) {
-            throw new SchemaRegistryException(what + " is a " + type.asText() + " schema, not Avro", 200, 200, null, null);
+            throw new SchemaRegistryException(
+                    what + " is a " + type.asText() + " schema, not Avro", 200, 200, null, null);
         }
         JsonNode text = answer.get("schema");
         if (text == null || !text.isTextual()) {
@@ -327,8 +380,15 @@ public final class SchemaRegistryClient {
         try {
             return new Schema.Parser().parse(text.asText());
         } catch (SchemaParseException e) {
-            throw new SchemaRegistryException("the registry's text of " + what + " is not a valid Avro schema: " + e.getMessage(),
-                    200, 200, null, e);
+            throw new SchemaRegistryException(
+                    "the registry's text of "
+                            + what
+                            + " is not a valid Avro schema: "
+                            + e.getMessage(),
+                    200,
+                    200,
+                    null,
+                    e);
         }
     }
 
@@ -341,11 +401,24 @@ public final class SchemaRegistryClient {
     }
 
     private SchemaRegistryException malformed(String what, String expected, JsonNode answer) {
-        return new SchemaRegistryException("unexpected answer from schema registry at " + base + " to " + what
-                + ": expected " + expected + ", got " + abbreviate(answer.toString()), 200, 200, null, null);
+        return new SchemaRegistryException(
+                "unexpected answer from schema registry at "
+                        + base
+                        + " to "
+                        + what
+                        + ": expected "
+                        + expected
+                        + ", got "
+                        + abbreviate(answer.toString()),
+                200,
+                200,
+                null,
+                null);
     }
 
-    /** URL path segment encoding (a subject may hold any character; topic names use only safe ones). */
+    /**
+     * URL path segment encoding (a subject may hold any character; topic names use only safe ones).
+     */
     private static String segment(String subject) {
         return URLEncoder.encode(subject, StandardCharsets.UTF_8).replace("+", "%20");
     }
@@ -353,29 +426,53 @@ public final class SchemaRegistryClient {
     private JsonNode send(String method, String pathAndQuery, JsonNode body) {
         URI uri = URI.create(base + pathAndQuery);
         if (http == null) {
-            throw new SchemaRegistryException("the in-process registry " + base + " does not answer " + method + " "
-                    + pathAndQuery + " (only registration, lookup, schemas by id and subjects)", SchemaRegistryException.NO_RESPONSE,
-                    SchemaRegistryException.NO_RESPONSE, null, null);
+            throw new SchemaRegistryException(
+                    "the in-process registry "
+                            + base
+                            + " does not answer "
+                            + method
+                            + " "
+                            + pathAndQuery
+                            + " (only registration, lookup, schemas by id and subjects)",
+                    SchemaRegistryException.NO_RESPONSE,
+                    SchemaRegistryException.NO_RESPONSE,
+                    null,
+                    null);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(config.requestTimeout())
-                .header("Accept", ACCEPT);
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(uri)
+                        .timeout(config.requestTimeout())
+                        .header("Accept", ACCEPT);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
         if (body != null) {
             request.header("Content-Type", CONTENT_TYPE)
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+                    .method(
+                            method,
+                            HttpRequest.BodyPublishers.ofString(
+                                    body.toString(), StandardCharsets.UTF_8));
         } else {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         }
         HttpResponse<String> response;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            response =
+                    http.send(
+                            request.build(),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (HttpConnectTimeoutException e) {
-            throw noAnswer(method, uri, "could not connect within " + config.connectTimeout().toMillis() + " ms", e);
+            throw noAnswer(
+                    method,
+                    uri,
+                    "could not connect within " + config.connectTimeout().toMillis() + " ms",
+                    e);
         } catch (HttpTimeoutException e) {
-            throw noAnswer(method, uri, "no answer within " + config.requestTimeout().toMillis() + " ms", e);
+            throw noAnswer(
+                    method,
+                    uri,
+                    "no answer within " + config.requestTimeout().toMillis() + " ms",
+                    e);
         } catch (ConnectException e) {
             throw noAnswer(method, uri, "cannot connect (" + describe(e) + ")", e);
         } catch (IOException e) {
@@ -403,8 +500,18 @@ public final class SchemaRegistryClient {
                 if (text.isBlank()) {
                     return JSON.createObjectNode();
                 }
-                throw new SchemaRegistryException(method + " " + uri + ": HTTP " + status + " with a body that is not JSON: "
-                        + abbreviate(text), status, status, abbreviate(text), null);
+                throw new SchemaRegistryException(
+                        method
+                                + " "
+                                + uri
+                                + ": HTTP "
+                                + status
+                                + " with a body that is not JSON: "
+                                + abbreviate(text),
+                        status,
+                        status,
+                        abbreviate(text),
+                        null);
             }
             return json;
         }
@@ -412,28 +519,63 @@ public final class SchemaRegistryClient {
         if (code != null && code.canConvertToInt()) {
             JsonNode message = json.get("message");
             String registryMessage = message == null || message.isNull() ? "" : message.asText();
-            // a bare 404 (not one of the registry's 404xx codes) is a path the server does not serve
+            // a bare 404 (not one of the registry's 404xx codes) is a path the server does not
+            // serve
             String hint = status == 404 && code.intValue() < 40400 ? WRONG_BASE_URL_HINT : "";
-            throw new SchemaRegistryException(method + " " + uri + ": registry error " + code.intValue() + " (HTTP " + status + "): "
-                    + registryMessage + hint, status, code.intValue(), registryMessage, null);
+            throw new SchemaRegistryException(
+                    method
+                            + " "
+                            + uri
+                            + ": registry error "
+                            + code.intValue()
+                            + " (HTTP "
+                            + status
+                            + "): "
+                            + registryMessage
+                            + hint,
+                    status,
+                    code.intValue(),
+                    registryMessage,
+                    null);
         }
-        // not a registry error document: most often a wrong base URL (a path the server does not serve)
-        throw new SchemaRegistryException(method + " " + uri + ": HTTP " + status + " without a registry error document"
-                + WRONG_BASE_URL_HINT + ": " + abbreviate(text), status, status, abbreviate(text), null);
+        // not a registry error document: most often a wrong base URL (a path the server does not
+        // serve)
+        throw new SchemaRegistryException(
+                method
+                        + " "
+                        + uri
+                        + ": HTTP "
+                        + status
+                        + " without a registry error document"
+                        + WRONG_BASE_URL_HINT
+                        + ": "
+                        + abbreviate(text),
+                status,
+                status,
+                abbreviate(text),
+                null);
     }
 
     private SchemaRegistryException noAnswer(String method, URI uri, String why, Throwable cause) {
-        return new SchemaRegistryException("schema registry at " + base + " unreachable: " + method + " " + uri + ": " + why,
-                SchemaRegistryException.NO_RESPONSE, SchemaRegistryException.NO_RESPONSE, null, cause);
+        return new SchemaRegistryException(
+                "schema registry at " + base + " unreachable: " + method + " " + uri + ": " + why,
+                SchemaRegistryException.NO_RESPONSE,
+                SchemaRegistryException.NO_RESPONSE,
+                null,
+                cause);
     }
 
     private static String describe(Throwable e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
     }
 
     private static String abbreviate(String text) {
         String oneLine = text.replaceAll("\\s+", " ").trim();
-        return oneLine.length() <= MAX_BODY_IN_MESSAGE ? oneLine : oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "...";
+        return oneLine.length() <= MAX_BODY_IN_MESSAGE
+                ? oneLine
+                : oneLine.substring(0, MAX_BODY_IN_MESSAGE) + "...";
     }
 
     @Override

@@ -7,22 +7,29 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The canonical flow key: both directions of a flow give the same key. The endpoint whose
- * (address as unsigned bytes, then port) sorts lower is A. Everything keyed by flow (the packets
- * topic, the connection store, feedback to the tracker) uses this one ordering ({@code compare}), either as a
- * {@link FlowKey} ({@link #of}) or straight as {@link FlowKeySerde}'s bytes ({@link #canonicalBytes}, the capture
- * agent's hot path): if two orderings ever disagreed, the two directions of a flow would land on different partitions
- * and co-partitioning would break without an error.
+ * The canonical flow key: both directions of a flow give the same key. The endpoint whose (address
+ * as unsigned bytes, then port) sorts lower is A. Everything keyed by flow (the packets topic, the
+ * connection store, feedback to the tracker) uses this one ordering ({@code compare}), either as a
+ * {@link FlowKey} ({@link #of}) or straight as {@link FlowKeySerde}'s bytes ({@link
+ * #canonicalBytes}, the capture agent's hot path): if two orderings ever disagreed, the two
+ * directions of a flow would land on different partitions and co-partitioning would break without
+ * an error.
  */
 public final class FlowKeys {
-    private FlowKeys() {
-    }
+    private FlowKeys() {}
 
     public static FlowKey of(Tuple t) {
-        return of(t.getIpVersion(), t.getProtocol(), bytes(t.getSrc()), t.getSrcPort(), bytes(t.getDst()), t.getDstPort());
+        return of(
+                t.getIpVersion(),
+                t.getProtocol(),
+                bytes(t.getSrc()),
+                t.getSrcPort(),
+                bytes(t.getDst()),
+                t.getDstPort());
     }
 
-    public static FlowKey of(int ipVersion, int protocol, byte[] src, int srcPort, byte[] dst, int dstPort) {
+    public static FlowKey of(
+            int ipVersion, int protocol, byte[] src, int srcPort, byte[] dst, int dstPort) {
         boolean srcIsA = compare(src, 0, src.length, srcPort, dst, 0, dst.length, dstPort) <= 0;
         return FlowKey.newBuilder()
                 .setIpVersion(ipVersion)
@@ -35,15 +42,25 @@ public final class FlowKeys {
     }
 
     /**
-     * The serialized canonical key ({@link FlowKeySerde}'s layout) of one direction's endpoints: {@code len}-byte
-     * addresses at {@code srcOff} and {@code dstOff} of {@code buf} (a captured frame). The same bytes as
-     * {@code new FlowKeySerde().serialize(topic, of(...))}, without the {@link FlowKey} and its address copies.
+     * The serialized canonical key ({@link FlowKeySerde}'s layout) of one direction's endpoints:
+     * {@code len}-byte addresses at {@code srcOff} and {@code dstOff} of {@code buf} (a captured
+     * frame). The same bytes as {@code new FlowKeySerde().serialize(topic, of(...))}, without the
+     * {@link FlowKey} and its address copies.
      */
-    public static byte[] canonicalBytes(int ipVersion, int protocol, byte[] buf, int srcOff, int srcPort,
-                                        int dstOff, int dstPort, int len) {
+    public static byte[] canonicalBytes(
+            int ipVersion,
+            int protocol,
+            byte[] buf,
+            int srcOff,
+            int srcPort,
+            int dstOff,
+            int dstPort,
+            int len) {
         return compare(buf, srcOff, len, srcPort, buf, dstOff, len, dstPort) <= 0
-                ? FlowKeySerde.write(ipVersion, protocol, buf, srcOff, srcPort, buf, dstOff, dstPort, len)
-                : FlowKeySerde.write(ipVersion, protocol, buf, dstOff, dstPort, buf, srcOff, srcPort, len);
+                ? FlowKeySerde.write(
+                        ipVersion, protocol, buf, srcOff, srcPort, buf, dstOff, dstPort, len)
+                : FlowKeySerde.write(
+                        ipVersion, protocol, buf, dstOff, dstPort, buf, srcOff, srcPort, len);
     }
 
     /** Unsigned address order, then port order. */
@@ -51,8 +68,19 @@ public final class FlowKeys {
         return compare(addr1, 0, addr1.length, port1, addr2, 0, addr2.length, port2);
     }
 
-    /** The one ordering: addresses (byte ranges) compared unsigned, then ports; A is the endpoint that sorts lower. */
-    private static int compare(byte[] buf1, int off1, int len1, int port1, byte[] buf2, int off2, int len2, int port2) {
+    /**
+     * The one ordering: addresses (byte ranges) compared unsigned, then ports; A is the endpoint
+     * that sorts lower.
+     */
+    private static int compare(
+            byte[] buf1,
+            int off1,
+            int len1,
+            int port1,
+            byte[] buf2,
+            int off2,
+            int len2,
+            int port2) {
         int c = Arrays.compareUnsigned(buf1, off1, off1 + len1, buf2, off2, off2 + len2);
         return c != 0 ? c : Integer.compare(port1, port2);
     }

@@ -1,8 +1,8 @@
 package io.ctstream.schemas;
 
 /**
- * IP protocol numbers (IANA "Assigned Internet Protocol Numbers", the kernel's {@code IPPROTO_*}) that ctstream
- * names in code, so that a reader sees {@code IpProtocol.TCP} where the wire has 6.
+ * IP protocol numbers (IANA "Assigned Internet Protocol Numbers", the kernel's {@code IPPROTO_*})
+ * that ctstream names in code, so that a reader sees {@code IpProtocol.TCP} where the wire has 6.
  */
 public final class IpProtocol {
     public static final int ICMP = 1;
@@ -13,6 +13,5 @@ public final class IpProtocol {
     public static final int SCTP = 132;
     public static final int UDPLITE = 136;
 
-    private IpProtocol() {
-    }
+    private IpProtocol() {}
 }

@@ -1,21 +1,24 @@
 package io.ctstream.serde;
 
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.util.Utf8;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-
 /**
- * A decoder over one in-memory record that refuses lengths and item counts the remaining bytes cannot hold,
- * before anything is allocated. Avro's own binary decoder allocates a string, bytes or array of whatever size
- * a (possibly corrupt) length prefix claims, so a few garbage bytes can ask for gigabytes; here they are a
- * {@link MalformedAvroException}. Everything else is delegated to Avro's decoder.
+ * A decoder over one in-memory record that refuses lengths and item counts the remaining bytes
+ * cannot hold, before anything is allocated. Avro's own binary decoder allocates a string, bytes or
+ * array of whatever size a (possibly corrupt) length prefix claims, so a few garbage bytes can ask
+ * for gigabytes; here they are a {@link MalformedAvroException}. Everything else is delegated to
+ * Avro's decoder.
  */
 final class BoundedDecoder extends Decoder {
-    /** Items that take no bytes (nulls, empty records) may legitimately outnumber the bytes left; up to this many. */
+    /**
+     * Items that take no bytes (nulls, empty records) may legitimately outnumber the bytes left; up
+     * to this many.
+     */
     private static final long ZERO_SIZE_ITEM_ALLOWANCE = 1 << 16;
 
     private BinaryDecoder in;
@@ -41,14 +44,21 @@ final class BoundedDecoder extends Decoder {
         }
         int left = remaining();
         if (length > left) {
-            throw new EOFException(what + " length " + length + " exceeds the " + left + " bytes left");
+            throw new EOFException(
+                    what + " length " + length + " exceeds the " + left + " bytes left");
         }
         return (int) length;
     }
 
     private long checkedCount(long count, String what) throws IOException {
         if (count > remaining() + ZERO_SIZE_ITEM_ALLOWANCE) {
-            throw new MalformedAvroException(what + " claims " + count + " items but only " + remaining() + " bytes are left");
+            throw new MalformedAvroException(
+                    what
+                            + " claims "
+                            + count
+                            + " items but only "
+                            + remaining()
+                            + " bytes are left");
         }
         return count;
     }

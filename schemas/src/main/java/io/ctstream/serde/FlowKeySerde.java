@@ -22,7 +22,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * 15 bytes for IPv4, 39 for IPv6 — also compact as a RocksDB key.
  */
-public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, Deserializer<FlowKey> {
+public final class FlowKeySerde
+        implements Serde<FlowKey>, Serializer<FlowKey>, Deserializer<FlowKey> {
     public static final byte VERSION = 1;
 
     @Override
@@ -34,19 +35,45 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
         byte[] b = FlowKeys.bytes(key.getAddrB());
         int len = addressLength(key.getIpVersion());
         if (a.length != len || b.length != len) {
-            throw new SerializationException("flow key for topic " + topic + ": IPv" + key.getIpVersion()
-                    + " needs " + len + "-byte addresses, got " + a.length + " and " + b.length);
+            throw new SerializationException(
+                    "flow key for topic "
+                            + topic
+                            + ": IPv"
+                            + key.getIpVersion()
+                            + " needs "
+                            + len
+                            + "-byte addresses, got "
+                            + a.length
+                            + " and "
+                            + b.length);
         }
-        return write(key.getIpVersion(), key.getProtocol(), a, 0, key.getPortA(), b, 0, key.getPortB(), len);
+        return write(
+                key.getIpVersion(),
+                key.getProtocol(),
+                a,
+                0,
+                key.getPortA(),
+                b,
+                0,
+                key.getPortB(),
+                len);
     }
 
     /**
-     * The layout above, from {@code len}-byte addresses A and B at the given offsets, in the order given (the caller
-     * has ordered them: {@link FlowKeys}). The one writer of these bytes, for {@link #serialize} and for the capture
-     * agent's keys written straight from a frame.
+     * The layout above, from {@code len}-byte addresses A and B at the given offsets, in the order
+     * given (the caller has ordered them: {@link FlowKeys}). The one writer of these bytes, for
+     * {@link #serialize} and for the capture agent's keys written straight from a frame.
      */
-    public static byte[] write(int ipVersion, int protocol, byte[] aBuf, int aOff, int portA, byte[] bBuf, int bOff,
-                               int portB, int len) {
+    public static byte[] write(
+            int ipVersion,
+            int protocol,
+            byte[] aBuf,
+            int aOff,
+            int portA,
+            byte[] bBuf,
+            int bOff,
+            int portB,
+            int len) {
         byte[] out = new byte[3 + 2 * (len + 2)];
         out[0] = VERSION;
         out[1] = (byte) ipVersion;
@@ -66,10 +93,12 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
             return null;
         }
         if (data.length < 3) {
-            throw new SerializationException("flow key in topic " + topic + " truncated: " + data.length + " bytes");
+            throw new SerializationException(
+                    "flow key in topic " + topic + " truncated: " + data.length + " bytes");
         }
         if (data[0] != VERSION) {
-            throw new SerializationException("flow key in topic " + topic + ": unknown version byte " + data[0]);
+            throw new SerializationException(
+                    "flow key in topic " + topic + ": unknown version byte " + data[0]);
         }
         int ipVersion = data[1];
         int len;
@@ -79,8 +108,16 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
             throw new SerializationException("flow key in topic " + topic + ": " + e.getMessage());
         }
         if (data.length != 3 + 2 * (len + 2)) {
-            throw new SerializationException("flow key in topic " + topic + " has " + data.length
-                    + " bytes, IPv" + ipVersion + " needs " + (3 + 2 * (len + 2)) + " (truncated or garbage)");
+            throw new SerializationException(
+                    "flow key in topic "
+                            + topic
+                            + " has "
+                            + data.length
+                            + " bytes, IPv"
+                            + ipVersion
+                            + " needs "
+                            + (3 + 2 * (len + 2))
+                            + " (truncated or garbage)");
         }
         ByteBuffer in = ByteBuffer.wrap(data, 3, data.length - 3);
         byte[] a = new byte[len];
@@ -89,14 +126,21 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
         byte[] b = new byte[len];
         in.get(b);
         int portB = Short.toUnsignedInt(in.getShort());
-        return new FlowKey(ipVersion, Byte.toUnsignedInt(data[2]), ByteBuffer.wrap(a), portA, ByteBuffer.wrap(b), portB);
+        return new FlowKey(
+                ipVersion,
+                Byte.toUnsignedInt(data[2]),
+                ByteBuffer.wrap(a),
+                portA,
+                ByteBuffer.wrap(b),
+                portB);
     }
 
     private static int addressLength(int ipVersion) {
         return switch (ipVersion) {
             case 4 -> 4;
             case 6 -> 16;
-            default -> throw new SerializationException("IP version must be 4 or 6, got " + ipVersion);
+            default ->
+                    throw new SerializationException("IP version must be 4 or 6, got " + ipVersion);
         };
     }
 
@@ -116,6 +160,5 @@ public final class FlowKeySerde implements Serde<FlowKey>, Serializer<FlowKey>, 
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

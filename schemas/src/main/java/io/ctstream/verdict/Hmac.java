@@ -9,8 +9,7 @@ final class Hmac {
     static final String ALGORITHM = "HmacSHA256";
     static final int LENGTH = 32;
 
-    private Hmac() {
-    }
+    private Hmac() {}
 
     static byte[] sha256(VerdictKey key, byte[] message) {
         try {

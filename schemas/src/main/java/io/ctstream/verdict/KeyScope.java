@@ -10,25 +10,28 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * What one key may sign (a {@code scope.<gateway>.<keyId>} line of the key file). A key without a scope line is
- * streams-app's policy key and may sign anything the gate's own limits accept; a scoped key (an operator's) is held to
- * its actions, its longest TTL and its widest source prefixes, and may ALLOW only as narrowly as the policy itself
- * does: one source host (never a wildcard or a prefix), one destination host, one port. Operators widen nothing by
- * hand that streams-app would not open from an FTP or IRC announcement.
+ * What one key may sign (a {@code scope.<gateway>.<keyId>} line of the key file). A key without a
+ * scope line is streams-app's policy key and may sign anything the gate's own limits accept; a
+ * scoped key (an operator's) is held to its actions, its longest TTL and its widest source
+ * prefixes, and may ALLOW only as narrowly as the policy itself does: one source host (never a
+ * wildcard or a prefix), one destination host, one port. Operators widen nothing by hand that
+ * streams-app would not open from an FTP or IRC announcement.
  *
  * <pre>
  *   scope.gw-lab-1.op-alice = BLOCK,REVOKE,ALLOW max-ttl=3600 min-src-prefix-v4=16 min-src-prefix-v6=48
  * </pre>
  *
- * @param actions        actions the key may sign
- * @param maxTtlSeconds  longest TTL of an ALLOW or BLOCK it signs
+ * @param actions actions the key may sign
+ * @param maxTtlSeconds longest TTL of an ALLOW or BLOCK it signs
  * @param minSrcPrefixV4 widest IPv4 source prefix of a BLOCK it signs
  * @param minSrcPrefixV6 widest IPv6 source prefix of a BLOCK it signs
  */
-public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6) {
+public record KeyScope(
+        Set<VerdictAction> actions, int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6) {
 
     /** Defaults of a scope line's options: one hour, /16 and /48. */
     public static final int DEFAULT_MAX_TTL = 3600;
+
     public static final int DEFAULT_MIN_PREFIX_V4 = 16;
     public static final int DEFAULT_MIN_PREFIX_V6 = 48;
 
@@ -43,15 +46,18 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
             throw new IllegalArgumentException("min-src-prefix-v4 must be 1-32: " + minSrcPrefixV4);
         }
         if (minSrcPrefixV6 < 1 || minSrcPrefixV6 > 128) {
-            throw new IllegalArgumentException("min-src-prefix-v6 must be 1-128: " + minSrcPrefixV6);
+            throw new IllegalArgumentException(
+                    "min-src-prefix-v6 must be 1-128: " + minSrcPrefixV6);
         }
-        // an unmodifiable EnumSet: declaration order, so messages and reports list the actions the same way every run
+        // an unmodifiable EnumSet: declaration order, so messages and reports list the actions the
+        // same way every run
         actions = Collections.unmodifiableSet(EnumSet.copyOf(actions));
     }
 
     /**
-     * Parses a scope line's value: a comma-separated action list, then {@code name=value} options separated by
-     * spaces. Errors are {@link IllegalArgumentException}s the keyring turns into a file-and-line message.
+     * Parses a scope line's value: a comma-separated action list, then {@code name=value} options
+     * separated by spaces. Errors are {@link IllegalArgumentException}s the keyring turns into a
+     * file-and-line message.
      */
     public static KeyScope parse(String value) {
         String[] tokens = value.strip().split("\\s+");
@@ -63,7 +69,8 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
             try {
                 actions.add(VerdictAction.valueOf(a.strip().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("unknown action '" + a + "' (ALLOW, BLOCK, REVOKE)");
+                throw new IllegalArgumentException(
+                        "unknown action '" + a + "' (ALLOW, BLOCK, REVOKE)");
             }
         }
         int ttl = DEFAULT_MAX_TTL;
@@ -79,14 +86,18 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
             try {
                 n = Integer.parseInt(tokens[i].substring(eq + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " is not a number: '" + tokens[i].substring(eq + 1) + "'");
+                throw new IllegalArgumentException(
+                        name + " is not a number: '" + tokens[i].substring(eq + 1) + "'");
             }
             switch (name) {
                 case "max-ttl" -> ttl = n;
                 case "min-src-prefix-v4" -> v4 = n;
                 case "min-src-prefix-v6" -> v6 = n;
-                default -> throw new IllegalArgumentException("unknown option '" + name
-                        + "' (max-ttl, min-src-prefix-v4, min-src-prefix-v6)");
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown option '"
+                                        + name
+                                        + "' (max-ttl, min-src-prefix-v4, min-src-prefix-v6)");
             }
         }
         return new KeyScope(actions, ttl, v4, v6);
@@ -129,7 +140,12 @@ public record KeyScope(Set<VerdictAction> actions, int maxTtlSeconds, int minSrc
 
     @Override
     public String toString() {
-        return EnumSet.copyOf(actions) + " max-ttl=" + maxTtlSeconds + " min-src-prefix-v4=" + minSrcPrefixV4
-                + " min-src-prefix-v6=" + minSrcPrefixV6;
+        return EnumSet.copyOf(actions)
+                + " max-ttl="
+                + maxTtlSeconds
+                + " min-src-prefix-v4="
+                + minSrcPrefixV4
+                + " min-src-prefix-v6="
+                + minSrcPrefixV6;
     }
 }

@@ -11,11 +11,13 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 /**
- * Signs and verifies enforcement reports with the gateway's keys (the keys that sign its verdicts). An agent
- * rebuilds its table at restart from its own reports; signing them means whoever can write the reports topic
- * cannot make it restore, extend or forget a pinhole, nor refuse a genuine BLOCK as a replay.
+ * Signs and verifies enforcement reports with the gateway's keys (the keys that sign its verdicts).
+ * An agent rebuilds its table at restart from its own reports; signing them means whoever can write
+ * the reports topic cannot make it restore, extend or forget a pinhole, nor refuse a genuine BLOCK
+ * as a replay.
  *
  * <p>The signed bytes (big-endian; {@code str} = i32 length + UTF-8, {@code -1} for null):
+ *
  * <pre>
  *   u8 version (1), str "ctstream.enforcement-report" (domain: a report's MAC is never a verdict's),
  *   str verdictId, str gatewayId, str outcome, str reason, i64 reportedAtMicros, i64 applyLatencyMicros,
@@ -35,7 +37,11 @@ public final class ReportSigner {
     /** {@code report} with its gateway's active key id and the signature set. */
     public EnforcementReport sign(EnforcementReport report) {
         VerdictKey key = keyring.reportKey(report.getGatewayId());
-        EnforcementReport copy = EnforcementReport.newBuilder(report).setKeyId(key.keyId()).setSignature(null).build();
+        EnforcementReport copy =
+                EnforcementReport.newBuilder(report)
+                        .setKeyId(key.keyId())
+                        .setSignature(null)
+                        .build();
         copy.setSignature(ByteBuffer.wrap(Hmac.sha256(key, encode(copy))));
         return copy;
     }
@@ -43,8 +49,12 @@ public final class ReportSigner {
     /** Whether the report carries a valid signature by a listed key of its gateway. */
     public boolean verify(EnforcementReport report) {
         ByteBuffer sig = report.getSignature();
-        if (report.getKeyId() == null || sig == null || !sig.hasRemaining() || report.getGatewayId() == null
-                || report.getVerdictId() == null || report.getOutcome() == null) {
+        if (report.getKeyId() == null
+                || sig == null
+                || !sig.hasRemaining()
+                || report.getGatewayId() == null
+                || report.getVerdictId() == null
+                || report.getOutcome() == null) {
             return false;
         }
         Optional<VerdictKey> key = keyring.key(report.getGatewayId(), report.getKeyId());

@@ -12,11 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The bytes a verdict's HMAC is computed over: every field of {@link Verdict} except
- * {@code signature}, in a fixed order, each length-prefixed, so no two different verdicts encode to
- * the same bytes. It does not depend on Avro's binary encoding (which may change with the schema).
+ * The bytes a verdict's HMAC is computed over: every field of {@link Verdict} except {@code
+ * signature}, in a fixed order, each length-prefixed, so no two different verdicts encode to the
+ * same bytes. It does not depend on Avro's binary encoding (which may change with the schema).
  *
  * <p>Layout, all integers big-endian:
+ *
  * <pre>
  *   u8   version            (1)
  *   str  domain             "ctstream.verdict" (so the key can never sign another kind of message)
@@ -42,6 +43,7 @@ import java.util.List;
  *   opt  = i32 byte length, then the bytes; length -1 for null
  *   ostr = as str, length -1 for null
  * </pre>
+ *
  * Adding a field to Verdict.avsc requires a new version here (the unit test checks that every
  * schema field is covered).
  */
@@ -50,13 +52,23 @@ public final class VerdictCanonicalEncoding {
     public static final byte VERSION = 1;
     static final String DOMAIN = "ctstream.verdict";
 
-    /** Schema fields the encoding covers, in encoding order ({@code signature} is what it signs). */
-    public static final List<String> COVERED_FIELDS = List.of(
-            "verdictId", "gatewayId", "action", "match", "ttlSeconds", "reason", "evidence",
-            "issuedAtMicros", "expiresAtMicros", "keyId");
+    /**
+     * Schema fields the encoding covers, in encoding order ({@code signature} is what it signs).
+     */
+    public static final List<String> COVERED_FIELDS =
+            List.of(
+                    "verdictId",
+                    "gatewayId",
+                    "action",
+                    "match",
+                    "ttlSeconds",
+                    "reason",
+                    "evidence",
+                    "issuedAtMicros",
+                    "expiresAtMicros",
+                    "keyId");
 
-    private VerdictCanonicalEncoding() {
-    }
+    private VerdictCanonicalEncoding() {}
 
     /** The canonical bytes of {@code v}; a required field that is null is a clear error. */
     public static byte[] encode(Verdict v) {

@@ -34,7 +34,9 @@ public final class VerdictKey {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof VerdictKey k && k.gatewayId.equals(gatewayId) && k.keyId.equals(keyId)
+        return o instanceof VerdictKey k
+                && k.gatewayId.equals(gatewayId)
+                && k.keyId.equals(keyId)
                 && Arrays.equals(k.secret, secret);
     }
 

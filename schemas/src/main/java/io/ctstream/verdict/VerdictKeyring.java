@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * The HMAC keys of every gateway: key id to secret, per gateway, and which key signs.
  *
  * <p>Key file format (UTF-8 text, one entry a line, {@code #} starts a comment line):
+ *
  * <pre>
  *   # key.&lt;gatewayId&gt;.&lt;keyId&gt; = &lt;base64 secret, at least 32 bytes&gt;
  *   key.gw-lab-1.2026-11 = 3q2+7wA...=
@@ -30,10 +31,11 @@ import java.util.regex.Pattern;
  *   key.gw-lab-1.op-alice = 7e3a...=
  *   scope.gw-lab-1.op-alice = BLOCK,REVOKE,ALLOW max-ttl=3600
  * </pre>
- * A key with a {@code scope} line (an operator's) may sign only what {@link KeyScope} allows; one without is
- * streams-app's policy key. A scoped key is never the signer's {@code active} key.
- * A key id is letters, digits, {@code _ - :}; the gateway id is everything between {@code key.} and
- * the last dot. Every key listed for a gateway verifies, so rotation is: add the new key (agents
+ *
+ * A key with a {@code scope} line (an operator's) may sign only what {@link KeyScope} allows; one
+ * without is streams-app's policy key. A scoped key is never the signer's {@code active} key. A key
+ * id is letters, digits, {@code _ - :}; the gateway id is everything between {@code key.} and the
+ * last dot. Every key listed for a gateway verifies, so rotation is: add the new key (agents
  * first), switch {@code active} on the signer, remove the old key once its verdicts have expired.
  * Duplicate entries, bad base64, short secrets and an {@code active} naming a missing key are
  * errors naming the file and line.
@@ -42,23 +44,28 @@ public final class VerdictKeyring {
 
     /** 256 bits, the HMAC-SHA256 block-size-independent minimum RFC 2104 recommends (L = 32). */
     public static final int MIN_SECRET_BYTES = 32;
+
     private static final Pattern KEY_ID = Pattern.compile("[A-Za-z0-9_:-]+");
 
     private final Map<String, Map<String, VerdictKey>> keys;
     private final Map<String, String> active;
-    private final Map<String, KeyScope> scopes; // "<gateway>/<keyId>" to its scope; absent: unscoped (policy key)
+    private final Map<String, KeyScope>
+            scopes; // "<gateway>/<keyId>" to its scope; absent: unscoped (policy key)
 
-    private VerdictKeyring(Map<String, Map<String, VerdictKey>> keys, Map<String, String> active,
-                           Map<String, KeyScope> scopes) {
+    private VerdictKeyring(
+            Map<String, Map<String, VerdictKey>> keys,
+            Map<String, String> active,
+            Map<String, KeyScope> scopes) {
         this.keys = keys;
         this.active = active;
         this.scopes = scopes;
     }
 
     /**
-     * Reads a key file; every problem is a {@link KeyringException} naming the file and line. A file that the
-     * group or others may read, write or run is refused, as ssh refuses a private key: whoever reads the secret
-     * can sign verdicts that open pinholes (on file systems without POSIX permissions there is nothing to check).
+     * Reads a key file; every problem is a {@link KeyringException} naming the file and line. A
+     * file that the group or others may read, write or run is refused, as ssh refuses a private
+     * key: whoever reads the secret can sign verdicts that open pinholes (on file systems without
+     * POSIX permissions there is nothing to check).
      */
     public static VerdictKeyring load(Path file) {
         String text;
@@ -78,17 +85,21 @@ public final class VerdictKeyring {
         } catch (UnsupportedOperationException e) {
             return;
         }
-        Set<PosixFilePermission> open = EnumSet.noneOf(
-                PosixFilePermission.class);
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
         for (PosixFilePermission p : perms) {
             if (p.name().startsWith("GROUP_") || p.name().startsWith("OTHERS_")) {
                 open.add(p);
             }
         }
         if (!open.isEmpty()) {
-            throw new KeyringException("key file " + file + " is accessible by others (mode "
-                    + PosixFilePermissions.toString(perms) + "): it holds the secrets that sign "
-                    + "verdicts; chmod 600 " + file);
+            throw new KeyringException(
+                    "key file "
+                            + file
+                            + " is accessible by others (mode "
+                            + PosixFilePermissions.toString(perms)
+                            + "): it holds the secrets that sign "
+                            + "verdicts; chmod 600 "
+                            + file);
         }
     }
 
@@ -108,7 +119,9 @@ public final class VerdictKeyring {
             }
             int eq = line.indexOf('=');
             if (eq < 0) {
-                throw new KeyringException(where + ": expected 'key.<gateway>.<keyId> = <base64>' or 'active.<gateway> = <keyId>'");
+                throw new KeyringException(
+                        where
+                                + ": expected 'key.<gateway>.<keyId> = <base64>' or 'active.<gateway> = <keyId>'");
             }
             String name = line.substring(0, eq).strip();
             String value = line.substring(eq + 1).strip();
@@ -116,26 +129,49 @@ public final class VerdictKeyring {
                 String rest = name.substring("key.".length());
                 int dot = rest.lastIndexOf('.');
                 if (dot <= 0 || dot == rest.length() - 1) {
-                    throw new KeyringException(where + ": '" + name + "' is not key.<gateway>.<keyId>");
+                    throw new KeyringException(
+                            where + ": '" + name + "' is not key.<gateway>.<keyId>");
                 }
                 String gw = rest.substring(0, dot);
                 String keyId = rest.substring(dot + 1);
                 if (!KEY_ID.matcher(keyId).matches()) {
-                    throw new KeyringException(where + ": key id '" + keyId + "' may only hold letters, digits, _ - :");
+                    throw new KeyringException(
+                            where
+                                    + ": key id '"
+                                    + keyId
+                                    + "' may only hold letters, digits, _ - :");
                 }
                 byte[] secret;
                 try {
                     secret = Base64.getDecoder().decode(value);
                 } catch (IllegalArgumentException e) {
-                    throw new KeyringException(where + ": secret of " + gw + "/" + keyId + " is not base64: " + e.getMessage());
+                    throw new KeyringException(
+                            where
+                                    + ": secret of "
+                                    + gw
+                                    + "/"
+                                    + keyId
+                                    + " is not base64: "
+                                    + e.getMessage());
                 }
                 if (secret.length < MIN_SECRET_BYTES) {
-                    throw new KeyringException(where + ": secret of " + gw + "/" + keyId + " is " + secret.length
-                            + " bytes, need at least " + MIN_SECRET_BYTES + " (e.g. `head -c 32 /dev/urandom | base64`)");
+                    throw new KeyringException(
+                            where
+                                    + ": secret of "
+                                    + gw
+                                    + "/"
+                                    + keyId
+                                    + " is "
+                                    + secret.length
+                                    + " bytes, need at least "
+                                    + MIN_SECRET_BYTES
+                                    + " (e.g. `head -c 32 /dev/urandom | base64`)");
                 }
-                Map<String, VerdictKey> gwKeys = keys.computeIfAbsent(gw, g -> new LinkedHashMap<>());
+                Map<String, VerdictKey> gwKeys =
+                        keys.computeIfAbsent(gw, g -> new LinkedHashMap<>());
                 if (gwKeys.putIfAbsent(keyId, new VerdictKey(gw, keyId, secret)) != null) {
-                    throw new KeyringException(where + ": key " + gw + "/" + keyId + " is listed twice");
+                    throw new KeyringException(
+                            where + ": key " + gw + "/" + keyId + " is listed twice");
                 }
             } else if (name.startsWith("active.")) {
                 String gw = name.substring("active.".length());
@@ -150,7 +186,8 @@ public final class VerdictKeyring {
                 String rest = name.substring("scope.".length());
                 int dot = rest.lastIndexOf('.');
                 if (dot <= 0 || dot == rest.length() - 1) {
-                    throw new KeyringException(where + ": '" + name + "' is not scope.<gateway>.<keyId>");
+                    throw new KeyringException(
+                            where + ": '" + name + "' is not scope.<gateway>.<keyId>");
                 }
                 String ref = rest.substring(0, dot) + "/" + rest.substring(dot + 1);
                 KeyScope scope;
@@ -164,15 +201,28 @@ public final class VerdictKeyring {
                 }
                 scopeLine.put(ref, i + 1);
             } else {
-                throw new KeyringException(where + ": unknown entry '" + name
-                        + "' (expected key.<gateway>.<keyId>, active.<gateway> or scope.<gateway>.<keyId>)");
+                throw new KeyringException(
+                        where
+                                + ": unknown entry '"
+                                + name
+                                + "' (expected key.<gateway>.<keyId>, active.<gateway> or scope.<gateway>.<keyId>)");
             }
         }
         for (Map.Entry<String, String> a : active.entrySet()) {
             Map<String, VerdictKey> gwKeys = keys.get(a.getKey());
             if (gwKeys == null || !gwKeys.containsKey(a.getValue())) {
-                throw new KeyringException(source + ":" + activeLine.get(a.getKey()) + ": active key " + a.getKey() + "/"
-                        + a.getValue() + " is not listed as key." + a.getKey() + "." + a.getValue());
+                throw new KeyringException(
+                        source
+                                + ":"
+                                + activeLine.get(a.getKey())
+                                + ": active key "
+                                + a.getKey()
+                                + "/"
+                                + a.getValue()
+                                + " is not listed as key."
+                                + a.getKey()
+                                + "."
+                                + a.getValue());
             }
         }
         for (String ref : scopes.keySet()) {
@@ -180,36 +230,69 @@ public final class VerdictKeyring {
             String gw = ref.substring(0, slash);
             Map<String, VerdictKey> gwKeys = keys.get(gw);
             if (gwKeys == null || !gwKeys.containsKey(ref.substring(slash + 1))) {
-                throw new KeyringException(source + ":" + scopeLine.get(ref) + ": scope of " + ref
-                        + " names a key that is not listed");
+                throw new KeyringException(
+                        source
+                                + ":"
+                                + scopeLine.get(ref)
+                                + ": scope of "
+                                + ref
+                                + " names a key that is not listed");
             }
             if (ref.substring(slash + 1).equals(active.get(gw))) {
-                // the policy signs with the active key: a scope on it would quietly narrow streams-app's verdicts
-                throw new KeyringException(source + ":" + scopeLine.get(ref) + ": " + ref
-                        + " is the active (policy) key of " + gw + "; scope only operator keys");
+                // the policy signs with the active key: a scope on it would quietly narrow
+                // streams-app's verdicts
+                throw new KeyringException(
+                        source
+                                + ":"
+                                + scopeLine.get(ref)
+                                + ": "
+                                + ref
+                                + " is the active (policy) key of "
+                                + gw
+                                + "; scope only operator keys");
             }
         }
         if (keys.isEmpty()) {
-            throw new KeyringException(source + ": no keys (expected lines 'key.<gateway>.<keyId> = <base64>')");
+            throw new KeyringException(
+                    source + ": no keys (expected lines 'key.<gateway>.<keyId> = <base64>')");
         }
         keys.replaceAll((gw, m) -> Collections.unmodifiableMap(m));
-        return new VerdictKeyring(Collections.unmodifiableMap(keys), Collections.unmodifiableMap(active),
+        return new VerdictKeyring(
+                Collections.unmodifiableMap(keys),
+                Collections.unmodifiableMap(active),
                 Collections.unmodifiableMap(scopes));
     }
 
-    /** A keyring built in code (tests, tools): {@code keys} per gateway, {@code active} key id per gateway. */
-    public static VerdictKeyring of(Map<String, Map<String, byte[]>> keys, Map<String, String> active) {
+    /**
+     * A keyring built in code (tests, tools): {@code keys} per gateway, {@code active} key id per
+     * gateway.
+     */
+    public static VerdictKeyring of(
+            Map<String, Map<String, byte[]>> keys, Map<String, String> active) {
         StringBuilder text = new StringBuilder();
-        keys.forEach((gw, m) -> m.forEach((id, secret) -> text.append("key.").append(gw).append('.').append(id)
-                .append(" = ").append(Base64.getEncoder().encodeToString(secret)).append('\n')));
-        active.forEach((gw, id) -> text.append("active.").append(gw).append(" = ").append(id).append('\n'));
+        keys.forEach(
+                (gw, m) ->
+                        m.forEach(
+                                (id, secret) ->
+                                        text.append("key.")
+                                                .append(gw)
+                                                .append('.')
+                                                .append(id)
+                                                .append(" = ")
+                                                .append(Base64.getEncoder().encodeToString(secret))
+                                                .append('\n')));
+        active.forEach(
+                (gw, id) ->
+                        text.append("active.").append(gw).append(" = ").append(id).append('\n'));
         return parse(text.toString(), "(in-memory keyring)");
     }
 
     /** The key {@code keyId} of {@code gatewayId}, if listed. */
     public Optional<VerdictKey> key(String gatewayId, String keyId) {
         Map<String, VerdictKey> gwKeys = keys.get(gatewayId);
-        return gwKeys == null || keyId == null ? Optional.empty() : Optional.ofNullable(gwKeys.get(keyId));
+        return gwKeys == null || keyId == null
+                ? Optional.empty()
+                : Optional.ofNullable(gwKeys.get(keyId));
     }
 
     /** The scope of key {@code keyId} of {@code gatewayId}; empty for an unscoped (policy) key. */
@@ -233,14 +316,15 @@ public final class VerdictKeyring {
     }
 
     /**
-     * The key an agent signs its reports with: the active key when one is named, else the last one listed (an
-     * agent's key file lists the new key last during a rotation, before {@code active} moves). Every listed key
-     * verifies, so either choice verifies at the next restart.
+     * The key an agent signs its reports with: the active key when one is named, else the last one
+     * listed (an agent's key file lists the new key last during a rotation, before {@code active}
+     * moves). Every listed key verifies, so either choice verifies at the next restart.
      */
     public VerdictKey reportKey(String gatewayId) {
         Map<String, VerdictKey> gwKeys = keys.get(gatewayId);
         if (gwKeys == null) {
-            throw new KeyringException("no key for gateway " + gatewayId + " (have: " + keys.keySet() + ")");
+            throw new KeyringException(
+                    "no key for gateway " + gatewayId + " (have: " + keys.keySet() + ")");
         }
         String id = active.get(gatewayId);
         if (id != null) {
@@ -251,19 +335,21 @@ public final class VerdictKeyring {
             last = k;
         }
         if (last == null) {
-            throw new KeyringException("gateway " + gatewayId + " has only scoped (operator) keys " + gwKeys.keySet());
+            throw new KeyringException(
+                    "gateway " + gatewayId + " has only scoped (operator) keys " + gwKeys.keySet());
         }
         return last;
     }
 
     /**
-     * The key that signs the policy's verdicts for {@code gatewayId}: its {@code active} entry, or its only unscoped
-     * key. A clear error when there is none or the choice is ambiguous.
+     * The key that signs the policy's verdicts for {@code gatewayId}: its {@code active} entry, or
+     * its only unscoped key. A clear error when there is none or the choice is ambiguous.
      */
     public VerdictKey signingKey(String gatewayId) {
         Map<String, VerdictKey> gwKeys = keys.get(gatewayId);
         if (gwKeys == null) {
-            throw new KeyringException("no key for gateway " + gatewayId + " (have: " + keys.keySet() + ")");
+            throw new KeyringException(
+                    "no key for gateway " + gatewayId + " (have: " + keys.keySet() + ")");
         }
         String id = active.get(gatewayId);
         if (id != null) {
@@ -274,22 +360,39 @@ public final class VerdictKeyring {
             return policyKeys.get(0);
         }
         if (policyKeys.isEmpty()) {
-            throw new KeyringException("gateway " + gatewayId + " has only scoped (operator) keys " + gwKeys.keySet()
-                    + ": the policy signs with an unscoped key");
+            throw new KeyringException(
+                    "gateway "
+                            + gatewayId
+                            + " has only scoped (operator) keys "
+                            + gwKeys.keySet()
+                            + ": the policy signs with an unscoped key");
         }
-        throw new KeyringException("gateway " + gatewayId + " has keys " + gwKeys.keySet()
-                + " and no 'active." + gatewayId + " = <keyId>' to say which one signs");
+        throw new KeyringException(
+                "gateway "
+                        + gatewayId
+                        + " has keys "
+                        + gwKeys.keySet()
+                        + " and no 'active."
+                        + gatewayId
+                        + " = <keyId>' to say which one signs");
     }
 
     /** The keys without a scope line, in file order: the policy's (and the agents' report) keys. */
     private List<VerdictKey> unscoped(Map<String, VerdictKey> gwKeys) {
-        return gwKeys.values().stream().filter(k -> !scopes.containsKey(k.gatewayId() + "/" + k.keyId())).toList();
+        return gwKeys.values().stream()
+                .filter(k -> !scopes.containsKey(k.gatewayId() + "/" + k.keyId()))
+                .toList();
     }
 
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("VerdictKeyring[");
         keys.forEach((gw, m) -> b.append(gw).append('=').append(m.keySet()).append(' '));
-        return b.append("active=").append(active).append(" scoped=").append(scopes.keySet()).append(']').toString();
+        return b.append("active=")
+                .append(active)
+                .append(" scoped=")
+                .append(scopes.keySet())
+                .append(']')
+                .toString();
     }
 }

@@ -12,19 +12,28 @@ public final class VerdictSigner {
     }
 
     /**
-     * A copy of {@code verdict} with {@code keyId} set to its gateway's active key and
-     * {@code signature} set to the HMAC-SHA256 of its canonical encoding (which covers the key id).
+     * A copy of {@code verdict} with {@code keyId} set to its gateway's active key and {@code
+     * signature} set to the HMAC-SHA256 of its canonical encoding (which covers the key id).
      */
     public Verdict sign(Verdict verdict) {
         return sign(verdict, keyring.signingKey(verdict.getGatewayId()));
     }
 
     /**
-     * Signs with key {@code keyId} of the verdict's gateway (an operator's key); a clear error when it is not listed.
+     * Signs with key {@code keyId} of the verdict's gateway (an operator's key); a clear error when
+     * it is not listed.
      */
     public Verdict sign(Verdict verdict, String keyId) {
-        return sign(verdict, keyring.key(verdict.getGatewayId(), keyId).orElseThrow(() -> new KeyringException(
-                "no key " + keyId + " for gateway " + verdict.getGatewayId())));
+        return sign(
+                verdict,
+                keyring.key(verdict.getGatewayId(), keyId)
+                        .orElseThrow(
+                                () ->
+                                        new KeyringException(
+                                                "no key "
+                                                        + keyId
+                                                        + " for gateway "
+                                                        + verdict.getGatewayId())));
     }
 
     private static Verdict sign(Verdict verdict, VerdictKey key) {

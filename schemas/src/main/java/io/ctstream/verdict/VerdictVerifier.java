@@ -14,7 +14,10 @@ public final class VerdictVerifier {
         VALID,
         /** No key id or no signature. */
         UNSIGNED,
-        /** The key id is not listed for the verdict's gateway (never listed, or removed after rotation). */
+        /**
+         * The key id is not listed for the verdict's gateway (never listed, or removed after
+         * rotation).
+         */
         UNKNOWN_KEY,
         /** The signature does not match: changed, forged, or signed with another secret. */
         BAD_SIGNATURE
@@ -26,14 +29,21 @@ public final class VerdictVerifier {
         this.keyring = keyring;
     }
 
-    /** The scope of the key that signed {@code verdict} (its {@code keyId}); empty for a policy key. */
+    /**
+     * The scope of the key that signed {@code verdict} (its {@code keyId}); empty for a policy key.
+     */
     public Optional<KeyScope> scopeOf(Verdict verdict) {
-        return verdict.getKeyId() == null ? Optional.empty() : keyring.scope(verdict.getGatewayId(), verdict.getKeyId());
+        return verdict.getKeyId() == null
+                ? Optional.empty()
+                : keyring.scope(verdict.getGatewayId(), verdict.getKeyId());
     }
 
     public Result verify(Verdict verdict) {
         ByteBuffer sig = verdict.getSignature();
-        if (verdict.getKeyId() == null || verdict.getKeyId().isEmpty() || sig == null || !sig.hasRemaining()) {
+        if (verdict.getKeyId() == null
+                || verdict.getKeyId().isEmpty()
+                || sig == null
+                || !sig.hasRemaining()) {
             return Result.UNSIGNED;
         }
         Optional<VerdictKey> key = keyring.key(verdict.getGatewayId(), verdict.getKeyId());

@@ -13,7 +13,8 @@ class CompatibilityCheckTest {
 
     @Test
     void aSubjectWithCompatibilityNoneIsReportedOthersAreNot() {
-        SchemaRegistryClient client = SchemaRegistryClient.create(EmbeddedCluster.schemaRegistryUrl());
+        SchemaRegistryClient client =
+                SchemaRegistryClient.create(EmbeddedCluster.schemaRegistryUrl());
         String loose = EmbeddedCluster.uniqueTopic("compat-none");
         String strict = EmbeddedCluster.uniqueTopic("compat-backward");
         // Apicurio keeps a level only for a subject that exists
@@ -22,20 +23,33 @@ class CompatibilityCheckTest {
         client.setSubjectCompatibility(loose + "-value", CompatibilityLevel.NONE);
         client.setSubjectCompatibility(strict + "-value", CompatibilityLevel.BACKWARD);
 
-        assertThat(CompatibilityCheck.warnIfNone(client, List.of(loose, strict, EmbeddedCluster.uniqueTopic("fresh"))))
-                .as("a subject without a level of its own has the registry's: BACKWARD on the embedded one")
+        assertThat(
+                        CompatibilityCheck.warnIfNone(
+                                client,
+                                List.of(loose, strict, EmbeddedCluster.uniqueTopic("fresh"))))
+                .as(
+                        "a subject without a level of its own has the registry's: BACKWARD on the embedded one")
                 .containsExactly(loose + "-value");
-        assertThat(CompatibilityCheck.warnIfNone(Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl()),
-                List.of(strict, loose))).containsExactly(loose + "-value");
+        assertThat(
+                        CompatibilityCheck.warnIfNone(
+                                Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl()),
+                                List.of(strict, loose)))
+                .containsExactly(loose + "-value");
     }
 
     @Test
     void anInProcessRegistryIsNotChecked() {
-        assertThat(CompatibilityCheck.warnIfNone(Map.of("schema.registry.url", "mock://check"), List.of("t"))).isEmpty();
+        assertThat(
+                        CompatibilityCheck.warnIfNone(
+                                Map.of("schema.registry.url", "mock://check"), List.of("t")))
+                .isEmpty();
     }
 
     @Test
     void anUnreachableRegistryIsNotAnErrorHere() {
-        assertThat(CompatibilityCheck.warnIfNone(Map.of("schema.registry.url", "http://127.0.0.1:9"), List.of("t"))).isEmpty();
+        assertThat(
+                        CompatibilityCheck.warnIfNone(
+                                Map.of("schema.registry.url", "http://127.0.0.1:9"), List.of("t")))
+                .isEmpty();
     }
 }

@@ -7,11 +7,16 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 
-/** {@code mock://SCOPE}: registration, lookup and schemas by id without a server, shared within a scope. */
+/**
+ * {@code mock://SCOPE}: registration, lookup and schemas by id without a server, shared within a
+ * scope.
+ */
 class InProcessRegistryTest {
 
-    private static final Schema A = SchemaBuilder.record("A").namespace("t").fields().requiredLong("x").endRecord();
-    private static final Schema B = SchemaBuilder.record("B").namespace("t").fields().requiredString("y").endRecord();
+    private static final Schema A =
+            SchemaBuilder.record("A").namespace("t").fields().requiredLong("x").endRecord();
+    private static final Schema B =
+            SchemaBuilder.record("B").namespace("t").fields().requiredString("y").endRecord();
 
     @Test
     void assignsOneIdPerSchemaSharedByTheClientsOfAScope() {
@@ -32,9 +37,11 @@ class InProcessRegistryTest {
         one.register("t-value", A);
         SchemaRegistryClient other = SchemaRegistryClient.create("mock://registry-test-3");
         assertThatThrownBy(() -> other.lookupId("t-value", A))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
         assertThatThrownBy(() -> one.lookupId("t-value", B))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
         assertThatThrownBy(() -> other.schemaById(99)).isInstanceOf(SchemaRegistryException.class);
     }
 }

@@ -1,25 +1,46 @@
 package io.ctstream.registry;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 /** {@link SchemaRegistryClient} against the real Apicurio registry's Confluent-compatible API. */
 @ExtendWith(EmbeddedCluster.class)
 class SchemaRegistryClientIntegrationTest {
-    private static final Schema V1 = SchemaBuilder.record("Probe").namespace("io.ctstream.test").fields()
-            .requiredInt("a").endRecord();
+    private static final Schema V1 =
+            SchemaBuilder.record("Probe")
+                    .namespace("io.ctstream.test")
+                    .fields()
+                    .requiredInt("a")
+                    .endRecord();
+
     /** V1 plus a field with a default: BACKWARD compatible. */
-    private static final Schema V2 = SchemaBuilder.record("Probe").namespace("io.ctstream.test").fields()
-            .requiredInt("a").name("b").type().stringType().stringDefault("").endRecord();
-    /** V1 plus a field without default: a V2 reader cannot read V1 data, so not BACKWARD compatible. */
-    private static final Schema INCOMPATIBLE = SchemaBuilder.record("Probe").namespace("io.ctstream.test").fields()
-            .requiredInt("a").requiredLong("c").endRecord();
+    private static final Schema V2 =
+            SchemaBuilder.record("Probe")
+                    .namespace("io.ctstream.test")
+                    .fields()
+                    .requiredInt("a")
+                    .name("b")
+                    .type()
+                    .stringType()
+                    .stringDefault("")
+                    .endRecord();
+
+    /**
+     * V1 plus a field without default: a V2 reader cannot read V1 data, so not BACKWARD compatible.
+     */
+    private static final Schema INCOMPATIBLE =
+            SchemaBuilder.record("Probe")
+                    .namespace("io.ctstream.test")
+                    .fields()
+                    .requiredInt("a")
+                    .requiredLong("c")
+                    .endRecord();
 
     /** A client with empty caches, so every answer below comes from the registry. */
     private static SchemaRegistryClient freshClient() {
@@ -36,7 +57,9 @@ class SchemaRegistryClientIntegrationTest {
         int id = freshClient().register(subject, V1);
 
         SchemaRegistryClient client = freshClient();
-        assertThat(client.register(subject, V1)).as("registering again gives the same id").isEqualTo(id);
+        assertThat(client.register(subject, V1))
+                .as("registering again gives the same id")
+                .isEqualTo(id);
         RegisteredSchema found = freshClient().lookup(subject, V1);
         assertThat(found.id()).isEqualTo(id);
         assertThat(found.version()).isEqualTo(1);
@@ -77,12 +100,17 @@ class SchemaRegistryClientIntegrationTest {
         assertThat(client.testCompatibility(subject, V2).compatible()).isTrue();
 
         assertThatThrownBy(() -> client.register(subject, INCOMPATIBLE))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(409);
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
-                    assertThat(e.registryMessage()).isNotBlank();
-                });
-        assertThat(freshClient().latest(subject).version()).as("the incompatible schema was not registered").isEqualTo(1);
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(409);
+                            assertThat(e.errorCode())
+                                    .isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                            assertThat(e.registryMessage()).isNotBlank();
+                        });
+        assertThat(freshClient().latest(subject).version())
+                .as("the incompatible schema was not registered")
+                .isEqualTo(1);
     }
 
     @Test
@@ -92,14 +120,17 @@ class SchemaRegistryClientIntegrationTest {
         client.register(subject, V1);
         client.setSubjectCompatibility(subject, CompatibilityLevel.NONE);
         assertThat(client.subjectCompatibility(subject)).contains(CompatibilityLevel.NONE);
-        // (Apicurio maps a subject's NONE to "no subject rule", so the global BACKWARD still applies to checks)
+        // (Apicurio maps a subject's NONE to "no subject rule", so the global BACKWARD still
+        // applies to checks)
     }
 
     @Test
     void globalConfigGetAndSet() {
         SchemaRegistryClient client = freshClient();
         CompatibilityLevel before = client.globalCompatibility();
-        assertThat(before).as("the embedded registry is set to BACKWARD").isEqualTo(CompatibilityLevel.BACKWARD);
+        assertThat(before)
+                .as("the embedded registry is set to BACKWARD")
+                .isEqualTo(CompatibilityLevel.BACKWARD);
         try {
             client.setGlobalCompatibility(CompatibilityLevel.FULL);
             assertThat(client.globalCompatibility()).isEqualTo(CompatibilityLevel.FULL);
@@ -113,15 +144,21 @@ class SchemaRegistryClientIntegrationTest {
     void missingSubjectIs40401() {
         String subject = uniqueSubject();
         assertThatThrownBy(() -> freshClient().latest(subject))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(404);
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
-                    assertThat(e.isNotFound()).isTrue();
-                })
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(404);
+                            assertThat(e.errorCode())
+                                    .isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
+                            assertThat(e.isNotFound()).isTrue();
+                        })
                 .hasMessageContaining(subject);
         assertThatThrownBy(() -> freshClient().lookup(subject, V1))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e ->
+                                assertThat(e.errorCode())
+                                        .isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
     }
 
     @Test
@@ -129,17 +166,23 @@ class SchemaRegistryClientIntegrationTest {
         String subject = uniqueSubject();
         freshClient().register(subject, V1);
         assertThatThrownBy(() -> freshClient().lookup(subject, V2))
-                .isInstanceOfSatisfying(SchemaRegistryException.class,
-                        e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e ->
+                                assertThat(e.errorCode())
+                                        .isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
     }
 
     @Test
     void unknownIdIs40403() {
         assertThatThrownBy(() -> freshClient().schemaById(Integer.MAX_VALUE))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(404);
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
-                });
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(404);
+                            assertThat(e.errorCode())
+                                    .isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
+                        });
     }
 
     @Test
@@ -147,7 +190,9 @@ class SchemaRegistryClientIntegrationTest {
         String url = EmbeddedCluster.schemaRegistryUrl();
         String root = url.substring(0, url.indexOf("/apis/ccompat/v7"));
         assertThatThrownBy(() -> SchemaRegistryClient.create(root).subjects())
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(404))
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.httpStatus()).isEqualTo(404))
                 .hasMessageContaining("is the base URL right?");
     }
 }

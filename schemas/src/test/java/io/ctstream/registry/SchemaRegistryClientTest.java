@@ -1,12 +1,9 @@
 package io.ctstream.registry;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaBuilder;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,15 +14,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-/** {@link SchemaRegistryClient} alone, against a scripted HTTP server: paths, headers, parsing, errors, caching. */
+/**
+ * {@link SchemaRegistryClient} alone, against a scripted HTTP server: paths, headers, parsing,
+ * errors, caching.
+ */
 class SchemaRegistryClientTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BASE_PATH = "/apis/ccompat/v7";
-    private static final Schema SCHEMA = SchemaBuilder.record("R").namespace("t").fields().requiredInt("a").endRecord();
+    private static final Schema SCHEMA =
+            SchemaBuilder.record("R").namespace("t").fields().requiredInt("a").endRecord();
 
     private StubRegistryServer server;
     private SchemaRegistryClient client;
@@ -33,8 +36,10 @@ class SchemaRegistryClientTest {
     @BeforeEach
     void start() throws IOException {
         server = new StubRegistryServer();
-        client = new SchemaRegistryClient(SchemaRegistryClientConfig.of(server.url() + BASE_PATH)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+        client =
+                new SchemaRegistryClient(
+                        SchemaRegistryClientConfig.of(server.url() + BASE_PATH)
+                                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     }
 
     @AfterEach
@@ -55,7 +60,8 @@ class SchemaRegistryClientTest {
         StubRegistryServer.Request request = server.requests().get(0);
         assertThat(request.contentType()).isEqualTo("application/vnd.schemaregistry.v1+json");
         assertThat(request.accept()).startsWith("application/vnd.schemaregistry.v1+json");
-        assertThat(JSON.readTree(request.body()).get("schema").asText()).isEqualTo(SCHEMA.toString());
+        assertThat(JSON.readTree(request.body()).get("schema").asText())
+                .isEqualTo(SCHEMA.toString());
     }
 
     @Test
@@ -63,7 +69,9 @@ class SchemaRegistryClientTest {
         server.answer("GET", "/subjects", 200, "[\"a-value\",\"b-key\"]");
         SchemaRegistryClient atRoot = SchemaRegistryClient.create(server.url() + "/");
         assertThat(atRoot.subjects()).containsExactly("a-value", "b-key");
-        assertThat(server.requests()).extracting(StubRegistryServer.Request::pathAndQuery).containsExactly("/subjects");
+        assertThat(server.requests())
+                .extracting(StubRegistryServer.Request::pathAndQuery)
+                .containsExactly("/subjects");
     }
 
     @Test
@@ -116,8 +124,13 @@ class SchemaRegistryClientTest {
 
     @Test
     void lookupReturnsIdAndVersion() throws IOException {
-        server.answer("POST", BASE_PATH + "/subjects/s-value", 200,
-                "{\"subject\":\"s-value\",\"id\":9,\"version\":3,\"schema\":" + JSON.writeValueAsString(SCHEMA.toString()) + "}");
+        server.answer(
+                "POST",
+                BASE_PATH + "/subjects/s-value",
+                200,
+                "{\"subject\":\"s-value\",\"id\":9,\"version\":3,\"schema\":"
+                        + JSON.writeValueAsString(SCHEMA.toString())
+                        + "}");
         RegisteredSchema found = client.lookup("s-value", SCHEMA);
         assertThat(found).isEqualTo(new RegisteredSchema("s-value", 9, 3, SCHEMA));
         assertThat(client.lookupId("s-value", SCHEMA)).isEqualTo(9);
@@ -126,8 +139,13 @@ class SchemaRegistryClientTest {
 
     @Test
     void latestIsNeverCached() throws IOException {
-        server.answer("GET", BASE_PATH + "/subjects/s-value/versions/latest", 200,
-                "{\"subject\":\"s-value\",\"id\":9,\"version\":3,\"schema\":" + JSON.writeValueAsString(SCHEMA.toString()) + "}");
+        server.answer(
+                "GET",
+                BASE_PATH + "/subjects/s-value/versions/latest",
+                200,
+                "{\"subject\":\"s-value\",\"id\":9,\"version\":3,\"schema\":"
+                        + JSON.writeValueAsString(SCHEMA.toString())
+                        + "}");
         assertThat(client.latest("s-value").version()).isEqualTo(3);
         assertThat(client.latest("s-value").id()).isEqualTo(9);
         assertThat(server.requests()).hasSize(2);
@@ -135,57 +153,88 @@ class SchemaRegistryClientTest {
 
     @Test
     void registryErrorsCarryStatusCodeAndMessage() {
-        server.answer("GET", BASE_PATH + "/subjects/nope/versions/latest", 404,
+        server.answer(
+                "GET",
+                BASE_PATH + "/subjects/nope/versions/latest",
+                404,
                 "{\"error_code\":40401,\"message\":\"Subject 'nope' not found.\"}");
         assertThatThrownBy(() -> client.latest("nope"))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(404);
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
-                    assertThat(e.registryMessage()).isEqualTo("Subject 'nope' not found.");
-                    assertThat(e.isNotFound()).isTrue();
-                })
-                .hasMessageContaining("GET " + server.url() + BASE_PATH + "/subjects/nope/versions/latest")
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(404);
+                            assertThat(e.errorCode())
+                                    .isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND);
+                            assertThat(e.registryMessage()).isEqualTo("Subject 'nope' not found.");
+                            assertThat(e.isNotFound()).isTrue();
+                        })
+                .hasMessageContaining(
+                        "GET " + server.url() + BASE_PATH + "/subjects/nope/versions/latest")
                 .hasMessageContaining("registry error 40401 (HTTP 404)");
     }
 
     @Test
     void incompatibleRegistrationIs409() {
-        server.answer("POST", BASE_PATH + "/subjects/s-value/versions", 409,
+        server.answer(
+                "POST",
+                BASE_PATH + "/subjects/s-value/versions",
+                409,
                 "{\"error_code\":409,\"message\":\"Schema being registered is incompatible with an earlier schema\"}");
         assertThatThrownBy(() -> client.register("s-value", SCHEMA))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
-                    assertThat(e.isNotFound()).isFalse();
-                });
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.errorCode())
+                                    .isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+                            assertThat(e.isNotFound()).isFalse();
+                        });
         // a failure is not cached: the next call asks again
         assertThatThrownBy(() -> client.register("s-value", SCHEMA))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(409));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(409));
         // each attempt: the registration, then the lookup that checks whether a concurrent one won
-        assertThat(server.requests()).extracting(StubRegistryServer.Request::method).containsExactly("POST", "POST", "POST", "POST");
+        assertThat(server.requests())
+                .extracting(StubRegistryServer.Request::method)
+                .containsExactly("POST", "POST", "POST", "POST");
     }
 
     @Test
     void aConflictFromAConcurrentFirstRegistrationResolvesByLookup() throws IOException {
-        // Apicurio answers 409 "artifact already exists" to the loser of two simultaneous first registrations
-        server.answer("POST", BASE_PATH + "/subjects/s-value/versions", 409,
+        // Apicurio answers 409 "artifact already exists" to the loser of two simultaneous first
+        // registrations
+        server.answer(
+                "POST",
+                BASE_PATH + "/subjects/s-value/versions",
+                409,
                 "{\"error_code\":409,\"message\":\"An artifact with ID 's-value' in group 'null' already exists.\"}");
-        server.answer("POST", BASE_PATH + "/subjects/s-value", 200,
-                "{\"subject\":\"s-value\",\"id\":12,\"version\":1,\"schema\":" + JSON.writeValueAsString(SCHEMA.toString()) + "}");
+        server.answer(
+                "POST",
+                BASE_PATH + "/subjects/s-value",
+                200,
+                "{\"subject\":\"s-value\",\"id\":12,\"version\":1,\"schema\":"
+                        + JSON.writeValueAsString(SCHEMA.toString())
+                        + "}");
         assertThat(client.register("s-value", SCHEMA)).isEqualTo(12);
         assertThat(client.register("s-value", SCHEMA)).isEqualTo(12);
-        assertThat(server.requests()).extracting(StubRegistryServer.Request::pathAndQuery)
-                .containsExactly(BASE_PATH + "/subjects/s-value/versions", BASE_PATH + "/subjects/s-value");
+        assertThat(server.requests())
+                .extracting(StubRegistryServer.Request::pathAndQuery)
+                .containsExactly(
+                        BASE_PATH + "/subjects/s-value/versions", BASE_PATH + "/subjects/s-value");
     }
 
     @Test
     void anAnswerThatIsNotARegistryErrorPointsAtTheBaseUrl() {
-        // base URL without /apis/ccompat/v7: the stub answers HTML 404 for every unknown path, as a web server would
+        // base URL without /apis/ccompat/v7: the stub answers HTML 404 for every unknown path, as a
+        // web server would
         SchemaRegistryClient wrongBase = SchemaRegistryClient.create(server.url());
         assertThatThrownBy(wrongBase::subjects)
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(404);
-                    assertThat(e.errorCode()).isEqualTo(404);
-                })
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.httpStatus()).isEqualTo(404);
+                            assertThat(e.errorCode()).isEqualTo(404);
+                        })
                 .hasMessageContaining("without a registry error document")
                 .hasMessageContaining("is the base URL right?")
                 .hasMessageContaining("no such page");
@@ -199,11 +248,16 @@ class SchemaRegistryClientTest {
         }
         SchemaRegistryClient nowhere = SchemaRegistryClient.create("http://127.0.0.1:" + port);
         assertThatThrownBy(() -> nowhere.schemaById(1))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-                    assertThat(e.httpStatus()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
-                    assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
-                })
-                .hasMessageContaining("schema registry at http://127.0.0.1:" + port + " unreachable")
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> {
+                            assertThat(e.httpStatus())
+                                    .isEqualTo(SchemaRegistryException.NO_RESPONSE);
+                            assertThat(e.errorCode())
+                                    .isEqualTo(SchemaRegistryException.NO_RESPONSE);
+                        })
+                .hasMessageContaining(
+                        "schema registry at http://127.0.0.1:" + port + " unreachable")
                 .hasMessageContaining("cannot connect");
     }
 
@@ -211,8 +265,10 @@ class SchemaRegistryClientTest {
     void slowAnswerTimesOutWithTheConfiguredTimeout() {
         CountDownLatch release = new CountDownLatch(1);
         server.answerAfter("GET", BASE_PATH + "/subjects", release, "[]");
-        SchemaRegistryClient impatient = new SchemaRegistryClient(SchemaRegistryClientConfig.of(server.url() + BASE_PATH)
-                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300)));
+        SchemaRegistryClient impatient =
+                new SchemaRegistryClient(
+                        SchemaRegistryClientConfig.of(server.url() + BASE_PATH)
+                                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300)));
         try {
             assertThatThrownBy(impatient::subjects)
                     .isInstanceOf(SchemaRegistryException.class)
@@ -225,21 +281,33 @@ class SchemaRegistryClientTest {
     @Test
     void compatibilityCheckReadsConfluentAndApicurioAnswers() {
         String path = BASE_PATH + "/compatibility/subjects/s-value/versions/latest?verbose=true";
-        server.answer("POST", path, 200, "{\"is_compatible\":false,\"messages\":[\"READER_FIELD_MISSING_DEFAULT_VALUE b\"]}");
+        server.answer(
+                "POST",
+                path,
+                200,
+                "{\"is_compatible\":false,\"messages\":[\"READER_FIELD_MISSING_DEFAULT_VALUE b\"]}");
         assertThat(client.testCompatibility("s-value", SCHEMA))
-                .isEqualTo(new CompatibilityResult(false, List.of("READER_FIELD_MISSING_DEFAULT_VALUE b")));
+                .isEqualTo(
+                        new CompatibilityResult(
+                                false, List.of("READER_FIELD_MISSING_DEFAULT_VALUE b")));
 
         server.answer("POST", path, 200, "{\"is_compatible\":true,\"reason\":null}");
-        assertThat(client.testCompatibility("s-value", SCHEMA)).isEqualTo(new CompatibilityResult(true, List.of()));
+        assertThat(client.testCompatibility("s-value", SCHEMA))
+                .isEqualTo(new CompatibilityResult(true, List.of()));
     }
 
     @Test
     void configIsReadAndWritten() throws IOException {
-        server.answer("GET", BASE_PATH + "/config", 200, "{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}");
+        server.answer(
+                "GET", BASE_PATH + "/config", 200, "{\"compatibilityLevel\":\"FULL_TRANSITIVE\"}");
         server.answer("PUT", BASE_PATH + "/config", 200, "{\"compatibility\":\"BACKWARD\"}");
         server.answer("PUT", BASE_PATH + "/config/s-value", 200, "{\"compatibility\":\"NONE\"}");
-        server.answer("GET", BASE_PATH + "/config/s-value", 200, "{\"compatibilityLevel\":\"NONE\"}");
-        server.answer("GET", BASE_PATH + "/config/other-value", 404,
+        server.answer(
+                "GET", BASE_PATH + "/config/s-value", 200, "{\"compatibilityLevel\":\"NONE\"}");
+        server.answer(
+                "GET",
+                BASE_PATH + "/config/other-value",
+                404,
                 "{\"error_code\":40408,\"message\":\"Subject 'other-value' does not have subject-level compatibility configured\"}");
 
         assertThat(client.globalCompatibility()).isEqualTo(CompatibilityLevel.FULL_TRANSITIVE);
@@ -248,17 +316,24 @@ class SchemaRegistryClientTest {
         assertThat(client.subjectCompatibility("s-value")).contains(CompatibilityLevel.NONE);
         assertThat(client.subjectCompatibility("other-value")).isEqualTo(Optional.empty());
 
-        List<StubRegistryServer.Request> puts = server.requests().stream().filter(r -> r.method().equals("PUT")).toList();
+        List<StubRegistryServer.Request> puts =
+                server.requests().stream().filter(r -> r.method().equals("PUT")).toList();
         assertThat(puts).hasSize(2);
-        assertThat(JSON.readTree(puts.get(0).body()).get("compatibility").asText()).isEqualTo("BACKWARD");
+        assertThat(JSON.readTree(puts.get(0).body()).get("compatibility").asText())
+                .isEqualTo("BACKWARD");
         assertThat(puts.get(0).contentType()).isEqualTo(SchemaRegistryClient.CONTENT_TYPE);
     }
 
     @Test
     void nonAvroSchemasAreRefused() {
-        server.answer("GET", BASE_PATH + "/schemas/ids/3", 200, "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
+        server.answer(
+                "GET",
+                BASE_PATH + "/schemas/ids/3",
+                200,
+                "{\"schemaType\":\"PROTOBUF\",\"schema\":\"syntax = \\\"proto3\\\";\"}");
         assertThatThrownBy(() -> client.schemaById(3))
-                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("PROTOBUF schema, not Avro");
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("PROTOBUF schema, not Avro");
     }
 
     @Test
@@ -270,23 +345,33 @@ class SchemaRegistryClientTest {
                 .hasMessageContaining("{\"ident\":5}");
         server.answer("GET", BASE_PATH + "/schemas/ids/4", 200, "{\"schema\":\"{not avro\"}");
         assertThatThrownBy(() -> client.schemaById(4))
-                .isInstanceOf(SchemaRegistryException.class).hasMessageContaining("not a valid Avro schema");
+                .isInstanceOf(SchemaRegistryException.class)
+                .hasMessageContaining("not a valid Avro schema");
     }
 
     @Test
     void subjectsAreEncodedAsOnePathSegment() {
-        server.answer("GET", BASE_PATH + "/subjects/a%2Fb%20c/versions/latest", 404, "{\"error_code\":40401,\"message\":\"x\"}");
+        server.answer(
+                "GET",
+                BASE_PATH + "/subjects/a%2Fb%20c/versions/latest",
+                404,
+                "{\"error_code\":40401,\"message\":\"x\"}");
         assertThatThrownBy(() -> client.latest("a/b c"))
-                .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.errorCode()).isEqualTo(40401));
+                .isInstanceOfSatisfying(
+                        SchemaRegistryException.class,
+                        e -> assertThat(e.errorCode()).isEqualTo(40401));
     }
 
     @Test
     void badBaseUrlsAreRejectedUpFront() {
         assertThatThrownBy(() -> SchemaRegistryClient.create("localhost:8081"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http(s)://");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("http(s)://");
         assertThatThrownBy(() -> SchemaRegistryClient.create("http://h:8081/x?y=1"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("query");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("query");
         assertThatThrownBy(() -> SchemaRegistryClient.create("http://bad host/"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a URL");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a URL");
     }
 }

@@ -2,7 +2,6 @@ package io.ctstream.registry;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,15 +17,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A scripted HTTP server for the unit tests of {@link SchemaRegistryClient} alone: it answers each
- * "METHOD /path" with a canned status and body and records every request. The client's behaviour against a
- * real registry is tested in SchemaRegistryClientIntegrationTest.
+ * "METHOD /path" with a canned status and body and records every request. The client's behaviour
+ * against a real registry is tested in SchemaRegistryClientIntegrationTest.
  */
 final class StubRegistryServer implements AutoCloseable {
-    record Request(String method, String pathAndQuery, String contentType, String accept, String body) {
-    }
+    record Request(
+            String method, String pathAndQuery, String contentType, String accept, String body) {}
 
-    private record Answer(int status, String contentType, String body, CountDownLatch holdUntil) {
-    }
+    private record Answer(int status, String contentType, String body, CountDownLatch holdUntil) {}
 
     private final HttpServer server;
     private final Map<String, Answer> answers = new ConcurrentHashMap<>();
@@ -45,18 +43,23 @@ final class StubRegistryServer implements AutoCloseable {
     }
 
     StubRegistryServer answer(String method, String pathAndQuery, int status, String json) {
-        answers.put(method + " " + pathAndQuery, new Answer(status, "application/vnd.schemaregistry.v1+json", json, null));
+        answers.put(
+                method + " " + pathAndQuery,
+                new Answer(status, "application/vnd.schemaregistry.v1+json", json, null));
         return this;
     }
 
-    StubRegistryServer answerText(String method, String pathAndQuery, int status, String contentType, String body) {
+    StubRegistryServer answerText(
+            String method, String pathAndQuery, int status, String contentType, String body) {
         answers.put(method + " " + pathAndQuery, new Answer(status, contentType, body, null));
         return this;
     }
 
     /** Answers only once {@code release} is counted down (to test timeouts without sleeping). */
-    StubRegistryServer answerAfter(String method, String pathAndQuery, CountDownLatch release, String json) {
-        answers.put(method + " " + pathAndQuery, new Answer(200, "application/json", json, release));
+    StubRegistryServer answerAfter(
+            String method, String pathAndQuery, CountDownLatch release, String json) {
+        answers.put(
+                method + " " + pathAndQuery, new Answer(200, "application/json", json, release));
         return this;
     }
 
@@ -66,13 +69,24 @@ final class StubRegistryServer implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String pathAndQuery = exchange.getRequestURI().getRawPath()
-                + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+        String pathAndQuery =
+                exchange.getRequestURI().getRawPath()
+                        + (exchange.getRequestURI().getRawQuery() == null
+                                ? ""
+                                : "?" + exchange.getRequestURI().getRawQuery());
         String method = exchange.getRequestMethod();
-        requests.add(new Request(method, pathAndQuery, exchange.getRequestHeaders().getFirst("Content-Type"),
-                exchange.getRequestHeaders().getFirst("Accept"), body));
-        Answer answer = answers.getOrDefault(method + " " + pathAndQuery,
-                new Answer(404, "text/html", "<html><body>no such page</body></html>", null));
+        requests.add(
+                new Request(
+                        method,
+                        pathAndQuery,
+                        exchange.getRequestHeaders().getFirst("Content-Type"),
+                        exchange.getRequestHeaders().getFirst("Accept"),
+                        body));
+        Answer answer =
+                answers.getOrDefault(
+                        method + " " + pathAndQuery,
+                        new Answer(
+                                404, "text/html", "<html><body>no such page</body></html>", null));
         if (answer.holdUntil != null) {
             try {
                 answer.holdUntil.await(30, TimeUnit.SECONDS);

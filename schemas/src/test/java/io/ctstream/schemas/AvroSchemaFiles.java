@@ -1,8 +1,5 @@
 package io.ctstream.schemas;
 
-import org.apache.avro.Schema;
-import org.apache.avro.AvroRuntimeException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,15 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 
-/** Reads a directory tree of .avsc files (one named type per file, referring to each other by name). */
+/**
+ * Reads a directory tree of .avsc files (one named type per file, referring to each other by name).
+ */
 final class AvroSchemaFiles {
-    private AvroSchemaFiles() {
-    }
+    private AvroSchemaFiles() {}
 
     /**
-     * Every named type defined in the .avsc files under {@code dir}, including types defined inline inside
-     * others (e.g. an enum declared in a field), by full name.
+     * Every named type defined in the .avsc files under {@code dir}, including types defined inline
+     * inside others (e.g. an enum declared in a field), by full name.
      */
     static Map<String, Schema> namedTypes(Path dir) {
         Map<String, Schema> all = new TreeMap<>();
@@ -31,11 +31,15 @@ final class AvroSchemaFiles {
         return all;
     }
 
-    /** The type each file defines, by file (relative path). Files are parsed in dependency order. */
+    /**
+     * The type each file defines, by file (relative path). Files are parsed in dependency order.
+     */
     static Map<String, Schema> parseAll(Path dir) {
         List<Path> pending;
         try (Stream<Path> files = Files.walk(dir)) {
-            pending = new ArrayList<>(files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList());
+            pending =
+                    new ArrayList<>(
+                            files.filter(p -> p.toString().endsWith(".avsc")).sorted().toList());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,7 +48,8 @@ final class AvroSchemaFiles {
         }
         Map<String, Schema> byFile = new LinkedHashMap<>();
         Map<String, Schema> known = new LinkedHashMap<>();
-        // a file may refer to types of files not parsed yet: parse what can be parsed, repeat until done
+        // a file may refer to types of files not parsed yet: parse what can be parsed, repeat until
+        // done
         while (!pending.isEmpty()) {
             List<Path> failed = new ArrayList<>();
             Map<Path, String> errors = new LinkedHashMap<>();
@@ -54,7 +59,10 @@ final class AvroSchemaFiles {
                     Schema schema = parser.parse(file.toFile());
                     byFile.put(dir.relativize(file).toString(), schema);
                     known.putAll(parser.getTypes());
-                } catch (AvroRuntimeException e) { // SchemaParseException, or AvroTypeException for a name not defined yet
+                } catch (
+                        AvroRuntimeException
+                                e) { // SchemaParseException, or AvroTypeException for a name not
+                    // defined yet
                     failed.add(file);
                     errors.put(file, e.getMessage());
                 } catch (IOException e) {
@@ -62,7 +70,8 @@ final class AvroSchemaFiles {
                 }
             }
             if (failed.size() == pending.size()) {
-                throw new IllegalStateException("cannot parse schemas under " + dir + ": " + errors);
+                throw new IllegalStateException(
+                        "cannot parse schemas under " + dir + ": " + errors);
             }
             pending = failed;
         }
@@ -81,8 +90,7 @@ final class AvroSchemaFiles {
             case ARRAY -> collectNamed(schema.getElementType(), into);
             case MAP -> collectNamed(schema.getValueType(), into);
             case UNION -> schema.getTypes().forEach(t -> collectNamed(t, into));
-            default -> {
-            }
+            default -> {}
         }
     }
 }

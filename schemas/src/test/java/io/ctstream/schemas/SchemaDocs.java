@@ -1,15 +1,13 @@
 package io.ctstream.schemas;
 
-import org.apache.avro.Schema;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import org.apache.avro.Schema;
 
 /** Finds named types and record fields without a {@code doc}. */
 final class SchemaDocs {
-    private SchemaDocs() {
-    }
+    private SchemaDocs() {}
 
     static List<String> undocumented(Collection<Schema> namedTypes) {
         List<String> missing = new ArrayList<>();

@@ -18,14 +18,16 @@ import org.testcontainers.junit.jupiter.Testcontainers;
  */
 @Testcontainers(disabledWithoutDocker = true)
 class AvroSerdeConfluentRegistryContainerTest {
-    @Container
-    static final ConfluentContainers CONFLUENT = new ConfluentContainers();
+    @Container static final ConfluentContainers CONFLUENT = new ConfluentContainers();
 
     @Test
     void writesTheConfluentWireFormatWithTheIdConfluentAssigned() {
         String topic = "tc-packets";
-        SpecificAvroSerde<PacketRecord> serde = AvroSerdes.specific(PacketRecord.class,
-                Map.of("schema.registry.url", CONFLUENT.schemaRegistryUrl()), false);
+        SpecificAvroSerde<PacketRecord> serde =
+                AvroSerdes.specific(
+                        PacketRecord.class,
+                        Map.of("schema.registry.url", CONFLUENT.schemaRegistryUrl()),
+                        false);
         PacketRecord record = SampleRecords.packet(1);
 
         byte[] bytes = serde.serializer().serialize(topic, record);
@@ -43,8 +45,14 @@ class AvroSerdeConfluentRegistryContainerTest {
     void aFreshDeserializerReadsBySchemaIdFromConfluent() {
         String topic = "tc-packets-by-id";
         Map<String, Object> config = Map.of("schema.registry.url", CONFLUENT.schemaRegistryUrl());
-        byte[] bytes = AvroSerdes.specific(PacketRecord.class, config, false).serializer().serialize(topic, SampleRecords.packet(2));
-        PacketRecord read = AvroSerdes.specific(PacketRecord.class, config, false).deserializer().deserialize(topic, bytes);
+        byte[] bytes =
+                AvroSerdes.specific(PacketRecord.class, config, false)
+                        .serializer()
+                        .serialize(topic, SampleRecords.packet(2));
+        PacketRecord read =
+                AvroSerdes.specific(PacketRecord.class, config, false)
+                        .deserializer()
+                        .deserialize(topic, bytes);
         assertThat(read).isEqualTo(SampleRecords.packet(2));
     }
 }

@@ -1,9 +1,22 @@
 package io.ctstream.serde;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.registry.SchemaRegistryClient;
 import io.ctstream.registry.SchemaRegistryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
@@ -15,23 +28,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
-
 /**
- * The serializer and deserializer against the real Apicurio registry, without a broker: schema evolution,
- * lookup-only mode and every kind of bad bytes.
+ * The serializer and deserializer against the real Apicurio registry, without a broker: schema
+ * evolution, lookup-only mode and every kind of bad bytes.
  */
 @ExtendWith(EmbeddedCluster.class)
 class AvroSerdeRegistryIntegrationTest {
@@ -58,7 +57,11 @@ class AvroSerdeRegistryIntegrationTest {
 
         SpecificAvroSerde<PacketRecord> serde = packets();
         byte[] oldData = frame(oldId, old, copy(current, old));
-        PacketRecord expected = PacketRecord.newBuilder(current).setTcpSackPermitted(false).setTcpMaxSack(0L).build();
+        PacketRecord expected =
+                PacketRecord.newBuilder(current)
+                        .setTcpSackPermitted(false)
+                        .setTcpMaxSack(0L)
+                        .build();
         assertThat(serde.deserializer().deserialize(topic, oldData)).isEqualTo(expected);
 
         // the current class registers as the next version: the registry (BACKWARD) accepts it
@@ -78,13 +81,18 @@ class AvroSerdeRegistryIntegrationTest {
         record.put("vlanId", 7L);
         int newerId = client.register(topic + "-value", newer);
 
-        assertThat(packets().deserializer().deserialize(topic, frame(newerId, newer, record))).isEqualTo(SampleRecords.packet(4));
+        assertThat(packets().deserializer().deserialize(topic, frame(newerId, newer, record)))
+                .isEqualTo(SampleRecords.packet(4));
     }
 
     @Test
     void incompatibleWriterSchemaIsExplained() throws IOException {
         String topic = EmbeddedCluster.uniqueTopic("incompatible");
-        Schema writer = withFieldType(PacketRecord.getClassSchema(), "protocol", Schema.create(Schema.Type.STRING));
+        Schema writer =
+                withFieldType(
+                        PacketRecord.getClassSchema(),
+                        "protocol",
+                        Schema.create(Schema.Type.STRING));
         GenericRecord record = copy(SampleRecords.packet(1), writer);
         record.put("protocol", "tcp");
         int id = client.register(topic + "-value", writer);
@@ -101,7 +109,8 @@ class AvroSerdeRegistryIntegrationTest {
     void unknownSchemaIdIsNamed() {
         int unknown = 0x7ffffff0;
         assertThatThrownBy(() -> client.schemaById(unknown))
-                .as("precondition: the registry has no such id").isInstanceOf(SchemaRegistryException.class);
+                .as("precondition: the registry has no such id")
+                .isInstanceOf(SchemaRegistryException.class);
         byte[] data = {0, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xf0, 2, 'x'};
         assertThatThrownBy(() -> packets().deserializer().deserialize("packets", data))
                 .isInstanceOf(SerializationException.class)
@@ -147,10 +156,11 @@ class AvroSerdeRegistryIntegrationTest {
         byte[] endless = Arrays.copyOf(whole, 5 + 12);
         Arrays.fill(endless, 5, endless.length, (byte) 0xff);
         assertThatThrownBy(() -> deserializer.deserialize(topic, endless))
-                .isInstanceOf(SerializationException.class).hasMessageContaining("malformed Avro data");
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("malformed Avro data");
 
         // a string that claims to be a gigabyte long
-        byte[] huge = concat(Arrays.copyOf(whole, 5), varint(1L << 30), new byte[]{'a', 'b'});
+        byte[] huge = concat(Arrays.copyOf(whole, 5), varint(1L << 30), new byte[] {'a', 'b'});
         assertThatThrownBy(() -> deserializer.deserialize(topic, huge))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("truncated Avro data")
@@ -167,8 +177,13 @@ class AvroSerdeRegistryIntegrationTest {
                 failures.add(thrown);
             }
         }
-        assertThat(failures).hasSizeGreaterThan(1900)
-                .allSatisfy(t -> assertThat(t).isInstanceOf(SerializationException.class).hasMessageContaining("schema id"));
+        assertThat(failures)
+                .hasSizeGreaterThan(1900)
+                .allSatisfy(
+                        t ->
+                                assertThat(t)
+                                        .isInstanceOf(SerializationException.class)
+                                        .hasMessageContaining("schema id"));
     }
 
     @Test
@@ -177,7 +192,8 @@ class AvroSerdeRegistryIntegrationTest {
         Map<String, Object> config = new HashMap<>();
         config.put(AvroSerdeConfig.SCHEMA_REGISTRY_URL, EmbeddedCluster.schemaRegistryUrl());
         config.put(AvroSerdeConfig.AUTO_REGISTER_SCHEMAS, "false");
-        SpecificAvroSerde<PacketRecord> lookupOnly = AvroSerdes.specific(PacketRecord.class, config, false);
+        SpecificAvroSerde<PacketRecord> lookupOnly =
+                AvroSerdes.specific(PacketRecord.class, config, false);
 
         assertThatThrownBy(() -> lookupOnly.serializer().serialize(topic, SampleRecords.packet(1)))
                 .isInstanceOf(SerializationException.class)
@@ -189,14 +205,19 @@ class AvroSerdeRegistryIntegrationTest {
         int id = client.register(topic + "-value", PacketRecord.getClassSchema());
         byte[] data = lookupOnly.serializer().serialize(topic, SampleRecords.packet(1));
         assertThat(ByteBuffer.wrap(data, 1, 4).getInt()).isEqualTo(id);
-        assertThat(lookupOnly.deserializer().deserialize(topic, data)).isEqualTo(SampleRecords.packet(1));
+        assertThat(lookupOnly.deserializer().deserialize(topic, data))
+                .isEqualTo(SampleRecords.packet(1));
     }
 
     @Test
     void aNullInARequiredFieldIsASerializationError() {
         PacketRecord broken = SampleRecords.packet(1);
         broken.setSensorId(null);
-        assertThatThrownBy(() -> packets().serializer().serialize(EmbeddedCluster.uniqueTopic("broken"), broken))
+        assertThatThrownBy(
+                        () ->
+                                packets()
+                                        .serializer()
+                                        .serialize(EmbeddedCluster.uniqueTopic("broken"), broken))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("cannot encode io.ctstream.avro.PacketRecord");
     }
@@ -205,20 +226,29 @@ class AvroSerdeRegistryIntegrationTest {
     void concurrentSerializersAndDeserializersAgree() throws Exception {
         String topic = EmbeddedCluster.uniqueTopic("concurrent");
         SpecificAvroSerde<PacketRecord> serde = packets();
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int base = t * 1000;
-                results.add(pool.submit(() -> {
-                    for (int i = base; i < base + 500; i++) {
-                        PacketRecord record = SampleRecords.packet(i);
-                        if (!record.equals(serde.deserializer().deserialize(topic, serde.serializer().serialize(topic, record)))) {
-                            return false;
-                        }
-                    }
-                    return true;
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = base; i < base + 500; i++) {
+                                        PacketRecord record = SampleRecords.packet(i);
+                                        if (!record.equals(
+                                                serde.deserializer()
+                                                        .deserialize(
+                                                                topic,
+                                                                serde.serializer()
+                                                                        .serialize(
+                                                                                topic, record)))) {
+                                            return false;
+                                        }
+                                    }
+                                    return true;
+                                }));
             }
             for (java.util.concurrent.Future<Boolean> result : results) {
                 assertThat(result.get()).isTrue();
@@ -230,7 +260,10 @@ class AvroSerdeRegistryIntegrationTest {
 
     // ------------------------------------------------------------------------------------------------ helpers
 
-    /** Confluent framing of {@code record} written with {@code schema}, as another (older or newer) producer would. */
+    /**
+     * Confluent framing of {@code record} written with {@code schema}, as another (older or newer)
+     * producer would.
+     */
     private static byte[] frame(int id, Schema schema, GenericRecord record) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ConfluentWireFormat.writeHeader(out, id);
@@ -240,7 +273,9 @@ class AvroSerdeRegistryIntegrationTest {
         return out.toByteArray();
     }
 
-    /** The fields of {@code from} that {@code schema} has, as a generic record of {@code schema}. */
+    /**
+     * The fields of {@code from} that {@code schema} has, as a generic record of {@code schema}.
+     */
     private static GenericRecord copy(PacketRecord from, Schema schema) {
         GenericRecord record = new GenericData.Record(schema);
         for (Schema.Field field : schema.getFields()) {
@@ -259,7 +294,8 @@ class AvroSerdeRegistryIntegrationTest {
                 fields.add(new Schema.Field(f, f.schema()));
             }
         }
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
+        return Schema.createRecord(
+                record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 
     private static Schema withExtraLong(Schema record, String name) {
@@ -268,15 +304,20 @@ class AvroSerdeRegistryIntegrationTest {
             fields.add(new Schema.Field(f, f.schema()));
         }
         fields.add(new Schema.Field(name, Schema.create(Schema.Type.LONG), "added later", 0L));
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
+        return Schema.createRecord(
+                record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 
     private static Schema withFieldType(Schema record, String name, Schema type) {
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field f : record.getFields()) {
-            fields.add(f.name().equals(name) ? new Schema.Field(f.name(), type, f.doc()) : new Schema.Field(f, f.schema()));
+            fields.add(
+                    f.name().equals(name)
+                            ? new Schema.Field(f.name(), type, f.doc())
+                            : new Schema.Field(f, f.schema()));
         }
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
+        return Schema.createRecord(
+                record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 
     private static byte[] varint(long value) {

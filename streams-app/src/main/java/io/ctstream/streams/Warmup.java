@@ -15,9 +15,9 @@ import io.ctstream.streams.conntrack.TrackedConnection;
 import io.ctstream.streams.helper.HelperAvro;
 import io.ctstream.streams.helper.HelperContext;
 import io.ctstream.streams.helper.HelperOutcome;
+import io.ctstream.streams.helper.HelperSegment;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
-import io.ctstream.streams.helper.HelperSegment;
 import io.ctstream.streams.policy.GatewayPolicy;
 import io.ctstream.streams.policy.VerdictPolicy;
 import io.ctstream.streams.tracking.HelperEvents;
@@ -41,13 +41,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the code of a pinhole's path once over synthetic FTP control sessions before the first real
  * packet: the TCP tracker, the FTP helper (PORT and 227), the expectation's Avro mapping, the Avro
- * codecs of every record the path writes, and the HMAC signer (the JDK's crypto provider is loaded on
- * its first use). Nothing is written anywhere.
+ * codecs of every record the path writes, and the HMAC signer (the JDK's crypto provider is loaded
+ * on its first use). Nothing is written anywhere.
  *
  * <p>Why: in the live gateway lab the first packets after start took 150-300 ms each in the stream
  * thread (class loading and interpreted code on two busy cores), so the first PORT command was
  * processed over a second after it was captured and its data connection's SYN was dropped; the
- * packets after them took a few milliseconds. Starting up must not cost the first pinhole (issue 16).
+ * packets after them took a few milliseconds. Starting up must not cost the first pinhole (issue
+ * 16).
  */
 public final class Warmup {
     private static final Logger LOG = LoggerFactory.getLogger(Warmup.class);
@@ -57,19 +58,24 @@ public final class Warmup {
     private static final byte[] CLIENT = {(byte) 192, 0, 2, 1};
     private static final byte[] SERVER = {(byte) 192, 0, 2, 2};
 
-    private Warmup() {
-    }
+    private Warmup() {}
 
     /**
-     * Runs {@code sessions} synthetic control sessions through {@code tracker} and {@code analyzer} and
-     * signs a verdict per gateway of {@code policy} (null: none); returns the expectations the helper
-     * announced (two per session: a PORT and a 227), so that a test can see the path really ran.
+     * Runs {@code sessions} synthetic control sessions through {@code tracker} and {@code analyzer}
+     * and signs a verdict per gateway of {@code policy} (null: none); returns the expectations the
+     * helper announced (two per session: a PORT and a 227), so that a test can see the path really
+     * ran.
      */
-    public static int run(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, VerdictPolicy policy, int sessions) {
+    public static int run(
+            ConnectionTracker tracker,
+            ControlChannelAnalyzer analyzer,
+            VerdictPolicy policy,
+            int sessions) {
         long start = System.nanoTime();
         int expectations = 0;
         for (int i = 0; i < sessions; i++) {
-            expectations += session(tracker, analyzer, 20_000 + i % 40_000, 1_000_000L + i * 10_000_000L);
+            expectations +=
+                    session(tracker, analyzer, 20_000 + i % 40_000, 1_000_000L + i * 10_000_000L);
         }
         if (policy != null) {
             VerdictSigner signer = new VerdictSigner(policy.keyring());
@@ -77,12 +83,16 @@ public final class Warmup {
                 roundTrip(signer.sign(verdict(g.id())));
             }
         }
-        LOG.info("warm-up: {} synthetic FTP sessions, {} expectations, in {} ms", sessions, expectations,
+        LOG.info(
+                "warm-up: {} synthetic FTP sessions, {} expectations, in {} ms",
+                sessions,
+                expectations,
                 (System.nanoTime() - start) / 1_000_000);
         return expectations;
     }
 
-    private static int session(ConnectionTracker tracker, ControlChannelAnalyzer analyzer, int clientPort, long t0) {
+    private static int session(
+            ConnectionTracker tracker, ControlChannelAnalyzer analyzer, int clientPort, long t0) {
         List<PacketRecord> packets = new ArrayList<>();
         long c = 1_000;
         long s = 5_000;
@@ -99,7 +109,8 @@ public final class Warmup {
         String password = "331 Please specify the password.\r\n";
         packets.add(packet(false, clientPort, PSH | ACK, s + 1, c + 1, password, t0 + 340));
         s += password.length();
-        String port = "PORT 192,0,2,1," + (clientPort >> 8) + "," + ((clientPort + 1) & 0xff) + "\r\n";
+        String port =
+                "PORT 192,0,2,1," + (clientPort >> 8) + "," + ((clientPort + 1) & 0xff) + "\r\n";
         packets.add(packet(true, clientPort, PSH | ACK, c + 1, s + 1, port, t0 + 400));
         c += port.length();
         String ok = "200 PORT command successful.\r\n";
@@ -123,13 +134,25 @@ public final class Warmup {
                 continue;
             }
             if (ctx == null) {
-                ctx = HelperContext.of(tracked.connection().getId(), HelperEvents.connTuple(tracked.connection().getOrig()));
+                ctx =
+                        HelperContext.of(
+                                tracked.connection().getId(),
+                                HelperEvents.connTuple(tracked.connection().getOrig()));
                 state = analyzer.newState(ctx);
             }
             byte[] payload = new byte[p.getPayload().remaining()];
             p.getPayload().duplicate().get(payload);
-            for (HelperOutcome o : analyzer.onSegment(state, r.direction(), new HelperSegment(p.getTcpSeq(), p.getTcpFlags(),
-                    payload, payload.length, p.getTimestampMicros()), ctx)) {
+            for (HelperOutcome o :
+                    analyzer.onSegment(
+                            state,
+                            r.direction(),
+                            new HelperSegment(
+                                    p.getTcpSeq(),
+                                    p.getTcpFlags(),
+                                    payload,
+                                    payload.length,
+                                    p.getTimestampMicros()),
+                            ctx)) {
                 if (o instanceof HelperOutcome.ExpectationRequest req) {
                     ExpectationEvent e = HelperAvro.created(req, ctx, p.getSensorId());
                     roundTrip(e);
@@ -139,13 +162,25 @@ public final class Warmup {
             }
         }
         if (tracked != null) {
-            roundTrip(ConnectionEvent.newBuilder().setType(ConnectionEventType.NEW)
-                    .setTimestampMicros(t0).setConnection(tracked.connection()).setReason(null).build());
+            roundTrip(
+                    ConnectionEvent.newBuilder()
+                            .setType(ConnectionEventType.NEW)
+                            .setTimestampMicros(t0)
+                            .setConnection(tracked.connection())
+                            .setReason(null)
+                            .build());
         }
         return announced;
     }
 
-    private static PacketRecord packet(boolean fromClient, int clientPort, int flags, long seq, long ack, String payload, long at) {
+    private static PacketRecord packet(
+            boolean fromClient,
+            int clientPort,
+            int flags,
+            long seq,
+            long ack,
+            String payload,
+            long at) {
         byte[] data = payload.getBytes(StandardCharsets.US_ASCII);
         return PacketRecord.newBuilder()
                 .setSensorId("warmup")
@@ -171,12 +206,23 @@ public final class Warmup {
                 .setVerdictId("warmup/allow/" + gatewayId)
                 .setGatewayId(gatewayId)
                 .setAction(VerdictAction.ALLOW)
-                .setMatch(VerdictMatch.newBuilder().setIpVersion(4).setProtocol(6).setSrc(ByteBuffer.wrap(SERVER))
-                        .setSrcPrefixLength(-1).setDst(ByteBuffer.wrap(CLIENT)).setDstPort(40_000).build())
+                .setMatch(
+                        VerdictMatch.newBuilder()
+                                .setIpVersion(4)
+                                .setProtocol(6)
+                                .setSrc(ByteBuffer.wrap(SERVER))
+                                .setSrcPrefixLength(-1)
+                                .setDst(ByteBuffer.wrap(CLIENT))
+                                .setDstPort(40_000)
+                                .build())
                 .setTtlSeconds(1)
                 .setReason("warm-up")
-                .setEvidence(VerdictEvidence.newBuilder().setMasterConnectionId(null).setExpectationId(null)
-                        .setAlertIds(List.of()).build())
+                .setEvidence(
+                        VerdictEvidence.newBuilder()
+                                .setMasterConnectionId(null)
+                                .setExpectationId(null)
+                                .setAlertIds(List.of())
+                                .build())
                 .setIssuedAtMicros(0L)
                 .setExpiresAtMicros(0L)
                 .build();
@@ -190,7 +236,8 @@ public final class Warmup {
             BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
             new SpecificDatumWriter<T>(schema).write(record, encoder);
             encoder.flush();
-            new SpecificDatumReader<T>(schema).read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+            new SpecificDatumReader<T>(schema)
+                    .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
         } catch (IOException e) {
             throw new IllegalStateException("warm-up: cannot encode " + schema.getFullName(), e);
         }

@@ -11,18 +11,29 @@ import java.util.regex.Pattern;
 import org.apache.kafka.tools.ProducerPerformance;
 
 /**
- * Kafka's own producer performance tool ({@code kafka-producer-perf-test}), run in this JVM with the
- * given producer properties; returns the records/s of its total line.
+ * Kafka's own producer performance tool ({@code kafka-producer-perf-test}), run in this JVM with
+ * the given producer properties; returns the records/s of its total line.
  */
 final class ProducerPerformanceRun {
-    private static final Pattern RATE = Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
+    private static final Pattern RATE =
+            Pattern.compile("(\\d+) records sent, ([\\d.]+) records/sec");
 
-    private ProducerPerformanceRun() {
-    }
+    private ProducerPerformanceRun() {}
 
-    static double run(String topic, long records, int recordSize, Properties producer) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--topic", topic, "--num-records", Long.toString(records),
-                "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--command-property"));
+    static double run(String topic, long records, int recordSize, Properties producer)
+            throws Exception {
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "--topic",
+                                topic,
+                                "--num-records",
+                                Long.toString(records),
+                                "--record-size",
+                                Integer.toString(recordSize),
+                                "--throughput",
+                                "-1",
+                                "--command-property"));
         for (String name : producer.stringPropertyNames()) {
             args.add(name + "=" + producer.getProperty(name));
         }

@@ -16,10 +16,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * The exact records the agent published (key bytes, value bytes, timestamp), read back from its
  * topic into memory, and a bare producer loop that sends them again — Kafka's producer alone on the
- * agent's own workload: the same keys (so the same partitions and batch fill), the same sizes and the
- * same compressibility, without pcap reading, decoding or serialization. The loop is
- * ProducerPerformance's: send with a callback, as fast as possible, rate = records / time to the end
- * of {@code close()}.
+ * agent's own workload: the same keys (so the same partitions and batch fill), the same sizes and
+ * the same compressibility, without pcap reading, decoding or serialization. The loop is
+ * ProducerPerformance's: send with a callback, as fast as possible, rate = records / time to the
+ * end of {@code close()}.
  */
 final class RecordedRecords {
     private final byte[][] keys;
@@ -42,9 +42,11 @@ final class RecordedRecords {
         long[] ts = new long[n];
         int i = 0;
         String positions = "";
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(info -> parts.add(new TopicPartition(topic, info.partition())));
+            c.partitionsFor(topic)
+                    .forEach(info -> parts.add(new TopicPartition(topic, info.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -59,11 +61,13 @@ final class RecordedRecords {
                 }
             }
             for (TopicPartition tp : parts) {
-                positions += tp + "@" + c.position(tp) + "/" + c.endOffsets(List.of(tp)).get(tp) + " ";
+                positions +=
+                        tp + "@" + c.position(tp) + "/" + c.endOffsets(List.of(tp)).get(tp) + " ";
             }
         }
         if (i < n) {
-            throw new IllegalStateException("read " + i + " of " + n + " records back from " + topic + ": " + positions);
+            throw new IllegalStateException(
+                    "read " + i + " of " + n + " records back from " + topic + ": " + positions);
         }
         return new RecordedRecords(keys, values, ts);
     }
@@ -92,19 +96,23 @@ final class RecordedRecords {
     double send(String topic, Properties producerConfig) {
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(
+                        producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < keys.length; i++) {
-                producer.send(new ProducerRecord<>(topic, null, timestamps[i], keys[i], values[i]), (md, e) -> {
-                    if (e != null) {
-                        failed.incrementAndGet();
-                    }
-                });
+                producer.send(
+                        new ProducerRecord<>(topic, null, timestamps[i], keys[i], values[i]),
+                        (md, e) -> {
+                            if (e != null) {
+                                failed.incrementAndGet();
+                            }
+                        });
             }
         }
         double rate = keys.length / ((System.nanoTime() - start) / 1e9);
         if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " sends failed in the recorded-records baseline");
+            throw new IllegalStateException(
+                    failed.get() + " sends failed in the recorded-records baseline");
         }
         return rate;
     }

@@ -40,8 +40,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Time to pinhole under load: streams-app with a policy (one gateway fed by the bench sensor, FTP and
- * IRC pinholes, every address) while the agent replays a synthetic capture at a steady pace — a
+ * Time to pinhole under load: streams-app with a policy (one gateway fed by the bench sensor, FTP
+ * and IRC pinholes, every address) while the agent replays a synthetic capture at a steady pace — a
  * fraction of the measured topology rate, so the topology is loaded but not saturated (saturated,
  * the latency is only the growing backlog). For every ALLOW verdict: the wall time a read_committed
  * consumer (as an enforcement agent) first sees it, minus the wall time the broker acknowledged the
@@ -50,8 +50,10 @@ import org.apache.kafka.common.serialization.Deserializer;
  */
 public final class PinholeLatencyBench {
     private static final String GATEWAY = "bench-gw";
+
     /** The topology rate assumed when the topology section did not run. */
     private static final double ASSUMED_TOPOLOGY_RATE = 5_000;
+
     private static final double REPLAY_SECONDS = 60;
 
     private final BenchCluster cluster;
@@ -63,20 +65,32 @@ public final class PinholeLatencyBench {
     }
 
     /**
-     * The streams-app settings the section measures: {@code commit.interval.ms}, whether the tracker commits as
-     * soon as it has written an ALLOW ({@code StreamsAppConfig.commitOnPinhole}), and the producer's
-     * {@code linger.ms} (-1: streams-app's default, 5 ms).
+     * The streams-app settings the section measures: {@code commit.interval.ms}, whether the
+     * tracker commits as soon as it has written an ALLOW ({@code
+     * StreamsAppConfig.commitOnPinhole}), and the producer's {@code linger.ms} (-1: streams-app's
+     * default, 5 ms).
      */
     public record Variant(int commitMs, boolean atOnce, int lingerMs) {
-        /** streams-app's defaults: Kafka's commit interval under exactly-once, commit at once after an ALLOW. */
+        /**
+         * streams-app's defaults: Kafka's commit interval under exactly-once, commit at once after
+         * an ALLOW.
+         */
         public static final String DEFAULT = "100:at-once";
 
         public static Variant parse(String s) {
             String[] f = s.split(":");
-            if (f.length < 2 || f.length > 3 || !(f[1].equals("at-once") || f[1].equals("interval"))) {
-                throw new IllegalArgumentException("pinhole variant must be COMMIT_MS:at-once|interval[:LINGER_MS], got '" + s + "'");
+            if (f.length < 2
+                    || f.length > 3
+                    || !(f[1].equals("at-once") || f[1].equals("interval"))) {
+                throw new IllegalArgumentException(
+                        "pinhole variant must be COMMIT_MS:at-once|interval[:LINGER_MS], got '"
+                                + s
+                                + "'");
             }
-            return new Variant(Integer.parseInt(f[0]), f[1].equals("at-once"), f.length == 3 ? Integer.parseInt(f[2]) : -1);
+            return new Variant(
+                    Integer.parseInt(f[0]),
+                    f[1].equals("at-once"),
+                    f.length == 3 ? Integer.parseInt(f[2]) : -1);
         }
 
         Properties streamsProperties() {
@@ -90,16 +104,25 @@ public final class PinholeLatencyBench {
 
         @Override
         public String toString() {
-            return "commit " + commitMs + " ms, " + (atOnce ? "at once after an ALLOW" : "at the interval")
+            return "commit "
+                    + commitMs
+                    + " ms, "
+                    + (atOnce ? "at once after an ALLOW" : "at the interval")
                     + (lingerMs >= 0 ? ", linger " + lingerMs + " ms" : "");
         }
     }
 
-    public void run(long maxPackets, double topologyRate, double load, Variant variant, BenchTable table) throws Exception {
+    public void run(
+            long maxPackets, double topologyRate, double load, Variant variant, BenchTable table)
+            throws Exception {
         StreamsWarmUp.ensure(cluster, partitions, maxPackets);
         double target = load * (Double.isNaN(topologyRate) ? ASSUMED_TOPOLOGY_RATE : topologyRate);
-        // a paced replay lasts packets / rate: at most REPLAY_SECONDS, so a slow machine does not run for ever
-        long packets = Math.max(Math.min(2_000, maxPackets), Math.min(maxPackets, (long) (target * REPLAY_SECONDS)));
+        // a paced replay lasts packets / rate: at most REPLAY_SECONDS, so a slow machine does not
+        // run for ever
+        long packets =
+                Math.max(
+                        Math.min(2_000, maxPackets),
+                        Math.min(maxPackets, (long) (target * REPLAY_SECONDS)));
         Path pcap = cluster.capture(packets);
         double speed = target / recordedRate(pcap);
         String prefix = BenchCluster.unique("pinhole") + "-";
@@ -111,12 +134,33 @@ public final class PinholeLatencyBench {
         AtomicBoolean stop = new AtomicBoolean();
         CaptureTotals totals;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
-             ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, policy(),
-                     variant.streamsProperties(), variant.atOnce())) {
-            Thread watcher = new Thread(() -> watch(app, createdMicros, allowSeenNanos, committedSeenNanos, stop), "bench-verdict-watcher");
+                ConntrackInstances app =
+                        ConntrackInstances.start(
+                                cluster,
+                                prefix,
+                                partitions,
+                                1,
+                                policy(),
+                                variant.streamsProperties(),
+                                variant.atOnce())) {
+            Thread watcher =
+                    new Thread(
+                            () ->
+                                    watch(
+                                            app,
+                                            createdMicros,
+                                            allowSeenNanos,
+                                            committedSeenNanos,
+                                            stop),
+                            "bench-verdict-watcher");
             watcher.start();
-            System.out.printf(Locale.ROOT, "pinhole: replaying %,d packets at %.0f packets/s (%.0f%% of %.0f) ...%n", packets,
-                    target, load * 100, target / load);
+            System.out.printf(
+                    Locale.ROOT,
+                    "pinhole: replaying %,d packets at %.0f packets/s (%.0f%% of %.0f) ...%n",
+                    packets,
+                    target,
+                    load * 100,
+                    target / load);
             Properties interceptor = new Properties();
             interceptor.put("interceptor.classes", AckClock.class.getName());
             long start = System.nanoTime();
@@ -128,40 +172,87 @@ public final class PinholeLatencyBench {
             watcher.join();
             double[] ms = latenciesMillis(createdMicros, allowSeenNanos);
             double[] committed = latenciesMillis(createdMicros, committedSeenNanos);
-            String note = String.format(Locale.ROOT, "%d ALLOW verdicts, offered %.0f pkt/s (%.0f%% of topology rate), %s",
-                    ms.length, offered, load * 100, variant);
-            System.out.printf(Locale.ROOT, "pinhole (%s): first visible (tentative or committed) p50 %.1f ms, p90 %.1f ms, "
-                    + "p99 %.1f ms, max %.1f ms over %d ALLOWs; committed p50 %.1f ms, p99 %.1f ms%n",
-                    variant, percentile(ms, 0.5), percentile(ms, 0.9), percentile(ms, 0.99), percentile(ms, 1.0), ms.length,
-                    percentile(committed, 0.5), percentile(committed, 0.99));
-            table.add(BenchRow.plain("time to pinhole", "announcing packet acked -> ALLOW visible (tentative or committed), p50",
-                    percentile(ms, 0.50), "ms", note));
-            table.add(BenchRow.plain("time to pinhole", "announcing packet acked -> ALLOW visible (tentative or committed), p99",
-                    percentile(ms, 0.99), "ms", "read_committed consumer, same JVM clock"));
-            table.add(BenchRow.plain("time to pinhole", "announcing packet acked -> committed ALLOW visible, p50",
-                    percentile(committed, 0.50), "ms", "the exactly-once verdicts topic alone"));
-            table.add(BenchRow.plain("time to pinhole", "announcing packet acked -> committed ALLOW visible, p99",
-                    percentile(committed, 0.99), "ms", "the exactly-once verdicts topic alone"));
+            String note =
+                    String.format(
+                            Locale.ROOT,
+                            "%d ALLOW verdicts, offered %.0f pkt/s (%.0f%% of topology rate), %s",
+                            ms.length,
+                            offered,
+                            load * 100,
+                            variant);
+            System.out.printf(
+                    Locale.ROOT,
+                    "pinhole (%s): first visible (tentative or committed) p50 %.1f ms, p90 %.1f ms, "
+                            + "p99 %.1f ms, max %.1f ms over %d ALLOWs; committed p50 %.1f ms, p99 %.1f ms%n",
+                    variant,
+                    percentile(ms, 0.5),
+                    percentile(ms, 0.9),
+                    percentile(ms, 0.99),
+                    percentile(ms, 1.0),
+                    ms.length,
+                    percentile(committed, 0.5),
+                    percentile(committed, 0.99));
+            table.add(
+                    BenchRow.plain(
+                            "time to pinhole",
+                            "announcing packet acked -> ALLOW visible (tentative or committed), p50",
+                            percentile(ms, 0.50),
+                            "ms",
+                            note));
+            table.add(
+                    BenchRow.plain(
+                            "time to pinhole",
+                            "announcing packet acked -> ALLOW visible (tentative or committed), p99",
+                            percentile(ms, 0.99),
+                            "ms",
+                            "read_committed consumer, same JVM clock"));
+            table.add(
+                    BenchRow.plain(
+                            "time to pinhole",
+                            "announcing packet acked -> committed ALLOW visible, p50",
+                            percentile(committed, 0.50),
+                            "ms",
+                            "the exactly-once verdicts topic alone"));
+            table.add(
+                    BenchRow.plain(
+                            "time to pinhole",
+                            "announcing packet acked -> committed ALLOW visible, p99",
+                            percentile(committed, 0.99),
+                            "ms",
+                            "the exactly-once verdicts topic alone"));
         }
     }
 
     private static VerdictPolicy policy() {
-        String yaml = "gateways:\n"
-                + "  - id: " + GATEWAY + "\n"
-                + "    sensors: [" + AgentReplay.SENSOR + "]\n"
-                + "    subnets: [0.0.0.0/0, '::/0']\n"
-                + "    helpers: [ftp, irc]\n";
+        String yaml =
+                "gateways:\n"
+                        + "  - id: "
+                        + GATEWAY
+                        + "\n"
+                        + "    sensors: ["
+                        + AgentReplay.SENSOR
+                        + "]\n"
+                        + "    subnets: [0.0.0.0/0, '::/0']\n"
+                        + "    helpers: [ftp, irc]\n";
         byte[] secret = new byte[VerdictKeyring.MIN_SECRET_BYTES];
         Arrays.fill(secret, (byte) 7);
-        return new VerdictPolicy(PolicyConfig.parse(yaml, "bench-policy.yaml"),
-                VerdictKeyring.of(Map.of(GATEWAY, Map.of("bench", secret)), Map.of()), Clock.systemUTC());
+        return new VerdictPolicy(
+                PolicyConfig.parse(yaml, "bench-policy.yaml"),
+                VerdictKeyring.of(Map.of(GATEWAY, Map.of("bench", secret)), Map.of()),
+                Clock.systemUTC());
     }
 
-    private void watch(ConntrackInstances app, Map<String, Long> createdMicros, Map<String, Long> allowSeenNanos,
-                       Map<String, Long> committedSeenNanos, AtomicBoolean stop) {
+    private void watch(
+            ConntrackInstances app,
+            Map<String, Long> createdMicros,
+            Map<String, Long> allowSeenNanos,
+            Map<String, Long> committedSeenNanos,
+            AtomicBoolean stop) {
         Map<String, Object> serde = Map.of("schema.registry.url", cluster.registryUrl());
-        Deserializer<Verdict> verdicts = AvroSerdes.specific(Verdict.class, serde, false).deserializer();
-        Deserializer<ExpectationEvent> expectations = AvroSerdes.specific(ExpectationEvent.class, serde, false).deserializer();
+        Deserializer<Verdict> verdicts =
+                AvroSerdes.specific(Verdict.class, serde, false).deserializer();
+        Deserializer<ExpectationEvent> expectations =
+                AvroSerdes.specific(ExpectationEvent.class, serde, false).deserializer();
         String verdictTopic = app.config().topic(Topics.VERDICTS);
         String tentativeTopic = app.config().topic(Topics.VERDICTS_TENTATIVE);
         String expectationTopic = app.config().topic(Topics.EXPECTATIONS);
@@ -170,7 +261,8 @@ public final class PinholeLatencyBench {
         p.put("group.id", verdictTopic + "-watcher");
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", "read_committed");
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(verdictTopic, tentativeTopic, expectationTopic));
             while (!stop.get()) {
                 var records = c.poll(Duration.ofMillis(20));
@@ -178,10 +270,12 @@ public final class PinholeLatencyBench {
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (r.topic().equals(verdictTopic) || r.topic().equals(tentativeTopic)) {
                         Verdict v = verdicts.deserialize(r.topic(), r.value());
-                        if (v.getAction() == VerdictAction.ALLOW && v.getEvidence().getExpectationId() != null) {
+                        if (v.getAction() == VerdictAction.ALLOW
+                                && v.getEvidence().getExpectationId() != null) {
                             allowSeenNanos.putIfAbsent(v.getEvidence().getExpectationId(), seen);
                             if (r.topic().equals(verdictTopic)) {
-                                committedSeenNanos.putIfAbsent(v.getEvidence().getExpectationId(), seen);
+                                committedSeenNanos.putIfAbsent(
+                                        v.getEvidence().getExpectationId(), seen);
                             }
                         }
                     } else {
@@ -195,15 +289,17 @@ public final class PinholeLatencyBench {
         }
     }
 
-    private static double[] latenciesMillis(Map<String, Long> createdMicros, Map<String, Long> allowSeenNanos) {
+    private static double[] latenciesMillis(
+            Map<String, Long> createdMicros, Map<String, Long> allowSeenNanos) {
         List<Double> ms = new ArrayList<>();
-        allowSeenNanos.forEach((id, seen) -> {
-            Long created = createdMicros.get(id);
-            Long acked = created == null ? null : AckClock.ackedNanos(created);
-            if (acked != null) {
-                ms.add((seen - acked) / 1e6);
-            }
-        });
+        allowSeenNanos.forEach(
+                (id, seen) -> {
+                    Long created = createdMicros.get(id);
+                    Long acked = created == null ? null : AckClock.ackedNanos(created);
+                    if (acked != null) {
+                        ms.add((seen - acked) / 1e6);
+                    }
+                });
         return ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
     }
 

@@ -21,10 +21,12 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.data.category.DefaultCategoryDataset;
 
-/** The bench chart: one horizontal bar per ratio of the table, written as a PNG (headless, JFreeChart). */
+/**
+ * The bench chart: one horizontal bar per ratio of the table, written as a PNG (headless,
+ * JFreeChart).
+ */
 public final class BenchChart {
-    private BenchChart() {
-    }
+    private BenchChart() {}
 
     public static void write(BenchTable table, Path png) throws IOException {
         System.setProperty("java.awt.headless", "true");
@@ -34,23 +36,43 @@ public final class BenchChart {
         for (BenchRow r : table.rows()) {
             if (r.hasRatio()) {
                 highest = Math.max(highest, r.ratio());
-                data.addValue(r.ratio(), "ratio", r.section() + ": " + r.measure() + " / " + r.baseline());
+                data.addValue(
+                        r.ratio(),
+                        "ratio",
+                        r.section() + ": " + r.measure() + " / " + r.baseline());
                 bars++;
             }
         }
-        JFreeChart chart = ChartFactory.createBarChart("ctstream bench: ratios (value / baseline)", null, "ratio", data,
-                PlotOrientation.HORIZONTAL, false, false, false);
-        chart.addSubtitle(new TextTitle(table.conditions(), new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
-        // the measures without a baseline (latencies, sizes) as a footer, so the chart tells the whole run
+        JFreeChart chart =
+                ChartFactory.createBarChart(
+                        "ctstream bench: ratios (value / baseline)",
+                        null,
+                        "ratio",
+                        data,
+                        PlotOrientation.HORIZONTAL,
+                        false,
+                        false,
+                        false);
+        chart.addSubtitle(
+                new TextTitle(table.conditions(), new Font(Font.SANS_SERIF, Font.PLAIN, 11)));
+        // the measures without a baseline (latencies, sizes) as a footer, so the chart tells the
+        // whole run
         StringBuilder plain = new StringBuilder();
         for (BenchRow r : table.rows()) {
             if (!r.hasRatio()) {
-                plain.append(plain.length() == 0 ? "" : "   ·   ").append(r.section()).append(": ").append(r.measure())
-                        .append(" = ").append(BenchTable.number(r.value())).append(' ').append(r.unit());
+                plain.append(plain.length() == 0 ? "" : "   ·   ")
+                        .append(r.section())
+                        .append(": ")
+                        .append(r.measure())
+                        .append(" = ")
+                        .append(BenchTable.number(r.value()))
+                        .append(' ')
+                        .append(r.unit());
             }
         }
         if (plain.length() > 0) {
-            TextTitle footer = new TextTitle(plain.toString(), new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+            TextTitle footer =
+                    new TextTitle(plain.toString(), new Font(Font.SANS_SERIF, Font.PLAIN, 11));
             footer.setPosition(RectangleEdge.BOTTOM);
             footer.setMaximumLinesToDisplay(4);
             chart.addSubtitle(footer);
@@ -66,7 +88,8 @@ public final class BenchChart {
         renderer.setBarPainter(new StandardBarPainter());
         renderer.setSeriesPaint(0, new Color(0x3b7dd8));
         renderer.setShadowVisible(false);
-        renderer.setDefaultItemLabelGenerator(new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("0.00#")));
+        renderer.setDefaultItemLabelGenerator(
+                new StandardCategoryItemLabelGenerator("{2}", new DecimalFormat("0.00#")));
         renderer.setDefaultItemLabelsVisible(true);
         // a reference line at 1.0, "as fast as the baseline", always inside the axis
         plot.getRangeAxis().setRange(0, Math.max(1.1, highest * 1.12));

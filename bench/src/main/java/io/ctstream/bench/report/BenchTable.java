@@ -8,12 +8,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** The rows measured in one run, printed as a Markdown table (readable in a terminal and in a README). */
+/**
+ * The rows measured in one run, printed as a Markdown table (readable in a terminal and in a
+ * README).
+ */
 public final class BenchTable {
     private final List<BenchRow> rows = new ArrayList<>();
     private final String conditions;
 
-    /** @param conditions what the numbers were measured under (machine, load, input sizes) */
+    /**
+     * @param conditions what the numbers were measured under (machine, load, input sizes)
+     */
     public BenchTable(String conditions) {
         this.conditions = conditions;
     }
@@ -44,12 +49,23 @@ public final class BenchTable {
         b.append("| section | measure | value | baseline | baseline value | ratio | note |\n");
         b.append("|---|---|---:|---|---:|---:|---|\n");
         for (BenchRow r : rows) {
-            b.append("| ").append(r.section()).append(" | ").append(r.measure()).append(" | ")
-                    .append(number(r.value())).append(' ').append(r.unit()).append(" | ")
-                    .append(r.baseline() == null ? "" : r.baseline()).append(" | ")
-                    .append(r.baseline() == null ? "" : number(r.baselineValue()) + " " + r.unit()).append(" | ")
-                    .append(r.hasRatio() ? ratio(r.ratio()) : "").append(" | ")
-                    .append(r.note() == null ? "" : r.note()).append(" |\n");
+            b.append("| ")
+                    .append(r.section())
+                    .append(" | ")
+                    .append(r.measure())
+                    .append(" | ")
+                    .append(number(r.value()))
+                    .append(' ')
+                    .append(r.unit())
+                    .append(" | ")
+                    .append(r.baseline() == null ? "" : r.baseline())
+                    .append(" | ")
+                    .append(r.baseline() == null ? "" : number(r.baselineValue()) + " " + r.unit())
+                    .append(" | ")
+                    .append(r.hasRatio() ? ratio(r.ratio()) : "")
+                    .append(" | ")
+                    .append(r.note() == null ? "" : r.note())
+                    .append(" |\n");
         }
         return b.toString();
     }

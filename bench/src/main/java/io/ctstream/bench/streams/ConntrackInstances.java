@@ -13,8 +13,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 
@@ -39,34 +39,79 @@ public final class ConntrackInstances implements AutoCloseable {
     }
 
     /** Starts the instances and waits until every one is RUNNING. */
-    public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances,
-                                           VerdictPolicy policy) throws IOException {
+    public static ConntrackInstances start(
+            BenchCluster cluster,
+            String prefix,
+            int partitions,
+            int instances,
+            VerdictPolicy policy)
+            throws IOException {
         return start(cluster, prefix, partitions, instances, policy, new Properties(), true);
     }
 
     /** As above, with {@code threads} stream threads per instance. */
-    public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances, int threads,
-                                           VerdictPolicy policy) throws IOException {
-        return start(cluster, prefix, partitions, instances, threads, policy, new Properties(), true);
+    public static ConntrackInstances start(
+            BenchCluster cluster,
+            String prefix,
+            int partitions,
+            int instances,
+            int threads,
+            VerdictPolicy policy)
+            throws IOException {
+        return start(
+                cluster, prefix, partitions, instances, threads, policy, new Properties(), true);
     }
 
-    /** As above, with Kafka Streams properties and whether the tracker commits at once after a pinhole's ALLOW. */
-    public static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances,
-                                           VerdictPolicy policy, Properties streamsProperties,
-                                           boolean commitOnPinhole) throws IOException {
-        return start(cluster, prefix, partitions, instances, 1, policy, streamsProperties, commitOnPinhole);
+    /**
+     * As above, with Kafka Streams properties and whether the tracker commits at once after a
+     * pinhole's ALLOW.
+     */
+    public static ConntrackInstances start(
+            BenchCluster cluster,
+            String prefix,
+            int partitions,
+            int instances,
+            VerdictPolicy policy,
+            Properties streamsProperties,
+            boolean commitOnPinhole)
+            throws IOException {
+        return start(
+                cluster,
+                prefix,
+                partitions,
+                instances,
+                1,
+                policy,
+                streamsProperties,
+                commitOnPinhole);
     }
 
-    private static ConntrackInstances start(BenchCluster cluster, String prefix, int partitions, int instances, int threads,
-                                            VerdictPolicy policy, Properties streamsProperties,
-                                            boolean commitOnPinhole) throws IOException {
+    private static ConntrackInstances start(
+            BenchCluster cluster,
+            String prefix,
+            int partitions,
+            int instances,
+            int threads,
+            VerdictPolicy policy,
+            Properties streamsProperties,
+            boolean commitOnPinhole)
+            throws IOException {
         Path root = Files.createTempDirectory(cluster.workDir(), "state");
         List<StreamsAppConfig> configs = new ArrayList<>();
         for (int i = 0; i < instances; i++) {
-            configs.add(StreamsAppConfig.builder().applicationId(prefix + "streams").bootstrapServers(cluster.bootstrapServers())
-                    .schemaRegistryUrl(cluster.registryUrl()).topicPrefix(prefix).partitions(partitions).streamThreads(threads)
-                    .stateDir(root.resolve("instance-" + i)).policy(policy).clientProperties(streamsProperties)
-                    .commitOnPinhole(commitOnPinhole).build());
+            configs.add(
+                    StreamsAppConfig.builder()
+                            .applicationId(prefix + "streams")
+                            .bootstrapServers(cluster.bootstrapServers())
+                            .schemaRegistryUrl(cluster.registryUrl())
+                            .topicPrefix(prefix)
+                            .partitions(partitions)
+                            .streamThreads(threads)
+                            .stateDir(root.resolve("instance-" + i))
+                            .policy(policy)
+                            .clientProperties(streamsProperties)
+                            .commitOnPinhole(commitOnPinhole)
+                            .build());
         }
         ConntrackInstances set = new ConntrackInstances(configs, root);
         set.apps.forEach(StreamsApp::start);

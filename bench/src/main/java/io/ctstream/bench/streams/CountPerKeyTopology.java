@@ -15,15 +15,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class CountPerKeyTopology {
     static final String STORE = "counts";
 
-    private CountPerKeyTopology() {
-    }
+    private CountPerKeyTopology() {}
 
     static Topology build(String topic) {
         StreamsBuilder b = new StreamsBuilder();
         b.stream(topic, Consumed.with(Serdes.Bytes(), Serdes.ByteArray()))
                 .groupByKey()
-                .count(Materialized.<Bytes, Long, KeyValueStore<Bytes, byte[]>>as(STORE)
-                        .withKeySerde(Serdes.Bytes()).withValueSerde(Serdes.Long()));
+                .count(
+                        Materialized.<Bytes, Long, KeyValueStore<Bytes, byte[]>>as(STORE)
+                                .withKeySerde(Serdes.Bytes())
+                                .withValueSerde(Serdes.Long()));
         return b.build();
     }
 }

@@ -7,10 +7,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** The bare consumer baseline: one consumer in a group reads every record of the topic (bytes, undecoded). */
+/**
+ * The bare consumer baseline: one consumer in a group reads every record of the topic (bytes,
+ * undecoded).
+ */
 final class PlainConsumerRun {
-    private PlainConsumerRun() {
-    }
+    private PlainConsumerRun() {}
 
     /** Records/s from the first record received to the last. */
     static double run(String bootstrapServers, String topic, long total) {
@@ -19,7 +21,8 @@ final class PlainConsumerRun {
         p.put("group.id", topic + "-plain-consumer");
         p.put("auto.offset.reset", "earliest");
         p.put("isolation.level", "read_committed"); // as Streams reads under exactly-once
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(topic));
             long seen = 0;
             long start = 0;

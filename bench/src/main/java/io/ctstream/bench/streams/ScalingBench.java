@@ -30,9 +30,19 @@ public final class ScalingBench {
         StreamsWarmUp.ensure(cluster, partitions, packets);
         double one = rate(packets, 1);
         double two = rate(packets, 2);
-        table.add(BenchRow.versus("scaling", "2 streams-app instances records/s", two, "rec/s", "1 instance", one,
-                String.format(Locale.ROOT, "%d partitions, 1 thread per instance, same JVM, %d cores",
-                        partitions, Runtime.getRuntime().availableProcessors())));
+        table.add(
+                BenchRow.versus(
+                        "scaling",
+                        "2 streams-app instances records/s",
+                        two,
+                        "rec/s",
+                        "1 instance",
+                        one,
+                        String.format(
+                                Locale.ROOT,
+                                "%d partitions, 1 thread per instance, same JVM, %d cores",
+                                partitions,
+                                Runtime.getRuntime().availableProcessors())));
     }
 
     private double rate(long packets, int instances) throws Exception {
@@ -41,11 +51,13 @@ public final class ScalingBench {
         AgentReplay.run(cluster, cluster.capture(packets), topic);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, topic);
-            try (ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, instances, null)) {
+            try (ConntrackInstances app =
+                    ConntrackInstances.start(cluster, prefix, partitions, instances, null)) {
                 long start = System.nanoTime();
                 app.awaitCommitted(admin, ends);
                 double rate = CatchUp.total(ends) / ((System.nanoTime() - start) / 1e9);
-                System.out.printf(Locale.ROOT, "scaling: %d instance(s): %.0f records/s%n", instances, rate);
+                System.out.printf(
+                        Locale.ROOT, "scaling: %d instance(s): %.0f records/s%n", instances, rate);
                 return rate;
             }
         }

@@ -15,14 +15,15 @@ public final class StreamsWarmUp {
     static final long PACKETS = 50_000;
     private static boolean done; // one warm-up per JVM: the JIT keeps what it compiled
 
-    private StreamsWarmUp() {
-    }
+    private StreamsWarmUp() {}
 
     /**
-     * @param packets the measured input's size: the warm-up replays a quarter of it, at most {@link #PACKETS}
-     *                (with a tenth, the first measured run was still three times slower than the later ones)
+     * @param packets the measured input's size: the warm-up replays a quarter of it, at most {@link
+     *     #PACKETS} (with a tenth, the first measured run was still three times slower than the
+     *     later ones)
      */
-    public static synchronized void ensure(BenchCluster cluster, int partitions, long packets) throws Exception {
+    public static synchronized void ensure(BenchCluster cluster, int partitions, long packets)
+            throws Exception {
         if (done) {
             return;
         }
@@ -32,7 +33,8 @@ public final class StreamsWarmUp {
         String topic = cluster.createTopic(prefix + Topics.PACKETS, partitions);
         AgentReplay.run(cluster, cluster.capture(warmUp), topic);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()));
-             ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, null)) {
+                ConntrackInstances app =
+                        ConntrackInstances.start(cluster, prefix, partitions, 1, null)) {
             app.awaitCommitted(admin, CatchUp.endOffsets(admin, topic));
         }
         done = true;

@@ -37,10 +37,10 @@ public final class TopologyBench {
     }
 
     /**
-     * The conntrack topology's best rate in packets/s (a record carries a per-flow batch of packets), for the
-     * later sections, which compare and pace in packets. Each of the {@code rounds} runs the three
-     * over a fresh replay (the topology's feedback topics belong to one application run) and the best
-     * round of each is reported, as in the capture section.
+     * The conntrack topology's best rate in packets/s (a record carries a per-flow batch of
+     * packets), for the later sections, which compare and pace in packets. Each of the {@code
+     * rounds} runs the three over a fresh replay (the topology's feedback topics belong to one
+     * application run) and the best round of each is reported, as in the capture section.
      */
     public double run(long packets, int rounds, BenchTable table) throws Exception {
         StreamsWarmUp.ensure(cluster, partitions, packets);
@@ -58,8 +58,10 @@ public final class TopologyBench {
                 replayed = AgentReplay.run(cluster, pcap, topic).published();
                 Map<TopicPartition, Long> ends = CatchUp.endOffsets(admin, topic);
                 total = CatchUp.total(ends);
-                System.out.printf("topology round %d/%d: %,d records in %s%n", round, rounds, total, topic);
-                try (ConntrackInstances app = ConntrackInstances.start(cluster, prefix, partitions, 1, null)) {
+                System.out.printf(
+                        "topology round %d/%d: %,d records in %s%n", round, rounds, total, topic);
+                try (ConntrackInstances app =
+                        ConntrackInstances.start(cluster, prefix, partitions, 1, null)) {
                     long start = System.nanoTime();
                     app.awaitCommitted(admin, ends);
                     double rate = total / ((System.nanoTime() - start) / 1e9);
@@ -78,31 +80,74 @@ public final class TopologyBench {
             }
         }
         double packetsPerRecord = total == 0 ? 1 : (double) replayed / total;
-        String note = String.format(Locale.ROOT, "%,d records (%,d packets: %.0f packets/s), %d partitions, 1 instance x 1 thread, "
-                + "EOS v2, best of %d rounds", total, replayed, conntrack * packetsPerRecord, partitions, rounds);
-        table.add(BenchRow.versus(SECTION, "conntrack + helpers records/s", conntrack, "rec/s",
-                "count-per-key topology (RocksDB)", count, note));
-        table.add(BenchRow.versus(SECTION, "conntrack + helpers records/s", conntrack, "rec/s", "plain consumer", consumer,
-                "read_committed, bytes"));
-        table.add(BenchRow.versus("state store", "connections store SST bytes per live connection", footprint.sstPerConnection(),
-                "B", "serialized key + value (codecs)", footprint.codecPerConnection(),
-                String.format(Locale.ROOT, "%,d live connections; SST files after close (memtables flushed)",
-                        footprint.liveConnections())));
+        String note =
+                String.format(
+                        Locale.ROOT,
+                        "%,d records (%,d packets: %.0f packets/s), %d partitions, 1 instance x 1 thread, "
+                                + "EOS v2, best of %d rounds",
+                        total,
+                        replayed,
+                        conntrack * packetsPerRecord,
+                        partitions,
+                        rounds);
+        table.add(
+                BenchRow.versus(
+                        SECTION,
+                        "conntrack + helpers records/s",
+                        conntrack,
+                        "rec/s",
+                        "count-per-key topology (RocksDB)",
+                        count,
+                        note));
+        table.add(
+                BenchRow.versus(
+                        SECTION,
+                        "conntrack + helpers records/s",
+                        conntrack,
+                        "rec/s",
+                        "plain consumer",
+                        consumer,
+                        "read_committed, bytes"));
+        table.add(
+                BenchRow.versus(
+                        "state store",
+                        "connections store SST bytes per live connection",
+                        footprint.sstPerConnection(),
+                        "B",
+                        "serialized key + value (codecs)",
+                        footprint.codecPerConnection(),
+                        String.format(
+                                Locale.ROOT,
+                                "%,d live connections; SST files after close (memtables flushed)",
+                                footprint.liveConnections())));
         // no ratio: memtable memory is mostly arena blocks allocated per task, whatever the entries
-        table.add(BenchRow.plain("state store", "connections memtables per live connection (running)",
-                footprint.memtablePerConnection(), "B", "RocksDB cur-size-all-mem-tables before close, all tasks"));
-        table.add(BenchRow.plain("state store", "configured state memory bound per live connection",
-                footprint.memoryBoundPerConnection(), "B", String.format(Locale.ROOT,
-                        "RocksDB block cache incl. memtables (%d MiB, ctstream.rocksdb.total.bytes) + record caches "
-                                + "(statestore.cache.max.bytes), over the live connections", BoundedRocksDbMemory.totalBytes() >> 20)));
+        table.add(
+                BenchRow.plain(
+                        "state store",
+                        "connections memtables per live connection (running)",
+                        footprint.memtablePerConnection(),
+                        "B",
+                        "RocksDB cur-size-all-mem-tables before close, all tasks"));
+        table.add(
+                BenchRow.plain(
+                        "state store",
+                        "configured state memory bound per live connection",
+                        footprint.memoryBoundPerConnection(),
+                        "B",
+                        String.format(
+                                Locale.ROOT,
+                                "RocksDB block cache incl. memtables (%d MiB, ctstream.rocksdb.total.bytes) + record caches "
+                                        + "(statestore.cache.max.bytes), over the live connections",
+                                BoundedRocksDbMemory.totalBytes() >> 20)));
         return conntrack * packetsPerRecord;
     }
 
     /**
-     * The count-per-key baseline over {@code topic} (records/s from RUNNING until it committed {@code ends});
-     * also the end-to-end section's baseline for the SYN flood.
+     * The count-per-key baseline over {@code topic} (records/s from RUNNING until it committed
+     * {@code ends}); also the end-to-end section's baseline for the SYN flood.
      */
-    public static double countPerKey(BenchCluster cluster, Admin admin, String topic, Map<TopicPartition, Long> ends)
+    public static double countPerKey(
+            BenchCluster cluster, Admin admin, String topic, Map<TopicPartition, Long> ends)
             throws Exception {
         Properties p = new Properties();
         String appId = topic + "-count";

@@ -14,23 +14,35 @@ public final class AgentReplay {
     /** The sensor id of every bench replay (the pinhole policy's gateway is fed by it). */
     public static final String SENSOR = "bench";
 
-    private AgentReplay() {
-    }
+    private AgentReplay() {}
 
-    /** @param speed 0: as fast as possible, else the recorded pace times {@code speed} */
-    public static CaptureTotals run(BenchCluster cluster, Path pcap, String topic, double speed, Properties extraClient)
+    /**
+     * @param speed 0: as fast as possible, else the recorded pace times {@code speed}
+     */
+    public static CaptureTotals run(
+            BenchCluster cluster, Path pcap, String topic, double speed, Properties extraClient)
             throws IOException {
         Properties client = cluster.clientProperties();
         client.putAll(extraClient);
-        CaptureTotals totals = new CaptureAgent(CaptureAgentConfig.builder().sensorId(SENSOR).topic(topic)
-                .clientProperties(client).replay(List.of(pcap), speed).progress(false).build(), new SimpleMeterRegistry()).run();
+        CaptureTotals totals =
+                new CaptureAgent(
+                                CaptureAgentConfig.builder()
+                                        .sensorId(SENSOR)
+                                        .topic(topic)
+                                        .clientProperties(client)
+                                        .replay(List.of(pcap), speed)
+                                        .progress(false)
+                                        .build(),
+                                new SimpleMeterRegistry())
+                        .run();
         if (totals.published() != totals.decoded()) {
             throw new IllegalStateException("the agent lost records: " + totals.describe());
         }
         return totals;
     }
 
-    public static CaptureTotals run(BenchCluster cluster, Path pcap, String topic) throws IOException {
+    public static CaptureTotals run(BenchCluster cluster, Path pcap, String topic)
+            throws IOException {
         return run(cluster, pcap, topic, 0, new Properties());
     }
 }

@@ -62,18 +62,26 @@ public final class BenchCluster implements AutoCloseable {
         return name;
     }
 
-    /** A deterministic synthetic capture of {@code packets} packets of the default mix (same seed every run). */
+    /**
+     * A deterministic synthetic capture of {@code packets} packets of the default mix (same seed
+     * every run).
+     */
     public Path capture(long packets) throws IOException {
         return capture(packets, SynthMix.DEFAULT);
     }
 
-    /** A deterministic synthetic capture of {@code packets} packets of {@code mix} (same seed every run). */
+    /**
+     * A deterministic synthetic capture of {@code packets} packets of {@code mix} (same seed every
+     * run).
+     */
     public synchronized Path capture(long packets, SynthMix mix) throws IOException {
         String name = "synth-" + mix.cliName() + "-" + packets + ".pcap";
         Path p = captures.get(name);
         if (p == null) {
             p = dir.resolve(name);
-            System.out.printf("writing a synthetic capture of %,d packets (%s mix) ...%n", packets, mix.cliName());
+            System.out.printf(
+                    "writing a synthetic capture of %,d packets (%s mix) ...%n",
+                    packets, mix.cliName());
             Synth.write(p, packets, 2026, mix);
             captures.put(name, p);
         }

@@ -15,20 +15,31 @@ import org.apache.kafka.common.TopicPartition;
  * offsets decide, never sleeps. Polled every 50 ms, so a measured span is at most that much long.
  */
 public final class CatchUp {
-    private CatchUp() {
-    }
+    private CatchUp() {}
 
     /** The topic's end offsets, partition by partition. */
     public static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) {
         try {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
-                    .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()
+                    .forEach(
+                            p ->
+                                    request.put(
+                                            new TopicPartition(topic, p.partition()),
+                                            OffsetSpec.latest()));
             Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> ends.put(tp, info.offset()));
+            admin.listOffsets(request)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> ends.put(tp, info.offset()));
             return ends;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read end offsets of " + topic + ": " + e.getCause(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot read end offsets of " + topic + ": " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
@@ -39,13 +50,23 @@ public final class CatchUp {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Blocks until {@code group} has committed up to {@code ends}; throws after {@code timeout}. */
-    public static void await(Admin admin, String group, Map<TopicPartition, Long> ends, Duration timeout) {
+    /**
+     * Blocks until {@code group} has committed up to {@code ends}; throws after {@code timeout}.
+     */
+    public static void await(
+            Admin admin, String group, Map<TopicPartition, Long> ends, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (committed(admin, group, ends) < total(ends)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(group + " did not commit all " + total(ends) + " records within " + timeout
-                        + " (committed " + committed(admin, group, ends) + ")");
+                throw new IllegalStateException(
+                        group
+                                + " did not commit all "
+                                + total(ends)
+                                + " records within "
+                                + timeout
+                                + " (committed "
+                                + committed(admin, group, ends)
+                                + ")");
             }
             try {
                 Thread.sleep(50);
@@ -58,7 +79,8 @@ public final class CatchUp {
 
     private static long committed(Admin admin, String group, Map<TopicPartition, Long> ends) {
         try {
-            Map<TopicPartition, OffsetAndMetadata> c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+            Map<TopicPartition, OffsetAndMetadata> c =
+                    admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
             long sum = 0;
             for (TopicPartition tp : ends.keySet()) {
                 OffsetAndMetadata o = c.get(tp);

@@ -7,14 +7,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What one agent run did: frames captured, decoded, rejected by reason, packets published (in how many
- * records: a record carries a batch of one flow's packets) and packets dropped by reason.
- * {@code captured == decoded + rejected} and {@code decoded == published + dropped} (packets) once the run
- * has ended.
+ * What one agent run did: frames captured, decoded, rejected by reason, packets published (in how
+ * many records: a record carries a batch of one flow's packets) and packets dropped by reason.
+ * {@code captured == decoded + rejected} and {@code decoded == published + dropped} (packets) once
+ * the run has ended.
  */
-public record CaptureTotals(long captured, long decoded, long fragments, Map<RejectReason, Long> rejected,
-                            long published, long records, Map<DropReason, Long> dropped, long producerErrors,
-                            Duration elapsed) {
+public record CaptureTotals(
+        long captured,
+        long decoded,
+        long fragments,
+        Map<RejectReason, Long> rejected,
+        long published,
+        long records,
+        Map<DropReason, Long> dropped,
+        long producerErrors,
+        Duration elapsed) {
 
     public long rejectedTotal() {
         return rejected.values().stream().mapToLong(Long::longValue).sum();
@@ -43,10 +50,23 @@ public record CaptureTotals(long captured, long decoded, long fragments, Map<Rej
 
     /** A one-paragraph summary for the console. */
     public String describe() {
-        return String.format(Locale.ROOT, "captured %d frames: %d decoded (%d fragments), %d rejected %s; "
+        return String.format(
+                Locale.ROOT,
+                "captured %d frames: %d decoded (%d fragments), %d rejected %s; "
                         + "published %d packets in %d records (%.2f packets/record), dropped %d packets %s, "
                         + "producer errors %d; %.1f s, %.0f packets/s",
-                captured, decoded, fragments, rejectedTotal(), rejected, published, records, packetsPerRecord(),
-                droppedTotal(), dropped, producerErrors, elapsed.toNanos() / 1e9, publishRate());
+                captured,
+                decoded,
+                fragments,
+                rejectedTotal(),
+                rejected,
+                published,
+                records,
+                packetsPerRecord(),
+                droppedTotal(),
+                dropped,
+                producerErrors,
+                elapsed.toNanos() / 1e9,
+                publishRate());
     }
 }

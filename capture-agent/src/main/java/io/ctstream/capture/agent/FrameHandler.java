@@ -12,9 +12,10 @@ import io.ctstream.capture.publish.PacketPublisher;
 import io.ctstream.capture.source.FrameSink;
 
 /**
- * Decode, apply the payload policy, mask credentials in the payload kept, key, hand the packet to the flow batcher (which encodes it into its
- * flow's batch and hands finished records to the publisher). One per capture thread (it owns a decoder,
- * its reused packet and a batcher with its encoder).
+ * Decode, apply the payload policy, mask credentials in the payload kept, key, hand the packet to
+ * the flow batcher (which encodes it into its flow's batch and hands finished records to the
+ * publisher). One per capture thread (it owns a decoder, its reused packet and a batcher with its
+ * encoder).
  */
 final class FrameHandler implements FrameSink {
     private final PacketDecoder decoder = new PacketDecoder();
@@ -24,7 +25,11 @@ final class FrameHandler implements FrameSink {
     private final PacketPublisher publisher;
     private final CaptureMetrics metrics;
 
-    FrameHandler(FlowBatcher batcher, EdgePayloadPolicy policy, PacketPublisher publisher, CaptureMetrics metrics) {
+    FrameHandler(
+            FlowBatcher batcher,
+            EdgePayloadPolicy policy,
+            PacketPublisher publisher,
+            CaptureMetrics metrics) {
         this.batcher = batcher;
         this.policy = policy;
         this.publisher = publisher;
@@ -42,7 +47,8 @@ final class FrameHandler implements FrameSink {
     @Override
     public void accept(CapturedFrame f) {
         metrics.captured(f.originalLength());
-        if (!decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
+        if (!decoder.decode(
+                f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
             metrics.parseError(packet.reject());
             return;
         }
@@ -50,13 +56,21 @@ final class FrameHandler implements FrameSink {
             metrics.fragment();
         }
         long micros = f.timestampMicros();
-        if (micros < 0) { // Kafka refuses negative record timestamps; a capture file's can overflow to one
-            publisher.dropUnencodable(new IllegalArgumentException("negative capture timestamp " + micros + " µs"));
+        if (micros
+                < 0) { // Kafka refuses negative record timestamps; a capture file's can overflow to
+            // one
+            publisher.dropUnencodable(
+                    new IllegalArgumentException("negative capture timestamp " + micros + " µs"));
             return;
         }
         int keep = policy.keepBytes(packet);
-        if (keep > 0) { // before encoding: a password must never reach the record, the queue or Kafka
-            CredentialMasker.mask(f.data(), packet.payloadOffset(), Math.min(keep, packet.payloadCaptured()), metrics);
+        if (keep > 0) { // before encoding: a password must never reach the record, the queue or
+            // Kafka
+            CredentialMasker.mask(
+                    f.data(),
+                    packet.payloadOffset(),
+                    Math.min(keep, packet.payloadCaptured()),
+                    metrics);
         }
         try {
             batcher.add(packet, FlowKeyBytes.of(packet), micros, f.interfaceName(), keep);

@@ -7,19 +7,22 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A one-line progress display for file replay, redrawn in place on stderr (the caller shows it only on a terminal):
- * bytes read of the total, packets, packets/s and the ETA (from the bytes still to read at the rate so far).
+ * A one-line progress display for file replay, redrawn in place on stderr (the caller shows it only
+ * on a terminal): bytes read of the total, packets, packets/s and the ETA (from the bytes still to
+ * read at the rate so far).
  */
 final class ReplayProgress implements AutoCloseable {
     private static final int WIDTH = 30;
     private final ReplaySource source;
     private final PrintStream out;
     private final long start = System.nanoTime();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ctstream-progress");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "ctstream-progress");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     ReplayProgress(ReplaySource source, PrintStream out) {
         this.source = source;
@@ -38,8 +41,16 @@ final class ReplayProgress implements AutoCloseable {
             long left = (long) (seconds / fraction - seconds);
             eta = String.format("%02d:%02d", left / 60, left % 60);
         }
-        return String.format("[%s%s] %3d%% %s of %s, %,d packets, %,.0f packets/s, ETA %s", "#".repeat(filled),
-                ".".repeat(WIDTH - filled), (int) (fraction * 100), bytes(bytesRead), bytes(totalBytes), frames, rate, eta);
+        return String.format(
+                "[%s%s] %3d%% %s of %s, %,d packets, %,.0f packets/s, ETA %s",
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                (int) (fraction * 100),
+                bytes(bytesRead),
+                bytes(totalBytes),
+                frames,
+                rate,
+                eta);
     }
 
     /** Bytes in the binary unit that keeps the number short: 512 B, 1.5 KiB, 12.3 MiB, 2.0 GiB. */
@@ -58,7 +69,13 @@ final class ReplayProgress implements AutoCloseable {
     }
 
     private void draw() {
-        out.print("\r" + line(source.frames(), source.bytesRead(), source.totalBytes(), (System.nanoTime() - start) / 1e9));
+        out.print(
+                "\r"
+                        + line(
+                                source.frames(),
+                                source.bytesRead(),
+                                source.totalBytes(),
+                                (System.nanoTime() - start) / 1e9));
         out.flush();
     }
 

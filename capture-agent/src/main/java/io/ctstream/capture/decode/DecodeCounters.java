@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What one decoder has seen: frames decoded, fragments among them, and rejections by reason.
- * Written by the single thread that owns the decoder; read by others for metrics (plain long
- * fields published through volatile reads are good enough for monotonic counters).
+ * Written by the single thread that owns the decoder; read by others for metrics (plain long fields
+ * published through volatile reads are good enough for monotonic counters).
  */
 public final class DecodeCounters {
     private volatile long decoded;

@@ -78,45 +78,143 @@ public final class DecodedPacket {
     }
 
     /** The frame bytes the offsets point into. */
-    public byte[] buffer() { return buf; }
-    public int ipVersion() { return ipVersion; }
+    public byte[] buffer() {
+        return buf;
+    }
+
+    public int ipVersion() {
+        return ipVersion;
+    }
+
     /** 4 for IPv4, 16 for IPv6. */
-    public int addressLength() { return ipVersion == 6 ? 16 : 4; }
-    public int srcOffset() { return srcOffset; }
-    public int dstOffset() { return dstOffset; }
-    public int protocol() { return protocol; }
-    public int ipTotalLength() { return ipTotalLength; }
-    public int ipId() { return ipId; }
-    public int ttl() { return ttl; }
+    public int addressLength() {
+        return ipVersion == 6 ? 16 : 4;
+    }
+
+    public int srcOffset() {
+        return srcOffset;
+    }
+
+    public int dstOffset() {
+        return dstOffset;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public int ipTotalLength() {
+        return ipTotalLength;
+    }
+
+    public int ipId() {
+        return ipId;
+    }
+
+    public int ttl() {
+        return ttl;
+    }
+
     /** True for any IP fragment, the first one included. */
-    public boolean fragment() { return fragment; }
+    public boolean fragment() {
+        return fragment;
+    }
+
     /** True for a fragment other than the first: it carries no layer-4 header. */
-    public boolean laterFragment() { return laterFragment; }
-    public int srcPort() { return srcPort; }
-    public int dstPort() { return dstPort; }
-    public int tcpFlags() { return tcpFlags; }
-    public long tcpSeq() { return tcpSeq; }
-    public long tcpAck() { return tcpAck; }
-    public int tcpWindow() { return tcpWindow; }
-    public int tcpWindowScale() { return tcpWindowScale; }
-    public boolean tcpSackPermitted() { return tcpSackPermitted; }
-    public long tcpMaxSack() { return tcpMaxSack; }
+    public boolean laterFragment() {
+        return laterFragment;
+    }
+
+    public int srcPort() {
+        return srcPort;
+    }
+
+    public int dstPort() {
+        return dstPort;
+    }
+
+    public int tcpFlags() {
+        return tcpFlags;
+    }
+
+    public long tcpSeq() {
+        return tcpSeq;
+    }
+
+    public long tcpAck() {
+        return tcpAck;
+    }
+
+    public int tcpWindow() {
+        return tcpWindow;
+    }
+
+    public int tcpWindowScale() {
+        return tcpWindowScale;
+    }
+
+    public boolean tcpSackPermitted() {
+        return tcpSackPermitted;
+    }
+
+    public long tcpMaxSack() {
+        return tcpMaxSack;
+    }
+
     /** ICMP/ICMPv6 type, or {@link #NO_ICMP}. */
-    public int icmpType() { return icmpType; }
-    public int icmpCode() { return icmpCode; }
+    public int icmpType() {
+        return icmpType;
+    }
+
+    public int icmpCode() {
+        return icmpCode;
+    }
+
     /** True when this is an ICMP error whose quoted packet header was decoded. */
-    public boolean hasQuoted() { return hasQuoted; }
-    public int quotedIpVersion() { return quotedIpVersion; }
-    public int quotedProtocol() { return quotedProtocol; }
-    public int quotedSrcOffset() { return quotedSrcOffset; }
-    public int quotedDstOffset() { return quotedDstOffset; }
-    public int quotedSrcPort() { return quotedSrcPort; }
-    public int quotedDstPort() { return quotedDstPort; }
-    public int payloadOffset() { return payloadOffset; }
+    public boolean hasQuoted() {
+        return hasQuoted;
+    }
+
+    public int quotedIpVersion() {
+        return quotedIpVersion;
+    }
+
+    public int quotedProtocol() {
+        return quotedProtocol;
+    }
+
+    public int quotedSrcOffset() {
+        return quotedSrcOffset;
+    }
+
+    public int quotedDstOffset() {
+        return quotedDstOffset;
+    }
+
+    public int quotedSrcPort() {
+        return quotedSrcPort;
+    }
+
+    public int quotedDstPort() {
+        return quotedDstPort;
+    }
+
+    public int payloadOffset() {
+        return payloadOffset;
+    }
+
     /** Original layer-4 payload length (from the IP lengths), whatever was captured. */
-    public int payloadLength() { return payloadLength; }
+    public int payloadLength() {
+        return payloadLength;
+    }
+
     /** Payload bytes actually present in the frame (less than the length when snaplen cut it). */
-    public int payloadCaptured() { return payloadCaptured; }
+    public int payloadCaptured() {
+        return payloadCaptured;
+    }
+
     /** Why the last decode failed, or null after a success. */
-    public RejectReason reject() { return reject; }
+    public RejectReason reject() {
+        return reject;
+    }
 }

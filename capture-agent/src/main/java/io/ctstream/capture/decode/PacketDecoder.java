@@ -3,10 +3,10 @@ package io.ctstream.capture.decode;
 import io.ctstream.schemas.IpProtocol;
 
 /**
- * Decodes one captured frame (link layer, IPv4/IPv6, TCP/UDP/ICMP/ICMPv6) into a reused
- * {@link DecodedPacket}. A pure function over bytes: no libpcap, no allocation, and no exception for
- * any input; malformed frames return false with a {@link RejectReason}, counted in
- * {@link #counters()}. One decoder per thread.
+ * Decodes one captured frame (link layer, IPv4/IPv6, TCP/UDP/ICMP/ICMPv6) into a reused {@link
+ * DecodedPacket}. A pure function over bytes: no libpcap, no allocation, and no exception for any
+ * input; malformed frames return false with a {@link RejectReason}, counted in {@link #counters()}.
+ * One decoder per thread.
  */
 public final class PacketDecoder {
     static final int ETHERTYPE_IPV4 = 0x0800;
@@ -34,14 +34,15 @@ public final class PacketDecoder {
     /**
      * Decodes {@code frame[0, capturedLength)}.
      *
-     * @param linkType       the frame's LINKTYPE_ value
-     * @param frame          the captured bytes
+     * @param linkType the frame's LINKTYPE_ value
+     * @param frame the captured bytes
      * @param capturedLength bytes of {@code frame} that were captured
      * @param originalLength the frame's length on the wire (≥ capturedLength; snaplen may cut)
-     * @param out            filled on success; on failure only {@link DecodedPacket#reject()} is meaningful
+     * @param out filled on success; on failure only {@link DecodedPacket#reject()} is meaningful
      * @return true when {@code out} holds an IP packet
      */
-    public boolean decode(int linkType, byte[] frame, int capturedLength, int originalLength, DecodedPacket out) {
+    public boolean decode(
+            int linkType, byte[] frame, int capturedLength, int originalLength, DecodedPacket out) {
         out.reset(frame);
         int cap = Math.max(0, Math.min(capturedLength, frame.length));
         int orig = Math.max(originalLength, cap);
@@ -55,7 +56,8 @@ public final class PacketDecoder {
         return true;
     }
 
-    private static RejectReason decodeLink(int linkType, byte[] b, int cap, int orig, DecodedPacket out) {
+    private static RejectReason decodeLink(
+            int linkType, byte[] b, int cap, int orig, DecodedPacket out) {
         int off;
         int etherType;
         switch (linkType) {
@@ -104,10 +106,14 @@ public final class PacketDecoder {
                 if (cap < 24) {
                     return RejectReason.TRUNCATED_LINK_HEADER;
                 }
-                // dl_ipnetinfo: version, family (Solaris AF_INET 2, AF_INET6 26), then 22 bytes we do not need
+                // dl_ipnetinfo: version, family (Solaris AF_INET 2, AF_INET6 26), then 22 bytes we
+                // do not need
                 int family = b[1] & 0xff;
-                return family == 2 ? decodeIpv4(b, 24, cap, orig, out)
-                        : family == 26 ? decodeIpv6(b, 24, cap, orig, out) : RejectReason.UNKNOWN_ETHERTYPE;
+                return family == 2
+                        ? decodeIpv4(b, 24, cap, orig, out)
+                        : family == 26
+                                ? decodeIpv6(b, 24, cap, orig, out)
+                                : RejectReason.UNKNOWN_ETHERTYPE;
             case LinkType.PPP:
             case LinkType.PPP_HDLC:
             case LinkType.C_HDLC:
@@ -122,9 +128,10 @@ public final class PacketDecoder {
     }
 
     /**
-     * The address family of a BSD loopback header. LOOP writes it in network byte order; NULL in the byte
-     * order of the host that captured, which the file does not say, so (as tcpdump and Wireshark do) a value
-     * with its low 16 bits zero is taken as written the other way: every address family is below 65536.
+     * The address family of a BSD loopback header. LOOP writes it in network byte order; NULL in
+     * the byte order of the host that captured, which the file does not say, so (as tcpdump and
+     * Wireshark do) a value with its low 16 bits zero is taken as written the other way: every
+     * address family is below 65536.
      */
     private static int loopbackFamily(int linkType, byte[] b) {
         int big = (int) u32(b, 0);
@@ -134,12 +141,18 @@ public final class PacketDecoder {
         return (big & 0xffff) == 0 ? Integer.reverseBytes(big) : big;
     }
 
-    /** AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD, DragonFly) or 30 (macOS). */
-    private static RejectReason decodeAddressFamily(int family, byte[] b, int off, int cap, int orig, DecodedPacket out) {
+    /**
+     * AF_INET is 2 everywhere; AF_INET6 is 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD, DragonFly) or
+     * 30 (macOS).
+     */
+    private static RejectReason decodeAddressFamily(
+            int family, byte[] b, int off, int cap, int orig, DecodedPacket out) {
         switch (family) {
             case 2:
                 return decodeIpv4(b, off, cap, orig, out);
-            case 24: case 28: case 30:
+            case 24:
+            case 28:
+            case 30:
                 return decodeIpv6(b, off, cap, orig, out);
             default:
                 return RejectReason.UNKNOWN_ETHERTYPE;
@@ -147,9 +160,9 @@ public final class PacketDecoder {
     }
 
     /**
-     * PPP (RFC 1661; the 0xFF 0x03 of RFC 1662's HDLC-like framing optional, the protocol field 1 byte when
-     * compressed: an odd first byte) and Cisco HDLC (address 0x0F or 0x8F, control 0x00, then an ethertype),
-     * which LINKTYPE_PPP_HDLC may also hold.
+     * PPP (RFC 1661; the 0xFF 0x03 of RFC 1662's HDLC-like framing optional, the protocol field 1
+     * byte when compressed: an odd first byte) and Cisco HDLC (address 0x0F or 0x8F, control 0x00,
+     * then an ethertype), which LINKTYPE_PPP_HDLC may also hold.
      */
     private static RejectReason decodeHdlcOrPpp(byte[] b, int cap, int orig, DecodedPacket out) {
         if (cap < 2) {
@@ -186,9 +199,11 @@ public final class PacketDecoder {
     }
 
     /** Skips any 802.1Q / 802.1ad tags (4 bytes each: TCI then the inner ethertype). */
-    private static RejectReason decodeEtherPayload(int etherType, byte[] b, int off, int cap, int origRemaining,
-                                                   DecodedPacket out) {
-        while (etherType == ETHERTYPE_VLAN || etherType == ETHERTYPE_QINQ || etherType == ETHERTYPE_QINQ_OLD) {
+    private static RejectReason decodeEtherPayload(
+            int etherType, byte[] b, int off, int cap, int origRemaining, DecodedPacket out) {
+        while (etherType == ETHERTYPE_VLAN
+                || etherType == ETHERTYPE_QINQ
+                || etherType == ETHERTYPE_QINQ_OLD) {
             if (off + 4 > cap) {
                 return RejectReason.TRUNCATED_LINK_HEADER;
             }
@@ -206,10 +221,11 @@ public final class PacketDecoder {
     }
 
     /**
-     * IPv4 at {@code off}; {@code cap} is the end of the captured bytes, {@code orig} the end of the
-     * frame as it was on the wire (both absolute).
+     * IPv4 at {@code off}; {@code cap} is the end of the captured bytes, {@code orig} the end of
+     * the frame as it was on the wire (both absolute).
      */
-    private static RejectReason decodeIpv4(byte[] b, int off, int cap, int orig, DecodedPacket out) {
+    private static RejectReason decodeIpv4(
+            byte[] b, int off, int cap, int orig, DecodedPacket out) {
         if (off + 20 > cap) {
             return RejectReason.TRUNCATED_IP_HEADER;
         }
@@ -241,7 +257,8 @@ public final class PacketDecoder {
         return decodeL4(b, l4, Math.min(cap, l4End), l4End, out);
     }
 
-    private static RejectReason decodeIpv6(byte[] b, int off, int cap, int orig, DecodedPacket out) {
+    private static RejectReason decodeIpv6(
+            byte[] b, int off, int cap, int orig, DecodedPacket out) {
         if (off + 40 > cap) {
             return RejectReason.TRUNCATED_IP_HEADER;
         }
@@ -349,7 +366,8 @@ public final class PacketDecoder {
         out.payloadCaptured = Math.max(0, Math.min(end, l4End) - off);
     }
 
-    private static RejectReason decodeTcp(byte[] b, int off, int end, int l4End, DecodedPacket out) {
+    private static RejectReason decodeTcp(
+            byte[] b, int off, int end, int l4End, DecodedPacket out) {
         if (off + 20 > end) {
             return RejectReason.TRUNCATED_TCP_HEADER;
         }
@@ -375,8 +393,8 @@ public final class PacketDecoder {
 
     /**
      * Window scale and SACK-permitted (recorded on SYNs only, as the kernel reads them), and the
-     * highest SACK right edge in sequence space. A malformed option ends parsing, as in the kernel's
-     * tcp_options(); it does not reject the packet.
+     * highest SACK right edge in sequence space. A malformed option ends parsing, as in the
+     * kernel's tcp_options(); it does not reject the packet.
      */
     private static void parseTcpOptions(byte[] b, int p, int end, DecodedPacket out) {
         boolean syn = (out.tcpFlags & TCP_SYN) != 0;
@@ -421,13 +439,17 @@ public final class PacketDecoder {
         return (int) (b - a) < 0;
     }
 
-    private static RejectReason decodeUdp(byte[] b, int off, int end, int l4End, DecodedPacket out) {
+    private static RejectReason decodeUdp(
+            byte[] b, int off, int end, int l4End, DecodedPacket out) {
         if (off + 8 > end) {
             return RejectReason.TRUNCATED_UDP_HEADER;
         }
         int udpLen = u16(b, off + 4);
-        // UDP-Lite's length field is a checksum coverage; a first fragment's length spans all fragments.
-        if (out.protocol == IpProtocol.UDP && !out.fragment && (udpLen < 8 || off + udpLen > l4End)) {
+        // UDP-Lite's length field is a checksum coverage; a first fragment's length spans all
+        // fragments.
+        if (out.protocol == IpProtocol.UDP
+                && !out.fragment
+                && (udpLen < 8 || off + udpLen > l4End)) {
             if (!(udpLen == 0 && out.ipVersion == 6)) { // 0 = IPv6 jumbogram
                 return RejectReason.BAD_UDP_LENGTH;
             }
@@ -440,7 +462,8 @@ public final class PacketDecoder {
         return null;
     }
 
-    private static RejectReason decodeIcmp(byte[] b, int off, int end, int l4End, DecodedPacket out, boolean v6) {
+    private static RejectReason decodeIcmp(
+            byte[] b, int off, int end, int l4End, DecodedPacket out, boolean v6) {
         if (off + 8 > end || off + 8 > l4End) {
             return RejectReason.TRUNCATED_ICMP_HEADER;
         }
@@ -462,7 +485,14 @@ public final class PacketDecoder {
 
     /** ICMP types the kernel tracks with an identifier (echo, timestamp, info, address mask). */
     static boolean isIcmpQuery(int type) {
-        return type == 0 || type == 8 || type == 13 || type == 14 || type == 15 || type == 16 || type == 17 || type == 18;
+        return type == 0
+                || type == 8
+                || type == 13
+                || type == 14
+                || type == 15
+                || type == 16
+                || type == 17
+                || type == 18;
     }
 
     static boolean isIcmpError(int type) {
@@ -480,7 +510,8 @@ public final class PacketDecoder {
 
     /**
      * The packet an ICMP error quotes: its IP header and the first 8 bytes of its layer 4, as it
-     * travelled. Left undecoded (hasQuoted false) when the quote is cut or not IP of the same family.
+     * travelled. Left undecoded (hasQuoted false) when the quote is cut or not IP of the same
+     * family.
      */
     private static void decodeQuoted(byte[] b, int off, int end, DecodedPacket out, boolean v6) {
         int proto;
@@ -511,11 +542,17 @@ public final class PacketDecoder {
             int next = b[off + 6] & 0xff;
             int p = off + 40;
             while (true) {
-                if (next == IPV6_HOPOPTS || next == IPV6_ROUTING || next == IPV6_DSTOPTS || next == IPV6_AH) {
+                if (next == IPV6_HOPOPTS
+                        || next == IPV6_ROUTING
+                        || next == IPV6_DSTOPTS
+                        || next == IPV6_AH) {
                     if (p + 2 > end) {
                         return;
                     }
-                    int len = next == IPV6_AH ? ((b[p + 1] & 0xff) + 2) * 4 : ((b[p + 1] & 0xff) + 1) * 8;
+                    int len =
+                            next == IPV6_AH
+                                    ? ((b[p + 1] & 0xff) + 2) * 4
+                                    : ((b[p + 1] & 0xff) + 1) * 8;
                     next = b[p] & 0xff;
                     p += len;
                 } else if (next == IPV6_FRAGMENT) {
@@ -539,8 +576,11 @@ public final class PacketDecoder {
         int sp = 0;
         int dp = 0;
         if (l4 >= 0) {
-            if (proto == IpProtocol.TCP || proto == IpProtocol.UDP || proto == IpProtocol.UDPLITE
-                    || proto == IpProtocol.SCTP || proto == IpProtocol.DCCP) {
+            if (proto == IpProtocol.TCP
+                    || proto == IpProtocol.UDP
+                    || proto == IpProtocol.UDPLITE
+                    || proto == IpProtocol.SCTP
+                    || proto == IpProtocol.DCCP) {
                 if (l4 + 4 > end) {
                     return;
                 }
@@ -571,6 +611,9 @@ public final class PacketDecoder {
     }
 
     static long u32(byte[] b, int off) {
-        return ((long) (b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+        return ((long) (b[off] & 0xff) << 24)
+                | ((b[off + 1] & 0xff) << 16)
+                | ((b[off + 2] & 0xff) << 8)
+                | (b[off + 3] & 0xff);
     }
 }

@@ -1,14 +1,16 @@
 package io.ctstream.capture.decode;
 
-/** Why a frame was not turned into a packet record. Every rejection is counted under one of these. */
+/**
+ * Why a frame was not turned into a packet record. Every rejection is counted under one of these.
+ */
 public enum RejectReason {
     /** The frame's link type is not one the decoder reads. */
     UNSUPPORTED_LINK_TYPE,
     /** The frame is shorter than its link-layer header (or a VLAN tag). */
     TRUNCATED_LINK_HEADER,
     /**
-     * The link layer carries something other than IPv4/IPv6 (ARP, LLDP, 802.3 length frames..., a loopback or
-     * IPNET address family or a PPP protocol other than IPv4's and IPv6's).
+     * The link layer carries something other than IPv4/IPv6 (ARP, LLDP, 802.3 length frames..., a
+     * loopback or IPNET address family or a PPP protocol other than IPv4's and IPv6's).
      */
     UNKNOWN_ETHERTYPE,
     /** The IP version nibble is neither 4 nor 6, or differs from what the link layer announced. */

@@ -6,8 +6,15 @@ public final class UnsupportedLinkTypeException extends IllegalArgumentException
     private final int linkType;
 
     public UnsupportedLinkTypeException(int linkType, String where) {
-        super("unsupported link type " + linkType + " (" + LinkType.name(linkType) + ") on " + where
-                + "; supported: " + LinkType.SUPPORTED);
+        super(
+                "unsupported link type "
+                        + linkType
+                        + " ("
+                        + LinkType.name(linkType)
+                        + ") on "
+                        + where
+                        + "; supported: "
+                        + LinkType.SUPPORTED);
         this.linkType = linkType;
     }
 

@@ -4,11 +4,11 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * The packets of one flow waiting to be published as one record, already encoded: the registry header and
- * the first packet's fields, then each later packet as an item of {@code following}
- * ({@link PacketRecordEncoder#start}, {@link PacketRecordEncoder#append}, {@link PacketRecordEncoder#finish}).
- * Keeps its own bytes, never the frame's (the reader reuses frame buffers). Reusable: {@link #start} of the
- * encoder resets it.
+ * The packets of one flow waiting to be published as one record, already encoded: the registry
+ * header and the first packet's fields, then each later packet as an item of {@code following}
+ * ({@link PacketRecordEncoder#start}, {@link PacketRecordEncoder#append}, {@link
+ * PacketRecordEncoder#finish}). Keeps its own bytes, never the frame's (the reader reuses frame
+ * buffers). Reusable: {@link #start} of the encoder resets it.
  */
 public final class PacketBatch {
     private byte[] buf;
@@ -24,7 +24,10 @@ public final class PacketBatch {
         buf = new byte[Math.max(64, initialCapacity)];
     }
 
-    /** Makes room for {@code more} bytes after {@code at} (keeping what is before) and returns the buffer. */
+    /**
+     * Makes room for {@code more} bytes after {@code at} (keeping what is before) and returns the
+     * buffer.
+     */
     byte[] reserve(int at, int more) {
         if (buf.length < at + more) {
             buf = Arrays.copyOf(buf, Math.max(at + more, buf.length * 2));
@@ -85,7 +88,10 @@ public final class PacketBatch {
         return firstMicros;
     }
 
-    /** Wall clock ({@code System.nanoTime}) when the batch was opened, for the idle flush of live capture. */
+    /**
+     * Wall clock ({@code System.nanoTime}) when the batch was opened, for the idle flush of live
+     * capture.
+     */
     public long openedNanos() {
         return openedNanos;
     }

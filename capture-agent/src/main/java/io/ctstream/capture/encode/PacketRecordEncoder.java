@@ -13,31 +13,34 @@ import org.apache.avro.io.BinaryData;
  * Writes the packets topic's value — the registry wire format ({@code 0x00}, 4-byte schema id) and
  * the Avro binary of a {@link PacketRecord} — straight from a {@link DecodedPacket} and the frame's
  * bytes. It is the replay hot path: building the record (its byte buffers and address and payload
- * copies) and running Avro's datum writer over it cost more per packet than decoding the packet
- * and more than the producer's own work, and on a sensor that decides the packet rate. The bytes are
- * those of {@code SpecificAvroSerializer} over {@code PacketRecords.toRecord} with the same schema id
- * (PacketRecordEncoderTest compares them over every lab capture, synthetic traffic and random frames);
- * Avro's own {@link BinaryData} writes the varints.
+ * copies) and running Avro's datum writer over it cost more per packet than decoding the packet and
+ * more than the producer's own work, and on a sensor that decides the packet rate. The bytes are
+ * those of {@code SpecificAvroSerializer} over {@code PacketRecords.toRecord} with the same schema
+ * id (PacketRecordEncoderTest compares them over every lab capture, synthetic traffic and random
+ * frames); Avro's own {@link BinaryData} writes the varints.
  *
  * <p>Written for one schema: the constructor refuses any other {@link PacketRecord} schema (by its
- * parsing-canonical-form fingerprint, which changes exactly when the binary encoding does), so a schema
- * change cannot silently produce bytes its readers would misparse. One instance per capture thread
- * (a reused scratch buffer); the returned arrays are the caller's.
+ * parsing-canonical-form fingerprint, which changes exactly when the binary encoding does), so a
+ * schema change cannot silently produce bytes its readers would misparse. One instance per capture
+ * thread (a reused scratch buffer); the returned arrays are the caller's.
  *
  * <p>A per-flow batch ({@code following}) is written as its packets arrive, each straight into the
- * {@link PacketBatch}'s growing buffer ({@link #start}, {@link #append}); {@link #finish} inserts the
- * array's item count and ends the array. The bytes equal Avro's for the same record with {@code following}
- * filled (PacketRecordEncoderTest).
+ * {@link PacketBatch}'s growing buffer ({@link #start}, {@link #append}); {@link #finish} inserts
+ * the array's item count and ends the array. The bytes equal Avro's for the same record with {@code
+ * following} filled (PacketRecordEncoderTest).
  */
 public final class PacketRecordEncoder {
     /** Parsing fingerprint of the PacketRecord schema this encoder lays out, field by field. */
     static final long SCHEMA_FINGERPRINT = 0x9f896b743cdba9bbL;
 
     private final byte[] header = new byte[ConfluentWireFormat.HEADER_SIZE];
+
     /** The sensor id, already Avro-encoded (length + UTF-8): the same for every record. */
     private final byte[] sensorField;
+
     /** The last interface name and its encoded union branch: names repeat from packet to packet. */
     private String lastInterface;
+
     private byte[] lastInterfaceField = new byte[] {0};
     private byte[] scratch = new byte[512];
 
@@ -54,19 +57,25 @@ public final class PacketRecordEncoder {
     static void requireSchema(Schema schema) {
         long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
         if (fingerprint != SCHEMA_FINGERPRINT) {
-            throw new IllegalStateException("PacketRecordEncoder lays out the PacketRecord schema with fingerprint "
-                    + Long.toHexString(SCHEMA_FINGERPRINT) + ", but the generated class has "
-                    + Long.toHexString(fingerprint) + ": update the encoder to the new fields (and its fingerprint), "
-                    + "PacketRecordEncoderTest compares it with Avro's own encoding");
+            throw new IllegalStateException(
+                    "PacketRecordEncoder lays out the PacketRecord schema with fingerprint "
+                            + Long.toHexString(SCHEMA_FINGERPRINT)
+                            + ", but the generated class has "
+                            + Long.toHexString(fingerprint)
+                            + ": update the encoder to the new fields (and its fingerprint), "
+                            + "PacketRecordEncoderTest compares it with Avro's own encoding");
         }
     }
 
     /**
-     * One record of one packet (an empty {@code following}): what {@code --batch-packets 1} publishes.
+     * One record of one packet (an empty {@code following}): what {@code --batch-packets 1}
+     * publishes.
      *
-     * @param keepPayload payload bytes to keep (the edge payload policy decides); clamped to what was captured
+     * @param keepPayload payload bytes to keep (the edge payload policy decides); clamped to what
+     *     was captured
      */
-    public byte[] encode(DecodedPacket p, long timestampMicros, String interfaceName, int keepPayload) {
+    public byte[] encode(
+            DecodedPacket p, long timestampMicros, String interfaceName, int keepPayload) {
         int keep = clampKeep(p, keepPayload);
         byte[] iface = interfaceField(interfaceName);
         byte[] out = ensureScratch(iface.length + keep);
@@ -77,11 +86,17 @@ public final class PacketRecordEncoder {
     }
 
     /**
-     * Opens {@code batch} with its first packet: the registry header and the packet's fields go into the
-     * batch's own buffer (the frame buffer is reused by the reader, so nothing may point into it).
+     * Opens {@code batch} with its first packet: the registry header and the packet's fields go
+     * into the batch's own buffer (the frame buffer is reused by the reader, so nothing may point
+     * into it).
      */
-    public void start(PacketBatch batch, byte[] key, DecodedPacket p, long timestampMicros, String interfaceName,
-                      int keepPayload) {
+    public void start(
+            PacketBatch batch,
+            byte[] key,
+            DecodedPacket p,
+            long timestampMicros,
+            String interfaceName,
+            int keepPayload) {
         int keep = clampKeep(p, keepPayload);
         byte[] iface = interfaceField(interfaceName);
         byte[] out = batch.reserve(0, header.length + packetBound(iface.length + keep));
@@ -91,11 +106,16 @@ public final class PacketRecordEncoder {
     }
 
     /**
-     * Adds a later packet of the batch's flow as one item of {@code following}: its fields and its own empty
-     * {@code following}. The batch changes only once the item is written whole, so a packet that cannot be
-     * encoded leaves the batch as it was.
+     * Adds a later packet of the batch's flow as one item of {@code following}: its fields and its
+     * own empty {@code following}. The batch changes only once the item is written whole, so a
+     * packet that cannot be encoded leaves the batch as it was.
      */
-    public void append(PacketBatch batch, DecodedPacket p, long timestampMicros, String interfaceName, int keepPayload) {
+    public void append(
+            PacketBatch batch,
+            DecodedPacket p,
+            long timestampMicros,
+            String interfaceName,
+            int keepPayload) {
         int keep = clampKeep(p, keepPayload);
         byte[] iface = interfaceField(interfaceName);
         int n = batch.length();
@@ -106,9 +126,9 @@ public final class PacketRecordEncoder {
     }
 
     /**
-     * The record value of a batch: header and first packet, then {@code following} as Avro writes an array
-     * (BinaryEncoder: one block — the item count as a zigzag varint, the items — then the 0 that ends the
-     * array; an empty array is the 0 alone), in one exact-size copy.
+     * The record value of a batch: header and first packet, then {@code following} as Avro writes
+     * an array (BinaryEncoder: one block — the item count as a zigzag varint, the items — then the
+     * 0 that ends the array; an empty array is the 0 alone), in one exact-size copy.
      */
     public byte[] finish(PacketBatch batch) {
         byte[] buf = batch.buffer();
@@ -131,9 +151,9 @@ public final class PacketRecordEncoder {
     }
 
     /**
-     * At most how many bytes one more packet adds to a batch (fields, its own empty following), before knowing
-     * the packet: for the batcher's byte cap. The payload is not counted: packets with kept payload are never
-     * batched behind others.
+     * At most how many bytes one more packet adds to a batch (fields, its own empty following),
+     * before knowing the packet: for the batcher's byte cap. The payload is not counted: packets
+     * with kept payload are never batched behind others.
      */
     public int itemBound(String interfaceName) {
         return packetBound(interfaceField(interfaceName).length) + 1;
@@ -143,8 +163,12 @@ public final class PacketRecordEncoder {
         return Math.max(0, Math.min(keepPayload, p.payloadCaptured()));
     }
 
-    /** Every field of one packet, in schema order, from sensorId to payload ({@code following} excluded). */
-    private int writePacket(byte[] out, int n, DecodedPacket p, long timestampMicros, byte[] iface, int keep) {
+    /**
+     * Every field of one packet, in schema order, from sensorId to payload ({@code following}
+     * excluded).
+     */
+    private int writePacket(
+            byte[] out, int n, DecodedPacket p, long timestampMicros, byte[] iface, int keep) {
         byte[] b = p.buffer();
         int alen = p.addressLength();
         n = put(out, n, sensorField);
@@ -193,8 +217,9 @@ public final class PacketRecordEncoder {
     }
 
     /**
-     * Room for one packet's fields with {@code variable} bytes of interface field and payload: 22 int varints
-     * (5 bytes at most), 4 longs (10), 2 booleans, 3 union branches, 4 addresses of 16 bytes, the sensor id.
+     * Room for one packet's fields with {@code variable} bytes of interface field and payload: 22
+     * int varints (5 bytes at most), 4 longs (10), 2 booleans, 3 union branches, 4 addresses of 16
+     * bytes, the sensor id.
      */
     private int packetBound(int variable) {
         return sensorField.length + 22 * 5 + 4 * 10 + 5 + 4 * 16 + variable;
@@ -217,7 +242,9 @@ public final class PacketRecordEncoder {
         return lastInterfaceField;
     }
 
-    /** An Avro string (length, UTF-8), as the non-null branch of a union when {@code unionBranch}. */
+    /**
+     * An Avro string (length, UTF-8), as the non-null branch of a union when {@code unionBranch}.
+     */
     private static byte[] stringField(String s, boolean unionBranch) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[1 + 5 + utf8.length];

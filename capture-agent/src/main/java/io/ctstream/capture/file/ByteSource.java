@@ -51,9 +51,15 @@ final class ByteSource {
 
     static int int32(byte[] b, int off, boolean bigEndian) {
         if (bigEndian) {
-            return (b[off] & 0xff) << 24 | (b[off + 1] & 0xff) << 16 | (b[off + 2] & 0xff) << 8 | (b[off + 3] & 0xff);
+            return (b[off] & 0xff) << 24
+                    | (b[off + 1] & 0xff) << 16
+                    | (b[off + 2] & 0xff) << 8
+                    | (b[off + 3] & 0xff);
         }
-        return (b[off + 3] & 0xff) << 24 | (b[off + 2] & 0xff) << 16 | (b[off + 1] & 0xff) << 8 | (b[off] & 0xff);
+        return (b[off + 3] & 0xff) << 24
+                | (b[off + 2] & 0xff) << 16
+                | (b[off + 1] & 0xff) << 8
+                | (b[off] & 0xff);
     }
 
     static long uint32(byte[] b, int off, boolean bigEndian) {
@@ -61,6 +67,8 @@ final class ByteSource {
     }
 
     static int uint16(byte[] b, int off, boolean bigEndian) {
-        return bigEndian ? (b[off] & 0xff) << 8 | (b[off + 1] & 0xff) : (b[off + 1] & 0xff) << 8 | (b[off] & 0xff);
+        return bigEndian
+                ? (b[off] & 0xff) << 8 | (b[off + 1] & 0xff)
+                : (b[off + 1] & 0xff) << 8 | (b[off] & 0xff);
     }
 }

@@ -9,19 +9,17 @@ import java.util.List;
 
 /**
  * Checks a capture file before anything starts (a broker, a registry, a pipeline): it exists, is a
- * readable, non-empty pcap or pcapng file, and its link types are ones the decoder reads. Reads the file
- * header and the blocks up to the first packet, nothing more, so it is quick on any size of file.
- * A file cut short later is not refused here: its packets before the cut are worth replaying, and the
- * replay reports the cut.
+ * readable, non-empty pcap or pcapng file, and its link types are ones the decoder reads. Reads the
+ * file header and the blocks up to the first packet, nothing more, so it is quick on any size of
+ * file. A file cut short later is not refused here: its packets before the cut are worth replaying,
+ * and the replay reports the cut.
  */
 public final class CaptureFileCheck {
 
     /** What the check saw: the format and the link types declared before the first packet. */
-    public record Summary(Path file, String format, List<Integer> linkTypes, boolean hasPackets) {
-    }
+    public record Summary(Path file, String format, List<Integer> linkTypes, boolean hasPackets) {}
 
-    private CaptureFileCheck() {
-    }
+    private CaptureFileCheck() {}
 
     /**
      * @throws UnusableCaptureFileException naming the file and what is wrong with it
@@ -51,8 +49,10 @@ public final class CaptureFileCheck {
                     }
                     hasPackets = false; // cut short in its first packet: the replay reports it
                 }
-                List<Integer> linkTypes = reader instanceof PcapReader pcap ? List.of(pcap.linkType())
-                        : ((PcapngReader) reader).linkTypes();
+                List<Integer> linkTypes =
+                        reader instanceof PcapReader pcap
+                                ? List.of(pcap.linkType())
+                                : ((PcapngReader) reader).linkTypes();
                 for (int linkType : linkTypes) {
                     LinkType.requireSupported(linkType, file + " (" + reader.format() + ")");
                 }

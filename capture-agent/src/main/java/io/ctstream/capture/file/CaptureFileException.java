@@ -5,9 +5,9 @@ import java.nio.file.Path;
 
 /**
  * A capture file is truncated or corrupt. Names the file and the byte offset of the record (or
- * field) where reading stopped; every frame before that offset has already been delivered.
- * {@link #truncated()} tells a file that simply ends early (a capture copied while still being
- * written, a full disk: tshark's "cut short in the middle of a packet") from one whose bytes are wrong.
+ * field) where reading stopped; every frame before that offset has already been delivered. {@link
+ * #truncated()} tells a file that simply ends early (a capture copied while still being written, a
+ * full disk: tshark's "cut short in the middle of a packet") from one whose bytes are wrong.
  */
 public final class CaptureFileException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -32,7 +32,9 @@ public final class CaptureFileException extends IOException {
         return new CaptureFileException(file, offset, problem, true);
     }
 
-    /** True when the file just ends early: every complete record before {@link #offset()} was read. */
+    /**
+     * True when the file just ends early: every complete record before {@link #offset()} was read.
+     */
     public boolean truncated() {
         return truncated;
     }

@@ -12,7 +12,7 @@ public interface CaptureFileReader extends Closeable {
      *
      * @return false at the clean end of the file
      * @throws CaptureFileException when the file is truncated or corrupt at the current position
-     * @throws IOException          when the file cannot be read
+     * @throws IOException when the file cannot be read
      */
     boolean next(CapturedFrame frame) throws IOException;
 

@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Classic libpcap format: a 24-byte file header (magic 0xa1b2c3d4 for microsecond or 0xa1b23c4d
- * for nanosecond timestamps, in the writer's byte order) and 16-byte record headers.
+ * Classic libpcap format: a 24-byte file header (magic 0xa1b2c3d4 for microsecond or 0xa1b23c4d for
+ * nanosecond timestamps, in the writer's byte order) and 16-byte record headers.
  */
 final class PcapReader implements CaptureFileReader {
     static final int MAGIC_MICROS = 0xa1b2c3d4;
     static final int MAGIC_NANOS = 0xa1b23c4d;
+
     /** Refuse records above this: a corrupt length must not allocate gigabytes. */
     static final int MAX_RECORD = 16 * 1024 * 1024;
 
@@ -37,7 +38,8 @@ final class PcapReader implements CaptureFileReader {
             bigEndian = false;
             nanos = le == MAGIC_NANOS;
         } else {
-            throw new CaptureFileException(file, 0, "not a pcap file (magic " + Integer.toHexString(be) + ")");
+            throw new CaptureFileException(
+                    file, 0, "not a pcap file (magic " + Integer.toHexString(be) + ")");
         }
         int major = ByteSource.uint16(header, 4, bigEndian);
         if (major != 2) {
@@ -60,7 +62,8 @@ final class PcapReader implements CaptureFileReader {
             return false;
         }
         if (got < 16) {
-            throw CaptureFileException.truncated(file, start, "truncated pcap record header (" + got + " of 16 bytes)");
+            throw CaptureFileException.truncated(
+                    file, start, "truncated pcap record header (" + got + " of 16 bytes)");
         }
         long sec = ByteSource.uint32(header, 0, bigEndian);
         long frac = ByteSource.uint32(header, 4, bigEndian);
@@ -68,14 +71,20 @@ final class PcapReader implements CaptureFileReader {
         long orig = ByteSource.uint32(header, 12, bigEndian);
         long limit = Math.max(MAX_RECORD, snaplen < 0 ? 0 : snaplen);
         if (incl > limit || incl > MAX_RECORD) {
-            throw new CaptureFileException(file, start, "corrupt pcap record: captured length " + incl
-                    + " exceeds the limit " + Math.min(limit, MAX_RECORD));
+            throw new CaptureFileException(
+                    file,
+                    start,
+                    "corrupt pcap record: captured length "
+                            + incl
+                            + " exceeds the limit "
+                            + Math.min(limit, MAX_RECORD));
         }
         int n = (int) incl;
         byte[] data = f.ensureCapacity(n);
         int read = in.read(data, 0, n);
         if (read < n) {
-            throw CaptureFileException.truncated(file, start, "truncated pcap record: " + read + " of " + n + " data bytes");
+            throw CaptureFileException.truncated(
+                    file, start, "truncated pcap record: " + read + " of " + n + " data bytes");
         }
         f.capturedLength = n;
         f.originalLength = (int) Math.min(Integer.MAX_VALUE, Math.max(orig, incl));

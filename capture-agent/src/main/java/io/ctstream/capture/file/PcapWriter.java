@@ -7,7 +7,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Streams frames into a classic little-endian pcap file (microsecond timestamps); constant memory. */
+/**
+ * Streams frames into a classic little-endian pcap file (microsecond timestamps); constant memory.
+ */
 public final class PcapWriter implements Closeable {
     private final OutputStream out;
     private final byte[] header = new byte[16];
@@ -29,7 +31,8 @@ public final class PcapWriter implements Closeable {
     }
 
     /** Writes one frame captured at {@code timestampMicros}. */
-    public void write(long timestampMicros, byte[] frame, int offset, int length) throws IOException {
+    public void write(long timestampMicros, byte[] frame, int offset, int length)
+            throws IOException {
         putInt(header, 0, (int) (timestampMicros / 1_000_000L));
         putInt(header, 4, (int) (timestampMicros % 1_000_000L));
         putInt(header, 8, length);

@@ -18,6 +18,7 @@ final class PcapngReader implements CaptureFileReader {
     private static final int PB = 2;
     private static final int SPB = 3;
     private static final int EPB = 6;
+
     /** A packet-carrying block above this size is treated as corruption rather than allocated. */
     static final int MAX_BLOCK = 16 * 1024 * 1024 + 64;
 
@@ -38,8 +39,13 @@ final class PcapngReader implements CaptureFileReader {
         final int resolutionExponent;
         final long offsetSeconds;
 
-        Interface(int linkType, long snaplen, String name, boolean binaryResolution, int resolutionExponent,
-                  long offsetSeconds) {
+        Interface(
+                int linkType,
+                long snaplen,
+                String name,
+                boolean binaryResolution,
+                int resolutionExponent,
+                long offsetSeconds) {
             this.linkType = linkType;
             this.snaplen = snaplen;
             this.name = name;
@@ -55,8 +61,10 @@ final class PcapngReader implements CaptureFileReader {
                 int e = resolutionExponent;
                 long secs = e >= 64 ? 0 : units >>> e;
                 long frac = e >= 64 ? units : units & ((1L << e) - 1);
-                long fracNanos = e <= 33 ? (frac * 1_000_000_000L) >>> e
-                        : (long) (frac / Math.pow(2, e) * 1e9);
+                long fracNanos =
+                        e <= 33
+                                ? (frac * 1_000_000_000L) >>> e
+                                : (long) (frac / Math.pow(2, e) * 1e9);
                 nanos = secs * 1_000_000_000L + fracNanos;
             } else {
                 int e = resolutionExponent;
@@ -85,7 +93,10 @@ final class PcapngReader implements CaptureFileReader {
         this.pendingMagic = magic.clone();
     }
 
-    /** The link types of the current section's interfaces described so far (all of them, once a packet was read). */
+    /**
+     * The link types of the current section's interfaces described so far (all of them, once a
+     * packet was read).
+     */
     List<Integer> linkTypes() {
         return interfaces.stream().map(i -> i.linkType).distinct().toList();
     }
@@ -106,7 +117,8 @@ final class PcapngReader implements CaptureFileReader {
                 return false;
             }
             if (got < 8) {
-                throw CaptureFileException.truncated(file, start, "truncated pcapng block header (" + got + " of 8 bytes)");
+                throw CaptureFileException.truncated(
+                        file, start, "truncated pcapng block header (" + got + " of 8 bytes)");
             }
             int type = ByteSource.int32(head, 0, bigEndian);
             if (type == SHB) {
@@ -114,25 +126,33 @@ final class PcapngReader implements CaptureFileReader {
                 continue;
             }
             if (interfaces.isEmpty() && start == 0) {
-                throw new CaptureFileException(file, 0, "pcapng file does not start with a section header block");
+                throw new CaptureFileException(
+                        file, 0, "pcapng file does not start with a section header block");
             }
             long total = ByteSource.uint32(head, 4, bigEndian);
             if (total < 12 || total % 4 != 0) {
-                throw new CaptureFileException(file, start, "corrupt pcapng block: total length " + total);
+                throw new CaptureFileException(
+                        file, start, "corrupt pcapng block: total length " + total);
             }
             int bodyLen;
             if (type != EPB && type != SPB && type != PB && type != IDB) {
                 // Not ours: skip body, check the trailing length.
                 long skip = total - 12;
                 if (in.skip(skip) < skip) {
-                    throw CaptureFileException.truncated(file, start, "truncated pcapng block (type " + type + ")");
+                    throw CaptureFileException.truncated(
+                            file, start, "truncated pcapng block (type " + type + ")");
                 }
                 readTrailer(start, total);
                 continue;
             }
             if (total > MAX_BLOCK) {
-                throw new CaptureFileException(file, start, "corrupt pcapng block: total length " + total
-                        + " exceeds the limit " + MAX_BLOCK);
+                throw new CaptureFileException(
+                        file,
+                        start,
+                        "corrupt pcapng block: total length "
+                                + total
+                                + " exceeds the limit "
+                                + MAX_BLOCK);
             }
             bodyLen = (int) total - 12;
             readBody(start, bodyLen, total);
@@ -150,7 +170,8 @@ final class PcapngReader implements CaptureFileReader {
             body = new byte[Math.max(bodyLen, body.length * 2)];
         }
         if (in.read(body, 0, bodyLen) < bodyLen) {
-            throw CaptureFileException.truncated(file, start, "truncated pcapng block (" + total + " bytes announced)");
+            throw CaptureFileException.truncated(
+                    file, start, "truncated pcapng block (" + total + " bytes announced)");
         }
         readTrailer(start, total);
     }
@@ -161,8 +182,13 @@ final class PcapngReader implements CaptureFileReader {
         }
         long trailer = ByteSource.uint32(head, 8, bigEndian);
         if (trailer != total) {
-            throw new CaptureFileException(file, start, "corrupt pcapng block: trailing length " + trailer
-                    + " differs from leading length " + total);
+            throw new CaptureFileException(
+                    file,
+                    start,
+                    "corrupt pcapng block: trailing length "
+                            + trailer
+                            + " differs from leading length "
+                            + total);
         }
     }
 
@@ -176,11 +202,13 @@ final class PcapngReader implements CaptureFileReader {
         } else if (ByteSource.int32(magic, 0, false) == BYTE_ORDER_MAGIC) {
             bigEndian = false;
         } else {
-            throw new CaptureFileException(file, start + 8, "corrupt pcapng section header: bad byte-order magic");
+            throw new CaptureFileException(
+                    file, start + 8, "corrupt pcapng section header: bad byte-order magic");
         }
         long total = ByteSource.uint32(head, 4, bigEndian);
         if (total < 28 || total % 4 != 0 || total > MAX_BLOCK) {
-            throw new CaptureFileException(file, start, "corrupt pcapng section header: total length " + total);
+            throw new CaptureFileException(
+                    file, start, "corrupt pcapng section header: total length " + total);
         }
         int rest = (int) total - 16; // after type, length and magic; trailer read separately
         if (body.length < rest) {
@@ -199,7 +227,8 @@ final class PcapngReader implements CaptureFileReader {
 
     private void readInterface(long start, int bodyLen) throws CaptureFileException {
         if (bodyLen < 8) {
-            throw new CaptureFileException(file, start, "corrupt pcapng interface description: too short");
+            throw new CaptureFileException(
+                    file, start, "corrupt pcapng interface description: too short");
         }
         int linkType = ByteSource.uint16(body, 0, bigEndian);
         long snaplen = ByteSource.uint32(body, 4, bigEndian);
@@ -215,8 +244,10 @@ final class PcapngReader implements CaptureFileReader {
                 break;
             }
             if (p + 4 + len > bodyLen) {
-                throw new CaptureFileException(file, start + 8 + p, "corrupt pcapng option: length " + len
-                        + " runs past its block");
+                throw new CaptureFileException(
+                        file,
+                        start + 8 + p,
+                        "corrupt pcapng option: length " + len + " runs past its block");
             }
             int v = p + 4;
             if (code == 2) {
@@ -226,7 +257,8 @@ final class PcapngReader implements CaptureFileReader {
                 binary = (r & 0x80) != 0;
                 exponent = r & 0x7f;
                 if (!binary && exponent > 18) {
-                    throw new CaptureFileException(file, start + 8 + p, "unsupported if_tsresol 10^-" + exponent);
+                    throw new CaptureFileException(
+                            file, start + 8 + p, "unsupported if_tsresol 10^-" + exponent);
                 }
             } else if (code == 14 && len >= 8) {
                 long hi = ByteSource.uint32(body, v, bigEndian);
@@ -240,13 +272,19 @@ final class PcapngReader implements CaptureFileReader {
 
     private Interface iface(long start, long id) throws CaptureFileException {
         if (id < 0 || id >= interfaces.size()) {
-            throw new CaptureFileException(file, start, "packet refers to interface " + id + " but the section describes "
-                    + interfaces.size());
+            throw new CaptureFileException(
+                    file,
+                    start,
+                    "packet refers to interface "
+                            + id
+                            + " but the section describes "
+                            + interfaces.size());
         }
         return interfaces.get((int) id);
     }
 
-    private void readPacket(int type, long start, int bodyLen, CapturedFrame f) throws CaptureFileException {
+    private void readPacket(int type, long start, int bodyLen, CapturedFrame f)
+            throws CaptureFileException {
         Interface itf;
         int dataOff;
         long capLen;
@@ -254,9 +292,15 @@ final class PcapngReader implements CaptureFileReader {
         long ts = 0;
         if (type == EPB || type == PB) {
             if (bodyLen < 20) {
-                throw new CaptureFileException(file, start, "corrupt pcapng packet block: too short");
+                throw new CaptureFileException(
+                        file, start, "corrupt pcapng packet block: too short");
             }
-            itf = iface(start, type == EPB ? ByteSource.uint32(body, 0, bigEndian) : ByteSource.uint16(body, 0, bigEndian));
+            itf =
+                    iface(
+                            start,
+                            type == EPB
+                                    ? ByteSource.uint32(body, 0, bigEndian)
+                                    : ByteSource.uint16(body, 0, bigEndian));
             long hi = ByteSource.uint32(body, 4, bigEndian);
             long lo = ByteSource.uint32(body, 8, bigEndian);
             ts = hi << 32 | lo;
@@ -264,12 +308,17 @@ final class PcapngReader implements CaptureFileReader {
             origLen = ByteSource.uint32(body, 16, bigEndian);
             dataOff = 20;
             if (capLen > bodyLen - 20) {
-                throw new CaptureFileException(file, start, "corrupt pcapng packet block: captured length " + capLen
-                        + " exceeds the block");
+                throw new CaptureFileException(
+                        file,
+                        start,
+                        "corrupt pcapng packet block: captured length "
+                                + capLen
+                                + " exceeds the block");
             }
         } else { // SPB: interface 0, no timestamp, captured length implied
             if (bodyLen < 4) {
-                throw new CaptureFileException(file, start, "corrupt pcapng simple packet block: too short");
+                throw new CaptureFileException(
+                        file, start, "corrupt pcapng simple packet block: too short");
             }
             itf = iface(start, 0);
             origLen = ByteSource.uint32(body, 0, bigEndian);

@@ -3,15 +3,16 @@ package io.ctstream.capture.mask;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Overwrites, in place, the arguments of the command lines that carry credentials (FTP and IRC {@code PASS},
- * IRC {@code OPER}, NickServ {@code IDENTIFY}) with a filler of the same length, so the payload length, TCP
- * sequence numbers and the helpers' reassembly are exactly as on the wire while no password reaches Kafka.
+ * Overwrites, in place, the arguments of the command lines that carry credentials (FTP and IRC
+ * {@code PASS}, IRC {@code OPER}, NickServ {@code IDENTIFY}) with a filler of the same length, so
+ * the payload length, TCP sequence numbers and the helpers' reassembly are exactly as on the wire
+ * while no password reaches Kafka.
  *
- * <p>A pure function over bytes: it looks at every line that starts in the given range (the range's start and
- * every byte after a {@code \n}), matches command words case-insensitively as servers do, and masks up to the
- * line's end ({@code \r} or {@code \n}) or the end of the range. Known limit: a command word split across two TCP
- * segments ({@code "PA"} then {@code "SS secret"}) is not recognised, as the masker sees one packet at a time;
- * clients send a command line in one segment.
+ * <p>A pure function over bytes: it looks at every line that starts in the given range (the range's
+ * start and every byte after a {@code \n}), matches command words case-insensitively as servers do,
+ * and masks up to the line's end ({@code \r} or {@code \n}) or the end of the range. Known limit: a
+ * command word split across two TCP segments ({@code "PA"} then {@code "SS secret"}) is not
+ * recognised, as the masker sees one packet at a time; clients send a command line in one segment.
  */
 public final class CredentialMasker {
     /** The filler byte: printable, never a line end, never mistaken for a command. */
@@ -30,8 +31,7 @@ public final class CredentialMasker {
     private static final byte[] NICKSERV = bytes("NICKSERV");
     private static final byte[] NS = bytes("NS");
 
-    private CredentialMasker() {
-    }
+    private CredentialMasker() {}
 
     /**
      * Masks every credential line starting in {@code b[off, off + len)}.
@@ -57,7 +57,10 @@ public final class CredentialMasker {
         return masked;
     }
 
-    /** Masks the arguments of the line at {@code i} if it is a credential command; returns which, or null. */
+    /**
+     * Masks the arguments of the line at {@code i} if it is a credential command; returns which, or
+     * null.
+     */
     private static MaskedCommand maskLine(byte[] b, int i, int end) {
         int p = i;
         if (p < end && b[p] == ':') { // an IRC prefix (":nick!user@host "), which a client may send
@@ -75,7 +78,11 @@ public final class CredentialMasker {
         if (is(b, p, afterWord, PRIVMSG)) {
             target = skipSpaces(b, afterWord, end);
             int afterTarget = skipWord(b, target, end);
-            if (!startsWith(b, target, afterTarget, NICKSERV)) { // "NickServ" or "NickServ@services.example"
+            if (!startsWith(
+                    b,
+                    target,
+                    afterTarget,
+                    NICKSERV)) { // "NickServ" or "NickServ@services.example"
                 return null;
             }
             p = skipSpaces(b, afterTarget, end);

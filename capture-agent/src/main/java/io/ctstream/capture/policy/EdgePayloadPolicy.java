@@ -7,18 +7,15 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Decides how much payload leaves the sensor: only TCP to or from a TCP helper port (FTP 21, IRC 6667
- * by default) and UDP to or from a UDP helper port (TFTP 69) keeps its payload, cut to a cap; everything
- * else travels as headers only (the record still carries the original payload length). Kafka volume then
- * follows what the helpers need, not the raw traffic.
+ * Decides how much payload leaves the sensor: only TCP to or from a TCP helper port (FTP 21, IRC
+ * 6667 by default) and UDP to or from a UDP helper port (TFTP 69) keeps its payload, cut to a cap;
+ * everything else travels as headers only (the record still carries the original payload length).
+ * Kafka volume then follows what the helpers need, not the raw traffic.
  */
 public final class EdgePayloadPolicy {
     public static final List<Integer> DEFAULT_HELPER_PORTS = List.of(21, 6667);
     public static final List<Integer> DEFAULT_UDP_HELPER_PORTS = List.of(69);
     public static final int DEFAULT_CAP = 4096;
-
-
-
 
     private final boolean[] helperPort = new boolean[65536];
     private final boolean[] udpHelperPort = new boolean[65536];
@@ -29,7 +26,8 @@ public final class EdgePayloadPolicy {
         this(helperPorts, DEFAULT_UDP_HELPER_PORTS, cap);
     }
 
-    public EdgePayloadPolicy(Collection<Integer> helperPorts, Collection<Integer> udpHelperPorts, int cap) {
+    public EdgePayloadPolicy(
+            Collection<Integer> helperPorts, Collection<Integer> udpHelperPorts, int cap) {
         if (cap < 0) {
             throw new IllegalArgumentException("payload cap must be >= 0, got " + cap);
         }
@@ -59,17 +57,27 @@ public final class EdgePayloadPolicy {
         return port >= 0 && port < helperPort.length && helperPort[port];
     }
 
-    /** How many payload bytes of this packet to keep: 0, or up to the cap for helper-port TCP or UDP. */
+    /**
+     * How many payload bytes of this packet to keep: 0, or up to the cap for helper-port TCP or
+     * UDP.
+     */
     public int keepBytes(DecodedPacket p) {
-        return keepBytes(p.protocol(), p.srcPort(), p.dstPort(), p.laterFragment(), p.payloadCaptured());
+        return keepBytes(
+                p.protocol(), p.srcPort(), p.dstPort(), p.laterFragment(), p.payloadCaptured());
     }
 
     /**
      * @param laterFragment a non-first IP fragment carries no ports, so it is never kept
      */
-    public int keepBytes(int protocol, int srcPort, int dstPort, boolean laterFragment, int payloadCaptured) {
-        boolean[] ports = protocol == IpProtocol.TCP ? helperPort : protocol == IpProtocol.UDP ? udpHelperPort : null;
-        if (ports == null || laterFragment || !(ports[srcPort & 0xffff] || ports[dstPort & 0xffff])) {
+    public int keepBytes(
+            int protocol, int srcPort, int dstPort, boolean laterFragment, int payloadCaptured) {
+        boolean[] ports =
+                protocol == IpProtocol.TCP
+                        ? helperPort
+                        : protocol == IpProtocol.UDP ? udpHelperPort : null;
+        if (ports == null
+                || laterFragment
+                || !(ports[srcPort & 0xffff] || ports[dstPort & 0xffff])) {
             return 0;
         }
         return Math.min(cap, payloadCaptured);
@@ -77,8 +85,13 @@ public final class EdgePayloadPolicy {
 
     @Override
     public String toString() {
-        return "EdgePayloadPolicy{helperPorts=" + Arrays.toString(list(helperPort)) + ", udpHelperPorts="
-                + Arrays.toString(list(udpHelperPort)) + ", cap=" + cap + "}";
+        return "EdgePayloadPolicy{helperPorts="
+                + Arrays.toString(list(helperPort))
+                + ", udpHelperPorts="
+                + Arrays.toString(list(udpHelperPort))
+                + ", cap="
+                + cap
+                + "}";
     }
 
     private static int[] list(boolean[] marked) {

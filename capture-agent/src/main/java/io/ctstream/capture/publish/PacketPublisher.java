@@ -1,5 +1,6 @@
 package io.ctstream.capture.publish;
 
+import io.ctstream.capture.batch.RecordSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import io.ctstream.capture.batch.RecordSink;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
@@ -20,29 +20,34 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bounded queue between capture and the Kafka producer, and the thread that drains it. Capture
- * threads {@link #submit} records; when the queue is full they either wait ({@link OverflowPolicy#BLOCK},
- * replay) or drop and count ({@link OverflowPolicy#DROP}, live). Nothing is lost silently: every
- * record ends as published or as a drop with a {@link DropReason}. A record may carry a batch of
- * packets of one flow: publications and drops are counted in packets (and publications in records too),
- * so {@code decoded = published + dropped} holds in packets.
+ * threads {@link #submit} records; when the queue is full they either wait ({@link
+ * OverflowPolicy#BLOCK}, replay) or drop and count ({@link OverflowPolicy#DROP}, live). Nothing is
+ * lost silently: every record ends as published or as a drop with a {@link DropReason}. A record
+ * may carry a batch of packets of one flow: publications and drops are counted in packets (and
+ * publications in records too), so {@code decoded = published + dropped} holds in packets.
  *
- * <p>Records arrive encoded (the capture threads write key and value bytes) and are queued as bytes: the
- * sender thread then only appends to the producer's batches (and compresses), as a bare producer does.
- * With several capture threads (live, one per interface) the encoding runs in parallel; a record that
- * could not be encoded is counted with {@link #dropUnencodable}.
+ * <p>Records arrive encoded (the capture threads write key and value bytes) and are queued as
+ * bytes: the sender thread then only appends to the producer's batches (and compresses), as a bare
+ * producer does. With several capture threads (live, one per interface) the encoding runs in
+ * parallel; a record that could not be encoded is counted with {@link #dropUnencodable}.
  *
- * <p>Acknowledgements are counted for every record, through one shared callback; the send latency is
- * timed for one record in {@value #LATENCY_SAMPLE} only, because a timer per record (a callback object
- * capturing the start, two clock reads, the timer's own bookkeeping on the producer's network thread)
- * costs a noticeable share of a packet's budget at replay rates, and a 1-in-64 sample gives the same
- * distribution.
+ * <p>Acknowledgements are counted for every record, through one shared callback; the send latency
+ * is timed for one record in {@value #LATENCY_SAMPLE} only, because a timer per record (a callback
+ * object capturing the start, two clock reads, the timer's own bookkeeping on the producer's
+ * network thread) costs a noticeable share of a packet's budget at replay rates, and a 1-in-64
+ * sample gives the same distribution.
  */
 public final class PacketPublisher implements RecordSink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PacketPublisher.class);
     private static final int DRAIN_BATCH = 1024;
+
     /** One record in this many gets its send latency timed (a power of two). */
     static final int LATENCY_SAMPLE = 64;
-    /** Records of up to this many packets share one callback per count; larger ones (rare) get their own. */
+
+    /**
+     * Records of up to this many packets share one callback per count; larger ones (rare) get their
+     * own.
+     */
     private static final int CACHED_CALLBACKS = 1024;
 
     private final Producer<byte[], byte[]> producer;
@@ -54,22 +59,34 @@ public final class PacketPublisher implements RecordSink, AutoCloseable {
     private final AtomicLong submitted = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
     private final AtomicLong publishedRecords = new AtomicLong();
+
     /** Records put in the queue, and records the sender has handed to the producer (or dropped). */
     private final AtomicLong enqueued = new AtomicLong();
+
     private final AtomicLong handed = new AtomicLong();
     private final AtomicLongArray dropped = new AtomicLongArray(DropReason.values().length);
+
     /**
-     * One shared acknowledgement callback per packet count (records of n packets share callback n), made on
-     * first use by the sender thread: a callback object per record would cost more than the count is worth.
+     * One shared acknowledgement callback per packet count (records of n packets share callback n),
+     * made on first use by the sender thread: a callback object per record would cost more than the
+     * count is worth.
      */
     private final Callback[] acknowledgedByPackets = new Callback[CACHED_CALLBACKS + 1];
-    /** Records handed to the producer by the sender thread (its own counter, for latency sampling). */
+
+    /**
+     * Records handed to the producer by the sender thread (its own counter, for latency sampling).
+     */
     private long sends;
+
     private volatile boolean closing;
     private volatile long lastErrorLog;
 
-    public PacketPublisher(Producer<byte[], byte[]> producer, String topic, int queueCapacity,
-                           OverflowPolicy overflow, PublishListener listener) {
+    public PacketPublisher(
+            Producer<byte[], byte[]> producer,
+            String topic,
+            int queueCapacity,
+            OverflowPolicy overflow,
+            PublishListener listener) {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queue capacity must be >= 1, got " + queueCapacity);
         }
@@ -89,18 +106,23 @@ public final class PacketPublisher implements RecordSink, AutoCloseable {
     }
 
     /**
-     * Hands over one encoded record (key and value bytes, the capture time in epoch milliseconds as the
-     * record timestamp) carrying {@code packets} packets. Returns false when it was dropped (queue full under
-     * DROP, or closing); a drop counts all its packets.
+     * Hands over one encoded record (key and value bytes, the capture time in epoch milliseconds as
+     * the record timestamp) carrying {@code packets} packets. Returns false when it was dropped
+     * (queue full under DROP, or closing); a drop counts all its packets.
      */
     @Override
     public boolean submit(byte[] key, byte[] value, long timestampMillis, int packets) {
-        if (timestampMillis < 0) { // Kafka refuses it; a capture file's timestamps can overflow to it
-            dropUnencodable(new IllegalArgumentException("negative record timestamp " + timestampMillis), packets);
+        if (timestampMillis
+                < 0) { // Kafka refuses it; a capture file's timestamps can overflow to it
+            dropUnencodable(
+                    new IllegalArgumentException("negative record timestamp " + timestampMillis),
+                    packets);
             return false;
         }
         submitted.addAndGet(packets);
-        Pending r = new Pending(new ProducerRecord<>(topic, null, timestampMillis, key, value), packets);
+        Pending r =
+                new Pending(
+                        new ProducerRecord<>(topic, null, timestampMillis, key, value), packets);
         if (closing) {
             drop(DropReason.SHUTDOWN, packets);
             return false;
@@ -152,7 +174,10 @@ public final class PacketPublisher implements RecordSink, AutoCloseable {
         }
     }
 
-    /** A packet that was decoded but could not be encoded (a bug, not an input): counted, logged, dropped. */
+    /**
+     * A packet that was decoded but could not be encoded (a bug, not an input): counted, logged,
+     * dropped.
+     */
     public void dropUnencodable(RuntimeException e) {
         dropUnencodable(e, 1);
     }
@@ -166,8 +191,11 @@ public final class PacketPublisher implements RecordSink, AutoCloseable {
 
     private void send(Pending r) {
         try {
-            producer.send(r.record(), (sends++ & (LATENCY_SAMPLE - 1)) == 0
-                    ? new TimedAcknowledgement(System.nanoTime(), r.packets()) : acknowledged(r.packets()));
+            producer.send(
+                    r.record(),
+                    (sends++ & (LATENCY_SAMPLE - 1)) == 0
+                            ? new TimedAcknowledgement(System.nanoTime(), r.packets())
+                            : acknowledged(r.packets()));
         } catch (KafkaException | IllegalStateException e) {
             listener.producerError(e);
             logError("send rejected", e);
@@ -203,10 +231,11 @@ public final class PacketPublisher implements RecordSink, AutoCloseable {
     }
 
     /** A queued record and the number of packets it carries. */
-    private record Pending(ProducerRecord<byte[], byte[]> record, int packets) {
-    }
+    private record Pending(ProducerRecord<byte[], byte[]> record, int packets) {}
 
-    /** The callback of a sampled record: counts it like any other and reports its send-to-ack time. */
+    /**
+     * The callback of a sampled record: counts it like any other and reports its send-to-ack time.
+     */
     private final class TimedAcknowledgement implements Callback {
         private final long start;
         private final int packets;
@@ -235,7 +264,10 @@ public final class PacketPublisher implements RecordSink, AutoCloseable {
         long now = System.nanoTime();
         if (now - lastErrorLog > 1_000_000_000L) {
             lastErrorLog = now;
-            LOG.warn("{} (counted; further errors within 1 s are counted only): {}", what, e.toString());
+            LOG.warn(
+                    "{} (counted; further errors within 1 s are counted only): {}",
+                    what,
+                    e.toString());
         }
     }
 

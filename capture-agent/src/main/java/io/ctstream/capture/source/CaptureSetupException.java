@@ -1,6 +1,9 @@
 package io.ctstream.capture.source;
 
-/** A live capture could not start: no permission, unknown interface, bad filter, unsupported link type. */
+/**
+ * A live capture could not start: no permission, unknown interface, bad filter, unsupported link
+ * type.
+ */
 public final class CaptureSetupException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

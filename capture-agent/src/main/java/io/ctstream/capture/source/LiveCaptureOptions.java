@@ -5,24 +5,46 @@ import java.util.List;
 /**
  * How to open live interfaces.
  *
- * @param interfaces   interface names (as {@code ip link} shows them; "any" for all)
- * @param bpfFilter    a BPF filter expression, or null for everything
- * @param snaplen      bytes kept per frame
- * @param promiscuous  promiscuous mode
- * @param bufferBytes  kernel capture buffer size
- * @param immediate    deliver each packet at once instead of waiting for a buffer to fill
+ * @param interfaces interface names (as {@code ip link} shows them; "any" for all)
+ * @param bpfFilter a BPF filter expression, or null for everything
+ * @param snaplen bytes kept per frame
+ * @param promiscuous promiscuous mode
+ * @param bufferBytes kernel capture buffer size
+ * @param immediate deliver each packet at once instead of waiting for a buffer to fill
  * @param timeoutMillis read timeout: how often a quiet capture thread checks for stop and stats
- * @param netns         a network namespace ({@code ip netns} name) whose interfaces these are, or null for
- *                      the JVM's own; only the capture sockets are opened there, Kafka stays in the JVM's
- * @param inboundOnly   only what each interface received: on a router capturing on every interface, each
- *                      forwarded packet once (as conntrack sees it in PREROUTING), not again on its way out
+ * @param netns a network namespace ({@code ip netns} name) whose interfaces these are, or null for
+ *     the JVM's own; only the capture sockets are opened there, Kafka stays in the JVM's
+ * @param inboundOnly only what each interface received: on a router capturing on every interface,
+ *     each forwarded packet once (as conntrack sees it in PREROUTING), not again on its way out
  */
-public record LiveCaptureOptions(List<String> interfaces, String bpfFilter, int snaplen, boolean promiscuous,
-                                 int bufferBytes, boolean immediate, int timeoutMillis, String netns,
-                                 boolean inboundOnly) {
-    public LiveCaptureOptions(List<String> interfaces, String bpfFilter, int snaplen, boolean promiscuous,
-                              int bufferBytes, boolean immediate, int timeoutMillis) {
-        this(interfaces, bpfFilter, snaplen, promiscuous, bufferBytes, immediate, timeoutMillis, null, false);
+public record LiveCaptureOptions(
+        List<String> interfaces,
+        String bpfFilter,
+        int snaplen,
+        boolean promiscuous,
+        int bufferBytes,
+        boolean immediate,
+        int timeoutMillis,
+        String netns,
+        boolean inboundOnly) {
+    public LiveCaptureOptions(
+            List<String> interfaces,
+            String bpfFilter,
+            int snaplen,
+            boolean promiscuous,
+            int bufferBytes,
+            boolean immediate,
+            int timeoutMillis) {
+        this(
+                interfaces,
+                bpfFilter,
+                snaplen,
+                promiscuous,
+                bufferBytes,
+                immediate,
+                timeoutMillis,
+                null,
+                false);
     }
 
     public LiveCaptureOptions {
@@ -43,14 +65,30 @@ public record LiveCaptureOptions(List<String> interfaces, String bpfFilter, int 
 
     /** The same options, with the interfaces opened in network namespace {@code name}. */
     public LiveCaptureOptions inNetns(String name) {
-        return new LiveCaptureOptions(interfaces, bpfFilter, snaplen, promiscuous, bufferBytes, immediate, timeoutMillis,
-                name, inboundOnly);
+        return new LiveCaptureOptions(
+                interfaces,
+                bpfFilter,
+                snaplen,
+                promiscuous,
+                bufferBytes,
+                immediate,
+                timeoutMillis,
+                name,
+                inboundOnly);
     }
 
     /** The same options, keeping only received packets ({@code pcap_setdirection(PCAP_D_IN)}). */
     public LiveCaptureOptions withInboundOnly() {
-        return new LiveCaptureOptions(interfaces, bpfFilter, snaplen, promiscuous, bufferBytes, immediate, timeoutMillis,
-                netns, true);
+        return new LiveCaptureOptions(
+                interfaces,
+                bpfFilter,
+                snaplen,
+                promiscuous,
+                bufferBytes,
+                immediate,
+                timeoutMillis,
+                netns,
+                true);
     }
 
     public static LiveCaptureOptions defaults(List<String> interfaces) {

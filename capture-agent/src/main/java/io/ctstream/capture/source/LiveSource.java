@@ -59,7 +59,7 @@ public final class LiveSource implements PacketSource {
      * Opens every interface now (so setup errors surface before anything runs).
      *
      * @throws CaptureSetupException with a clear message for a missing libpcap, an unknown
-     *                               interface, no permission, a bad filter or an unknown link type
+     *     interface, no permission, a bad filter or an unknown link type
      */
     public synchronized void open() {
         if (!handles.isEmpty()) {
@@ -69,10 +69,12 @@ public final class LiveSource implements PacketSource {
             if (options.netns() == null) {
                 openAll();
             } else {
-                NetworkNamespaceThread.call(options.netns(), () -> {
-                    openAll();
-                    return null;
-                });
+                NetworkNamespaceThread.call(
+                        options.netns(),
+                        () -> {
+                            openAll();
+                            return null;
+                        });
             }
         } catch (RuntimeException e) {
             closeHandles();
@@ -91,26 +93,35 @@ public final class LiveSource implements PacketSource {
         try {
             nif = Pcaps.getDevByName(itf);
         } catch (PcapNativeException e) {
-            throw new CaptureSetupException("cannot list capture interfaces: " + e.getMessage()
-                    + " (is libpcap installed? Debian: apt-get install libpcap0.8)", e);
+            throw new CaptureSetupException(
+                    "cannot list capture interfaces: "
+                            + e.getMessage()
+                            + " (is libpcap installed? Debian: apt-get install libpcap0.8)",
+                    e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new CaptureSetupException("libpcap could not be loaded (Debian: apt-get install libpcap0.8): "
-                    + e.getMessage(), e);
+            throw new CaptureSetupException(
+                    "libpcap could not be loaded (Debian: apt-get install libpcap0.8): "
+                            + e.getMessage(),
+                    e);
         }
         if (nif == null) {
-            throw new CaptureSetupException("unknown interface '" + itf + "'; available: " + deviceNames(), null);
+            throw new CaptureSetupException(
+                    "unknown interface '" + itf + "'; available: " + deviceNames(), null);
         }
         PcapHandle h;
         try {
-            h = new PcapHandle.Builder(itf)
-                    .snaplen(options.snaplen())
-                    .promiscuousMode(options.promiscuous() ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
-                            : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                    .timeoutMillis(options.timeoutMillis())
-                    .bufferSize(options.bufferBytes())
-                    .immediateMode(options.immediate())
-                    .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
-                    .build();
+            h =
+                    new PcapHandle.Builder(itf)
+                            .snaplen(options.snaplen())
+                            .promiscuousMode(
+                                    options.promiscuous()
+                                            ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
+                                            : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
+                            .timeoutMillis(options.timeoutMillis())
+                            .bufferSize(options.bufferBytes())
+                            .immediateMode(options.immediate())
+                            .timestampPrecision(PcapHandle.TimestampPrecision.NANO)
+                            .build();
         } catch (PcapNativeException e) {
             throw new CaptureSetupException(explain(itf, e.getMessage()), e);
         }
@@ -123,7 +134,9 @@ public final class LiveSource implements PacketSource {
                 try {
                     h.setDirection(PcapHandle.PcapDirection.IN);
                 } catch (PcapNativeException e) {
-                    throw new CaptureSetupException("cannot capture only inbound packets on " + itf + ": " + e.getMessage(), e);
+                    throw new CaptureSetupException(
+                            "cannot capture only inbound packets on " + itf + ": " + e.getMessage(),
+                            e);
                 }
             }
             if (options.bpfFilter() != null && !options.bpfFilter().isBlank()) {
@@ -132,8 +145,14 @@ public final class LiveSource implements PacketSource {
             return h;
         } catch (PcapNativeException | NotOpenException e) {
             h.close();
-            throw new CaptureSetupException("cannot set BPF filter '" + options.bpfFilter() + "' on " + itf + ": "
-                    + e.getMessage(), e);
+            throw new CaptureSetupException(
+                    "cannot set BPF filter '"
+                            + options.bpfFilter()
+                            + "' on "
+                            + itf
+                            + ": "
+                            + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             h.close();
             throw e;
@@ -143,7 +162,10 @@ public final class LiveSource implements PacketSource {
     private static String explain(String itf, String msg) {
         String m = msg == null ? "" : msg;
         if (m.contains("permission") || m.contains("Operation not permitted")) {
-            return "no permission to capture on " + itf + ": " + m
+            return "no permission to capture on "
+                    + itf
+                    + ": "
+                    + m
                     + " (run as root, or grant CAP_NET_RAW and CAP_NET_ADMIN to the java binary)";
         }
         if (m.contains("No such device") || m.contains("doesn't exist")) {
@@ -174,14 +196,17 @@ public final class LiveSource implements PacketSource {
             String itf = options.interfaces().get(i);
             int id = i;
             FrameSink sink = sinks.get();
-            Thread t = new Thread(() -> {
-                try {
-                    loop(h, itf, id, sink);
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
-                    stopped = true;
-                }
-            }, "ctstream-capture-" + itf);
+            Thread t =
+                    new Thread(
+                            () -> {
+                                try {
+                                    loop(h, itf, id, sink);
+                                } catch (Throwable e) {
+                                    failure.compareAndSet(null, e);
+                                    stopped = true;
+                                }
+                            },
+                            "ctstream-capture-" + itf);
             threads.add(t);
             t.start();
         }
@@ -212,7 +237,14 @@ public final class LiveSource implements PacketSource {
                 Timestamp ts = h.getTimestamp();
                 long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
                 Integer orig = h.getOriginalLength();
-                frame.set(raw, raw.length, orig == null ? raw.length : orig, nanos, linkType, id, itf);
+                frame.set(
+                        raw,
+                        raw.length,
+                        orig == null ? raw.length : orig,
+                        nanos,
+                        linkType,
+                        id,
+                        itf);
                 counters.captured.incrementAndGet();
                 sink.accept(frame);
             }
@@ -250,7 +282,8 @@ public final class LiveSource implements PacketSource {
 
     @Override
     public String describe() {
-        return "live capture on " + String.join(", ", options.interfaces())
+        return "live capture on "
+                + String.join(", ", options.interfaces())
                 + (options.netns() == null ? "" : " in network namespace " + options.netns())
                 + (options.inboundOnly() ? " (inbound only)" : "")
                 + (options.bpfFilter() == null ? "" : " with filter '" + options.bpfFilter() + "'");

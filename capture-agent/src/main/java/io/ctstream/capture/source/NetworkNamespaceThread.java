@@ -13,10 +13,10 @@ import java.util.concurrent.FutureTask;
  * Runs a task on a fresh thread that has joined a named network namespace ({@code ip netns add
  * NAME}, i.e. {@code /run/netns/NAME}) with {@code setns(2)}.
  *
- * <p>Why: a capture socket belongs to the namespace it was opened in, whatever thread reads it later.
- * Opening the interfaces of a gateway namespace this way lets one JVM capture there while its Kafka
- * clients stay in the host's namespace (where the broker is). The thread ends with the task, so no
- * thread of the JVM is ever left in another namespace. Needs CAP_SYS_ADMIN (root).
+ * <p>Why: a capture socket belongs to the namespace it was opened in, whatever thread reads it
+ * later. Opening the interfaces of a gateway namespace this way lets one JVM capture there while
+ * its Kafka clients stay in the host's namespace (where the broker is). The thread ends with the
+ * task, so no thread of the JVM is ever left in another namespace. Needs CAP_SYS_ADMIN (root).
  */
 final class NetworkNamespaceThread {
     private static final int O_RDONLY = 0;
@@ -32,12 +32,17 @@ final class NetworkNamespaceThread {
         int close(int fd) throws LastErrorException;
     }
 
-    private NetworkNamespaceThread() {
-    }
+    private NetworkNamespaceThread() {}
 
-    /** {@code /run/netns/NAME}; the name must be a plain file name, as {@code ip netns} makes them. */
+    /**
+     * {@code /run/netns/NAME}; the name must be a plain file name, as {@code ip netns} makes them.
+     */
     static Path path(String name) {
-        if (name == null || name.isBlank() || name.contains("/") || name.equals(".") || name.equals("..")) {
+        if (name == null
+                || name.isBlank()
+                || name.contains("/")
+                || name.equals(".")
+                || name.equals("..")) {
             throw new IllegalArgumentException("bad network namespace name '" + name + "'");
         }
         return Path.of("/run/netns", name);
@@ -51,12 +56,20 @@ final class NetworkNamespaceThread {
     static <T> T call(String name, Callable<T> task) {
         Path ns = path(name);
         if (!Files.exists(ns)) {
-            throw new CaptureSetupException("no network namespace '" + name + "' (" + ns + " is missing; see ip netns list)", null);
+            throw new CaptureSetupException(
+                    "no network namespace '"
+                            + name
+                            + "' ("
+                            + ns
+                            + " is missing; see ip netns list)",
+                    null);
         }
-        FutureTask<T> run = new FutureTask<>(() -> {
-            join(ns);
-            return task.call();
-        });
+        FutureTask<T> run =
+                new FutureTask<>(
+                        () -> {
+                            join(ns);
+                            return task.call();
+                        });
         Thread t = new Thread(run, "ctstream-netns-" + name);
         t.start();
         try {
@@ -69,10 +82,12 @@ final class NetworkNamespaceThread {
             if (cause instanceof Error err) {
                 throw err;
             }
-            throw new CaptureSetupException("in network namespace " + name + ": " + cause.getMessage(), cause);
+            throw new CaptureSetupException(
+                    "in network namespace " + name + ": " + cause.getMessage(), cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new CaptureSetupException("interrupted while opening in network namespace " + name, e);
+            throw new CaptureSetupException(
+                    "interrupted while opening in network namespace " + name, e);
         }
     }
 
@@ -81,7 +96,8 @@ final class NetworkNamespaceThread {
         try {
             libc = Native.load("c", LibC.class);
         } catch (UnsatisfiedLinkError e) {
-            throw new CaptureSetupException("cannot load libc to join " + ns + ": " + e.getMessage(), e);
+            throw new CaptureSetupException(
+                    "cannot load libc to join " + ns + ": " + e.getMessage(), e);
         }
         int fd;
         try {
@@ -92,8 +108,13 @@ final class NetworkNamespaceThread {
         try {
             libc.setns(fd, CLONE_NEWNET);
         } catch (LastErrorException e) {
-            throw new CaptureSetupException("cannot join network namespace " + ns + ": errno " + e.getErrorCode()
-                    + (e.getErrorCode() == 1 ? " (EPERM: needs root / CAP_SYS_ADMIN)" : ""), e);
+            throw new CaptureSetupException(
+                    "cannot join network namespace "
+                            + ns
+                            + ": errno "
+                            + e.getErrorCode()
+                            + (e.getErrorCode() == 1 ? " (EPERM: needs root / CAP_SYS_ADMIN)" : ""),
+                    e);
         } finally {
             libc.close(fd);
         }

@@ -10,7 +10,8 @@ public interface PacketSource {
      * Delivers frames until the source ends or {@link #stop()} is called. Sources with several
      * threads (one per interface) ask {@code sinks} for one sink per thread.
      *
-     * @throws IOException on an unreadable or corrupt source (after delivering everything before it)
+     * @throws IOException on an unreadable or corrupt source (after delivering everything before
+     *     it)
      */
     void run(Supplier<FrameSink> sinks) throws IOException;
 

@@ -26,7 +26,7 @@ public final class ReplaySource implements PacketSource {
 
     /**
      * @param speed 0 (or any value ≤ 0 / infinite) for as fast as possible, else the pace factor
-     *              (2.0 = twice as fast as recorded)
+     *     (2.0 = twice as fast as recorded)
      */
     public ReplaySource(List<Path> files, double speed) throws IOException {
         if (files.isEmpty()) {
@@ -62,7 +62,8 @@ public final class ReplaySource implements PacketSource {
                 int checkedLinkType = -1;
                 while (!stopped && reader.next(frame)) {
                     if (frame.linkType() != checkedLinkType) {
-                        LinkType.requireSupported(frame.linkType(), file + " (" + reader.format() + ")");
+                        LinkType.requireSupported(
+                                frame.linkType(), file + " (" + reader.format() + ")");
                         checkedLinkType = frame.linkType();
                     }
                     if (paced()) {
@@ -93,7 +94,10 @@ public final class ReplaySource implements PacketSource {
 
     @Override
     public String describe() {
-        return "replay of " + files.size() + " file(s), " + (paced() ? "at " + speed + "x the recorded pace" : "as fast as possible");
+        return "replay of "
+                + files.size()
+                + " file(s), "
+                + (paced() ? "at " + speed + "x the recorded pace" : "as fast as possible");
     }
 
     /** Bytes of all files together, for progress. */

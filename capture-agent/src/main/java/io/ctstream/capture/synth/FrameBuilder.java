@@ -19,7 +19,16 @@ final class FrameBuilder {
     }
 
     /** Returns the frame length. */
-    int tcp(byte[] src, byte[] dst, int sport, int dport, long seq, long ack, int flags, byte[] payload, int plen,
+    int tcp(
+            byte[] src,
+            byte[] dst,
+            int sport,
+            int dport,
+            long seq,
+            long ack,
+            int flags,
+            byte[] payload,
+            int plen,
             boolean synOptions) {
         int optLen = synOptions ? 12 : 0;
         int l4Len = 20 + optLen + plen;
@@ -112,7 +121,9 @@ final class FrameBuilder {
     private int l4Checksum(byte[] src, byte[] dst, int proto, int l4, int l4Len) {
         long sum = 0;
         for (int i = 0; i < src.length; i += 2) {
-            sum += ((src[i] & 0xff) << 8 | (src[i + 1] & 0xff)) + ((dst[i] & 0xff) << 8 | (dst[i + 1] & 0xff));
+            sum +=
+                    ((src[i] & 0xff) << 8 | (src[i + 1] & 0xff))
+                            + ((dst[i] & 0xff) << 8 | (dst[i + 1] & 0xff));
         }
         sum += proto + l4Len;
         return checksum(l4, l4Len, sum);

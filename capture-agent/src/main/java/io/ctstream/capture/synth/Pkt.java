@@ -2,7 +2,12 @@ package io.ctstream.capture.synth;
 
 /** One packet of a synthetic session, ready to be turned into a frame. */
 final class Pkt {
-    enum Kind { TCP, UDP, ECHO_REQUEST, ECHO_REPLY }
+    enum Kind {
+        TCP,
+        UDP,
+        ECHO_REQUEST,
+        ECHO_REPLY
+    }
 
     final Kind kind;
     final byte[] src;
@@ -15,8 +20,17 @@ final class Pkt {
     final byte[] payload;
     final boolean synOptions;
 
-    Pkt(Kind kind, byte[] src, byte[] dst, int sport, int dport, long seq, long ack, int flags, byte[] payload,
-        boolean synOptions) {
+    Pkt(
+            Kind kind,
+            byte[] src,
+            byte[] dst,
+            int sport,
+            int dport,
+            long seq,
+            long ack,
+            int flags,
+            byte[] payload,
+            boolean synOptions) {
         this.kind = kind;
         this.src = src;
         this.dst = dst;
@@ -32,7 +46,17 @@ final class Pkt {
     int write(FrameBuilder fb) {
         switch (kind) {
             case TCP:
-                return fb.tcp(src, dst, sport, dport, seq, ack, flags, payload, payload.length, synOptions);
+                return fb.tcp(
+                        src,
+                        dst,
+                        sport,
+                        dport,
+                        seq,
+                        ack,
+                        flags,
+                        payload,
+                        payload.length,
+                        synOptions);
             case UDP:
                 return fb.udp(src, dst, sport, dport, payload, payload.length);
             case ECHO_REQUEST:

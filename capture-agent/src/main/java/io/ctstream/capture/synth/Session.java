@@ -6,9 +6,9 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * The packets of one synthetic session, in order. Small sessions are built whole ({@link #of}); a large
- * transfer overrides {@link #refill} to make its next few packets only when the earlier ones are written, so
- * the generator's memory does not grow with a flow's size.
+ * The packets of one synthetic session, in order. Small sessions are built whole ({@link #of}); a
+ * large transfer overrides {@link #refill} to make its next few packets only when the earlier ones
+ * are written, so the generator's memory does not grow with a flow's size.
  */
 abstract class Session {
     private final ArrayDeque<Pkt> ready = new ArrayDeque<>();
@@ -16,12 +16,13 @@ abstract class Session {
     private boolean exhausted;
 
     static Session of(List<Pkt> packets) {
-        Session s = new Session() {
-            @Override
-            boolean refill(List<Pkt> out) {
-                return false;
-            }
-        };
+        Session s =
+                new Session() {
+                    @Override
+                    boolean refill(List<Pkt> out) {
+                        return false;
+                    }
+                };
         s.ready.addAll(packets);
         return s;
     }
@@ -42,8 +43,8 @@ abstract class Session {
     }
 
     /**
-     * True when the session sends in rounds that leave back to back (a TCP sender's window), false when its
-     * packets take turns one at a time with the other sessions'.
+     * True when the session sends in rounds that leave back to back (a TCP sender's window), false
+     * when its packets take turns one at a time with the other sessions'.
      */
     boolean sendsRounds() {
         return false;

@@ -14,46 +14,64 @@ import java.util.SplittableRandom;
 
 /**
  * Writes a synthetic Ethernet pcap of exactly N packets, deterministic from a seed, in one of two
- * {@link SynthMix mixes}. Memory stays constant whatever N is: at most {@value #CONCURRENT_SESSIONS} sessions
- * are open, and a large transfer makes its segments as they are written.
+ * {@link SynthMix mixes}. Memory stays constant whatever N is: at most {@value
+ * #CONCURRENT_SESSIONS} sessions are open, and a large transfer makes its segments as they are
+ * written.
  *
- * <p>The default mix is heavy-tailed, after Crovella and Bestavros ("Self-Similarity in World Wide Web
- * Traffic: Evidence and Possible Causes", IEEE/ACM Transactions on Networking 5(6), 1997), who found Web
- * transfer sizes heavy-tailed, Pareto-like with a tail index near 1 (the "mice and elephants" of later flow
- * measurements): each TCP transfer's size in bytes is Pareto with tail index {@value #PARETO_ALPHA} and minimum
- * {@value #PARETO_MIN_BYTES} bytes (median about 7.5 KB, capped at {@value #MAX_TRANSFER_BYTES} bytes), sent in
- * full-size segments ({@value TcpConnection#MSS} bytes of payload, 1,502-byte frames) acknowledged every second
- * segment by 54-byte ACKs, after a handshake and a small request and before a FIN exchange. Around the
- * transfers: DNS queries, pings (ICMP and ICMPv6), refused connections (SYN, RST), FTP control sessions with
- * PASV, EPSV and PORT data connections and IRC with a DCC SEND and its connection (the data connections'
- * files Pareto too, capped lower), so the helpers and their expectations stay exercised. The open sessions
- * take turns at random, a packet every 0 to 2 µs (about a million packets per second, the rate the pipeline
- * is built for: the capture times are what the agent's batching sees).
+ * <p>The default mix is heavy-tailed, after Crovella and Bestavros ("Self-Similarity in World Wide
+ * Web Traffic: Evidence and Possible Causes", IEEE/ACM Transactions on Networking 5(6), 1997), who
+ * found Web transfer sizes heavy-tailed, Pareto-like with a tail index near 1 (the "mice and
+ * elephants" of later flow measurements): each TCP transfer's size in bytes is Pareto with tail
+ * index {@value #PARETO_ALPHA} and minimum {@value #PARETO_MIN_BYTES} bytes (median about 7.5 KB,
+ * capped at {@value #MAX_TRANSFER_BYTES} bytes), sent in full-size segments ({@value
+ * TcpConnection#MSS} bytes of payload, 1,502-byte frames) acknowledged every second segment by
+ * 54-byte ACKs, after a handshake and a small request and before a FIN exchange. Around the
+ * transfers: DNS queries, pings (ICMP and ICMPv6), refused connections (SYN, RST), FTP control
+ * sessions with PASV, EPSV and PORT data connections and IRC with a DCC SEND and its connection
+ * (the data connections' files Pareto too, capped lower), so the helpers and their expectations
+ * stay exercised. The open sessions take turns at random, a packet every 0 to 2 µs (about a million
+ * packets per second, the rate the pipeline is built for: the capture times are what the agent's
+ * batching sees).
  *
- * <p>The SYN-flood mix is one SYN per flow, from random sources and ports to one server, at the same rate:
- * the worst case for per-flow batching.
+ * <p>The SYN-flood mix is one SYN per flow, from random sources and ports to one server, at the
+ * same rate: the worst case for per-flow batching.
  */
 public final class Synth {
     static final byte[] EMPTY = new byte[0];
+
     /** Sessions open at once; each gets about one packet in this many. */
     static final int CONCURRENT_SESSIONS = 256;
+
     static final double PARETO_ALPHA = 1.1;
     static final int PARETO_MIN_BYTES = 4_000;
     static final long MAX_TRANSFER_BYTES = 100_000_000L;
+
     /** Largest TCP window of a transfer, in full-size segments (about 92 KB). */
     static final int MAX_WINDOW_SEGMENTS = 64;
-    /** FTP and IRC files: their whole session is built up front, so they stay small enough to hold. */
+
+    /**
+     * FTP and IRC files: their whole session is built up front, so they stay small enough to hold.
+     */
     static final long MAX_FILE_BYTES = 256 * 1024;
+
     private static final long START_MICROS = 1_795_300_000_000_000L;
 
     private final SplittableRandom random;
     private final SynthMix mix;
     private final FrameBuilder frames = new FrameBuilder();
     private final List<Session> active = new ArrayList<>();
-    /** The rest of the round being written (a window of one transfer), or one packet of another session. */
+
+    /**
+     * The rest of the round being written (a window of one transfer), or one packet of another
+     * session.
+     */
     private final ArrayDeque<Pkt> pending = new ArrayDeque<>();
-    /** The payload of every full-size bulk segment (the agent keeps no payload off helper ports). */
+
+    /**
+     * The payload of every full-size bulk segment (the agent keeps no payload off helper ports).
+     */
     private final byte[] segment;
+
     private long nowMicros = START_MICROS;
 
     private Synth(long seed, SynthMix mix) {
@@ -77,7 +95,8 @@ public final class Synth {
         write(out, packets, seed, SynthMix.DEFAULT);
     }
 
-    public static void write(OutputStream out, long packets, long seed, SynthMix mix) throws IOException {
+    public static void write(OutputStream out, long packets, long seed, SynthMix mix)
+            throws IOException {
         if (packets < 0) {
             throw new IllegalArgumentException("packet count must be >= 0, got " + packets);
         }
@@ -118,7 +137,8 @@ public final class Synth {
     private Session newSession() {
         List<Pkt> out = new ArrayList<>();
         int r = random.nextInt(100);
-        // FTP and IRC control sessions are rare on real links; a few percent keep the helpers busy without letting
+        // FTP and IRC control sessions are rare on real links; a few percent keep the helpers busy
+        // without letting
         // their payload packets (each published at once, alone) decide how the mix batches
         if (r < 66) {
             return transfer();
@@ -183,12 +203,12 @@ public final class Synth {
     // ---- sessions
 
     /**
-     * A client fetches a Pareto-sized object: handshake and request, then the server's full-size segments in
-     * rounds of a TCP window that leave back to back (slow start: 2 segments, doubling each round up to
-     * {@value #MAX_WINDOW_SEGMENTS}), each round made only when the previous one is written (a 100 MB transfer
-     * holds one round at a time), then the FIN exchange. The window is what gives a large flow more packets per
-     * turn than a small one: without it every open flow would get the same share of the capture, and no flow
-     * could outgrow it.
+     * A client fetches a Pareto-sized object: handshake and request, then the server's full-size
+     * segments in rounds of a TCP window that leave back to back (slow start: 2 segments, doubling
+     * each round up to {@value #MAX_WINDOW_SEGMENTS}), each round made only when the previous one
+     * is written (a 100 MB transfer holds one round at a time), then the FIN exchange. The window
+     * is what gives a large flow more packets per turn than a small one: without it every open flow
+     * would get the same share of the capture, and no flow could outgrow it.
      */
     private Session transfer() {
         boolean v6 = random.nextInt(10) == 0;
@@ -235,9 +255,23 @@ public final class Synth {
 
     /** One flood SYN: a new source address and port each time, to the one attacked server. */
     private Pkt syn() {
-        byte[] src = {10, (byte) random.nextInt(128, 256), (byte) random.nextInt(256), (byte) random.nextInt(1, 255)};
-        return new Pkt(Pkt.Kind.TCP, src, FLOOD_TARGET, random.nextInt(1024, 65536), 80, random.nextLong() & 0xffffffffL,
-                0, FrameBuilder.SYN, EMPTY, true);
+        byte[] src = {
+            10,
+            (byte) random.nextInt(128, 256),
+            (byte) random.nextInt(256),
+            (byte) random.nextInt(1, 255)
+        };
+        return new Pkt(
+                Pkt.Kind.TCP,
+                src,
+                FLOOD_TARGET,
+                random.nextInt(1024, 65536),
+                80,
+                random.nextLong() & 0xffffffffL,
+                0,
+                FrameBuilder.SYN,
+                EMPTY,
+                true);
     }
 
     private static final byte[] FLOOD_TARGET = {10, 2, 0, 1};
@@ -251,8 +285,30 @@ public final class Synth {
         byte[] s = serverV4();
         int cport = ephemeral();
         for (int k = random.nextInt(1, 4); k > 0; k--) {
-            out.add(new Pkt(Pkt.Kind.UDP, c, s, cport, 53, 0, 0, 0, data(random.nextInt(30, 60)), false));
-            out.add(new Pkt(Pkt.Kind.UDP, s, c, 53, cport, 0, 0, 0, data(random.nextInt(60, 300)), false));
+            out.add(
+                    new Pkt(
+                            Pkt.Kind.UDP,
+                            c,
+                            s,
+                            cport,
+                            53,
+                            0,
+                            0,
+                            0,
+                            data(random.nextInt(30, 60)),
+                            false));
+            out.add(
+                    new Pkt(
+                            Pkt.Kind.UDP,
+                            s,
+                            c,
+                            53,
+                            cport,
+                            0,
+                            0,
+                            0,
+                            data(random.nextInt(60, 300)),
+                            false));
         }
     }
 
@@ -284,15 +340,37 @@ public final class Synth {
             TcpConnection dataConn;
             if (mode == 0) {
                 ctl.send(true, text("PASV\r\n"), out);
-                ctl.send(false, text("227 Entering Passive Mode (" + dotted(s, ',') + "," + (port >> 8) + "," + (port & 0xff)
-                        + ").\r\n"), out);
+                ctl.send(
+                        false,
+                        text(
+                                "227 Entering Passive Mode ("
+                                        + dotted(s, ',')
+                                        + ","
+                                        + (port >> 8)
+                                        + ","
+                                        + (port & 0xff)
+                                        + ").\r\n"),
+                        out);
                 dataConn = tcp(c, ephemeral(), s, port);
             } else if (mode == 1) {
                 ctl.send(true, text("EPSV\r\n"), out);
-                ctl.send(false, text("229 Entering Extended Passive Mode (|||" + port + "|)\r\n"), out);
+                ctl.send(
+                        false,
+                        text("229 Entering Extended Passive Mode (|||" + port + "|)\r\n"),
+                        out);
                 dataConn = tcp(c, ephemeral(), s, port);
             } else {
-                ctl.send(true, text("PORT " + dotted(c, ',') + "," + (port >> 8) + "," + (port & 0xff) + "\r\n"), out);
+                ctl.send(
+                        true,
+                        text(
+                                "PORT "
+                                        + dotted(c, ',')
+                                        + ","
+                                        + (port >> 8)
+                                        + ","
+                                        + (port & 0xff)
+                                        + "\r\n"),
+                        out);
                 ctl.send(false, text("200 PORT command successful. Consider using PASV.\r\n"), out);
                 dataConn = tcp(s, 20, c, port); // active: the server connects from port 20
             }
@@ -300,7 +378,8 @@ public final class Synth {
             dataConn.handshake(out);
             ctl.send(false, text("150 Opening BINARY mode data connection.\r\n"), out);
             byte[] file = data((int) paretoBytes(MAX_FILE_BYTES));
-            // RETR: the FTP server sends the file, then closes; it is the connecting side only in active mode
+            // RETR: the FTP server sends the file, then closes; it is the connecting side only in
+            // active mode
             boolean serverIsConnecting = mode == 2;
             dataConn.send(serverIsConnecting, file, out);
             dataConn.close(serverIsConnecting, out);
@@ -318,11 +397,28 @@ public final class Synth {
         TcpConnection ctl = tcp(alice, ephemeral(), server, 6667);
         ctl.handshake(out);
         ctl.send(true, text("NICK alice\r\nUSER alice 0 * :Alice\r\n"), out);
-        ctl.send(false, text(":irc.example 001 alice :Welcome to the Internet Relay Network alice\r\n"), out);
+        ctl.send(
+                false,
+                text(":irc.example 001 alice :Welcome to the Internet Relay Network alice\r\n"),
+                out);
         int port = random.nextInt(40000, 50000);
         int size = (int) paretoBytes(MAX_FILE_BYTES);
-        long ip = ((alice[0] & 0xffL) << 24) | ((alice[1] & 0xff) << 16) | ((alice[2] & 0xff) << 8) | (alice[3] & 0xff);
-        ctl.send(true, text("PRIVMSG bob :\u0001DCC SEND data.bin " + ip + " " + port + " " + size + "\u0001\r\n"), out);
+        long ip =
+                ((alice[0] & 0xffL) << 24)
+                        | ((alice[1] & 0xff) << 16)
+                        | ((alice[2] & 0xff) << 8)
+                        | (alice[3] & 0xff);
+        ctl.send(
+                true,
+                text(
+                        "PRIVMSG bob :\u0001DCC SEND data.bin "
+                                + ip
+                                + " "
+                                + port
+                                + " "
+                                + size
+                                + "\u0001\r\n"),
+                out);
         TcpConnection dcc = tcp(bob, ephemeral(), alice, port);
         dcc.handshake(out);
         dcc.send(false, data(size), out);

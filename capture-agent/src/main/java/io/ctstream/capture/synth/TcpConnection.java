@@ -9,7 +9,10 @@ import static io.ctstream.capture.synth.FrameBuilder.SYN;
 import java.util.Arrays;
 import java.util.List;
 
-/** One synthetic TCP connection: appends its segments (with consistent seq/ack) to a session's packet list. */
+/**
+ * One synthetic TCP connection: appends its segments (with consistent seq/ack) to a session's
+ * packet list.
+ */
 final class TcpConnection {
     static final int MSS = 1448;
     private final byte[] client;
@@ -18,10 +21,12 @@ final class TcpConnection {
     private final int sport;
     private long cseq;
     private long sseq;
+
     /** Bulk segments sent since the receiver's last ACK. */
     private int unacked;
 
-    TcpConnection(byte[] client, int cport, byte[] server, int sport, long clientIsn, long serverIsn) {
+    TcpConnection(
+            byte[] client, int cport, byte[] server, int sport, long clientIsn, long serverIsn) {
         this.client = client;
         this.server = server;
         this.cport = cport;
@@ -32,8 +37,28 @@ final class TcpConnection {
 
     private Pkt seg(boolean fromClient, int flags, byte[] data, boolean synOpts) {
         return fromClient
-                ? new Pkt(Pkt.Kind.TCP, client, server, cport, sport, cseq, (flags & ACK) != 0 ? sseq : 0, flags, data, synOpts)
-                : new Pkt(Pkt.Kind.TCP, server, client, sport, cport, sseq, cseq, flags, data, synOpts);
+                ? new Pkt(
+                        Pkt.Kind.TCP,
+                        client,
+                        server,
+                        cport,
+                        sport,
+                        cseq,
+                        (flags & ACK) != 0 ? sseq : 0,
+                        flags,
+                        data,
+                        synOpts)
+                : new Pkt(
+                        Pkt.Kind.TCP,
+                        server,
+                        client,
+                        sport,
+                        cport,
+                        sseq,
+                        cseq,
+                        flags,
+                        data,
+                        synOpts);
     }
 
     void handshake(List<Pkt> out) {
@@ -55,7 +80,8 @@ final class TcpConnection {
     void send(boolean fromClient, byte[] data, List<Pkt> out) {
         for (int off = 0; off < data.length; off += MSS) {
             int n = Math.min(MSS, data.length - off);
-            byte[] chunk = off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
+            byte[] chunk =
+                    off == 0 && n == data.length ? data : Arrays.copyOfRange(data, off, off + n);
             out.add(seg(fromClient, PSH | ACK, chunk, false));
             if (fromClient) {
                 cseq = (cseq + n) & 0xffffffffL;
@@ -67,9 +93,9 @@ final class TcpConnection {
     }
 
     /**
-     * Sends {@code length} bytes of {@code block} (at most {@link #MSS}: one full-size segment, the bulk
-     * transfer's unit) as one segment; the receiver acknowledges every second segment and the last one, as a
-     * delayed-ACK receiver does.
+     * Sends {@code length} bytes of {@code block} (at most {@link #MSS}: one full-size segment, the
+     * bulk transfer's unit) as one segment; the receiver acknowledges every second segment and the
+     * last one, as a delayed-ACK receiver does.
      */
     void bulkSegment(boolean fromClient, byte[] block, int length, boolean last, List<Pkt> out) {
         byte[] chunk = length == block.length ? block : Arrays.copyOf(block, length);

@@ -20,11 +20,11 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 /** Reads a whole packets topic: through the project's Avro serde, or as the broker holds it. */
 final class TopicReader {
-    private TopicReader() {
-    }
+    private TopicReader() {}
 
     static List<ConsumerRecord<FlowKey, PacketRecord>> readAll(String topic) {
-        SpecificAvroDeserializer<PacketRecord> values = new SpecificAvroDeserializer<>(PacketRecord.class);
+        SpecificAvroDeserializer<PacketRecord> values =
+                new SpecificAvroDeserializer<>(PacketRecord.class);
         values.configure(Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl()), false);
         return read(topic, new FlowKeySerde(), values);
     }
@@ -35,7 +35,8 @@ final class TopicReader {
     }
 
     /** From the beginning to the end offsets taken at the start (read_committed), within 60 s. */
-    private static <K, V> List<ConsumerRecord<K, V>> read(String topic, Deserializer<K> keys, Deserializer<V> values) {
+    private static <K, V> List<ConsumerRecord<K, V>> read(
+            String topic, Deserializer<K> keys, Deserializer<V> values) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedCluster.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
@@ -45,7 +46,8 @@ final class TopicReader {
         List<ConsumerRecord<K, V>> out = new ArrayList<>();
         try (KafkaConsumer<K, V> c = new KafkaConsumer<>(p, keys, values)) {
             List<TopicPartition> parts = new ArrayList<>();
-            c.partitionsFor(topic).forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
+            c.partitionsFor(topic)
+                    .forEach(pi -> parts.add(new TopicPartition(topic, pi.partition())));
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);

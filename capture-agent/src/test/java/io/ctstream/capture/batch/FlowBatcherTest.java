@@ -25,8 +25,9 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.junit.jupiter.api.Test;
 
 /**
- * The batcher over hand-built packets of a few flows, its records read back with Avro's own reader: grouping
- * by flow in capture order, every flush reason, the bounds, and batching off giving one record per packet.
+ * The batcher over hand-built packets of a few flows, its records read back with Avro's own reader:
+ * grouping by flow in capture order, every flush reason, the bounds, and batching off giving one
+ * record per packet.
  */
 class FlowBatcherTest {
     private static final long T0 = 1_795_300_000_000_000L;
@@ -40,7 +41,11 @@ class FlowBatcherTest {
     private final Map<FlushReason, Integer> flushes = new EnumMap<>(FlushReason.class);
 
     private FlowBatcher batcher(BatchOptions options, boolean wallClock) {
-        return new FlowBatcher(options, encoder, sink, (reason, packets) -> flushes.merge(reason, 1, Integer::sum),
+        return new FlowBatcher(
+                options,
+                encoder,
+                sink,
+                (reason, packets) -> flushes.merge(reason, 1, Integer::sum),
                 wallClock);
     }
 
@@ -68,11 +73,13 @@ class FlowBatcherTest {
         // capture order within the flow, both directions under one key
         for (int i = 1; i < packets.size(); i++) {
             assertThat(packets.get(i).getTcpSeq()).isGreaterThan(packets.get(i - 1).getTcpSeq());
-            assertThat(FlowKeyBytes.of(decode(tcp(1, 40001, 80, 0, 0x10, EMPTY, i % 2 == 1)))).isEqualTo(flow1.key);
+            assertThat(FlowKeyBytes.of(decode(tcp(1, 40001, 80, 0, 0x10, EMPTY, i % 2 == 1))))
+                    .isEqualTo(flow1.key);
         }
         assertThat(packets.get(1).getSrcPort()).isEqualTo(80);
         assertThat(flow1.timestampMillis).isEqualTo((T0 + 10) / 1000);
-        assertThat(flow1.record().getFollowing()).allSatisfy(p -> assertThat(p.getFollowing()).isEmpty());
+        assertThat(flow1.record().getFollowing())
+                .allSatisfy(p -> assertThat(p.getFollowing()).isEmpty());
         assertThat(sink.records.get(1).packets).isEqualTo(12);
         assertThat(sink.records.get(2).packets).isEqualTo(12);
         assertThat(sink.records.get(1).decoded().get(0).getDstPort()).isEqualTo(443);
@@ -87,8 +94,12 @@ class FlowBatcherTest {
         assertThat(sink.records).extracting(s -> s.packets).containsExactly(4, 4);
         b.flushAll();
         assertThat(sink.records).extracting(s -> s.packets).containsExactly(4, 4, 2);
-        assertThat(flushes).containsEntry(FlushReason.SIZE, 2).containsEntry(FlushReason.SHUTDOWN, 1);
-        assertThat(sink.allPackets()).extracting(PacketRecord::getTcpSeq).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+        assertThat(flushes)
+                .containsEntry(FlushReason.SIZE, 2)
+                .containsEntry(FlushReason.SHUTDOWN, 1);
+        assertThat(sink.allPackets())
+                .extracting(PacketRecord::getTcpSeq)
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
     }
 
     @Test
@@ -98,7 +109,8 @@ class FlowBatcherTest {
         add(b, tcp(1, 40001, 80, 2, 0x10, EMPTY, false), T0 + 3_000);
         add(b, tcp(2, 40002, 80, 1, 0x10, EMPTY, false), T0 + 4_999);
         assertThat(sink.records).isEmpty();
-        // flow 2's packet at T0 + 5000 ages flow 1's batch out (its first packet is 5 ms older), not its own
+        // flow 2's packet at T0 + 5000 ages flow 1's batch out (its first packet is 5 ms older),
+        // not its own
         add(b, tcp(2, 40002, 80, 2, 0x10, EMPTY, false), T0 + 5_000);
         assertThat(sink.records).hasSize(1);
         assertThat(sink.records.get(0).packets).isEqualTo(2);
@@ -118,7 +130,9 @@ class FlowBatcherTest {
         add(b, tcp(1, 40001, 80, 2, 0x10, EMPTY, false), T0 + 1);
         b.flushIdle(before + 1_000_000, 0); // 1 ms after: stays
         assertThat(sink.records).isEmpty();
-        b.flushIdle(System.nanoTime() + 4_000_000, 1_000_000); // 4 ms + the timer's period of 1 ms: goes
+        b.flushIdle(
+                System.nanoTime() + 4_000_000,
+                1_000_000); // 4 ms + the timer's period of 1 ms: goes
         assertThat(sink.records).hasSize(1);
         assertThat(sink.records.get(0).packets).isEqualTo(2);
         assertThat(flushes).containsExactly(Map.entry(FlushReason.AGE, 1));
@@ -127,17 +141,19 @@ class FlowBatcherTest {
     @Test
     void helperPayloadGoesAtOnceAfterTheFlowsOpenBatchAndAlone() {
         FlowBatcher b = batcher(new BatchOptions(32, 5_000), false);
-        add(b, tcp(1, 40001, 21, 1, 0x10, EMPTY, false), T0);              // FTP control ACK: batched
-        add(b, tcp(1, 40001, 21, 2, 0x10, EMPTY, true), T0 + 10);          // the server's ACK: batched
-        add(b, tcp(2, 40002, 80, 1, 0x10, EMPTY, false), T0 + 20);         // another flow
-        byte[] pasv = "227 Entering Passive Mode (10,0,1,1,78,52).\r\n".getBytes(StandardCharsets.US_ASCII);
+        add(b, tcp(1, 40001, 21, 1, 0x10, EMPTY, false), T0); // FTP control ACK: batched
+        add(b, tcp(1, 40001, 21, 2, 0x10, EMPTY, true), T0 + 10); // the server's ACK: batched
+        add(b, tcp(2, 40002, 80, 1, 0x10, EMPTY, false), T0 + 20); // another flow
+        byte[] pasv =
+                "227 Entering Passive Mode (10,0,1,1,78,52).\r\n"
+                        .getBytes(StandardCharsets.US_ASCII);
         add(b, tcp(1, 40001, 21, 3, 0x18, pasv, true), T0 + 30);
         assertThat(sink.records).extracting(s -> s.packets).containsExactly(2, 1);
         assertThat(flushes).containsExactly(Map.entry(FlushReason.HELPER_PAYLOAD, 2));
         PacketRecord announcing = sink.records.get(1).record();
         assertThat(announcing.getFollowing()).isEmpty();
-        assertThat(StandardCharsets.US_ASCII.decode(announcing.getPayload()).toString()).isEqualTo(
-                new String(pasv, StandardCharsets.US_ASCII));
+        assertThat(StandardCharsets.US_ASCII.decode(announcing.getPayload()).toString())
+                .isEqualTo(new String(pasv, StandardCharsets.US_ASCII));
         assertThat(sink.records.get(1).timestampMillis).isEqualTo((T0 + 30) / 1000);
         assertThat(b.openBatches()).as("the other flow stays open").isEqualTo(1);
         // a helper-port packet without payload (an ACK) is batched like any other
@@ -154,8 +170,13 @@ class FlowBatcherTest {
         }
         b.flushAll();
         assertThat(flushes.get(FlushReason.BYTES)).isPositive();
-        assertThat(sink.records).allSatisfy(s -> assertThat(s.value.length).isLessThanOrEqualTo(FlowBatcher.MAX_RECORD_BYTES));
-        assertThat(sink.records.get(0).value.length).isGreaterThan(FlowBatcher.MAX_RECORD_BYTES - 300);
+        assertThat(sink.records)
+                .allSatisfy(
+                        s ->
+                                assertThat(s.value.length)
+                                        .isLessThanOrEqualTo(FlowBatcher.MAX_RECORD_BYTES));
+        assertThat(sink.records.get(0).value.length)
+                .isGreaterThan(FlowBatcher.MAX_RECORD_BYTES - 300);
         assertThat(sink.allPackets()).hasSize(3_000);
         assertThat(sink.allPackets()).extracting(PacketRecord::getTcpSeq).isSorted();
     }
@@ -165,7 +186,10 @@ class FlowBatcherTest {
         FlowBatcher b = batcher(new BatchOptions(32, 5_000, 2, 1 << 20), false);
         add(b, tcp(1, 40001, 80, 1, 0x10, EMPTY, false), T0);
         add(b, tcp(2, 40002, 80, 1, 0x10, EMPTY, false), T0 + 1);
-        add(b, tcp(1, 40001, 80, 2, 0x10, EMPTY, false), T0 + 2); // flow 1 stays the eldest: its batch started first
+        add(
+                b,
+                tcp(1, 40001, 80, 2, 0x10, EMPTY, false),
+                T0 + 2); // flow 1 stays the eldest: its batch started first
         assertThat(sink.records).isEmpty();
         add(b, tcp(3, 40003, 80, 1, 0x10, EMPTY, false), T0 + 3);
         assertThat(sink.records).hasSize(1);
@@ -191,8 +215,18 @@ class FlowBatcherTest {
     @Test
     void batchingOffPublishesEveryPacketAloneAsBeforeBatching() {
         FlowBatcher b = batcher(BatchOptions.off(), false);
-        List<byte[]> frames = List.of(tcp(1, 40001, 80, 1, 0x02, EMPTY, false), tcp(1, 40001, 80, 2, 0x12, EMPTY, true),
-                tcp(1, 40001, 21, 3, 0x18, "PASV\r\n".getBytes(StandardCharsets.US_ASCII), false));
+        List<byte[]> frames =
+                List.of(
+                        tcp(1, 40001, 80, 1, 0x02, EMPTY, false),
+                        tcp(1, 40001, 80, 2, 0x12, EMPTY, true),
+                        tcp(
+                                1,
+                                40001,
+                                21,
+                                3,
+                                0x18,
+                                "PASV\r\n".getBytes(StandardCharsets.US_ASCII),
+                                false));
         List<byte[]> expected = new ArrayList<>();
         long t = T0;
         for (byte[] f : frames) {
@@ -211,12 +245,19 @@ class FlowBatcherTest {
 
     // ---- helpers
 
-    /** A TCP packet of flow {@code host}: 10.0.0.host:sport -> 10.0.1.1:dport, or the reverse when {@code reply}. */
-    private static byte[] tcp(int host, int sport, int dport, long seq, int flags, byte[] payload, boolean reply) {
+    /**
+     * A TCP packet of flow {@code host}: 10.0.0.host:sport -> 10.0.1.1:dport, or the reverse when
+     * {@code reply}.
+     */
+    private static byte[] tcp(
+            int host, int sport, int dport, long seq, int flags, byte[] payload, boolean reply) {
         byte[] client = v4(10, 0, host >> 8, host & 0xff);
         byte[] server = v4(10, 0, 255, 1);
-        return frame().ethernet(0x0800).ipv4(40 + payload.length, 6, 0, reply ? server : client, reply ? client : server)
-                .tcp(reply ? dport : sport, reply ? sport : dport, seq, 0, flags, EMPTY).bytes(payload).build();
+        return frame().ethernet(0x0800)
+                .ipv4(40 + payload.length, 6, 0, reply ? server : client, reply ? client : server)
+                .tcp(reply ? dport : sport, reply ? sport : dport, seq, 0, flags, EMPTY)
+                .bytes(payload)
+                .build();
     }
 
     private DecodedPacket decode(byte[] f) {
@@ -227,14 +268,22 @@ class FlowBatcherTest {
     private void add(FlowBatcher b, byte[] f, long micros) {
         DecodedPacket p = decode(f);
         b.add(p, FlowKeyBytes.of(p), micros, "eth0", policy.keepBytes(p));
-        Arrays.fill(f, (byte) 0); // the reader reuses frame buffers: a batch must not point into them
+        Arrays.fill(
+                f, (byte) 0); // the reader reuses frame buffers: a batch must not point into them
     }
 
     private record Sent(byte[] key, byte[] value, long timestampMillis, int packets) {
         PacketRecord record() {
             try {
-                return new SpecificDatumReader<>(PacketRecord.class).read(null, DecoderFactory.get().binaryDecoder(value,
-                        ConfluentWireFormat.HEADER_SIZE, value.length - ConfluentWireFormat.HEADER_SIZE, null));
+                return new SpecificDatumReader<>(PacketRecord.class)
+                        .read(
+                                null,
+                                DecoderFactory.get()
+                                        .binaryDecoder(
+                                                value,
+                                                ConfluentWireFormat.HEADER_SIZE,
+                                                value.length - ConfluentWireFormat.HEADER_SIZE,
+                                                null));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

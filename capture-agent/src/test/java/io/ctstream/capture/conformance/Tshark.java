@@ -10,20 +10,36 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs tshark, the reference decoder. Missing tshark fails the calling test with a clear message. */
+/**
+ * Runs tshark, the reference decoder. Missing tshark fails the calling test with a clear message.
+ */
 public final class Tshark {
-    private Tshark() {
-    }
+    private Tshark() {}
 
     /** One row per packet, one column per field, as {@code tshark -T fields} prints them. */
     public static List<String[]> fields(Path file, String... fields) {
         return fields(file, List.of(), fields);
     }
 
-    /** As {@link #fields(Path, String...)} with extra tshark options (e.g. {@code -o pref:value}). */
+    /**
+     * As {@link #fields(Path, String...)} with extra tshark options (e.g. {@code -o pref:value}).
+     */
     public static List<String[]> fields(Path file, List<String> options, String... fields) {
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-n", "-r", file.toString(),
-                "-o", "tcp.relative_sequence_numbers:FALSE", "-T", "fields", "-E", "separator=/t", "-E", "occurrence=f"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "tshark",
+                                "-n",
+                                "-r",
+                                file.toString(),
+                                "-o",
+                                "tcp.relative_sequence_numbers:FALSE",
+                                "-T",
+                                "fields",
+                                "-E",
+                                "separator=/t",
+                                "-E",
+                                "occurrence=f"));
         cmd.addAll(options);
         for (String f : fields) {
             cmd.add("-e");
@@ -44,7 +60,16 @@ public final class Tshark {
 
     /** The number of packets tshark reads from the file. */
     public static long count(Path file) {
-        return run(List.of("tshark", "-n", "-r", file.toString(), "-T", "fields", "-e", "frame.number")).size();
+        return run(List.of(
+                        "tshark",
+                        "-n",
+                        "-r",
+                        file.toString(),
+                        "-T",
+                        "fields",
+                        "-e",
+                        "frame.number"))
+                .size();
     }
 
     private static List<String> run(List<String> cmd) {
@@ -52,8 +77,10 @@ public final class Tshark {
         try {
             p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
-            fail("tshark is required for this test and could not be started (" + e.getMessage()
-                    + "); install it: apt-get install -y tshark");
+            fail(
+                    "tshark is required for this test and could not be started ("
+                            + e.getMessage()
+                            + "); install it: apt-get install -y tshark");
             throw new AssertionError(e);
         }
         try {

@@ -31,7 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class TsharkConformanceTest {
     private static final String[] FIELDS = {
         "frame.number", "ip.src", "ip.dst", "ipv6.src", "ipv6.dst", "ip.len", "ipv6.plen",
-        "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.seq", "tcp.ack", "tcp.len", "tcp.window_size_value",
+        "tcp.srcport", "tcp.dstport", "tcp.flags", "tcp.seq", "tcp.ack", "tcp.len",
+                "tcp.window_size_value",
         "udp.srcport", "udp.dstport", "udp.length", "icmp.type", "icmpv6.type"
     };
 
@@ -61,8 +62,15 @@ class TsharkConformanceTest {
         CapturedFrame f = new CapturedFrame();
         try (CaptureFileReader r = CaptureFiles.open(pcap)) {
             while (r.next(f)) {
-                assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), p))
-                        .as("%s frame at offset %d rejected: %s", pcap, f.fileOffset(), p.reject()).isTrue();
+                assertThat(
+                                decoder.decode(
+                                        f.linkType(),
+                                        f.data(),
+                                        f.capturedLength(),
+                                        f.originalLength(),
+                                        p))
+                        .as("%s frame at offset %d rejected: %s", pcap, f.fileOffset(), p.reject())
+                        .isTrue();
                 // what the agent publishes: the encoder's bytes, read back by Avro
                 out.add(read(encoder.encode(p, f.timestampMicros(), null, Integer.MAX_VALUE)));
             }
@@ -74,7 +82,10 @@ class TsharkConformanceTest {
         assertThat(ConfluentWireFormat.readSchemaId("packets", false, value)).isEqualTo(1);
         int header = ConfluentWireFormat.HEADER_SIZE;
         return new SpecificDatumReader<>(PacketRecord.class)
-                .read(null, DecoderFactory.get().binaryDecoder(value, header, value.length - header, null));
+                .read(
+                        null,
+                        DecoderFactory.get()
+                                .binaryDecoder(value, header, value.length - header, null));
     }
 
     private static void compare(SoftAssertions soft, String what, PacketRecord r, String[] t) {
@@ -84,20 +95,40 @@ class TsharkConformanceTest {
         int total = v6 ? 40 + Integer.parseInt(t[6]) : Integer.parseInt(t[5]);
         soft.assertThat(r.getIpTotalLength()).as(what + " ip total length").isEqualTo(total);
         if (r.getProtocol() == 6) {
-            soft.assertThat(r.getSrcPort()).as(what + " tcp sport").isEqualTo(Integer.parseInt(t[7]));
-            soft.assertThat(r.getDstPort()).as(what + " tcp dport").isEqualTo(Integer.parseInt(t[8]));
-            soft.assertThat(r.getTcpFlags()).as(what + " tcp flags").isEqualTo(Integer.decode(t[9]) & 0xff);
+            soft.assertThat(r.getSrcPort())
+                    .as(what + " tcp sport")
+                    .isEqualTo(Integer.parseInt(t[7]));
+            soft.assertThat(r.getDstPort())
+                    .as(what + " tcp dport")
+                    .isEqualTo(Integer.parseInt(t[8]));
+            soft.assertThat(r.getTcpFlags())
+                    .as(what + " tcp flags")
+                    .isEqualTo(Integer.decode(t[9]) & 0xff);
             soft.assertThat(r.getTcpSeq()).as(what + " tcp seq").isEqualTo(Long.parseLong(t[10]));
             soft.assertThat(r.getTcpAck()).as(what + " tcp ack").isEqualTo(Long.parseLong(t[11]));
-            soft.assertThat(r.getPayloadLength()).as(what + " tcp payload length").isEqualTo(Integer.parseInt(t[12]));
-            soft.assertThat(r.getTcpWindow()).as(what + " tcp window").isEqualTo(Integer.parseInt(t[13]));
-            soft.assertThat(r.getPayload().remaining()).as(what + " payload kept").isEqualTo(Integer.parseInt(t[12]));
+            soft.assertThat(r.getPayloadLength())
+                    .as(what + " tcp payload length")
+                    .isEqualTo(Integer.parseInt(t[12]));
+            soft.assertThat(r.getTcpWindow())
+                    .as(what + " tcp window")
+                    .isEqualTo(Integer.parseInt(t[13]));
+            soft.assertThat(r.getPayload().remaining())
+                    .as(what + " payload kept")
+                    .isEqualTo(Integer.parseInt(t[12]));
         } else if (r.getProtocol() == 17) {
-            soft.assertThat(r.getSrcPort()).as(what + " udp sport").isEqualTo(Integer.parseInt(t[14]));
-            soft.assertThat(r.getDstPort()).as(what + " udp dport").isEqualTo(Integer.parseInt(t[15]));
-            soft.assertThat(r.getPayloadLength()).as(what + " udp payload").isEqualTo(Integer.parseInt(t[16]) - 8);
+            soft.assertThat(r.getSrcPort())
+                    .as(what + " udp sport")
+                    .isEqualTo(Integer.parseInt(t[14]));
+            soft.assertThat(r.getDstPort())
+                    .as(what + " udp dport")
+                    .isEqualTo(Integer.parseInt(t[15]));
+            soft.assertThat(r.getPayloadLength())
+                    .as(what + " udp payload")
+                    .isEqualTo(Integer.parseInt(t[16]) - 8);
         } else if (r.getProtocol() == 1 || r.getProtocol() == 58) {
-            soft.assertThat(r.getIcmpType()).as(what + " icmp type").isEqualTo(Integer.parseInt(v6 ? t[18] : t[17]));
+            soft.assertThat(r.getIcmpType())
+                    .as(what + " icmp type")
+                    .isEqualTo(Integer.parseInt(v6 ? t[18] : t[17]));
         }
     }
 

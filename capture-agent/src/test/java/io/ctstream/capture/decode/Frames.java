@@ -40,7 +40,14 @@ public final class Frames {
 
     /** An IPv4 header without options: total length counts the header. */
     public Frames ipv4(int totalLength, int protocol, int flagsFrag, byte[] src, byte[] dst) {
-        return u8(0x45, 0).u16(totalLength).u16(0x1234).u16(flagsFrag).u8(64, protocol).u16(0).bytes(src).bytes(dst);
+        return u8(0x45, 0)
+                .u16(totalLength)
+                .u16(0x1234)
+                .u16(flagsFrag)
+                .u8(64, protocol)
+                .u16(0)
+                .bytes(src)
+                .bytes(dst);
     }
 
     public Frames ipv6(int payloadLength, int nextHeader, byte[] src, byte[] dst) {
@@ -49,7 +56,15 @@ public final class Frames {
 
     public Frames tcp(int sport, int dport, long seq, long ack, int flags, byte[] options) {
         int doff = (20 + options.length) / 4;
-        return u16(sport).u16(dport).u32(seq).u32(ack).u8(doff << 4, flags).u16(29200).u16(0).u16(0).bytes(options);
+        return u16(sport)
+                .u16(dport)
+                .u32(seq)
+                .u32(ack)
+                .u8(doff << 4, flags)
+                .u16(29200)
+                .u16(0)
+                .u16(0)
+                .bytes(options);
     }
 
     public Frames udp(int sport, int dport, int length) {

@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every lab packet, rewritten into each supported non-Ethernet link type (the Ethernet header stripped,
- * that link type's header prepended) and written with {@link PcapWriter}, reads back and decodes to the
- * same packet record as the Ethernet original.
+ * Every lab packet, rewritten into each supported non-Ethernet link type (the Ethernet header
+ * stripped, that link type's header prepended) and written with {@link PcapWriter}, reads back and
+ * decodes to the same packet record as the Ethernet original.
  */
 class LinkTypesTest {
 
@@ -55,33 +55,66 @@ class LinkTypesTest {
 
     static Stream<Arguments> framings() {
         return Stream.of(
-                // tcpdump -i lo0 on macOS (little-endian host: AF_INET6 = 30)
-                new Framing("NULL, little-endian host, macOS", LinkType.NULL,
-                        v -> v == 4 ? bytes(2, 0, 0, 0) : bytes(30, 0, 0, 0)),
-                // a big-endian host's capture on FreeBSD (AF_INET6 = 28)
-                new Framing("NULL, big-endian host, FreeBSD", LinkType.NULL,
-                        v -> v == 4 ? bytes(0, 0, 0, 2) : bytes(0, 0, 0, 28)),
-                // OpenBSD loopback: network byte order, AF_INET6 = 24
-                new Framing("LOOP, OpenBSD", LinkType.LOOP,
-                        v -> v == 4 ? bytes(0, 0, 0, 2) : bytes(0, 0, 0, 24)),
-                new Framing("PPP", LinkType.PPP, v -> v == 4 ? bytes(0x00, 0x21) : bytes(0x00, 0x57)),
-                new Framing("PPP, compressed protocol field", LinkType.PPP, v -> v == 4 ? bytes(0x21) : bytes(0x57)),
-                new Framing("PPP with address and control", LinkType.PPP,
-                        v -> v == 4 ? bytes(0xff, 0x03, 0x00, 0x21) : bytes(0xff, 0x03, 0x00, 0x57)),
-                new Framing("PPP_HDLC", LinkType.PPP_HDLC,
-                        v -> v == 4 ? bytes(0xff, 0x03, 0x00, 0x21) : bytes(0xff, 0x03, 0x00, 0x57)),
-                new Framing("PPP_HDLC holding Cisco HDLC", LinkType.PPP_HDLC,
-                        v -> v == 4 ? bytes(0x0f, 0x00, 0x08, 0x00) : bytes(0x0f, 0x00, 0x86, 0xdd)),
-                new Framing("C_HDLC", LinkType.C_HDLC,
-                        v -> v == 4 ? bytes(0x8f, 0x00, 0x08, 0x00) : bytes(0x0f, 0x00, 0x86, 0xdd)),
-                new Framing("IPNET", LinkType.IPNET, v -> v == 4 ? ipnet(2) : ipnet(26)),
-                new Framing("RAW", LinkType.RAW, v -> new byte[0])
-        ).map(Arguments::of);
+                        // tcpdump -i lo0 on macOS (little-endian host: AF_INET6 = 30)
+                        new Framing(
+                                "NULL, little-endian host, macOS",
+                                LinkType.NULL,
+                                v -> v == 4 ? bytes(2, 0, 0, 0) : bytes(30, 0, 0, 0)),
+                        // a big-endian host's capture on FreeBSD (AF_INET6 = 28)
+                        new Framing(
+                                "NULL, big-endian host, FreeBSD",
+                                LinkType.NULL,
+                                v -> v == 4 ? bytes(0, 0, 0, 2) : bytes(0, 0, 0, 28)),
+                        // OpenBSD loopback: network byte order, AF_INET6 = 24
+                        new Framing(
+                                "LOOP, OpenBSD",
+                                LinkType.LOOP,
+                                v -> v == 4 ? bytes(0, 0, 0, 2) : bytes(0, 0, 0, 24)),
+                        new Framing(
+                                "PPP",
+                                LinkType.PPP,
+                                v -> v == 4 ? bytes(0x00, 0x21) : bytes(0x00, 0x57)),
+                        new Framing(
+                                "PPP, compressed protocol field",
+                                LinkType.PPP,
+                                v -> v == 4 ? bytes(0x21) : bytes(0x57)),
+                        new Framing(
+                                "PPP with address and control",
+                                LinkType.PPP,
+                                v ->
+                                        v == 4
+                                                ? bytes(0xff, 0x03, 0x00, 0x21)
+                                                : bytes(0xff, 0x03, 0x00, 0x57)),
+                        new Framing(
+                                "PPP_HDLC",
+                                LinkType.PPP_HDLC,
+                                v ->
+                                        v == 4
+                                                ? bytes(0xff, 0x03, 0x00, 0x21)
+                                                : bytes(0xff, 0x03, 0x00, 0x57)),
+                        new Framing(
+                                "PPP_HDLC holding Cisco HDLC",
+                                LinkType.PPP_HDLC,
+                                v ->
+                                        v == 4
+                                                ? bytes(0x0f, 0x00, 0x08, 0x00)
+                                                : bytes(0x0f, 0x00, 0x86, 0xdd)),
+                        new Framing(
+                                "C_HDLC",
+                                LinkType.C_HDLC,
+                                v ->
+                                        v == 4
+                                                ? bytes(0x8f, 0x00, 0x08, 0x00)
+                                                : bytes(0x0f, 0x00, 0x86, 0xdd)),
+                        new Framing("IPNET", LinkType.IPNET, v -> v == 4 ? ipnet(2) : ipnet(26)),
+                        new Framing("RAW", LinkType.RAW, v -> new byte[0]))
+                .map(Arguments::of);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("framings")
-    void labPacketsDecodeAsTheirEthernetOriginals(Framing framing, @TempDir Path dir) throws IOException {
+    void labPacketsDecodeAsTheirEthernetOriginals(Framing framing, @TempDir Path dir)
+            throws IOException {
         int v4 = 0;
         int v6 = 0;
         for (Path lab : LabFiles.pcaps()) {
@@ -90,7 +123,7 @@ class LinkTypesTest {
             PacketDecoder ethernet = new PacketDecoder();
             DecodedPacket p = new DecodedPacket();
             try (CaptureFileReader in = CaptureFiles.open(lab);
-                 PcapWriter out = new PcapWriter(rewritten, framing.linkType(), 65535)) {
+                    PcapWriter out = new PcapWriter(rewritten, framing.linkType(), 65535)) {
                 CapturedFrame f = new CapturedFrame();
                 while (in.next(f)) {
                     assertThat(f.linkType()).isEqualTo(LinkType.ETHERNET);
@@ -98,7 +131,14 @@ class LinkTypesTest {
                     if (etherType != 0x0800 && etherType != 0x86dd) {
                         continue; // only IP has a counterpart in every framing
                     }
-                    assertThat(ethernet.decode(LinkType.ETHERNET, f.data(), f.capturedLength(), f.originalLength(), p)).isTrue();
+                    assertThat(
+                                    ethernet.decode(
+                                            LinkType.ETHERNET,
+                                            f.data(),
+                                            f.capturedLength(),
+                                            f.originalLength(),
+                                            p))
+                            .isTrue();
                     expected.add(record(p, f));
                     byte[] header = framing.header().apply(etherType == 0x0800 ? 4 : 6);
                     byte[] framed = new byte[header.length + f.capturedLength() - 14];
@@ -112,15 +152,23 @@ class LinkTypesTest {
                     }
                 }
             }
-            assertThat(CaptureFileCheck.check(rewritten).linkTypes()).containsExactly(framing.linkType());
+            assertThat(CaptureFileCheck.check(rewritten).linkTypes())
+                    .containsExactly(framing.linkType());
             List<PacketRecord> actual = new ArrayList<>();
             PacketDecoder decoder = new PacketDecoder();
             try (CaptureFileReader in = CaptureFiles.open(rewritten)) {
                 CapturedFrame f = new CapturedFrame();
                 while (in.next(f)) {
                     assertThat(f.linkType()).isEqualTo(framing.linkType());
-                    assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), p))
-                            .as("%s packet %d: %s", lab.getFileName(), actual.size(), p.reject()).isTrue();
+                    assertThat(
+                                    decoder.decode(
+                                            f.linkType(),
+                                            f.data(),
+                                            f.capturedLength(),
+                                            f.originalLength(),
+                                            p))
+                            .as("%s packet %d: %s", lab.getFileName(), actual.size(), p.reject())
+                            .isTrue();
                     actual.add(record(p, f));
                 }
             }
@@ -139,29 +187,42 @@ class LinkTypesTest {
         PacketDecoder decoder = new PacketDecoder();
         DecodedPacket p = new DecodedPacket();
         byte[] appletalk = {16, 0, 0, 0, 0x45, 0, 0, 20}; // AF_APPLETALK
-        assertThat(decoder.decode(LinkType.NULL, appletalk, appletalk.length, appletalk.length, p)).isFalse();
+        assertThat(decoder.decode(LinkType.NULL, appletalk, appletalk.length, appletalk.length, p))
+                .isFalse();
         assertThat(p.reject()).isEqualTo(RejectReason.UNKNOWN_ETHERTYPE);
         byte[] shortHeader = {2, 0};
         assertThat(decoder.decode(LinkType.LOOP, shortHeader, 2, 2, p)).isFalse();
         assertThat(p.reject()).isEqualTo(RejectReason.TRUNCATED_LINK_HEADER);
-        byte[] lcp = {(byte) 0xff, 0x03, (byte) 0xc0, 0x21, 1, 1, 0, 4}; // PPP LCP configure-request
+        byte[] lcp = {
+            (byte) 0xff, 0x03, (byte) 0xc0, 0x21, 1, 1, 0, 4
+        }; // PPP LCP configure-request
         assertThat(decoder.decode(LinkType.PPP, lcp, lcp.length, lcp.length, p)).isFalse();
         assertThat(p.reject()).isEqualTo(RejectReason.UNKNOWN_ETHERTYPE);
         assertThat(decoder.counters().rejectedByReason())
-                .containsEntry(RejectReason.UNKNOWN_ETHERTYPE, 2L).containsEntry(RejectReason.TRUNCATED_LINK_HEADER, 1L);
+                .containsEntry(RejectReason.UNKNOWN_ETHERTYPE, 2L)
+                .containsEntry(RejectReason.TRUNCATED_LINK_HEADER, 1L);
     }
 
     @Test
-    void anUnsupportedLinkTypeIsRefusedByTheCheckNamingFileAndType(@TempDir Path dir) throws IOException {
+    void anUnsupportedLinkTypeIsRefusedByTheCheckNamingFileAndType(@TempDir Path dir)
+            throws IOException {
         Path wifi = dir.resolve("wifi.pcap");
         try (PcapWriter out = new PcapWriter(wifi, 105, 65535)) { // LINKTYPE_IEEE802_11
             out.write(0, new byte[30], 0, 30);
         }
         assertThatThrownBy(() -> CaptureFileCheck.check(wifi))
                 .isInstanceOf(UnsupportedLinkTypeException.class)
-                .hasMessageContaining(wifi.toString()).hasMessageContaining("unsupported link type 105")
+                .hasMessageContaining(wifi.toString())
+                .hasMessageContaining("unsupported link type 105")
                 .hasMessageContaining("BSD loopback NULL (0)");
-        assertThat(Arrays.asList(LinkType.NULL, LinkType.LOOP, LinkType.PPP, LinkType.PPP_HDLC, LinkType.C_HDLC, LinkType.IPNET))
+        assertThat(
+                        Arrays.asList(
+                                LinkType.NULL,
+                                LinkType.LOOP,
+                                LinkType.PPP,
+                                LinkType.PPP_HDLC,
+                                LinkType.C_HDLC,
+                                LinkType.IPNET))
                 .allMatch(LinkType::isSupported);
     }
 }

@@ -20,11 +20,15 @@ class PacketDecoderTest {
     }
 
     private static byte[] tcpSynWithOptions() {
-        byte[] opts = {2, 4, 0x05, (byte) 0xb4, 4, 2, 1, 3, 3, 7}; // MSS, SACK-permitted, NOP, WS=7 (+2 pad below)
+        byte[] opts = {
+            2, 4, 0x05, (byte) 0xb4, 4, 2, 1, 3, 3, 7
+        }; // MSS, SACK-permitted, NOP, WS=7 (+2 pad below)
         byte[] padded = new byte[12];
         System.arraycopy(opts, 0, padded, 0, opts.length);
-        return frame().ethernet(0x0800).ipv4(20 + 32, 6, 0x4000, v4(10, 77, 1, 2), v4(10, 77, 2, 2))
-                .tcp(54728, 21, 0xfffffff0L, 0, 0x02, padded).build();
+        return frame().ethernet(0x0800)
+                .ipv4(20 + 32, 6, 0x4000, v4(10, 77, 1, 2), v4(10, 77, 2, 2))
+                .tcp(54728, 21, 0xfffffff0L, 0, 0x02, padded)
+                .build();
     }
 
     @Test
@@ -49,10 +53,22 @@ class PacketDecoderTest {
 
     @Test
     void windowScaleOnNonSynIsIgnoredAndSackBlocksGiveMaxRightEdge() {
-        // NOP NOP SACK with two blocks; the second right edge wrapped past 2^32 is "after" the first.
-        byte[] opts = frame().u8(1, 1, 5, 18).u32(100).u32(0xfffffff0L).u32(0xfffffff8L).u32(0x10).u8(3, 3, 7, 0).build();
-        byte[] f = frame().ethernet(0x0800).ipv4(20 + 20 + opts.length + 5, 6, 0, v4(10, 0, 0, 1), v4(10, 0, 0, 2))
-                .tcp(21, 40000, 1, 2, 0x18, opts).bytes("hello".getBytes(StandardCharsets.US_ASCII)).build();
+        // NOP NOP SACK with two blocks; the second right edge wrapped past 2^32 is "after" the
+        // first.
+        byte[] opts =
+                frame().u8(1, 1, 5, 18)
+                        .u32(100)
+                        .u32(0xfffffff0L)
+                        .u32(0xfffffff8L)
+                        .u32(0x10)
+                        .u8(3, 3, 7, 0)
+                        .build();
+        byte[] f =
+                frame().ethernet(0x0800)
+                        .ipv4(20 + 20 + opts.length + 5, 6, 0, v4(10, 0, 0, 1), v4(10, 0, 0, 2))
+                        .tcp(21, 40000, 1, 2, 0x18, opts)
+                        .bytes("hello".getBytes(StandardCharsets.US_ASCII))
+                        .build();
         assertThat(decode(LinkType.ETHERNET, f)).isTrue();
         assertThat(p.tcpMaxSack()).isEqualTo(0x10);
         assertThat(p.tcpWindowScale()).isEqualTo(-1);
@@ -62,9 +78,19 @@ class PacketDecoderTest {
 
     @Test
     void vlanAndQinQTagsAreSkipped() {
-        byte[] inner = frame().ipv4(28, 17, 0, v4(192, 168, 0, 1), v4(192, 168, 0, 2)).udp(53, 5353, 8).build();
+        byte[] inner =
+                frame().ipv4(28, 17, 0, v4(192, 168, 0, 1), v4(192, 168, 0, 2))
+                        .udp(53, 5353, 8)
+                        .build();
         byte[] dot1q = frame().ethernet(0x8100).u16(100).u16(0x0800).bytes(inner).build();
-        byte[] qinq = frame().ethernet(0x88a8).u16(200).u16(0x8100).u16(100).u16(0x0800).bytes(inner).build();
+        byte[] qinq =
+                frame().ethernet(0x88a8)
+                        .u16(200)
+                        .u16(0x8100)
+                        .u16(100)
+                        .u16(0x0800)
+                        .bytes(inner)
+                        .build();
         assertThat(decode(LinkType.ETHERNET, dot1q)).isTrue();
         assertThat(p.dstPort()).isEqualTo(5353);
         assertThat(decode(LinkType.ETHERNET, qinq)).isTrue();
@@ -75,9 +101,25 @@ class PacketDecoderTest {
 
     @Test
     void linuxCookedV1AndV2() {
-        byte[] ip = frame().ipv4(28, 17, 0, v4(1, 2, 3, 4), v4(5, 6, 7, 8)).udp(1000, 2000, 8).build();
-        byte[] sll = frame().u16(0).u16(1).u16(6).u8(1, 2, 3, 4, 5, 6, 0, 0).u16(0x0800).bytes(ip).build();
-        byte[] sll2 = frame().u16(0x0800).u16(0).u32(3).u16(1).u8(0, 6).u8(1, 2, 3, 4, 5, 6, 0, 0).bytes(ip).build();
+        byte[] ip =
+                frame().ipv4(28, 17, 0, v4(1, 2, 3, 4), v4(5, 6, 7, 8)).udp(1000, 2000, 8).build();
+        byte[] sll =
+                frame().u16(0)
+                        .u16(1)
+                        .u16(6)
+                        .u8(1, 2, 3, 4, 5, 6, 0, 0)
+                        .u16(0x0800)
+                        .bytes(ip)
+                        .build();
+        byte[] sll2 =
+                frame().u16(0x0800)
+                        .u16(0)
+                        .u32(3)
+                        .u16(1)
+                        .u8(0, 6)
+                        .u8(1, 2, 3, 4, 5, 6, 0, 0)
+                        .bytes(ip)
+                        .build();
         assertThat(decode(LinkType.LINUX_SLL, sll)).isTrue();
         assertThat(p.srcPort()).isEqualTo(1000);
         assertThat(decode(LinkType.LINUX_SLL2, sll2)).isTrue();
@@ -102,9 +144,19 @@ class PacketDecoderTest {
 
     @Test
     void ipv4OptionsAreSkipped() {
-        byte[] f = frame().ethernet(0x0800).u8(0x46, 0).u16(24 + 8).u16(1).u16(0).u8(64, 17).u16(0)
-                .bytes(v4(1, 1, 1, 1)).bytes(v4(2, 2, 2, 2)).u8(0x94, 4, 0, 0) // router alert
-                .udp(7, 9, 8).build();
+        byte[] f =
+                frame().ethernet(0x0800)
+                        .u8(0x46, 0)
+                        .u16(24 + 8)
+                        .u16(1)
+                        .u16(0)
+                        .u8(64, 17)
+                        .u16(0)
+                        .bytes(v4(1, 1, 1, 1))
+                        .bytes(v4(2, 2, 2, 2))
+                        .u8(0x94, 4, 0, 0) // router alert
+                        .udp(7, 9, 8)
+                        .build();
         assertThat(decode(LinkType.ETHERNET, f)).isTrue();
         assertThat(p.srcPort()).isEqualTo(7);
         assertThat(p.dstPort()).isEqualTo(9);
@@ -112,9 +164,17 @@ class PacketDecoderTest {
 
     @Test
     void ipv4FragmentsOnlyFirstCarriesPorts() {
-        byte[] first = frame().ethernet(0x0800).ipv4(20 + 8 + 16, 17, 0x2000, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
-                .udp(5000, 53, 1000).zeros(16).build();
-        byte[] later = frame().ethernet(0x0800).ipv4(20 + 24, 17, 3, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(24).build();
+        byte[] first =
+                frame().ethernet(0x0800)
+                        .ipv4(20 + 8 + 16, 17, 0x2000, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
+                        .udp(5000, 53, 1000)
+                        .zeros(16)
+                        .build();
+        byte[] later =
+                frame().ethernet(0x0800)
+                        .ipv4(20 + 24, 17, 3, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
+                        .zeros(24)
+                        .build();
         assertThat(decode(LinkType.ETHERNET, first)).isTrue();
         assertThat(p.fragment()).isTrue();
         assertThat(p.dstPort()).isEqualTo(53);
@@ -130,13 +190,22 @@ class PacketDecoderTest {
 
     @Test
     void ipv6ExtensionChainIsWalked() {
-        byte[] f = frame().ethernet(0x86dd).ipv6(8 + 16 + 8 + 12 + 8 + 20, 0, v6(2), v6(1))
-                .u8(43, 0).zeros(6)                  // hop-by-hop → routing
-                .u8(60, 1).zeros(14)                 // routing (16 bytes) → destination options
-                .u8(51, 0).zeros(6)                  // destination options → AH
-                .u8(44, 1).zeros(10)                 // AH (len 1 → 12 bytes) → fragment
-                .u8(6, 0).u16(1).u32(0xabcdef01L)    // fragment: offset 0, M=1 → TCP
-                .tcp(40000, 21, 7, 8, 0x10, new byte[0]).build();
+        byte[] f =
+                frame().ethernet(0x86dd)
+                        .ipv6(8 + 16 + 8 + 12 + 8 + 20, 0, v6(2), v6(1))
+                        .u8(43, 0)
+                        .zeros(6) // hop-by-hop → routing
+                        .u8(60, 1)
+                        .zeros(14) // routing (16 bytes) → destination options
+                        .u8(51, 0)
+                        .zeros(6) // destination options → AH
+                        .u8(44, 1)
+                        .zeros(10) // AH (len 1 → 12 bytes) → fragment
+                        .u8(6, 0)
+                        .u16(1)
+                        .u32(0xabcdef01L) // fragment: offset 0, M=1 → TCP
+                        .tcp(40000, 21, 7, 8, 0x10, new byte[0])
+                        .build();
         assertThat(decode(LinkType.ETHERNET, f)).isTrue();
         assertThat(p.protocol()).isEqualTo(6);
         assertThat(p.fragment()).isTrue();
@@ -158,8 +227,14 @@ class PacketDecoderTest {
 
     @Test
     void icmpEchoUsesIdentifierAsPorts() {
-        byte[] f = frame().ipv4(20 + 8 + 4, 1, 0, v4(10, 0, 0, 2), v4(10, 0, 0, 1)).u8(8, 0).u16(0).u16(0x4242).u16(1)
-                .zeros(4).build();
+        byte[] f =
+                frame().ipv4(20 + 8 + 4, 1, 0, v4(10, 0, 0, 2), v4(10, 0, 0, 1))
+                        .u8(8, 0)
+                        .u16(0)
+                        .u16(0x4242)
+                        .u16(1)
+                        .zeros(4)
+                        .build();
         assertThat(decode(LinkType.RAW, f)).isTrue();
         assertThat(p.icmpType()).isEqualTo(8);
         assertThat(p.srcPort()).isEqualTo(0x4242);
@@ -173,9 +248,20 @@ class PacketDecoderTest {
 
     @Test
     void icmpErrorIsKeyedByTheQuotedFlow() {
-        byte[] quoted = frame().ipv4(40, 6, 0, v4(10, 77, 2, 2), v4(10, 77, 1, 99)).u16(20).u16(33000).u32(5).build();
-        byte[] f = frame().ethernet(0x0800).ipv4(20 + 8 + quoted.length, 1, 0, v4(10, 77, 2, 1), v4(10, 77, 2, 2))
-                .u8(3, 1).u16(0).u32(0).bytes(quoted).build();
+        byte[] quoted =
+                frame().ipv4(40, 6, 0, v4(10, 77, 2, 2), v4(10, 77, 1, 99))
+                        .u16(20)
+                        .u16(33000)
+                        .u32(5)
+                        .build();
+        byte[] f =
+                frame().ethernet(0x0800)
+                        .ipv4(20 + 8 + quoted.length, 1, 0, v4(10, 77, 2, 1), v4(10, 77, 2, 2))
+                        .u8(3, 1)
+                        .u16(0)
+                        .u32(0)
+                        .bytes(quoted)
+                        .build();
         assertThat(decode(LinkType.ETHERNET, f)).isTrue();
         assertThat(p.hasQuoted()).isTrue();
         assertThat(p.quotedProtocol()).isEqualTo(6);
@@ -195,8 +281,15 @@ class PacketDecoderTest {
 
     @Test
     void icmpv6ErrorQuotesAnIpv6Packet() {
-        byte[] quoted = frame().ipv6(20, 6, v6(2), v6(9)).tcp(21, 50000, 1, 1, 0x10, new byte[0]).build();
-        byte[] f = frame().ipv6(8 + quoted.length, 58, v6(3), v6(2)).u8(1, 3).u16(0).u32(0).bytes(quoted).build();
+        byte[] quoted =
+                frame().ipv6(20, 6, v6(2), v6(9)).tcp(21, 50000, 1, 1, 0x10, new byte[0]).build();
+        byte[] f =
+                frame().ipv6(8 + quoted.length, 58, v6(3), v6(2))
+                        .u8(1, 3)
+                        .u16(0)
+                        .u32(0)
+                        .bytes(quoted)
+                        .build();
         assertThat(decode(LinkType.RAW, f)).isTrue();
         assertThat(p.hasQuoted()).isTrue();
         assertThat(p.quotedIpVersion()).isEqualTo(6);
@@ -224,8 +317,12 @@ class PacketDecoderTest {
 
     @Test
     void snaplenCutPayloadKeepsOriginalLength() {
-        byte[] full = frame().ethernet(0x0800).ipv4(20 + 20 + 100, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
-                .tcp(21, 3000, 1, 1, 0x18, new byte[0]).zeros(100).build();
+        byte[] full =
+                frame().ethernet(0x0800)
+                        .ipv4(20 + 20 + 100, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
+                        .tcp(21, 3000, 1, 1, 0x18, new byte[0])
+                        .zeros(100)
+                        .build();
         int snap = 14 + 40 + 10;
         assertThat(decoder.decode(LinkType.ETHERNET, full, snap, full.length, p)).isTrue();
         assertThat(p.payloadLength()).isEqualTo(100);
@@ -237,8 +334,12 @@ class PacketDecoderTest {
 
     @Test
     void ethernetPaddingIsNotPayload() {
-        byte[] f = frame().ethernet(0x0800).ipv4(40, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
-                .tcp(21, 3000, 1, 1, 0x10, new byte[0]).zeros(6).build();
+        byte[] f =
+                frame().ethernet(0x0800)
+                        .ipv4(40, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
+                        .tcp(21, 3000, 1, 1, 0x10, new byte[0])
+                        .zeros(6)
+                        .build();
         assertThat(decode(LinkType.ETHERNET, f)).isTrue();
         assertThat(p.payloadLength()).isZero();
         assertThat(p.payloadCaptured()).isZero();
@@ -247,26 +348,64 @@ class PacketDecoderTest {
     @Test
     void malformedFramesAreRejectedByReason() {
         expectReject(LinkType.ETHERNET, new byte[5], RejectReason.TRUNCATED_LINK_HEADER);
-        expectReject(LinkType.ETHERNET, frame().ethernet(0x0806).zeros(28).build(), RejectReason.UNKNOWN_ETHERTYPE);
-        expectReject(LinkType.ETHERNET, frame().ethernet(0x8100).u16(1).build(), RejectReason.TRUNCATED_LINK_HEADER);
-        expectReject(LinkType.ETHERNET, frame().ethernet(0x0800).zeros(10).build(), RejectReason.TRUNCATED_IP_HEADER);
-        expectReject(LinkType.ETHERNET, frame().ethernet(0x0800).u8(0x43).zeros(39).build(), RejectReason.BAD_IPV4_IHL);
-        expectReject(LinkType.ETHERNET, frame().ethernet(0x0800).u8(0x4f).zeros(39).build(), RejectReason.BAD_IPV4_IHL);
-        expectReject(LinkType.RAW, frame().ipv4(19, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).build(),
+        expectReject(
+                LinkType.ETHERNET,
+                frame().ethernet(0x0806).zeros(28).build(),
+                RejectReason.UNKNOWN_ETHERTYPE);
+        expectReject(
+                LinkType.ETHERNET,
+                frame().ethernet(0x8100).u16(1).build(),
+                RejectReason.TRUNCATED_LINK_HEADER);
+        expectReject(
+                LinkType.ETHERNET,
+                frame().ethernet(0x0800).zeros(10).build(),
+                RejectReason.TRUNCATED_IP_HEADER);
+        expectReject(
+                LinkType.ETHERNET,
+                frame().ethernet(0x0800).u8(0x43).zeros(39).build(),
+                RejectReason.BAD_IPV4_IHL);
+        expectReject(
+                LinkType.ETHERNET,
+                frame().ethernet(0x0800).u8(0x4f).zeros(39).build(),
+                RejectReason.BAD_IPV4_IHL);
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(19, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).build(),
                 RejectReason.BAD_IP_TOTAL_LENGTH);
-        expectReject(LinkType.RAW, frame().ipv4(2000, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(20).build(),
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(2000, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(20).build(),
                 RejectReason.BAD_IP_TOTAL_LENGTH);
-        expectReject(LinkType.RAW, frame().ipv4(30, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(10).build(),
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(30, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(10).build(),
                 RejectReason.TRUNCATED_TCP_HEADER);
-        expectReject(LinkType.RAW, frame().ipv4(40, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).u16(1).u16(2).u32(0).u32(0)
-                .u8(0x30, 0).zeros(6).build(), RejectReason.BAD_TCP_DATA_OFFSET);
-        expectReject(LinkType.RAW, frame().ipv4(26, 17, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(6).build(),
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(40, 6, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2))
+                        .u16(1)
+                        .u16(2)
+                        .u32(0)
+                        .u32(0)
+                        .u8(0x30, 0)
+                        .zeros(6)
+                        .build(),
+                RejectReason.BAD_TCP_DATA_OFFSET);
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(26, 17, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(6).build(),
                 RejectReason.TRUNCATED_UDP_HEADER);
-        expectReject(LinkType.RAW, frame().ipv4(28, 17, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).udp(1, 2, 4).build(),
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(28, 17, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).udp(1, 2, 4).build(),
                 RejectReason.BAD_UDP_LENGTH);
-        expectReject(LinkType.RAW, frame().ipv4(24, 1, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(4).build(),
+        expectReject(
+                LinkType.RAW,
+                frame().ipv4(24, 1, 0, v4(1, 1, 1, 1), v4(2, 2, 2, 2)).zeros(4).build(),
                 RejectReason.TRUNCATED_ICMP_HEADER);
-        expectReject(LinkType.RAW, frame().ipv6(8, 0, v6(1), v6(2)).u8(6, 4).zeros(6).build(),
+        expectReject(
+                LinkType.RAW,
+                frame().ipv6(8, 0, v6(1), v6(2)).u8(6, 4).zeros(6).build(),
                 RejectReason.TRUNCATED_IPV6_EXTENSION);
         expectReject(LinkType.RAW, frame().u8(0x50).zeros(30).build(), RejectReason.BAD_IP_VERSION);
         expectReject(999, new byte[64], RejectReason.UNSUPPORTED_LINK_TYPE);

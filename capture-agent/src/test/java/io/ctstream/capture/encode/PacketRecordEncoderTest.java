@@ -1,14 +1,14 @@
 package io.ctstream.capture.encode;
 
+import static io.ctstream.capture.decode.Frames.frame;
+import static io.ctstream.capture.decode.Frames.v4;
+import static io.ctstream.capture.decode.Frames.v6;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ctstream.avro.PacketRecord;
 import io.ctstream.capture.decode.DecodedPacket;
 import io.ctstream.capture.decode.FlowKeyOracle;
-import static io.ctstream.capture.decode.Frames.frame;
-import static io.ctstream.capture.decode.Frames.v4;
-import static io.ctstream.capture.decode.Frames.v6;
 import io.ctstream.capture.decode.PacketDecoder;
 import io.ctstream.capture.decode.PacketRecords;
 import io.ctstream.capture.file.CaptureFileReader;
@@ -40,14 +40,16 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-laid encoders against the reference path they replace: {@link PacketRecords#toRecord} written
- * by Avro's own {@link SpecificDatumWriter} after the registry header (what {@code SpecificAvroSerializer}
- * does), and {@link FlowKeySerde} over {@link FlowKeyOracle#of}. Byte for byte, over every packet of the lab
- * captures, a synthetic capture with every protocol of the mix, and fuzzed frames.
+ * The hand-laid encoders against the reference path they replace: {@link PacketRecords#toRecord}
+ * written by Avro's own {@link SpecificDatumWriter} after the registry header (what {@code
+ * SpecificAvroSerializer} does), and {@link FlowKeySerde} over {@link FlowKeyOracle#of}. Byte for
+ * byte, over every packet of the lab captures, a synthetic capture with every protocol of the mix,
+ * and fuzzed frames.
  */
 class PacketRecordEncoderTest {
     private static final int SCHEMA_ID = 0x01020304;
-    private static final List<String> INTERFACES = java.util.Arrays.asList(null, "eth0", "eth0", "wlp2s0-é", null);
+    private static final List<String> INTERFACES =
+            java.util.Arrays.asList(null, "eth0", "eth0", "wlp2s0-é", null);
 
     private final PacketDecoder decoder = new PacketDecoder();
     private final DecodedPacket packet = new DecodedPacket();
@@ -72,8 +74,12 @@ class PacketRecordEncoderTest {
     void everySyntheticPacketEncodesAsAvroDoes() throws IOException {
         ByteArrayOutputStream pcap = new ByteArrayOutputStream();
         Synth.write(pcap, 30_000, 7);
-        long compared = compareFile(Path.of("synth.pcap"),
-                CaptureFiles.open(Path.of("synth.pcap"), new ByteArrayInputStream(pcap.toByteArray())));
+        long compared =
+                compareFile(
+                        Path.of("synth.pcap"),
+                        CaptureFiles.open(
+                                Path.of("synth.pcap"),
+                                new ByteArrayInputStream(pcap.toByteArray())));
         assertThat(compared).isEqualTo(30_000);
         assertThat(decoder.counters().decoded()).isEqualTo(30_000);
         assertThat(payloads).as("payloads kept by the edge policy").isPositive();
@@ -94,22 +100,29 @@ class PacketRecordEncoderTest {
     void syntheticFlowsBatchedEncodeAsAvroDoesWithFollowingFilled() throws IOException {
         ByteArrayOutputStream pcap = new ByteArrayOutputStream();
         Synth.write(pcap, 30_000, 11);
-        long batches = compareBatches(Path.of("synth.pcap"),
-                CaptureFiles.open(Path.of("synth.pcap"), new ByteArrayInputStream(pcap.toByteArray())), 100);
+        long batches =
+                compareBatches(
+                        Path.of("synth.pcap"),
+                        CaptureFiles.open(
+                                Path.of("synth.pcap"),
+                                new ByteArrayInputStream(pcap.toByteArray())),
+                        100);
         assertThat(batchedPackets).isEqualTo(30_000);
         assertThat(largestBatch).isGreaterThan(32);
         assertThat(batches).isLessThan(30_000 / 4);
     }
 
     @Property(tries = 300)
-    void fuzzedFramesBatchedEncodeAsAvroDoes(@ForAll("batchOfFrames") List<byte[]> frames,
-                                              @ForAll @IntRange(max = 3000) int keep) {
-        // the encoder does not care whether the packets share a flow: any decodable frames make a batch
+    void fuzzedFramesBatchedEncodeAsAvroDoes(
+            @ForAll("batchOfFrames") List<byte[]> frames, @ForAll @IntRange(max = 3000) int keep) {
+        // the encoder does not care whether the packets share a flow: any decodable frames make a
+        // batch
         PacketBatch batch = new PacketBatch(16);
         List<PacketRecord> records = new java.util.ArrayList<>();
         long micros = 1_700_000_000_000_000L;
         for (byte[] f : frames) {
-            if (!decoder.decode(io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)) {
+            if (!decoder.decode(
+                    io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)) {
                 continue;
             }
             micros += 17;
@@ -133,11 +146,21 @@ class PacketRecordEncoderTest {
         List<PacketRecord> records = new java.util.ArrayList<>();
         CapturedFrame f = new CapturedFrame();
         int round = 0;
-        try (CaptureFileReader r = CaptureFiles.open(Path.of("s.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
+        try (CaptureFileReader r =
+                CaptureFiles.open(
+                        Path.of("s.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
             while (r.next(f)) {
-                assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)).isTrue();
+                assertThat(
+                                decoder.decode(
+                                        f.linkType(),
+                                        f.data(),
+                                        f.capturedLength(),
+                                        f.originalLength(),
+                                        packet))
+                        .isTrue();
                 add(batch, records, f.timestampMicros(), "eth0", policy.keepBytes(packet));
-                // batches of 1, 2, 3, ... packets in the same PacketBatch, long ones then short ones
+                // batches of 1, 2, 3, ... packets in the same PacketBatch, long ones then short
+                // ones
                 if (records.size() > (round % 9)) {
                     assertBatchSame(batch, records);
                     records.clear();
@@ -148,9 +171,18 @@ class PacketRecordEncoderTest {
         assertThat(round).isGreaterThan(30);
         // then all 300 in one: 299 items, a count whose zigzag varint takes two bytes (past 63)
         records.clear();
-        try (CaptureFileReader r = CaptureFiles.open(Path.of("s.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
+        try (CaptureFileReader r =
+                CaptureFiles.open(
+                        Path.of("s.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
             while (r.next(f)) {
-                assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)).isTrue();
+                assertThat(
+                                decoder.decode(
+                                        f.linkType(),
+                                        f.data(),
+                                        f.capturedLength(),
+                                        f.originalLength(),
+                                        packet))
+                        .isTrue();
                 add(batch, records, f.timestampMicros(), null, 0);
             }
         }
@@ -160,40 +192,83 @@ class PacketRecordEncoderTest {
 
     @Test
     void icmpErrorsWithQuotedTuplesEncodeAsAvroDoes() {
-        byte[] quoted4 = frame().ipv4(40, 6, 0, v4(10, 77, 2, 2), v4(10, 77, 1, 99)).u16(20).u16(33000).u32(5).build();
-        byte[] error4 = frame().ethernet(0x0800).ipv4(20 + 8 + quoted4.length, 1, 0, v4(10, 77, 2, 1), v4(10, 77, 2, 2))
-                .u8(3, 1).u16(0).u32(0).bytes(quoted4).build();
+        byte[] quoted4 =
+                frame().ipv4(40, 6, 0, v4(10, 77, 2, 2), v4(10, 77, 1, 99))
+                        .u16(20)
+                        .u16(33000)
+                        .u32(5)
+                        .build();
+        byte[] error4 =
+                frame().ethernet(0x0800)
+                        .ipv4(20 + 8 + quoted4.length, 1, 0, v4(10, 77, 2, 1), v4(10, 77, 2, 2))
+                        .u8(3, 1)
+                        .u16(0)
+                        .u32(0)
+                        .bytes(quoted4)
+                        .build();
         byte[] quoted6 = frame().ipv6(8, 17, v6(2), v6(99)).udp(5353, 40000, 8).build();
-        byte[] error6 = frame().ethernet(0x86dd).ipv6(8 + quoted6.length, 58, v6(1), v6(2))
-                .u8(1, 4).u16(0).u32(0).bytes(quoted6).build();
+        byte[] error6 =
+                frame().ethernet(0x86dd)
+                        .ipv6(8 + quoted6.length, 58, v6(1), v6(2))
+                        .u8(1, 4)
+                        .u16(0)
+                        .u32(0)
+                        .bytes(quoted6)
+                        .build();
         for (byte[] f : List.of(error4, error6)) {
-            assertThat(decoder.decode(io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)).isTrue();
+            assertThat(
+                            decoder.decode(
+                                    io.ctstream.capture.decode.LinkType.ETHERNET,
+                                    f,
+                                    f.length,
+                                    f.length,
+                                    packet))
+                    .isTrue();
             assertThat(packet.hasQuoted()).isTrue();
             assertSame(1_000_000L, "eth0", Integer.MAX_VALUE);
-            assertThat(FlowKeyBytes.of(packet)).isEqualTo(keySerde.serialize("t", FlowKeyOracle.of(packet)));
+            assertThat(FlowKeyBytes.of(packet))
+                    .isEqualTo(keySerde.serialize("t", FlowKeyOracle.of(packet)));
         }
     }
 
     @Provide
     Arbitrary<byte[]> frames() {
-        return FuzzInputs.of(FuzzInputs.corpus("frames"), List.of("\u0008\u0000", "\u0086\u00dd", "\u0045\u0000",
-                "\u0060\u0000", "\u0000\u0006", "\u0000\u0011", "\u0000\u003a", "\u0000\u0001"), 2048);
+        return FuzzInputs.of(
+                FuzzInputs.corpus("frames"),
+                List.of(
+                        "\u0008\u0000",
+                        "\u0086\u00dd",
+                        "\u0045\u0000",
+                        "\u0060\u0000",
+                        "\u0000\u0006",
+                        "\u0000\u0011",
+                        "\u0000\u003a",
+                        "\u0000\u0001"),
+                2048);
     }
 
     @Property(tries = 3000)
-    void fuzzedFramesThatDecodeEncodeAsAvroDoes(@ForAll("frames") byte[] f, @ForAll @IntRange(max = 3000) int keep) {
-        if (decoder.decode(io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)) {
+    void fuzzedFramesThatDecodeEncodeAsAvroDoes(
+            @ForAll("frames") byte[] f, @ForAll @IntRange(max = 3000) int keep) {
+        if (decoder.decode(
+                io.ctstream.capture.decode.LinkType.ETHERNET, f, f.length, f.length, packet)) {
             assertSame(123_456_789L, "eth1", keep);
         }
     }
 
     @Test
     void refusesASchemaItWasNotWrittenFor() {
-        Schema changed = SchemaBuilder.record("PacketRecord").namespace("io.ctstream.avro").fields()
-                .requiredString("sensorId").requiredLong("timestampMicros").endRecord();
+        Schema changed =
+                SchemaBuilder.record("PacketRecord")
+                        .namespace("io.ctstream.avro")
+                        .fields()
+                        .requiredString("sensorId")
+                        .requiredLong("timestampMicros")
+                        .endRecord();
         assertThatThrownBy(() -> PacketRecordEncoder.requireSchema(changed))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("fingerprint").hasMessageContaining("PacketRecordEncoderTest");
+                .hasMessageContaining("fingerprint")
+                .hasMessageContaining("PacketRecordEncoderTest");
     }
 
     private long batchedPackets;
@@ -201,9 +276,10 @@ class PacketRecordEncoderTest {
     private int largestBatch;
 
     /**
-     * Batches every flow's consecutive packets (up to {@code max}, the last ones of each flow at the end), as
-     * the batcher does but with the payload the policy keeps on every packet, and compares each batch with
-     * Avro's bytes for the first packet's record with {@code following} filled. Returns the batch count.
+     * Batches every flow's consecutive packets (up to {@code max}, the last ones of each flow at
+     * the end), as the batcher does but with the payload the policy keeps on every packet, and
+     * compares each batch with Avro's bytes for the first packet's record with {@code following}
+     * filled. Returns the batch count.
      */
     private long compareBatches(Path name, CaptureFileReader reader, int max) throws IOException {
         java.util.Map<java.nio.ByteBuffer, PacketBatch> open = new java.util.LinkedHashMap<>();
@@ -213,15 +289,18 @@ class PacketRecordEncoderTest {
         CapturedFrame f = new CapturedFrame();
         try (reader) {
             while (reader.next(f)) {
-                if (!decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
+                if (!decoder.decode(
+                        f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
                     continue;
                 }
                 java.nio.ByteBuffer flow = java.nio.ByteBuffer.wrap(FlowKeyBytes.of(packet));
                 PacketBatch batch = open.computeIfAbsent(flow, k -> new PacketBatch(64));
-                List<PacketRecord> records = expected.computeIfAbsent(flow, k -> new java.util.ArrayList<>());
+                List<PacketRecord> records =
+                        expected.computeIfAbsent(flow, k -> new java.util.ArrayList<>());
                 String iface = INTERFACES.get((int) (n++ % INTERFACES.size()));
                 add(batch, records, f.timestampMicros(), iface, policy.keepBytes(packet));
-                // a flow's batches vary in size: 1 .. max packets, by a hash of the flow and batch count
+                // a flow's batches vary in size: 1 .. max packets, by a hash of the flow and batch
+                // count
                 if (records.size() >= 1 + Math.floorMod(flow.hashCode() + batches, max)) {
                     assertBatchSame(batch, records);
                     batches++;
@@ -238,8 +317,12 @@ class PacketRecordEncoderTest {
         return batches;
     }
 
-    /** Adds the current packet to {@code batch} (opening it when {@code records} is empty) and to the reference. */
-    private void add(PacketBatch batch, List<PacketRecord> records, long micros, String iface, int keep) {
+    /**
+     * Adds the current packet to {@code batch} (opening it when {@code records} is empty) and to
+     * the reference.
+     */
+    private void add(
+            PacketBatch batch, List<PacketRecord> records, long micros, String iface, int keep) {
         if (records.isEmpty()) {
             encoder.start(batch, FlowKeyBytes.of(packet), packet, micros, iface, keep);
         } else {
@@ -264,13 +347,15 @@ class PacketRecordEncoderTest {
         CapturedFrame f = new CapturedFrame();
         try (reader) {
             while (reader.next(f)) {
-                if (!decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
+                if (!decoder.decode(
+                        f.linkType(), f.data(), f.capturedLength(), f.originalLength(), packet)) {
                     continue;
                 }
                 String iface = INTERFACES.get((int) (n % INTERFACES.size()));
                 assertSame(f.timestampMicros(), iface, policy.keepBytes(packet));
                 assertSame(f.timestampMicros(), iface, Integer.MAX_VALUE);
-                assertThat(FlowKeyBytes.of(packet)).as("%s frame %d key", name, n)
+                assertThat(FlowKeyBytes.of(packet))
+                        .as("%s frame %d key", name, n)
                         .isEqualTo(keySerde.serialize("t", FlowKeyOracle.of(packet)));
                 ipv6 += packet.ipVersion() == 6 ? 1 : 0;
                 icmpErrors += packet.hasQuoted() ? 1 : 0;
@@ -291,7 +376,9 @@ class PacketRecordEncoderTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ConfluentWireFormat.writeHeader(out, SCHEMA_ID);
             BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-            new SpecificDatumWriter<PacketRecord>(PacketRecord.getClassSchema(), SpecificData.getForSchema(PacketRecord.getClassSchema()))
+            new SpecificDatumWriter<PacketRecord>(
+                            PacketRecord.getClassSchema(),
+                            SpecificData.getForSchema(PacketRecord.getClassSchema()))
                     .write(r, enc);
             enc.flush();
             return out.toByteArray();
@@ -299,5 +386,4 @@ class PacketRecordEncoderTest {
             throw new UncheckedIOException(e);
         }
     }
-
 }

@@ -61,7 +61,14 @@ final class CaptureBytes {
     // ---- pcapng
 
     CaptureBytes shb() {
-        return u32(0x0A0D0D0A).u32(28).u32(0x1A2B3C4D).u16(1).u16(0).u32(0xffffffffL).u32(0xffffffffL).u32(28);
+        return u32(0x0A0D0D0A)
+                .u32(28)
+                .u32(0x1A2B3C4D)
+                .u16(1)
+                .u16(0)
+                .u32(0xffffffffL)
+                .u32(0xffffffffL)
+                .u32(28);
     }
 
     /** IDB with if_name and, when tsresol >= 0, if_tsresol. */
@@ -82,8 +89,15 @@ final class CaptureBytes {
 
     CaptureBytes epb(int ifId, long ts, byte[] frame) {
         int total = 32 + ((frame.length + 3) & ~3);
-        return u32(6).u32(total).u32(ifId).u32(ts >>> 32).u32(ts & 0xffffffffL).u32(frame.length).u32(frame.length)
-                .bytes(frame).pad4(frame.length).u32(total);
+        return u32(6).u32(total)
+                .u32(ifId)
+                .u32(ts >>> 32)
+                .u32(ts & 0xffffffffL)
+                .u32(frame.length)
+                .u32(frame.length)
+                .bytes(frame)
+                .pad4(frame.length)
+                .u32(total);
     }
 
     CaptureBytes spb(byte[] frame) {

@@ -35,19 +35,29 @@ class CredentialMaskerTest {
 
     @Test
     void ircPassOperAndNickServIdentifyAreMasked() {
-        String in = "PASS hunter2\r\nNICK bob\r\nOPER bob opersecret\r\nPRIVMSG NickServ :IDENTIFY bob pw1\r\n"
-                + "NICKSERV IDENTIFY pw2\r\nns identify pw3\n:bob!u@h PRIVMSG nickserv@services.example :identify pw4\r\n";
-        assertThat(mask(in)).isEqualTo("PASS *******\r\nNICK bob\r\nOPER **************\r\nPRIVMSG NickServ :IDENTIFY *******\r\n"
-                + "NICKSERV IDENTIFY ***\r\nns identify ***\n:bob!u@h PRIVMSG nickserv@services.example :identify ***\r\n");
-        assertThat(seen).containsExactly(MaskedCommand.PASS, MaskedCommand.OPER, MaskedCommand.IDENTIFY,
-                MaskedCommand.IDENTIFY, MaskedCommand.IDENTIFY, MaskedCommand.IDENTIFY);
+        String in =
+                "PASS hunter2\r\nNICK bob\r\nOPER bob opersecret\r\nPRIVMSG NickServ :IDENTIFY bob pw1\r\n"
+                        + "NICKSERV IDENTIFY pw2\r\nns identify pw3\n:bob!u@h PRIVMSG nickserv@services.example :identify pw4\r\n";
+        assertThat(mask(in))
+                .isEqualTo(
+                        "PASS *******\r\nNICK bob\r\nOPER **************\r\nPRIVMSG NickServ :IDENTIFY *******\r\n"
+                                + "NICKSERV IDENTIFY ***\r\nns identify ***\n:bob!u@h PRIVMSG nickserv@services.example :identify ***\r\n");
+        assertThat(seen)
+                .containsExactly(
+                        MaskedCommand.PASS,
+                        MaskedCommand.OPER,
+                        MaskedCommand.IDENTIFY,
+                        MaskedCommand.IDENTIFY,
+                        MaskedCommand.IDENTIFY,
+                        MaskedCommand.IDENTIFY);
     }
 
     @Test
     void otherTrafficIsLeftAlone() {
-        String in = "PRIVMSG #chan :IDENTIFY not-a-password\r\nPASSWORD x\r\nPORT 10,77,1,2,156,174\r\n"
-                + "PRIVMSG bob :\u0001DCC SEND f 175178242 40000 12\u0001\r\n227 Entering Passive Mode (10,77,2,2,195,80)\r\n"
-                + "PASS\r\n";
+        String in =
+                "PRIVMSG #chan :IDENTIFY not-a-password\r\nPASSWORD x\r\nPORT 10,77,1,2,156,174\r\n"
+                        + "PRIVMSG bob :\u0001DCC SEND f 175178242 40000 12\u0001\r\n227 Entering Passive Mode (10,77,2,2,195,80)\r\n"
+                        + "PASS\r\n";
         assertThat(mask(in)).isEqualTo(in);
         assertThat(seen).isEmpty();
     }
@@ -57,6 +67,7 @@ class CredentialMaskerTest {
         byte[] b = "xxPASS secret-but-capped\r\nPASS other".getBytes(StandardCharsets.US_ASCII);
         // the range starts at the command and ends inside its argument (the payload cap)
         CredentialMasker.mask(b, 2, 11, seen::add);
-        assertThat(new String(b, StandardCharsets.US_ASCII)).isEqualTo("xxPASS ******-but-capped\r\nPASS other");
+        assertThat(new String(b, StandardCharsets.US_ASCII))
+                .isEqualTo("xxPASS ******-but-capped\r\nPASS other");
     }
 }

@@ -16,7 +16,9 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
-/** The publisher alone, over Kafka's MockProducer: what is counted, sampled and dropped, and why. */
+/**
+ * The publisher alone, over Kafka's MockProducer: what is counted, sampled and dropped, and why.
+ */
 class PacketPublisherTest {
     private static final byte[] KEY = {1, 4, 6};
     private static final byte[] VALUE = {0, 0, 0, 0, 1, 42};
@@ -25,8 +27,11 @@ class PacketPublisherTest {
 
     @Test
     void everyAcknowledgedRecordIsCountedAndOneIn64IsTimed() {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        PacketPublisher publisher = new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        PacketPublisher publisher =
+                new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
         for (int i = 0; i < 640; i++) {
             assertThat(publisher.submit(KEY, VALUE, 1_700_000_000_000L + i)).isTrue();
         }
@@ -42,8 +47,11 @@ class PacketPublisherTest {
 
     @Test
     void failedSendsAreCountedAsProducerErrorsAndNeverAsPublished() {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        PacketPublisher publisher = new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        PacketPublisher publisher =
+                new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
         for (int i = 0; i < 3; i++) {
             publisher.submit(KEY, VALUE, 1L);
         }
@@ -55,7 +63,9 @@ class PacketPublisherTest {
         assertThat(publisher.published()).isEqualTo(1);
         assertThat(publisher.dropped(DropReason.PRODUCER_ERROR)).isEqualTo(2);
         assertThat(listener.errors.get()).isEqualTo(2);
-        assertThat(listener.latencies.get()).as("the first record is the timed one, and it succeeded").isEqualTo(1);
+        assertThat(listener.latencies.get())
+                .as("the first record is the timed one, and it succeeded")
+                .isEqualTo(1);
         publisher.close(Duration.ofSeconds(1));
     }
 
@@ -64,20 +74,23 @@ class PacketPublisherTest {
         // a producer that blocks in send holds the sender thread, so the queue of 2 fills up
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        MockProducer<byte[], byte[]> blocking = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
-            @Override
-            public synchronized Future<RecordMetadata> send(
-                    ProducerRecord<byte[], byte[]> r, Callback cb) {
-                entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.send(r, cb);
-            }
-        };
-        PacketPublisher publisher = new PacketPublisher(blocking, "packets", 2, OverflowPolicy.DROP, listener);
+        MockProducer<byte[], byte[]> blocking =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized Future<RecordMetadata> send(
+                            ProducerRecord<byte[], byte[]> r, Callback cb) {
+                        entered.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.send(r, cb);
+                    }
+                };
+        PacketPublisher publisher =
+                new PacketPublisher(blocking, "packets", 2, OverflowPolicy.DROP, listener);
         assertThat(publisher.submit(KEY, VALUE, 1L)).isTrue();
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue(); // the sender holds it, in send
         int accepted = 1;
@@ -95,8 +108,11 @@ class PacketPublisherTest {
 
     @Test
     void unencodableRecordsAndNegativeTimestampsAreCountedNotSent() {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        PacketPublisher publisher = new PacketPublisher(producer, "packets", 10, OverflowPolicy.BLOCK, listener);
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        PacketPublisher publisher =
+                new PacketPublisher(producer, "packets", 10, OverflowPolicy.BLOCK, listener);
         publisher.dropUnencodable(new IllegalStateException("encoder bug"));
         assertThat(publisher.submit(KEY, VALUE, -1L)).isFalse();
         publisher.close(Duration.ofSeconds(10));
@@ -107,13 +123,18 @@ class PacketPublisherTest {
     }
 
     @Test
-    void recordsOfSeveralPacketsAreCountedInPacketsWhetherPublishedOrDropped() throws InterruptedException {
-        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        PacketPublisher publisher = new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
+    void recordsOfSeveralPacketsAreCountedInPacketsWhetherPublishedOrDropped()
+            throws InterruptedException {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        PacketPublisher publisher =
+                new PacketPublisher(producer, "packets", 1000, OverflowPolicy.BLOCK, listener);
         assertThat(publisher.submit(KEY, VALUE, 1L, 32)).isTrue();
         assertThat(publisher.submit(KEY, VALUE, 2L, 5)).isTrue();
         assertThat(publisher.submit(KEY, VALUE, 3L, 7)).isTrue();
-        assertThat(publisher.submit(KEY, VALUE, 4L, 2000)).isTrue(); // beyond the shared callbacks: its own
+        assertThat(publisher.submit(KEY, VALUE, 4L, 2000))
+                .isTrue(); // beyond the shared callbacks: its own
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 4);
         assertThat(producer.completeNext()).isTrue();
         assertThat(producer.errorNext(new TimeoutException("broker gone"))).isTrue();
@@ -129,7 +150,8 @@ class PacketPublisherTest {
         assertThat(publisher.dropped(DropReason.PRODUCER_ERROR)).isEqualTo(5);
         assertThat(publisher.dropped(DropReason.SERIALIZATION_ERROR)).isEqualTo(3 + 4);
         assertThat(listener.droppedPackets.get()).isEqualTo(5 + 3 + 4);
-        assertThat(publisher.submitted()).isEqualTo(publisher.published() + publisher.droppedTotal());
+        assertThat(publisher.submitted())
+                .isEqualTo(publisher.published() + publisher.droppedTotal());
         publisher.close(Duration.ofSeconds(1));
     }
 
@@ -137,31 +159,40 @@ class PacketPublisherTest {
     void recordsStillQueuedAtATimedOutShutdownCountTheirPackets() throws InterruptedException {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        MockProducer<byte[], byte[]> blocking = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
-            @Override
-            public synchronized Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> r, Callback cb) {
-                entered.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return super.send(r, cb);
-            }
-        };
-        PacketPublisher publisher = new PacketPublisher(blocking, "packets", 10, OverflowPolicy.DROP, listener);
+        MockProducer<byte[], byte[]> blocking =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer()) {
+                    @Override
+                    public synchronized Future<RecordMetadata> send(
+                            ProducerRecord<byte[], byte[]> r, Callback cb) {
+                        entered.countDown();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return super.send(r, cb);
+                    }
+                };
+        PacketPublisher publisher =
+                new PacketPublisher(blocking, "packets", 10, OverflowPolicy.DROP, listener);
         assertThat(publisher.submit(KEY, VALUE, 1L, 3)).isTrue();
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(publisher.submit(KEY, VALUE, 1L, 10)).isTrue();
         assertThat(publisher.submit(KEY, VALUE, 1L, 20)).isTrue();
-        // The sender stays blocked until close has given up on it and counted what was still queued.
-        Thread releaser = new Thread(() -> {
-            try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> publisher.dropped(DropReason.SHUTDOWN) == 30);
-            } finally {
-                release.countDown(); // never leave the sender blocked; the assertions below say what happened
-            }
-        });
+        // The sender stays blocked until close has given up on it and counted what was still
+        // queued.
+        Thread releaser =
+                new Thread(
+                        () -> {
+                            try {
+                                await().atMost(Duration.ofSeconds(10))
+                                        .until(() -> publisher.dropped(DropReason.SHUTDOWN) == 30);
+                            } finally {
+                                release.countDown(); // never leave the sender blocked; the
+                                // assertions below say what happened
+                            }
+                        });
         releaser.start();
         publisher.close(Duration.ofMillis(100));
         releaser.join();

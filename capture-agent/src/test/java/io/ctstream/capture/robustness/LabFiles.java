@@ -10,8 +10,7 @@ import java.util.stream.Stream;
 
 /** The traffic lab's captures, copied into the repository at testdata/lab. */
 public final class LabFiles {
-    private LabFiles() {
-    }
+    private LabFiles() {}
 
     public static Path dir() {
         Path p = Path.of("..", "testdata", "lab");
@@ -23,7 +22,10 @@ public final class LabFiles {
 
     public static List<Path> pcaps() {
         try (Stream<Path> s = Files.list(dir())) {
-            List<Path> all = s.filter(f -> f.getFileName().toString().endsWith(".pcap")).sorted().collect(Collectors.toList());
+            List<Path> all =
+                    s.filter(f -> f.getFileName().toString().endsWith(".pcap"))
+                            .sorted()
+                            .collect(Collectors.toList());
             if (all.isEmpty()) {
                 throw new IllegalStateException("no *.pcap in " + dir().toAbsolutePath());
             }

@@ -26,10 +26,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The mixes' shape on the bench's stream input (400,000 packets, the bench's seed): flows by canonical flow
- * key, packets per flow (p50, p90, p99, max), the share of packets in the largest 1% of flows, and the
- * packets per record the agent's batching makes of them with its defaults. Printed, so the README's numbers
- * can be checked; asserted loosely, so a change that loses the heavy tail fails.
+ * The mixes' shape on the bench's stream input (400,000 packets, the bench's seed): flows by
+ * canonical flow key, packets per flow (p50, p90, p99, max), the share of packets in the largest 1%
+ * of flows, and the packets per record the agent's batching makes of them with its defaults.
+ * Printed, so the README's numbers can be checked; asserted loosely, so a change that loses the
+ * heavy tail fails.
  */
 class SynthMixStatsTest {
     private static final int PACKETS = 400_000;
@@ -43,8 +44,12 @@ class SynthMixStatsTest {
         assertThat(s.p50).as("most flows have a few packets").isLessThanOrEqualTo(20);
         assertThat(s.p90).isLessThan(s.max / 100);
         assertThat(s.max).as("and a few are elephants").isGreaterThan(5_000);
-        assertThat(s.topPercentShare).as("share of packets in the largest 1% of flows").isGreaterThan(0.2);
-        assertThat(s.topTenPercentShare).as("share of packets in the largest 10% of flows").isGreaterThan(0.4);
+        assertThat(s.topPercentShare)
+                .as("share of packets in the largest 1% of flows")
+                .isGreaterThan(0.2);
+        assertThat(s.topTenPercentShare)
+                .as("share of packets in the largest 10% of flows")
+                .isGreaterThan(0.4);
         assertThat(s.packetsPerRecord).isGreaterThan(4);
     }
 
@@ -52,7 +57,8 @@ class SynthMixStatsTest {
     void aSynFloodHasOnePacketPerFlowAndNothingToBatch() throws IOException {
         Stats s = Stats.of(SynthMix.SYN_FLOOD, 100_000, BENCH_SEED);
         System.out.println(s.describe(SynthMix.SYN_FLOOD));
-        assertThat(s.flows).isGreaterThan(99_000); // random sources and ports: a handful of collisions at most
+        assertThat(s.flows)
+                .isGreaterThan(99_000); // random sources and ports: a handful of collisions at most
         assertThat(s.max).isLessThanOrEqualTo(2);
         assertThat(s.packetsPerRecord).isLessThan(1.01);
     }
@@ -81,23 +87,39 @@ class SynthMixStatsTest {
             CapturedFrame f = new CapturedFrame();
             EdgePayloadPolicy policy = EdgePayloadPolicy.defaults();
             long[] records = new long[1];
-            RecordSink counting = new RecordSink() {
-                @Override
-                public boolean submit(byte[] key, byte[] value, long timestampMillis, int n) {
-                    records[0]++;
-                    return true;
-                }
+            RecordSink counting =
+                    new RecordSink() {
+                        @Override
+                        public boolean submit(
+                                byte[] key, byte[] value, long timestampMillis, int n) {
+                            records[0]++;
+                            return true;
+                        }
 
-                @Override
-                public void dropUnencodable(RuntimeException e, int n) {
-                    throw new AssertionError(e);
-                }
-            };
-            FlowBatcher batcher = new FlowBatcher(BatchOptions.defaults(), new PacketRecordEncoder(1, "bench"), counting,
-                    (reason, n) -> s.reasons.merge(reason, 1, Integer::sum), false);
-            try (CaptureFileReader r = CaptureFiles.open(Path.of("synth.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
+                        @Override
+                        public void dropUnencodable(RuntimeException e, int n) {
+                            throw new AssertionError(e);
+                        }
+                    };
+            FlowBatcher batcher =
+                    new FlowBatcher(
+                            BatchOptions.defaults(),
+                            new PacketRecordEncoder(1, "bench"),
+                            counting,
+                            (reason, n) -> s.reasons.merge(reason, 1, Integer::sum),
+                            false);
+            try (CaptureFileReader r =
+                    CaptureFiles.open(
+                            Path.of("synth.pcap"), new ByteArrayInputStream(pcap.toByteArray()))) {
                 while (r.next(f)) {
-                    assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), p)).isTrue();
+                    assertThat(
+                                    decoder.decode(
+                                            f.linkType(),
+                                            f.data(),
+                                            f.capturedLength(),
+                                            f.originalLength(),
+                                            p))
+                            .isTrue();
                     byte[] key = FlowKeyBytes.of(p);
                     perFlow.computeIfAbsent(ByteBuffer.wrap(key), k -> new int[1])[0]++;
                     batcher.add(p, key, f.timestampMicros(), null, policy.keepBytes(p));
@@ -112,10 +134,16 @@ class SynthMixStatsTest {
             s.p99 = percentile(sizes, 0.99);
             s.max = sizes[sizes.length - 1];
             int top = Math.max(1, sizes.length / 100);
-            long inTop = Arrays.stream(sizes, sizes.length - top, sizes.length).asLongStream().sum();
+            long inTop =
+                    Arrays.stream(sizes, sizes.length - top, sizes.length).asLongStream().sum();
             s.topPercentShare = (double) inTop / s.packets;
             int tenth = Math.max(1, sizes.length / 10);
-            s.topTenPercentShare = (double) Arrays.stream(sizes, sizes.length - tenth, sizes.length).asLongStream().sum() / s.packets;
+            s.topTenPercentShare =
+                    (double)
+                                    Arrays.stream(sizes, sizes.length - tenth, sizes.length)
+                                            .asLongStream()
+                                            .sum()
+                            / s.packets;
             s.records = records[0];
             s.packetsPerRecord = (double) s.packets / s.records;
             return s;
@@ -126,10 +154,23 @@ class SynthMixStatsTest {
         }
 
         String describe(SynthMix mix) {
-            return String.format(Locale.ROOT, "synth mix %s: %,d packets, %,d flows; packets per flow p50 %d, p90 %d, "
+            return String.format(
+                    Locale.ROOT,
+                    "synth mix %s: %,d packets, %,d flows; packets per flow p50 %d, p90 %d, "
                             + "p99 %d, max %,d; largest 1%% of flows hold %.1f%% of packets, largest 10%% %.1f%%; batching (32 packets, 5 ms): "
                             + "%,d records, %.2f packets per record; batches by flush reason %s",
-                    mix.cliName(), packets, flows, p50, p90, p99, max, 100 * topPercentShare, 100 * topTenPercentShare, records, packetsPerRecord, reasons);
+                    mix.cliName(),
+                    packets,
+                    flows,
+                    p50,
+                    p90,
+                    p99,
+                    max,
+                    100 * topPercentShare,
+                    100 * topTenPercentShare,
+                    records,
+                    packetsPerRecord,
+                    reasons);
         }
     }
 }

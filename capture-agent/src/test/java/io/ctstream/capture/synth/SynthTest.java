@@ -11,7 +11,6 @@ import io.ctstream.capture.file.CapturedFrame;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -34,9 +33,11 @@ class SynthTest {
     }
 
     @Test
-    void readsBackExactlyNPacketsWithTheWantedMixAndTsharkAgrees(@TempDir Path dir) throws IOException {
+    void readsBackExactlyNPacketsWithTheWantedMixAndTsharkAgrees(@TempDir Path dir)
+            throws IOException {
         Path file = dir.resolve("synth.pcap");
-        int n = 60_000; // FTP and IRC are a few percent of the sessions, and a control session spans many turns
+        int n = 60_000; // FTP and IRC are a few percent of the sessions, and a control session
+        // spans many turns
         Synth.write(file, n, 7);
         PacketDecoder decoder = new PacketDecoder();
         DecodedPacket p = new DecodedPacket();
@@ -47,7 +48,14 @@ class SynthTest {
         try (CaptureFileReader r = CaptureFiles.open(file)) {
             while (r.next(f)) {
                 count++;
-                assertThat(decoder.decode(f.linkType(), f.data(), f.capturedLength(), f.originalLength(), p)).isTrue();
+                assertThat(
+                                decoder.decode(
+                                        f.linkType(),
+                                        f.data(),
+                                        f.capturedLength(),
+                                        f.originalLength(),
+                                        p))
+                        .isTrue();
                 protocols.add(p.protocol());
                 if (p.ipVersion() == 6) {
                     seen.add("ipv6");
@@ -61,9 +69,21 @@ class SynthTest {
                 if ((p.tcpFlags() & 0x04) != 0) {
                     seen.add("rst");
                 }
-                String payload = new String(p.buffer(), p.payloadOffset(), p.payloadCaptured(), StandardCharsets.ISO_8859_1);
-                for (String marker : List.of("PASV", "227 Entering Passive", "PORT ", "229 Entering Extended", "DCC SEND")) {
-                    if (payload.startsWith(marker) || payload.startsWith("PRIVMSG bob :\u0001" + marker)) {
+                String payload =
+                        new String(
+                                p.buffer(),
+                                p.payloadOffset(),
+                                p.payloadCaptured(),
+                                StandardCharsets.ISO_8859_1);
+                for (String marker :
+                        List.of(
+                                "PASV",
+                                "227 Entering Passive",
+                                "PORT ",
+                                "229 Entering Extended",
+                                "DCC SEND")) {
+                    if (payload.startsWith(marker)
+                            || payload.startsWith("PRIVMSG bob :\u0001" + marker)) {
                         seen.add(marker);
                     }
                 }
@@ -75,8 +95,18 @@ class SynthTest {
         assertThat(count).isEqualTo(n);
         assertThat(decoder.counters().rejectedTotal()).isZero();
         assertThat(protocols).contains(1, 6, 17, 58);
-        assertThat(seen).contains("ipv6", "syn", "fin", "rst", "PASV", "227 Entering Passive", "PORT ",
-                "229 Entering Extended", "DCC SEND", "active-data");
+        assertThat(seen)
+                .contains(
+                        "ipv6",
+                        "syn",
+                        "fin",
+                        "rst",
+                        "PASV",
+                        "227 Entering Passive",
+                        "PORT ",
+                        "229 Entering Extended",
+                        "DCC SEND",
+                        "active-data");
         assertThat(Tshark.count(file)).isEqualTo(n);
     }
 
@@ -84,8 +114,19 @@ class SynthTest {
     void checksumsAreValidForTshark(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("small.pcap");
         Synth.write(file, 3_000, 1);
-        List<String[]> rows = Tshark.fields(file, List.of("-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                "-o", "udp.check_checksum:TRUE"), "ip.checksum.status", "tcp.checksum.status", "udp.checksum.status");
+        List<String[]> rows =
+                Tshark.fields(
+                        file,
+                        List.of(
+                                "-o",
+                                "ip.check_checksum:TRUE",
+                                "-o",
+                                "tcp.check_checksum:TRUE",
+                                "-o",
+                                "udp.check_checksum:TRUE"),
+                        "ip.checksum.status",
+                        "tcp.checksum.status",
+                        "udp.checksum.status");
         assertThat(rows).hasSize(3_000);
         long good = 0;
         for (String[] r : rows) {

@@ -11,8 +11,8 @@ import org.testcontainers.utility.DockerImageName;
  * A Kafka broker (apache/kafka, KRaft) and Confluent's own schema registry (cp-schema-registry) in
  * containers on one network: the Testcontainers tests run the serde and the pipeline against what a
  * real deployment runs, where the embedded default runs Apicurio. Images come from the system
- * properties {@code ctstream.test.kafka.image} and {@code ctstream.test.schema-registry.image}
- * (set by the root pom), so a mirror or another version is one {@code -D} away.
+ * properties {@code ctstream.test.kafka.image} and {@code ctstream.test.schema-registry.image} (set
+ * by the root pom), so a mirror or another version is one {@code -D} away.
  *
  * <p>Use it as a {@code @Container} of a {@code @Testcontainers(disabledWithoutDocker = true)}
  * class: without Docker the class is reported as skipped and nothing here is started.
@@ -26,19 +26,28 @@ public final class ConfluentContainers implements Startable {
 
     @SuppressWarnings("resource") // closed by stop()
     public ConfluentContainers() {
-        kafka = new KafkaContainer(DockerImageName.parse(image("ctstream.test.kafka.image", "apache/kafka:4.3.1")))
-                .withNetwork(network)
-                .withNetworkAliases(KAFKA_ALIAS)
-                .withListener(KAFKA_ALIAS + ":19092");
-        registry = new GenericContainer<>(DockerImageName.parse(
-                image("ctstream.test.schema-registry.image", "confluentinc/cp-schema-registry:7.9.1")))
-                .withNetwork(network)
-                .withExposedPorts(8081)
-                .withEnv("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")
-                .withEnv("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081")
-                .withEnv("SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS", "PLAINTEXT://" + KAFKA_ALIAS + ":19092")
-                .dependsOn(kafka)
-                .waitingFor(Wait.forHttp("/subjects").forStatusCode(200));
+        kafka =
+                new KafkaContainer(
+                                DockerImageName.parse(
+                                        image("ctstream.test.kafka.image", "apache/kafka:4.3.1")))
+                        .withNetwork(network)
+                        .withNetworkAliases(KAFKA_ALIAS)
+                        .withListener(KAFKA_ALIAS + ":19092");
+        registry =
+                new GenericContainer<>(
+                                DockerImageName.parse(
+                                        image(
+                                                "ctstream.test.schema-registry.image",
+                                                "confluentinc/cp-schema-registry:7.9.1")))
+                        .withNetwork(network)
+                        .withExposedPorts(8081)
+                        .withEnv("SCHEMA_REGISTRY_HOST_NAME", "schema-registry")
+                        .withEnv("SCHEMA_REGISTRY_LISTENERS", "http://0.0.0.0:8081")
+                        .withEnv(
+                                "SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS",
+                                "PLAINTEXT://" + KAFKA_ALIAS + ":19092")
+                        .dependsOn(kafka)
+                        .waitingFor(Wait.forHttp("/subjects").forStatusCode(200));
     }
 
     private static String image(String property, String fallback) {
@@ -64,7 +73,10 @@ public final class ConfluentContainers implements Startable {
         return kafka.getBootstrapServers();
     }
 
-    /** The Confluent registry's URL as clients on this host use it (no path: Confluent's API is at the root). */
+    /**
+     * The Confluent registry's URL as clients on this host use it (no path: Confluent's API is at
+     * the root).
+     */
     public String schemaRegistryUrl() {
         return "http://" + registry.getHost() + ":" + registry.getMappedPort(8081);
     }

@@ -12,26 +12,58 @@ import java.util.SplittableRandom;
  * reproduced from the seed jqwik reports.
  */
 public final class ByteMutator {
-    private static final byte[] INTERESTING_BYTES = {0, 1, 0x7f, (byte) 0x80, (byte) 0xff, '\r', '\n', ' ', '\t', ',',
-        '|', '(', ')', ':', '0', '9', '-', 1};
-    private static final int[] INTERESTING_INTS = {0, 1, -1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xffff, 0x10000,
-        Integer.MAX_VALUE, Integer.MIN_VALUE};
+    private static final byte[] INTERESTING_BYTES = {
+        0,
+        1,
+        0x7f,
+        (byte) 0x80,
+        (byte) 0xff,
+        '\r',
+        '\n',
+        ' ',
+        '\t',
+        ',',
+        '|',
+        '(',
+        ')',
+        ':',
+        '0',
+        '9',
+        '-',
+        1
+    };
+    private static final int[] INTERESTING_INTS = {
+        0,
+        1,
+        -1,
+        0x7f,
+        0x80,
+        0xff,
+        0x100,
+        0x7fff,
+        0x8000,
+        0xffff,
+        0x10000,
+        Integer.MAX_VALUE,
+        Integer.MIN_VALUE
+    };
 
     private final List<byte[]> seeds;
     private final List<byte[]> dictionary;
     private final int maxLength;
 
     /**
-     * @param seeds      the corpus (at least one input)
+     * @param seeds the corpus (at least one input)
      * @param dictionary tokens of the target's format (commands, delimiters), may be empty
-     * @param maxLength  longest input produced
+     * @param maxLength longest input produced
      */
     public ByteMutator(List<byte[]> seeds, List<String> dictionary, int maxLength) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("empty corpus");
         }
         this.seeds = List.copyOf(seeds);
-        this.dictionary = dictionary.stream().map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).toList();
+        this.dictionary =
+                dictionary.stream().map(s -> s.getBytes(StandardCharsets.ISO_8859_1)).toList();
         this.maxLength = maxLength;
     }
 
@@ -53,7 +85,8 @@ public final class ByteMutator {
         switch (op) {
             case 0 -> b[r.nextInt(b.length)] ^= (byte) (1 << r.nextInt(8));
             case 1 -> b[r.nextInt(b.length)] = (byte) r.nextInt(256);
-            case 2 -> b[r.nextInt(b.length)] = INTERESTING_BYTES[r.nextInt(INTERESTING_BYTES.length)];
+            case 2 ->
+                    b[r.nextInt(b.length)] = INTERESTING_BYTES[r.nextInt(INTERESTING_BYTES.length)];
             case 3 -> {
                 int v = INTERESTING_INTS[r.nextInt(INTERESTING_INTS.length)];
                 int width = r.nextBoolean() ? 2 : 4;
@@ -88,7 +121,10 @@ public final class ByteMutator {
             }
             case 9 -> {
                 if (!dictionary.isEmpty()) {
-                    return insert(b, r.nextInt(b.length + 1), dictionary.get(r.nextInt(dictionary.size())));
+                    return insert(
+                            b,
+                            r.nextInt(b.length + 1),
+                            dictionary.get(r.nextInt(dictionary.size())));
                 }
             }
             default -> {

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class EmbeddedCluster implements BeforeAllCallback {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EmbeddedCluster.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EmbeddedCluster.class);
     private static final AtomicLong TOPIC_SEQUENCE = new AtomicLong();
     private static final String RUN_ID = UUID.randomUUID().toString().substring(0, 8);
 
@@ -50,13 +51,14 @@ public final class EmbeddedCluster implements BeforeAllCallback {
     private static boolean shutdownHookAdded;
 
     /** JUnit instantiates extensions; the state is static (one cluster per JVM). */
-    public EmbeddedCluster() {
-    }
+    public EmbeddedCluster() {}
 
     @Override
     public void beforeAll(ExtensionContext context) {
         // closed when the whole JUnit run ends, after every test class
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(StopAtEnd.class, k -> new StopAtEnd(), StopAtEnd.class);
+        context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(StopAtEnd.class, k -> new StopAtEnd(), StopAtEnd.class);
     }
 
     /** The shared broker's {@code host:port}, starting it on first use. */
@@ -64,15 +66,20 @@ public final class EmbeddedCluster implements BeforeAllCallback {
         return kafka().bootstrapServers();
     }
 
-    /** The shared registry's Confluent-compatible URL ({@code http://127.0.0.1:N/apis/ccompat/v7}). */
+    /**
+     * The shared registry's Confluent-compatible URL ({@code http://127.0.0.1:N/apis/ccompat/v7}).
+     */
     public static String schemaRegistryUrl() {
         return registry().url();
     }
 
-    /** A topic name no other call in this JVM (nor in another run against the same broker) returns. */
+    /**
+     * A topic name no other call in this JVM (nor in another run against the same broker) returns.
+     */
     public static String uniqueTopic(String prefix) {
         String clean = prefix.replaceAll("[^a-zA-Z0-9._-]", "_");
-        return String.format(Locale.ROOT, "%s-%s-%d", clean, RUN_ID, TOPIC_SEQUENCE.incrementAndGet());
+        return String.format(
+                Locale.ROOT, "%s-%s-%d", clean, RUN_ID, TOPIC_SEQUENCE.incrementAndGet());
     }
 
     /** Creates a topic on the shared broker (replication factor 1) and waits until it exists. */
@@ -80,7 +87,9 @@ public final class EmbeddedCluster implements BeforeAllCallback {
         kafka().createTopic(name, partitions);
     }
 
-    /** The shared broker, running (started or restarted as needed); for fault tests (kill, restart). */
+    /**
+     * The shared broker, running (started or restarted as needed); for fault tests (kill, restart).
+     */
     public static EmbeddedKafka kafka() {
         synchronized (KAFKA_LOCK) {
             if (kafka == null) {
@@ -126,14 +135,18 @@ public final class EmbeddedCluster implements BeforeAllCallback {
 
     private static synchronized void addShutdownHook() {
         if (!shutdownHookAdded) {
-            Runtime.getRuntime().addShutdownHook(new Thread(EmbeddedCluster::stopAll, "ctstream-embedded-cluster-stop"));
+            Runtime.getRuntime()
+                    .addShutdownHook(
+                            new Thread(EmbeddedCluster::stopAll, "ctstream-embedded-cluster-stop"));
             shutdownHookAdded = true;
         }
     }
 
     /** Stops the shared servers when JUnit closes its root store. */
-    @SuppressWarnings("deprecation") // CloseableResource works on every JUnit 5 version this project may meet
-    static final class StopAtEnd implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    @SuppressWarnings(
+            "deprecation") // CloseableResource works on every JUnit 5 version this project may meet
+    static final class StopAtEnd
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             stopAll();

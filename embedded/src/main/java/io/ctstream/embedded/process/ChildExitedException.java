@@ -17,6 +17,7 @@ public final class ChildExitedException extends IllegalStateException {
      * taken by another process before the child binds it.
      */
     public boolean isPortClash() {
-        return logTail.contains("Address already in use") || logTail.contains("in use by another process");
+        return logTail.contains("Address already in use")
+                || logTail.contains("in use by another process");
     }
 }

@@ -39,11 +39,16 @@ public final class ChildJvm {
     }
 
     /**
-     * Starts {@code java <jvmArgs> -cp <classPath> ParentWatchdog <mainClass> <args>}, appending its
-     * output to {@code logFile}.
+     * Starts {@code java <jvmArgs> -cp <classPath> ParentWatchdog <mainClass> <args>}, appending
+     * its output to {@code logFile}.
      */
-    public static ChildJvm start(String name, List<String> classPath, List<String> jvmArgs,
-                                 String mainClass, List<String> args, Path logFile) {
+    public static ChildJvm start(
+            String name,
+            List<String> classPath,
+            List<String> jvmArgs,
+            String mainClass,
+            List<String> args,
+            Path logFile) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(jvmArgs);
@@ -54,14 +59,16 @@ public final class ChildJvm {
         command.addAll(args);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+            Process process =
+                    new ProcessBuilder(command)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                            .start();
             log.debug("{}: started pid {}: {}", name, process.pid(), command);
             return new ChildJvm(name, process, logFile);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot start " + name + " (" + command.get(0) + "): " + e.getMessage(), e);
         }
     }
 
@@ -92,12 +99,15 @@ public final class ChildJvm {
         return logFile;
     }
 
-    /** Waits for a child that is expected to finish by itself (a tool run); returns its exit code. */
+    /**
+     * Waits for a child that is expected to finish by itself (a tool run); returns its exit code.
+     */
     public int waitFor(Duration timeout) {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
-                throw new IllegalStateException(name + " did not finish within " + timeout + "\n" + logTail());
+                throw new IllegalStateException(
+                        name + " did not finish within " + timeout + "\n" + logTail());
             }
             return process.exitValue();
         } catch (InterruptedException e) {
@@ -115,7 +125,11 @@ public final class ChildJvm {
             process.destroy();
             try {
                 if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    log.warn("{} (pid {}) did not stop within {}; killing it", name, process.pid(), grace);
+                    log.warn(
+                            "{} (pid {}) did not stop within {}; killing it",
+                            name,
+                            process.pid(),
+                            grace);
                     kill();
                 }
             } catch (InterruptedException e) {
@@ -160,8 +174,11 @@ public final class ChildJvm {
             byte[] bytes = new byte[(int) (length - from)];
             raf.seek(from);
             raf.readFully(bytes);
-            List<String> all = new String(bytes, StandardCharsets.UTF_8).lines().collect(Collectors.toList());
-            return "--- last lines of " + file + " ---\n"
+            List<String> all =
+                    new String(bytes, StandardCharsets.UTF_8).lines().collect(Collectors.toList());
+            return "--- last lines of "
+                    + file
+                    + " ---\n"
                     + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log at " + file + ": " + e.getMessage() + ")";

@@ -6,10 +6,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The lifecycle of a server in a {@link ChildJvm}, shared by the embedded broker and registry: start (ports chosen
- * once, and again only when another process took them between picking and binding on a first start), wait until it
- * serves, stop gracefully or kill as in a crash, restart on the same ports. What differs between the servers (their
- * ports, command line and readiness check) is the {@link Server} they pass in.
+ * The lifecycle of a server in a {@link ChildJvm}, shared by the embedded broker and registry:
+ * start (ports chosen once, and again only when another process took them between picking and
+ * binding on a first start), wait until it serves, stop gracefully or kill as in a crash, restart
+ * on the same ports. What differs between the servers (their ports, command line and readiness
+ * check) is the {@link Server} they pass in.
  */
 public final class ChildServer {
 
@@ -19,20 +20,28 @@ public final class ChildServer {
 
     /** What one kind of server does at each step. */
     public interface Server {
-        /** Chooses the ports of a first start (the given ones, or free ones); again after a port clash. */
+        /**
+         * Chooses the ports of a first start (the given ones, or free ones); again after a port
+         * clash.
+         */
         void choosePorts();
 
         /** Writes the server's configuration and starts its child JVM. */
         ChildJvm launch();
 
-        /** Returns once the started server serves, before {@code deadlineNanos} ({@link #await} polls). */
+        /**
+         * Returns once the started server serves, before {@code deadlineNanos} ({@link #await}
+         * polls).
+         */
         void awaitReady(long deadlineNanos) throws InterruptedException;
     }
 
-    /** One readiness check: null when ready, else what was seen (it ends the error message when time runs out). */
+    /**
+     * One readiness check: null when ready, else what was seen (it ends the error message when time
+     * runs out).
+     */
     @FunctionalInterface
-    public interface Probe extends Callable<String> {
-    }
+    public interface Probe extends Callable<String> {}
 
     private final String name;
     private final boolean portsGiven;
@@ -43,12 +52,18 @@ public final class ChildServer {
     private ChildJvm child;
 
     /**
-     * @param name         the server's name in messages ("Kafka", "the registry")
-     * @param portsGiven   whether the caller fixed the ports (then a clash is an error, never a retry)
-     * @param stopGrace    how long {@link #stop} waits after SIGTERM before it kills
+     * @param name the server's name in messages ("Kafka", "the registry")
+     * @param portsGiven whether the caller fixed the ports (then a clash is an error, never a
+     *     retry)
+     * @param stopGrace how long {@link #stop} waits after SIGTERM before it kills
      * @param readyTimeout how long a start may take until the server serves
      */
-    public ChildServer(String name, boolean portsGiven, Duration stopGrace, Duration readyTimeout, Server server) {
+    public ChildServer(
+            String name,
+            boolean portsGiven,
+            Duration stopGrace,
+            Duration readyTimeout,
+            Server server) {
         this.name = name;
         this.portsGiven = portsGiven;
         this.stopGrace = stopGrace;
@@ -87,16 +102,17 @@ public final class ChildServer {
     }
 
     /**
-     * Polls {@code probe} until it reports ready. Fails with {@link ChildExitedException} (and the log's tail) when the
-     * child ends meanwhile, and kills the child when the deadline passes.
+     * Polls {@code probe} until it reports ready. Fails with {@link ChildExitedException} (and the
+     * log's tail) when the child ends meanwhile, and kills the child when the deadline passes.
      */
     public void await(long deadlineNanos, String what, Probe probe) throws InterruptedException {
         String last = "no answer";
         while (System.nanoTime() < deadlineNanos) {
             ChildJvm c = child();
             if (!c.isAlive()) {
-                throw new ChildExitedException(name + " exited with code " + c.exitCode().orElse(-1)
-                        + " while starting", c.logTail());
+                throw new ChildExitedException(
+                        name + " exited with code " + c.exitCode().orElse(-1) + " while starting",
+                        c.logTail());
             }
             try {
                 last = probe.call();
@@ -113,8 +129,16 @@ public final class ChildServer {
         ChildJvm c = child();
         String tail = c.logTail();
         c.kill();
-        throw new IllegalStateException(name + " did not become ready " + what + " within " + readyTimeout
-                + " (last: " + last + ")\n" + tail);
+        throw new IllegalStateException(
+                name
+                        + " did not become ready "
+                        + what
+                        + " within "
+                        + readyTimeout
+                        + " (last: "
+                        + last
+                        + ")\n"
+                        + tail);
     }
 
     /** The running child; fails when there is none. */
@@ -129,7 +153,9 @@ public final class ChildServer {
         return child != null && child.isAlive();
     }
 
-    /** Graceful shutdown (SIGTERM, the server's shutdown hooks run), forcible after the stop grace. */
+    /**
+     * Graceful shutdown (SIGTERM, the server's shutdown hooks run), forcible after the stop grace.
+     */
     public synchronized void stop() {
         if (child != null) {
             child.stop(stopGrace);

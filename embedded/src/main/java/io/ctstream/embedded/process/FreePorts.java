@@ -9,8 +9,7 @@ import java.net.ServerSocket;
 /** Ports on 127.0.0.1 that are free right now (the kernel picks them; nothing is hard-coded). */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A port the kernel considers free; a child server binds it shortly afterwards. */
     public static int pick() {

@@ -12,18 +12,18 @@ import java.util.Arrays;
  * <p>The parent keeps the child's stdin pipe open for the child's whole life. When the parent dies
  * in any way (even {@code kill -9}), the kernel closes that pipe, this watchdog reads EOF and the
  * child exits: first through {@link System#exit} so the server's shutdown hooks flush its data,
- * then by {@link Runtime#halt} if the hooks hang. No orphaned broker or registry survives a test run.
+ * then by {@link Runtime#halt} if the hooks hang. No orphaned broker or registry survives a test
+ * run.
  *
- * <p>This class uses the JDK only: for the registry it is copied alone into a directory on the child's
- * class path, so none of ctstream's jars end up on Quarkus' class path.
+ * <p>This class uses the JDK only: for the registry it is copied alone into a directory on the
+ * child's class path, so none of ctstream's jars end up on Quarkus' class path.
  */
 public final class ParentWatchdog {
 
     /** How long the server's own shutdown hooks may take after the parent is gone. */
     static final long HALT_AFTER_MILLIS = 15_000;
 
-    private ParentWatchdog() {
-    }
+    private ParentWatchdog() {}
 
     public static void main(String[] args) throws Throwable {
         if (args.length == 0) {
@@ -52,14 +52,17 @@ public final class ParentWatchdog {
         } catch (IOException e) {
             // a broken pipe means the same as EOF: the parent is gone
         }
-        Thread halter = new Thread(() -> {
-            try {
-                Thread.sleep(HALT_AFTER_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            Runtime.getRuntime().halt(3);
-        }, "ctstream-parent-watchdog-halt");
+        Thread halter =
+                new Thread(
+                        () -> {
+                            try {
+                                Thread.sleep(HALT_AFTER_MILLIS);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            Runtime.getRuntime().halt(3);
+                        },
+                        "ctstream-parent-watchdog-halt");
         halter.setDaemon(true);
         halter.start();
         System.err.println("ctstream watchdog: parent process gone (stdin closed), exiting");

@@ -22,7 +22,8 @@ class EmbeddedClusterTest {
             names.add(EmbeddedCluster.uniqueTopic("pack ets/x"));
         }
         assertThat(names).hasSize(1000);
-        assertThat(names).allMatch(n -> n.matches("[a-zA-Z0-9._-]+") && n.startsWith("pack_ets_x-"));
+        assertThat(names)
+                .allMatch(n -> n.matches("[a-zA-Z0-9._-]+") && n.startsWith("pack_ets_x-"));
     }
 
     @Test
@@ -31,9 +32,16 @@ class EmbeddedClusterTest {
 
         EmbeddedCluster.createTopic(topic, 4);
 
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                EmbeddedCluster.bootstrapServers()))) {
-            TopicDescription d = admin.describeTopics(Set.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                EmbeddedCluster.bootstrapServers()))) {
+            TopicDescription d =
+                    admin.describeTopics(Set.of(topic))
+                            .allTopicNames()
+                            .get(30, TimeUnit.SECONDS)
+                            .get(topic);
             assertThat(d.partitions()).hasSize(4);
             assertThat(d.partitions()).allMatch(p -> p.replicas().size() == 1);
         }
@@ -42,6 +50,7 @@ class EmbeddedClusterTest {
     @Test
     void theSharedServersAreSingletons() {
         assertThat(EmbeddedCluster.kafka()).isSameAs(EmbeddedCluster.kafka());
-        assertThat(EmbeddedCluster.bootstrapServers()).isEqualTo(EmbeddedCluster.kafka().bootstrapServers());
+        assertThat(EmbeddedCluster.bootstrapServers())
+                .isEqualTo(EmbeddedCluster.kafka().bootstrapServers());
     }
 }

@@ -13,17 +13,26 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ParentWatchdogTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void childExitsWhenItsStdinCloses() throws Exception {
         // what the child sees when the parent dies, even by kill -9: EOF on the stdin pipe
         Path logFile = dir.resolve("child.log");
-        ChildJvm child = ChildJvm.start("sleeper", ChildJvm.currentClassPath(), List.of("-Xmx32m"),
-                Sleeper.class.getName(), List.of(), logFile);
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> Files.exists(logFile) && Files.readString(logFile).contains("sleeping"));
+        ChildJvm child =
+                ChildJvm.start(
+                        "sleeper",
+                        ChildJvm.currentClassPath(),
+                        List.of("-Xmx32m"),
+                        Sleeper.class.getName(),
+                        List.of(),
+                        logFile);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Files.exists(logFile)
+                                        && Files.readString(logFile).contains("sleeping"));
         assertThat(child.isAlive()).isTrue();
 
         ProcessHandle handle = child.handle();
@@ -36,16 +45,28 @@ class ParentWatchdogTest {
 
     @Test
     void stopEndsTheChildGracefully() {
-        ChildJvm child = ChildJvm.start("sleeper", ChildJvm.currentClassPath(), List.of("-Xmx32m"),
-                Sleeper.class.getName(), List.of(), dir.resolve("child2.log"));
+        ChildJvm child =
+                ChildJvm.start(
+                        "sleeper",
+                        ChildJvm.currentClassPath(),
+                        List.of("-Xmx32m"),
+                        Sleeper.class.getName(),
+                        List.of(),
+                        dir.resolve("child2.log"));
         child.stop(Duration.ofSeconds(20));
         assertThat(child.isAlive()).isFalse();
     }
 
     @Test
     void toolRunsReportTheirExitCode() {
-        ChildJvm child = ChildJvm.start("no-such-main", ChildJvm.currentClassPath(), List.of("-Xmx32m"),
-                "io.ctstream.NoSuchMain", List.of(), dir.resolve("child3.log"));
+        ChildJvm child =
+                ChildJvm.start(
+                        "no-such-main",
+                        ChildJvm.currentClassPath(),
+                        List.of("-Xmx32m"),
+                        "io.ctstream.NoSuchMain",
+                        List.of(),
+                        dir.resolve("child3.log"));
         assertThat(child.waitFor(Duration.ofSeconds(30))).isNotZero();
         assertThat(child.logTail()).contains("ClassNotFoundException");
     }

@@ -20,6 +20,8 @@ public record GateDecision(Refusal refusal, String detail, List<NftElement> elem
 
     /** The report's reason: the stable refusal reason, with the detail after a colon. */
     public String reportReason() {
-        return refusal == null ? null : detail == null ? refusal.reason() : refusal.reason() + ": " + detail;
+        return refusal == null
+                ? null
+                : detail == null ? refusal.reason() : refusal.reason() + ": " + detail;
     }
 }

@@ -5,28 +5,45 @@ import java.time.Duration;
 import java.util.Set;
 
 /**
- * How broad a verdict this agent accepts, and how much clock skew it tolerates. An ALLOW opens the gateway, a BLOCK
- * closes it, so they have limits of their own: by default a pinhole is as narrow as a kernel expectation (one source
- * host, a known source, at most an hour), while a BLOCK may cover a /24 or /64 for up to a day.
+ * How broad a verdict this agent accepts, and how much clock skew it tolerates. An ALLOW opens the
+ * gateway, a BLOCK closes it, so they have limits of their own: by default a pinhole is as narrow
+ * as a kernel expectation (one source host, a known source, at most an hour), while a BLOCK may
+ * cover a /24 or /64 for up to a day.
  *
- * @param maxTtlSeconds          longest TTL of a BLOCK
- * @param minSrcPrefixV4         shortest IPv4 source prefix of a BLOCK (32: single addresses only)
- * @param minSrcPrefixV6         shortest IPv6 source prefix of a BLOCK
- * @param allowWildcardSource    whether an ALLOW may have no source (IRC DCC offers); a BLOCK never may
- * @param protocols              protocols an ALLOW or BLOCK may name (they must have ports: TCP, UDP, SCTP, DCCP)
- * @param clockSkew              how far past expiresAtMicros a verdict is still accepted
- * @param replayMemory           most verdict ids remembered to refuse replays
- * @param maxAllowTtlSeconds     longest TTL of an ALLOW
- * @param minAllowSrcPrefixV4    shortest IPv4 source prefix of an ALLOW
- * @param minAllowSrcPrefixV6    shortest IPv6 source prefix of an ALLOW
+ * @param maxTtlSeconds longest TTL of a BLOCK
+ * @param minSrcPrefixV4 shortest IPv4 source prefix of a BLOCK (32: single addresses only)
+ * @param minSrcPrefixV6 shortest IPv6 source prefix of a BLOCK
+ * @param allowWildcardSource whether an ALLOW may have no source (IRC DCC offers); a BLOCK never
+ *     may
+ * @param protocols protocols an ALLOW or BLOCK may name (they must have ports: TCP, UDP, SCTP,
+ *     DCCP)
+ * @param clockSkew how far past expiresAtMicros a verdict is still accepted
+ * @param replayMemory most verdict ids remembered to refuse replays
+ * @param maxAllowTtlSeconds longest TTL of an ALLOW
+ * @param minAllowSrcPrefixV4 shortest IPv4 source prefix of an ALLOW
+ * @param minAllowSrcPrefixV6 shortest IPv6 source prefix of an ALLOW
  */
-public record GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6, boolean allowWildcardSource,
-                         Set<Integer> protocols, Duration clockSkew, int replayMemory, int maxAllowTtlSeconds,
-                         int minAllowSrcPrefixV4, int minAllowSrcPrefixV6) {
+public record GateLimits(
+        int maxTtlSeconds,
+        int minSrcPrefixV4,
+        int minSrcPrefixV6,
+        boolean allowWildcardSource,
+        Set<Integer> protocols,
+        Duration clockSkew,
+        int replayMemory,
+        int maxAllowTtlSeconds,
+        int minAllowSrcPrefixV4,
+        int minAllowSrcPrefixV6) {
 
-    public static final Set<Integer> PORT_PROTOCOLS = Set.of(IpProtocol.TCP, IpProtocol.UDP, IpProtocol.DCCP, IpProtocol.SCTP);
-    /** Longest TTL of an ALLOW by default: an operator's "allow for an hour"; policy pinholes last minutes. */
+    public static final Set<Integer> PORT_PROTOCOLS =
+            Set.of(IpProtocol.TCP, IpProtocol.UDP, IpProtocol.DCCP, IpProtocol.SCTP);
+
+    /**
+     * Longest TTL of an ALLOW by default: an operator's "allow for an hour"; policy pinholes last
+     * minutes.
+     */
     public static final int DEFAULT_MAX_ALLOW_TTL_SECONDS = 3_600;
+
     /** Longest TTL of a BLOCK by default. */
     public static final int DEFAULT_MAX_TTL_SECONDS = 86_400;
 
@@ -38,7 +55,8 @@ public record GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefix
         prefix("minimum IPv4 source prefix of an ALLOW", minAllowSrcPrefixV4, 32);
         prefix("minimum IPv6 source prefix of an ALLOW", minAllowSrcPrefixV6, 128);
         if (!PORT_PROTOCOLS.containsAll(protocols) || protocols.isEmpty()) {
-            throw new IllegalArgumentException("protocols must be among " + PORT_PROTOCOLS + ": " + protocols);
+            throw new IllegalArgumentException(
+                    "protocols must be among " + PORT_PROTOCOLS + ": " + protocols);
         }
         if (clockSkew.isNegative()) {
             throw new IllegalArgumentException("clock skew must not be negative");
@@ -50,26 +68,63 @@ public record GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefix
     }
 
     /** The same limits for ALLOW and BLOCK (the shape before issue 18 narrowed pinholes). */
-    public GateLimits(int maxTtlSeconds, int minSrcPrefixV4, int minSrcPrefixV6, boolean allowWildcardSource,
-                      Set<Integer> protocols, Duration clockSkew, int replayMemory) {
-        this(maxTtlSeconds, minSrcPrefixV4, minSrcPrefixV6, allowWildcardSource, protocols, clockSkew, replayMemory,
-                maxTtlSeconds, minSrcPrefixV4, minSrcPrefixV6);
+    public GateLimits(
+            int maxTtlSeconds,
+            int minSrcPrefixV4,
+            int minSrcPrefixV6,
+            boolean allowWildcardSource,
+            Set<Integer> protocols,
+            Duration clockSkew,
+            int replayMemory) {
+        this(
+                maxTtlSeconds,
+                minSrcPrefixV4,
+                minSrcPrefixV6,
+                allowWildcardSource,
+                protocols,
+                clockSkew,
+                replayMemory,
+                maxTtlSeconds,
+                minSrcPrefixV4,
+                minSrcPrefixV6);
     }
 
     /**
-     * Narrow by default (issue 18): an ALLOW from one source host (/32, /128), never without a source, for at most an
-     * hour; a BLOCK of at most a /24 or /64 for at most a day; 5 s skew. Widen with {@code --wildcard-source},
-     * {@code --min-allow-src-prefix-v4}, {@code --max-allow-ttl} (enforcement-agent README).
+     * Narrow by default (issue 18): an ALLOW from one source host (/32, /128), never without a
+     * source, for at most an hour; a BLOCK of at most a /24 or /64 for at most a day; 5 s skew.
+     * Widen with {@code --wildcard-source}, {@code --min-allow-src-prefix-v4}, {@code
+     * --max-allow-ttl} (enforcement-agent README).
      */
     public static GateLimits defaults() {
-        return new GateLimits(DEFAULT_MAX_TTL_SECONDS, 24, 64, false, PORT_PROTOCOLS, Duration.ofSeconds(5), 1_000_000,
-                DEFAULT_MAX_ALLOW_TTL_SECONDS, 32, 128);
+        return new GateLimits(
+                DEFAULT_MAX_TTL_SECONDS,
+                24,
+                64,
+                false,
+                PORT_PROTOCOLS,
+                Duration.ofSeconds(5),
+                1_000_000,
+                DEFAULT_MAX_ALLOW_TTL_SECONDS,
+                32,
+                128);
     }
 
-    /** These limits with ALLOWs without a source accepted or not (a gateway whose policy says {@code wildcardSource}). */
+    /**
+     * These limits with ALLOWs without a source accepted or not (a gateway whose policy says {@code
+     * wildcardSource}).
+     */
     public GateLimits withWildcardSource(boolean v) {
-        return new GateLimits(maxTtlSeconds, minSrcPrefixV4, minSrcPrefixV6, v, protocols, clockSkew, replayMemory,
-                maxAllowTtlSeconds, minAllowSrcPrefixV4, minAllowSrcPrefixV6);
+        return new GateLimits(
+                maxTtlSeconds,
+                minSrcPrefixV4,
+                minSrcPrefixV6,
+                v,
+                protocols,
+                clockSkew,
+                replayMemory,
+                maxAllowTtlSeconds,
+                minAllowSrcPrefixV4,
+                minAllowSrcPrefixV6);
     }
 
     /** The longest TTL of any verdict this agent accepts: how far back a restart must read. */

@@ -1,6 +1,9 @@
 package io.ctstream.enforcement.gate;
 
-/** Why the gate refused a verdict. {@link #reason()} is stable: it goes into reports and metric tags. */
+/**
+ * Why the gate refused a verdict. {@link #reason()} is stable: it goes into reports and metric
+ * tags.
+ */
 public enum Refusal {
     /** No key id or no signature. */
     UNSIGNED("unsigned"),
@@ -14,7 +17,10 @@ public enum Refusal {
     EXPIRED("expired"),
     /** Its verdictId was seen before. */
     REPLAYED("replayed"),
-    /** Signed by a scoped (operator) key beyond its scope: an action, TTL or breadth it may not sign. */
+    /**
+     * Signed by a scoped (operator) key beyond its scope: an action, TTL or breadth it may not
+     * sign.
+     */
     OUT_OF_SCOPE("out-of-scope"),
     /** ALLOW without a destination address. */
     OVERBROAD_NO_DESTINATION("overbroad-no-destination"),
@@ -30,7 +36,9 @@ public enum Refusal {
     OVERBROAD_PROTOCOL("overbroad-protocol"),
     /** A match that denotes no rule: bad address length, IP version, port or TTL. */
     MALFORMED("malformed"),
-    /** A BLOCK or REVOKE on the tentative topic, which carries only the tentative copies of ALLOWs. */
+    /**
+     * A BLOCK or REVOKE on the tentative topic, which carries only the tentative copies of ALLOWs.
+     */
     TENTATIVE_NOT_ALLOW("tentative-not-allow"),
     /** The record could not be deserialized at all. */
     UNDECODABLE("undecodable");

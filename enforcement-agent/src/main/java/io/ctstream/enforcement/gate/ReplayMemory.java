@@ -6,17 +6,17 @@ import java.util.PriorityQueue;
 
 /**
  * The verdict ids this agent has handled, each kept until its verdict expires: after that the
- * expiry check refuses a replay anyway, so the memory stays bounded by the verdicts in flight.
- * On start it is refilled from the reports topic (every reported id). Past {@code capacity} the
+ * expiry check refuses a replay anyway, so the memory stays bounded by the verdicts in flight. On
+ * start it is refilled from the reports topic (every reported id). Past {@code capacity} the
  * soonest-expiring ids are forgotten first, and counted.
  */
 public final class ReplayMemory {
-    private record Entry(String id, long forgetAtMicros) {
-    }
+    private record Entry(String id, long forgetAtMicros) {}
 
     private final int capacity;
     private final Map<String, Long> ids = new HashMap<>();
-    private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>((a, b) -> Long.compare(a.forgetAtMicros, b.forgetAtMicros));
+    private final PriorityQueue<Entry> byExpiry =
+            new PriorityQueue<>((a, b) -> Long.compare(a.forgetAtMicros, b.forgetAtMicros));
     private long forgottenEarly;
 
     public ReplayMemory(int capacity) {
@@ -27,7 +27,10 @@ public final class ReplayMemory {
         return ids.containsKey(verdictId);
     }
 
-    /** Remembers {@code verdictId} until {@code forgetAtMicros}; forgets what has expired by {@code nowMicros}. */
+    /**
+     * Remembers {@code verdictId} until {@code forgetAtMicros}; forgets what has expired by {@code
+     * nowMicros}.
+     */
     public synchronized void remember(String verdictId, long forgetAtMicros, long nowMicros) {
         while (!byExpiry.isEmpty() && byExpiry.peek().forgetAtMicros < nowMicros) {
             forget(byExpiry.poll());
@@ -43,7 +46,10 @@ public final class ReplayMemory {
         }
     }
 
-    /** Forgets the id of {@code e} unless it was remembered again for longer (then {@code e} is stale). */
+    /**
+     * Forgets the id of {@code e} unless it was remembered again for longer (then {@code e} is
+     * stale).
+     */
     private boolean forget(Entry e) {
         Long at = ids.get(e.id);
         if (at != null && at == e.forgetAtMicros) {

@@ -12,10 +12,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Decides whether this gateway's agent may apply a verdict, in this order: it must name this
- * gateway, be signed by one of the gateway's keys, not have expired, not have been seen before,
- * be within the scope of the key that signed it ({@link io.ctstream.verdict.KeyScope}: an operator's key), and be
- * no broader than {@link GateLimits} allow. A REVOKE only narrows what is open, so it is not
- * held to the breadth limits (but must be well formed).
+ * gateway, be signed by one of the gateway's keys, not have expired, not have been seen before, be
+ * within the scope of the key that signed it ({@link io.ctstream.verdict.KeyScope}: an operator's
+ * key), and be no broader than {@link GateLimits} allow. A REVOKE only narrows what is open, so it
+ * is not held to the breadth limits (but must be well formed).
  */
 public final class VerdictGate {
     private final String gatewayId;
@@ -24,8 +24,12 @@ public final class VerdictGate {
     private final ReplayMemory replays;
     private final LongSupplier nowMicros;
 
-    public VerdictGate(String gatewayId, VerdictVerifier verifier, GateLimits limits, ReplayMemory replays,
-                       LongSupplier nowMicros) {
+    public VerdictGate(
+            String gatewayId,
+            VerdictVerifier verifier,
+            GateLimits limits,
+            ReplayMemory replays,
+            LongSupplier nowMicros) {
         this.gatewayId = gatewayId;
         this.verifier = verifier;
         this.limits = limits;
@@ -46,7 +50,9 @@ public final class VerdictGate {
         long now = nowMicros.getAsLong();
         long skew = limits.clockSkew().toNanos() / 1000;
         if (now > v.getExpiresAtMicros() + skew) {
-            return GateDecision.refuse(Refusal.EXPIRED, "expired " + (now - v.getExpiresAtMicros()) / 1000 + " ms ago");
+            return GateDecision.refuse(
+                    Refusal.EXPIRED,
+                    "expired " + (now - v.getExpiresAtMicros()) / 1000 + " ms ago");
         }
         if (replays.seen(v.getVerdictId())) {
             return GateDecision.refuse(Refusal.REPLAYED, null);
@@ -64,41 +70,54 @@ public final class VerdictGate {
             case VALID -> GateDecision.accept(List.of());
             case UNSIGNED -> GateDecision.refuse(Refusal.UNSIGNED, null);
             case UNKNOWN_KEY -> GateDecision.refuse(Refusal.UNKNOWN_KEY, "key id " + v.getKeyId());
-            case BAD_SIGNATURE -> GateDecision.refuse(Refusal.BAD_SIGNATURE, "key id " + v.getKeyId());
+            case BAD_SIGNATURE ->
+                    GateDecision.refuse(Refusal.BAD_SIGNATURE, "key id " + v.getKeyId());
         };
     }
 
     /**
-     * The signing key's scope, then breadth limits and well-formedness; on success the elements the verdict changes.
-     * The reconciler runs this too, so a verdict beyond its key's scope is never restored either.
+     * The signing key's scope, then breadth limits and well-formedness; on success the elements the
+     * verdict changes. The reconciler runs this too, so a verdict beyond its key's scope is never
+     * restored either.
      */
     public GateDecision checkShape(Verdict v) {
         VerdictMatch m = v.getMatch();
         VerdictAction action = v.getAction();
         Optional<String> beyond = verifier.scopeOf(v).flatMap(scope -> scope.violation(v));
         if (beyond.isPresent()) {
-            return GateDecision.refuse(Refusal.OUT_OF_SCOPE, "key " + v.getKeyId() + ": " + beyond.get());
+            return GateDecision.refuse(
+                    Refusal.OUT_OF_SCOPE, "key " + v.getKeyId() + ": " + beyond.get());
         }
         if (action != VerdictAction.REVOKE) {
             if (v.getTtlSeconds() <= 0) {
                 return GateDecision.refuse(Refusal.MALFORMED, "ttl " + v.getTtlSeconds() + " s");
             }
-            boolean allow = action == VerdictAction.ALLOW; // a pinhole has limits of its own, narrow by default
+            boolean allow =
+                    action
+                            == VerdictAction
+                                    .ALLOW; // a pinhole has limits of its own, narrow by default
             int maxTtl = allow ? limits.maxAllowTtlSeconds() : limits.maxTtlSeconds();
             if (v.getTtlSeconds() > maxTtl) {
-                return GateDecision.refuse(Refusal.OVERBROAD_TTL, "ttl " + v.getTtlSeconds() + " s > " + maxTtl);
+                return GateDecision.refuse(
+                        Refusal.OVERBROAD_TTL, "ttl " + v.getTtlSeconds() + " s > " + maxTtl);
             }
             if (!limits.protocols().contains(m.getProtocol())) {
-                return GateDecision.refuse(Refusal.OVERBROAD_PROTOCOL, "protocol " + m.getProtocol());
+                return GateDecision.refuse(
+                        Refusal.OVERBROAD_PROTOCOL, "protocol " + m.getProtocol());
             }
-            if (m.getSrc() == null && (action == VerdictAction.BLOCK || !limits.allowWildcardSource())) {
+            if (m.getSrc() == null
+                    && (action == VerdictAction.BLOCK || !limits.allowWildcardSource())) {
                 return GateDecision.refuse(Refusal.OVERBROAD_WILDCARD_SOURCE, null);
             }
             if (m.getSrc() != null && m.getSrcPrefixLength() != -1) {
-                int min = m.getIpVersion() == 6 ? (allow ? limits.minAllowSrcPrefixV6() : limits.minSrcPrefixV6())
-                        : (allow ? limits.minAllowSrcPrefixV4() : limits.minSrcPrefixV4());
+                int min =
+                        m.getIpVersion() == 6
+                                ? (allow ? limits.minAllowSrcPrefixV6() : limits.minSrcPrefixV6())
+                                : (allow ? limits.minAllowSrcPrefixV4() : limits.minSrcPrefixV4());
                 if (m.getSrcPrefixLength() < min) {
-                    return GateDecision.refuse(Refusal.OVERBROAD_SOURCE_PREFIX, "/" + m.getSrcPrefixLength() + " < /" + min);
+                    return GateDecision.refuse(
+                            Refusal.OVERBROAD_SOURCE_PREFIX,
+                            "/" + m.getSrcPrefixLength() + " < /" + min);
                 }
             }
         }

@@ -7,12 +7,16 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The 5-tuple of a held packet, read from its IP header (the kernel queues the network-layer packet, without link
- * header). Pure. Only what a pinhole matches on: addresses, protocol, ports.
+ * The 5-tuple of a held packet, read from its IP header (the kernel queues the network-layer
+ * packet, without link header). Pure. Only what a pinhole matches on: addresses, protocol, ports.
  */
-public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, byte[] dst, int dstPort) {
+public record HeldTuple(
+        int ipVersion, int protocol, byte[] src, int srcPort, byte[] dst, int dstPort) {
 
-    /** The tuple of an IPv4 or IPv6 TCP/UDP packet, or empty for anything else or a truncated header. */
+    /**
+     * The tuple of an IPv4 or IPv6 TCP/UDP packet, or empty for anything else or a truncated
+     * header.
+     */
     public static Optional<HeldTuple> parse(byte[] packet, int length) {
         if (length < 1) {
             return Optional.empty();
@@ -38,14 +42,17 @@ public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, by
             if (length < 40) {
                 return Optional.empty();
             }
-            l4 = 40; // extension headers are not followed: a SYN with one is not held, it falls through to the policy
+            l4 = 40; // extension headers are not followed: a SYN with one is not held, it falls
+            // through to the policy
             protocol = packet[6] & 0xff;
             src = Arrays.copyOfRange(packet, 8, 24);
             dst = Arrays.copyOfRange(packet, 24, 40);
         } else {
             return Optional.empty();
         }
-        if ((protocol != IpProtocol.TCP && protocol != IpProtocol.UDP) || length < l4 + 4 || l4 < 20) {
+        if ((protocol != IpProtocol.TCP && protocol != IpProtocol.UDP)
+                || length < l4 + 4
+                || l4 < 20) {
             return Optional.empty();
         }
         int sport = ((packet[l4] & 0xff) << 8) | (packet[l4 + 1] & 0xff);
@@ -55,8 +62,13 @@ public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, by
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof HeldTuple t && t.ipVersion == ipVersion && t.protocol == protocol && Arrays.equals(t.src, src)
-                && t.srcPort == srcPort && Arrays.equals(t.dst, dst) && t.dstPort == dstPort;
+        return o instanceof HeldTuple t
+                && t.ipVersion == ipVersion
+                && t.protocol == protocol
+                && Arrays.equals(t.src, src)
+                && t.srcPort == srcPort
+                && Arrays.equals(t.dst, dst)
+                && t.dstPort == dstPort;
     }
 
     @Override
@@ -66,7 +78,18 @@ public record HeldTuple(int ipVersion, int protocol, byte[] src, int srcPort, by
 
     @Override
     public String toString() {
-        return "IPv" + ipVersion + " proto " + protocol + " " + address(src) + ":" + srcPort + " -> " + address(dst) + ":" + dstPort;
+        return "IPv"
+                + ipVersion
+                + " proto "
+                + protocol
+                + " "
+                + address(src)
+                + ":"
+                + srcPort
+                + " -> "
+                + address(dst)
+                + ":"
+                + dstPort;
     }
 
     private static String address(byte[] a) {

@@ -7,9 +7,9 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 
 /**
- * The part of libnetfilter_queue (Debian: libnetfilter-queue1) the agent uses, bound with JNA: one queue, packets
- * copied to user space, one verdict each. Java has no netlink sockets of its own; this library is the one netfilter
- * ships for the purpose.
+ * The part of libnetfilter_queue (Debian: libnetfilter-queue1) the agent uses, bound with JNA: one
+ * queue, packets copied to user space, one verdict each. Java has no netlink sockets of its own;
+ * this library is the one netfilter ships for the purpose.
  */
 interface NetfilterQueueLibrary extends Library {
     short AF_INET = 2;
@@ -29,7 +29,8 @@ interface NetfilterQueueLibrary extends Library {
 
     int nfq_bind_pf(Pointer handle, short family);
 
-    Pointer nfq_create_queue(Pointer handle, short number, PacketCallback callback, Pointer userData);
+    Pointer nfq_create_queue(
+            Pointer handle, short number, PacketCallback callback, Pointer userData);
 
     int nfq_destroy_queue(Pointer queue);
 

@@ -5,24 +5,37 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * What an applied ALLOW lets through, as the nft allow sets match it: IP version, protocol, destination address and
- * port exactly, the source address within its prefix (or any source). Pure.
+ * What an applied ALLOW lets through, as the nft allow sets match it: IP version, protocol,
+ * destination address and port exactly, the source address within its prefix (or any source). Pure.
  */
-public record PinholeMatch(int ipVersion, int protocol, byte[] src, int srcPrefixLength, byte[] dst, int dstPort) {
+public record PinholeMatch(
+        int ipVersion, int protocol, byte[] src, int srcPrefixLength, byte[] dst, int dstPort) {
 
     public static PinholeMatch of(VerdictMatch m) {
-        return new PinholeMatch(m.getIpVersion(), m.getProtocol(), m.getSrc() == null ? null : bytes(m.getSrc()),
-                m.getSrcPrefixLength(), bytes(m.getDst()), m.getDstPort());
+        return new PinholeMatch(
+                m.getIpVersion(),
+                m.getProtocol(),
+                m.getSrc() == null ? null : bytes(m.getSrc()),
+                m.getSrcPrefixLength(),
+                bytes(m.getDst()),
+                m.getDstPort());
     }
 
     public boolean admits(HeldTuple t) {
-        return t.ipVersion() == ipVersion && t.protocol() == protocol && t.dstPort() == dstPort
-                && Arrays.equals(t.dst(), dst) && (src == null || inPrefix(t.src()));
+        return t.ipVersion() == ipVersion
+                && t.protocol() == protocol
+                && t.dstPort() == dstPort
+                && Arrays.equals(t.dst(), dst)
+                && (src == null || inPrefix(t.src()));
     }
 
     public boolean sameAs(PinholeMatch o) {
-        return o.ipVersion == ipVersion && o.protocol == protocol && o.dstPort == dstPort && Arrays.equals(o.dst, dst)
-                && Arrays.equals(o.src, src) && (src == null || prefix() == o.prefix());
+        return o.ipVersion == ipVersion
+                && o.protocol == protocol
+                && o.dstPort == dstPort
+                && Arrays.equals(o.dst, dst)
+                && Arrays.equals(o.src, src)
+                && (src == null || prefix() == o.prefix());
     }
 
     private int prefix() {

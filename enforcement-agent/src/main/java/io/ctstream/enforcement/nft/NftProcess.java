@@ -41,13 +41,13 @@ public final class NftProcess implements NftExecutor {
             if (r.stderr.contains("No such file or directory")) {
                 return null;
             }
-            throw new NftException("nft list table failed (exit " + r.exit + "): " + r.stderr.strip());
+            throw new NftException(
+                    "nft list table failed (exit " + r.exit + "): " + r.stderr.strip());
         }
         return r.stdout;
     }
 
-    private record Result(int exit, String stdout, String stderr) {
-    }
+    private record Result(int exit, String stdout, String stderr) {}
 
     private Result run(List<String> args, String stdin) throws NftException {
         List<String> cmd = new ArrayList<>(command);
@@ -56,10 +56,13 @@ public final class NftProcess implements NftExecutor {
         try {
             p = new ProcessBuilder(cmd).start();
         } catch (IOException e) {
-            throw new NftException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new NftException(
+                    "cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        CompletableFuture<String> out =
+                CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<String> err =
+                CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         try (OutputStream in = p.getOutputStream()) {
             in.write(stdin.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -68,7 +71,8 @@ public final class NftProcess implements NftExecutor {
         try {
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new NftException(String.join(" ", cmd) + " did not finish in " + TIMEOUT_SECONDS + "s");
+                throw new NftException(
+                        String.join(" ", cmd) + " did not finish in " + TIMEOUT_SECONDS + "s");
             }
             return new Result(p.exitValue(), out.join(), err.join());
         } catch (InterruptedException e) {

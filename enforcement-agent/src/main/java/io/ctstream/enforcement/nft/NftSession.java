@@ -21,13 +21,14 @@ import org.slf4j.LoggerFactory;
  * shared 2-core machine), all of it in front of a pinhole; a line to a running nft costs under a
  * millisecond (issue 16).
  *
- * <p>A batch is the script's commands joined by {@code ;} on one line: nft applies all of it or, on an
- * error, none of it, as {@code nft -f} does. nft says nothing on success, so each batch is followed by a
- * command that always fails, {@code list table inet <marker n>}: its error on stderr marks the end of the
- * batch's output, and an {@code Error:} before the marker is the batch's own. Scripts that are not one
- * element command per line (the setup's table and chain blocks) and listing go to a fresh
- * {@link NftProcess}; so does a batch whose session broke (died, timed out): the element commands are
- * idempotent (add, delete, add), so applying them again is safe, and the next batch starts a new session.
+ * <p>A batch is the script's commands joined by {@code ;} on one line: nft applies all of it or, on
+ * an error, none of it, as {@code nft -f} does. nft says nothing on success, so each batch is
+ * followed by a command that always fails, {@code list table inet <marker n>}: its error on stderr
+ * marks the end of the batch's output, and an {@code Error:} before the marker is the batch's own.
+ * Scripts that are not one element command per line (the setup's table and chain blocks) and
+ * listing go to a fresh {@link NftProcess}; so does a batch whose session broke (died, timed out):
+ * the element commands are idempotent (add, delete, add), so applying them again is safe, and the
+ * next batch starts a new session.
  */
 public final class NftSession implements NftExecutor {
     private static final Logger LOG = LoggerFactory.getLogger(NftSession.class);
@@ -75,7 +76,8 @@ public final class NftSession implements NftExecutor {
                 throw new NftException("nft failed: " + String.join(" / ", output));
             }
         } catch (SessionBroken e) {
-            LOG.warn("nft session broke ({}); applying the batch with a new nft process, a new session next time",
+            LOG.warn(
+                    "nft session broke ({}); applying the batch with a new nft process, a new session next time",
                     e.getMessage());
             close();
             fallback.apply(script);
@@ -87,10 +89,15 @@ public final class NftSession implements NftExecutor {
         return fallback.listTableJson(table);
     }
 
-    /** One line each, all about elements: what one line of {@code nft -i} can carry as one transaction. */
+    /**
+     * One line each, all about elements: what one line of {@code nft -i} can carry as one
+     * transaction.
+     */
     private static boolean isElementCommand(String line) {
-        return (line.startsWith("add element ") || line.startsWith("delete element ")) && !line.contains(";")
-                && line.indexOf('{') == line.lastIndexOf('{') && line.endsWith("}");
+        return (line.startsWith("add element ") || line.startsWith("delete element "))
+                && !line.contains(";")
+                && line.indexOf('{') == line.lastIndexOf('{')
+                && line.endsWith("}");
     }
 
     private void ensureStarted() throws NftException {
@@ -102,7 +109,8 @@ public final class NftSession implements NftExecutor {
         try {
             process = new ProcessBuilder(cmd).start();
         } catch (IOException e) {
-            throw new NftException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new NftException(
+                    "cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         }
         stdin = process.getOutputStream();
         stderr = new LinkedBlockingQueue<>();
@@ -111,11 +119,14 @@ public final class NftSession implements NftExecutor {
         daemon("nft-session-stdout", () -> pump(process.getInputStream(), null));
     }
 
-    /** Sends {@code batch} (may be empty) and the marker; returns nft's stderr lines for the batch. */
+    /**
+     * Sends {@code batch} (may be empty) and the marker; returns nft's stderr lines for the batch.
+     */
     private List<String> exchange(String batch) throws SessionBroken {
         String marker = MARKER + (++batches);
         try {
-            String input = (batch.isEmpty() ? "" : batch + "\n") + "list table inet " + marker + "\n";
+            String input =
+                    (batch.isEmpty() ? "" : batch + "\n") + "list table inet " + marker + "\n";
             stdin.write(input.getBytes(StandardCharsets.UTF_8));
             stdin.flush();
         } catch (IOException e) {
@@ -138,13 +149,16 @@ public final class NftSession implements NftExecutor {
                 throw new SessionBroken("nft exited");
             }
             if (line.contains(marker)) {
-                // the marker's own "Error: No such file or directory" line came just before its echo
+                // the marker's own "Error: No such file or directory" line came just before its
+                // echo
                 if (!output.isEmpty() && output.get(output.size() - 1).startsWith("Error:")) {
                     output.remove(output.size() - 1);
                 }
                 return output;
             }
-            if (!line.matches("[\\s^~]*")) { // the carets under an echoed command (the marker's come next time)
+            if (!line.matches(
+                    "[\\s^~]*")) { // the carets under an echoed command (the marker's come next
+                // time)
                 output.add(line.strip());
             }
         }
@@ -153,7 +167,8 @@ public final class NftSession implements NftExecutor {
     private static final String EOF = new String("<eof>");
 
     private static void pump(InputStream in, BlockingQueue<String> lines) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 if (lines != null) {

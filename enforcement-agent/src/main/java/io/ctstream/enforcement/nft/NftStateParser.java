@@ -11,17 +11,33 @@ import java.util.Map;
 
 /**
  * Reads {@code nft -j list table inet <table>} into an {@link NftState}: the elements of the sets
- * named in {@link NftSet}, keyed in the same canonical form {@link VerdictElements} writes.
- * Sets nft has but the agent does not know are ignored; an element it cannot read is an error.
+ * named in {@link NftSet}, keyed in the same canonical form {@link VerdictElements} writes. Sets
+ * nft has but the agent does not know are ignored; an element it cannot read is an error.
  */
 public final class NftStateParser {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Protocol names nft prints when not given {@code -n}. */
-    private static final Map<String, Integer> PROTOCOLS = Map.of(
-            "icmp", 1, "tcp", 6, "udp", 17, "dccp", 33, "ipv6-icmp", 58, "icmpv6", 58, "sctp", 132, "udplite", 136);
 
-    private NftStateParser() {
-    }
+    /** Protocol names nft prints when not given {@code -n}. */
+    private static final Map<String, Integer> PROTOCOLS =
+            Map.of(
+                    "icmp",
+                    1,
+                    "tcp",
+                    6,
+                    "udp",
+                    17,
+                    "dccp",
+                    33,
+                    "ipv6-icmp",
+                    58,
+                    "icmpv6",
+                    58,
+                    "sctp",
+                    132,
+                    "udplite",
+                    136);
+
+    private NftStateParser() {}
 
     public static NftState parse(String json) throws NftException {
         if (json == null || json.isBlank()) {
@@ -46,7 +62,8 @@ public final class NftStateParser {
             for (JsonNode e : set.path("elem")) {
                 JsonNode val = e;
                 long expires = -1;
-                if (e.has("elem")) { // elements with a timeout are wrapped: {"elem": {"val": ..., "timeout": s, "expires": s}}
+                if (e.has("elem")) { // elements with a timeout are wrapped: {"elem": {"val": ...,
+                    // "timeout": s, "expires": s}}
                     JsonNode w = e.get("elem");
                     val = w.get("val");
                     expires = w.path("expires").asLong(-1);
@@ -96,9 +113,12 @@ public final class NftStateParser {
     }
 
     private static String address(String literal) throws NftException {
-        // never let InetAddress resolve a name: a dotted quad, or text with a colon (parsed as IPv6, never looked up);
+        // never let InetAddress resolve a name: a dotted quad, or text with a colon (parsed as
+        // IPv6, never looked up);
         // "add" or "beef" would otherwise be host names
-        boolean v4 = literal.matches("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+        boolean v4 =
+                literal.matches(
+                        "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
         boolean v6 = literal.indexOf(':') >= 0 && literal.matches("[0-9a-fA-F:.]+");
         if (!v4 && !v6) {
             throw new NftException("unexpected value in nft JSON: " + literal);

@@ -12,16 +12,17 @@ import java.util.List;
  * Which set element a verdict's match denotes. Pure: it checks the shape of the match (address
  * lengths, port range) and throws {@link IllegalArgumentException} for a malformed one; whether the
  * match is too broad is the gate's business.
+ *
  * <ul>
- *   <li>ALLOW with a source: {@code allowN { src[/len] . dst . proto . port }}; without: {@code allowN_anysrc { dst . proto . port }}</li>
- *   <li>BLOCK with a destination: {@code blockN { src[/len] . dst . proto . port }} (port 0 → {@code 0-65535});
- *       without: {@code blockN_src { src[/len] }} (everything from the source)</li>
- *   <li>REVOKE: every element the same match denotes under ALLOW and BLOCK.</li>
+ *   <li>ALLOW with a source: {@code allowN { src[/len] . dst . proto . port }}; without: {@code
+ *       allowN_anysrc { dst . proto . port }}
+ *   <li>BLOCK with a destination: {@code blockN { src[/len] . dst . proto . port }} (port 0 →
+ *       {@code 0-65535}); without: {@code blockN_src { src[/len] }} (everything from the source)
+ *   <li>REVOKE: every element the same match denotes under ALLOW and BLOCK.
  * </ul>
  */
 public final class VerdictElements {
-    private VerdictElements() {
-    }
+    private VerdictElements() {}
 
     public static List<NftElement> of(VerdictAction action, VerdictMatch m) {
         return switch (action) {
@@ -36,7 +37,8 @@ public final class VerdictElements {
                     all.add(block(m));
                 }
                 if (all.isEmpty()) {
-                    throw new IllegalArgumentException("REVOKE match denotes no element (needs a destination and port, or a source)");
+                    throw new IllegalArgumentException(
+                            "REVOKE match denotes no element (needs a destination and port, or a source)");
                 }
                 yield all;
             }
@@ -65,12 +67,14 @@ public final class VerdictElements {
         String src = address(m.getSrc(), v, m.getSrcPrefixLength(), "src");
         if (m.getDst() == null) {
             if (m.getDstPort() != 0) {
-                throw new IllegalArgumentException("BLOCK without a destination must have port 0 (it blocks the source everywhere)");
+                throw new IllegalArgumentException(
+                        "BLOCK without a destination must have port 0 (it blocks the source everywhere)");
             }
             return new NftElement(v == 4 ? NftSet.BLOCK4_SRC : NftSet.BLOCK6_SRC, src);
         }
         String dst = address(m.getDst(), v, -1, "dst");
-        return new NftElement(v == 4 ? NftSet.BLOCK4 : NftSet.BLOCK6,
+        return new NftElement(
+                v == 4 ? NftSet.BLOCK4 : NftSet.BLOCK6,
                 src + " . " + dst + " . " + protocol(m) + " . " + port(m.getDstPort(), true));
     }
 
@@ -101,18 +105,29 @@ public final class VerdictElements {
         return Integer.toString(port);
     }
 
-    /** Canonical text of an address, as a network/len when {@code prefixLength} is shorter than the address. */
+    /**
+     * Canonical text of an address, as a network/len when {@code prefixLength} is shorter than the
+     * address.
+     */
     static String address(ByteBuffer buf, int version, int prefixLength, String what) {
         ByteBuffer d = buf.duplicate();
         byte[] b = new byte[d.remaining()];
         d.get(b);
         int len = version == 4 ? 4 : 16;
         if (b.length != len) {
-            throw new IllegalArgumentException(what + " of an IPv" + version + " match has " + b.length + " bytes, not " + len);
+            throw new IllegalArgumentException(
+                    what
+                            + " of an IPv"
+                            + version
+                            + " match has "
+                            + b.length
+                            + " bytes, not "
+                            + len);
         }
         int bits = len * 8;
         if (prefixLength < -1 || prefixLength > bits || prefixLength == 0) {
-            throw new IllegalArgumentException(what + " prefix length must be 1-" + bits + " or -1: " + prefixLength);
+            throw new IllegalArgumentException(
+                    what + " prefix length must be 1-" + bits + " or -1: " + prefixLength);
         }
         int p = prefixLength == -1 ? bits : prefixLength;
         for (int i = 0; i < len; i++) { // the network address: nft rejects host bits in a prefix

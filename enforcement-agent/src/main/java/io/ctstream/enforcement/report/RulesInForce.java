@@ -15,17 +15,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What is in force on a gateway, from what its agent reported: the rules the enforcement reports say were applied,
- * in report order (one partition per gateway), each element kept until its TTL runs out or a later applied REVOKE
- * removes it, as the agent's own reconciler decides. The verdicts give each rule's match, key and reason. Pure, and
- * a function of the two topics alone: every instance that reads them lists the same.
+ * What is in force on a gateway, from what its agent reported: the rules the enforcement reports
+ * say were applied, in report order (one partition per gateway), each element kept until its TTL
+ * runs out or a later applied REVOKE removes it, as the agent's own reconciler decides. The
+ * verdicts give each rule's match, key and reason. Pure, and a function of the two topics alone:
+ * every instance that reads them lists the same.
  */
 public final class RulesInForce {
 
     /** One rule in force: the nft element and the verdict that put it there. */
-    public record Rule(NftElement element, String origin, VerdictAction action, String match, String verdictId,
-                       String keyId, String reason, long sinceMicros, long untilMicros) {
-    }
+    public record Rule(
+            NftElement element,
+            String origin,
+            VerdictAction action,
+            String match,
+            String verdictId,
+            String keyId,
+            String reason,
+            long sinceMicros,
+            long untilMicros) {}
 
     private final long clockSkewMicros;
 
@@ -34,14 +42,16 @@ public final class RulesInForce {
     }
 
     /**
-     * {@code reports} in log order and {@code verdicts} by id (the first copy of each id); rules whose time is not up
-     * at {@code nowMicros}, oldest first.
+     * {@code reports} in log order and {@code verdicts} by id (the first copy of each id); rules
+     * whose time is not up at {@code nowMicros}, oldest first.
      */
-    public List<Rule> at(List<EnforcementReport> reports, Map<String, Verdict> verdicts, long nowMicros) {
+    public List<Rule> at(
+            List<EnforcementReport> reports, Map<String, Verdict> verdicts, long nowMicros) {
         Map<NftElement, Rule> inForce = new LinkedHashMap<>();
         Map<String, Boolean> seen = new HashMap<>();
         for (EnforcementReport r : reports) {
-            if (r.getOutcome() != EnforcementOutcome.APPLIED || seen.putIfAbsent(r.getVerdictId(), true) != null) {
+            if (r.getOutcome() != EnforcementOutcome.APPLIED
+                    || seen.putIfAbsent(r.getVerdictId(), true) != null) {
                 continue; // refused or failed changed nothing; a verdict is applied once
             }
             Verdict v = verdicts.get(r.getVerdictId());
@@ -58,12 +68,24 @@ public final class RulesInForce {
                 elements.forEach(inForce::remove);
                 continue;
             }
-            // as the reconciler: applied no later than the signed expiry plus the skew, whatever the report says
-            long since = Math.min(r.getReportedAtMicros(), v.getExpiresAtMicros() + clockSkewMicros);
+            // as the reconciler: applied no later than the signed expiry plus the skew, whatever
+            // the report says
+            long since =
+                    Math.min(r.getReportedAtMicros(), v.getExpiresAtMicros() + clockSkewMicros);
             long until = since + v.getTtlSeconds() * 1_000_000L;
             for (NftElement e : elements) {
-                inForce.put(e, new Rule(e, origin(v), v.getAction(), VerdictMatches.describe(v.getMatch()),
-                        v.getVerdictId(), v.getKeyId(), v.getReason(), since, until));
+                inForce.put(
+                        e,
+                        new Rule(
+                                e,
+                                origin(v),
+                                v.getAction(),
+                                VerdictMatches.describe(v.getMatch()),
+                                v.getVerdictId(),
+                                v.getKeyId(),
+                                v.getReason(),
+                                since,
+                                until));
             }
         }
         List<Rule> out = new ArrayList<>();
@@ -76,7 +98,10 @@ public final class RulesInForce {
         return out;
     }
 
-    /** Operator verdicts carry the id {@code ctstream verdict} gives them; everything else is the policy's. */
+    /**
+     * Operator verdicts carry the id {@code ctstream verdict} gives them; everything else is the
+     * policy's.
+     */
     public static String origin(Verdict v) {
         return v.getVerdictId().startsWith("op-") ? "operator" : "policy";
     }

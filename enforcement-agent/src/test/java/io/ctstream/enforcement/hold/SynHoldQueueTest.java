@@ -8,18 +8,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.ctstream.enforcement.NetworkNamespace;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SYN hold on real packets: host A connects over a veth pair to host B, whose input policy marks new connections
- * to port 5555 for the hold (instead of dropping them) and queues marked packets to netfilter queue 7, which the
- * agent's {@link SynHoldQueue} reads from inside B's namespace. The connection succeeds without a retransmitted SYN
- * when the pinhole comes within the hold time, and fails as without the hold when it never comes.
+ * The SYN hold on real packets: host A connects over a veth pair to host B, whose input policy
+ * marks new connections to port 5555 for the hold (instead of dropping them) and queues marked
+ * packets to netfilter queue 7, which the agent's {@link SynHoldQueue} reads from inside B's
+ * namespace. The connection succeeds without a retransmitted SYN when the pinhole comes within the
+ * hold time, and fails as without the hold when it never comes.
  */
 class SynHoldQueueTest {
     NetworkNamespace a;
@@ -29,7 +30,9 @@ class SynHoldQueueTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(Files.exists(Path.of("/usr/sbin/iptables")) || Files.exists(Path.of("/sbin/iptables")),
+        assumeTrue(
+                Files.exists(Path.of("/usr/sbin/iptables"))
+                        || Files.exists(Path.of("/sbin/iptables")),
                 "iptables (Debian package iptables) is needed for the NFQUEUE rule");
         a = NetworkNamespace.open();
         b = NetworkNamespace.open();
@@ -40,9 +43,12 @@ class SynHoldQueueTest {
         a.exec("ip", "link", "set", "veth-a", "up");
         b.exec("ip", "link", "set", "veth-b", "up");
         b.exec("ip", "link", "set", "lo", "up");
-        // B's policy: a new connection to 5555 is marked for the hold where it would have been dropped
+        // B's policy: a new connection to 5555 is marked for the hold where it would have been
+        // dropped
         Path rules = Files.createTempFile("hold", ".nft");
-        Files.writeString(rules, """
+        Files.writeString(
+                rules,
+                """
                 table inet gateway {
                   chain input {
                     type filter hook input priority filter; policy accept;
@@ -52,12 +58,40 @@ class SynHoldQueueTest {
                 """);
         b.nft("-f", rules.toString());
         Files.delete(rules);
-        b.exec("iptables", "-w", "-t", "security", "-A", "INPUT", "-m", "mark", "--mark", "0x100/0x100",
-                "-j", "NFQUEUE", "--queue-num", "7");
-        server = new ProcessBuilder("ip", "netns", "exec", b.name(), "python3", "-m", "http.server", "5555",
-                "--bind", "10.198.0.2").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        // the server listens before any connection is tried (before the queue exists, so nothing holds this probe)
-        await().atMost(Duration.ofSeconds(15)).until(() -> b.exec("ss", "-Hltn", "sport = :5555").contains("5555"));
+        b.exec(
+                "iptables",
+                "-w",
+                "-t",
+                "security",
+                "-A",
+                "INPUT",
+                "-m",
+                "mark",
+                "--mark",
+                "0x100/0x100",
+                "-j",
+                "NFQUEUE",
+                "--queue-num",
+                "7");
+        server =
+                new ProcessBuilder(
+                                "ip",
+                                "netns",
+                                "exec",
+                                b.name(),
+                                "python3",
+                                "-m",
+                                "http.server",
+                                "5555",
+                                "--bind",
+                                "10.198.0.2")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
+        // the server listens before any connection is tried (before the queue exists, so nothing
+        // holds this probe)
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> b.exec("ss", "-Hltn", "sport = :5555").contains("5555"));
     }
 
     @AfterEach
@@ -75,8 +109,22 @@ class SynHoldQueueTest {
 
     /** curl from A; its connect time in seconds, or -1 when it could not connect. */
     private Process curl() throws Exception {
-        return new ProcessBuilder("ip", "netns", "exec", a.name(), "curl", "-s", "-o", "/dev/null", "--connect-timeout", "4",
-                "-w", "%{time_connect}", "http://10.198.0.2:5555/").redirectErrorStream(true).start();
+        return new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        a.name(),
+                        "curl",
+                        "-s",
+                        "-o",
+                        "/dev/null",
+                        "--connect-timeout",
+                        "4",
+                        "-w",
+                        "%{time_connect}",
+                        "http://10.198.0.2:5555/")
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static double connectSeconds(Process curl) throws Exception {
@@ -87,24 +135,59 @@ class SynHoldQueueTest {
 
     @Test
     void theFirstSynWaitsForItsPinholeInsteadOfBeingDropped() throws Exception {
-        try (SynHoldQueue q = SynHoldQueue.open(7, "/var/run/netns/" + b.name(), new HeldPackets(2_000, 2_000, 1024), meters, "b")) {
+        try (SynHoldQueue q =
+                SynHoldQueue.open(
+                        7,
+                        "/var/run/netns/" + b.name(),
+                        new HeldPackets(2_000, 2_000, 1024),
+                        meters,
+                        "b")) {
             Process curl = curl();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5)).until(() -> q.held() == 1);
-            Thread.sleep(300); // the pipeline's part: the pinhole comes a while after the SYN, as it would
+            await().atMost(Duration.ofSeconds(5))
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> q.held() == 1);
+            Thread.sleep(
+                    300); // the pipeline's part: the pinhole comes a while after the SYN, as it
+            // would
             q.applied(match("10.198.0.1", -1, "10.198.0.2", 6, 5555));
             double connect = connectSeconds(curl);
-            assertThat(connect).as("connected after the pinhole, without the 1 s SYN retransmission").isBetween(0.25, 0.95);
-            assertThat(meters.counter("ctstream.enforcement.held", "gateway", "b", "outcome", "accepted").count()).isEqualTo(1);
+            assertThat(connect)
+                    .as("connected after the pinhole, without the 1 s SYN retransmission")
+                    .isBetween(0.25, 0.95);
+            assertThat(
+                            meters.counter(
+                                            "ctstream.enforcement.held",
+                                            "gateway",
+                                            "b",
+                                            "outcome",
+                                            "accepted")
+                                    .count())
+                    .isEqualTo(1);
         }
     }
 
     @Test
     void withoutAPinholeTheHeldSynIsDroppedAfterTheHoldTime() throws Exception {
-        try (SynHoldQueue q = SynHoldQueue.open(7, "/var/run/netns/" + b.name(), new HeldPackets(300, 2_000, 1024), meters, "b")) {
+        try (SynHoldQueue q =
+                SynHoldQueue.open(
+                        7,
+                        "/var/run/netns/" + b.name(),
+                        new HeldPackets(300, 2_000, 1024),
+                        meters,
+                        "b")) {
             double connect = connectSeconds(curl());
-            assertThat(connect).as("never connects: every SYN and retransmission dropped").isEqualTo(-1);
+            assertThat(connect)
+                    .as("never connects: every SYN and retransmission dropped")
+                    .isEqualTo(-1);
             assertThat(q.held()).as("nothing waits beyond the hold time").isZero();
-            assertThat(meters.counter("ctstream.enforcement.held", "gateway", "b", "outcome", "dropped").count())
+            assertThat(
+                            meters.counter(
+                                            "ctstream.enforcement.held",
+                                            "gateway",
+                                            "b",
+                                            "outcome",
+                                            "dropped")
+                                    .count())
                     .isGreaterThanOrEqualTo(2);
         }
     }

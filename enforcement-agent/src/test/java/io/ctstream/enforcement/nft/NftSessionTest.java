@@ -19,9 +19,14 @@ class NftSessionTest {
     NftSession session;
     final NftRuleset ruleset = NftRuleset.defaults();
     final NftCommands commands = new NftCommands(ruleset);
-    final NftElement a = VerdictElements.of(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 2000)).get(0);
-    final NftElement b = VerdictElements.of(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 2001)).get(0);
-    final NftElement c = VerdictElements.of(VerdictAction.ALLOW, match(null, -1, "10.0.0.2", 6, 40000)).get(0);
+    final NftElement a =
+            VerdictElements.of(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 2000))
+                    .get(0);
+    final NftElement b =
+            VerdictElements.of(VerdictAction.ALLOW, match("10.0.0.1", -1, "10.0.0.2", 6, 2001))
+                    .get(0);
+    final NftElement c =
+            VerdictElements.of(VerdictAction.ALLOW, match(null, -1, "10.0.0.2", 6, 40000)).get(0);
 
     @BeforeEach
     void setUp() throws NftException {
@@ -47,7 +52,10 @@ class NftSessionTest {
 
     static void killEverythingIn(NetworkNamespace ns) {
         try {
-            Process p = new ProcessBuilder("sh", "-c", "kill -9 $(ip netns pids " + ns.name() + ")").inheritIO().start();
+            Process p =
+                    new ProcessBuilder("sh", "-c", "kill -9 $(ip netns pids " + ns.name() + ")")
+                            .inheritIO()
+                            .start();
             assertThat(p.waitFor()).isZero();
         } catch (java.io.IOException | InterruptedException e) {
             throw new AssertionError(e);
@@ -57,16 +65,23 @@ class NftSessionTest {
 
     static String pids(NetworkNamespace ns) throws java.io.IOException, InterruptedException {
         Process p = new ProcessBuilder("ip", "netns", "pids", ns.name()).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        String out =
+                new String(
+                                p.getInputStream().readAllBytes(),
+                                java.nio.charset.StandardCharsets.UTF_8)
+                        .strip();
         p.waitFor();
         return out;
     }
 
     @Test
     void appliesBatchesOneAfterAnotherInOneProcess() throws NftException {
-        session.apply(commands.script(List.of(new NftChange.Add(a, 60_000), new NftChange.Add(c, 120_000))));
+        session.apply(
+                commands.script(
+                        List.of(new NftChange.Add(a, 60_000), new NftChange.Add(c, 120_000))));
         assertThat(state().expiresSeconds()).containsOnlyKeys(a, c);
-        session.apply(commands.script(List.of(new NftChange.Add(b, 60_000), new NftChange.Remove(a))));
+        session.apply(
+                commands.script(List.of(new NftChange.Add(b, 60_000), new NftChange.Remove(a))));
         assertThat(state().expiresSeconds()).containsOnlyKeys(b, c);
         assertThat(state().expiresSeconds().get(c)).isBetween(110L, 120L);
         // a REVOKE of an element that is not there is no error (add then delete)
@@ -76,10 +91,13 @@ class NftSessionTest {
 
     @Test
     void aFailingBatchChangesNothingSaysWhyAndTheSessionGoesOn() throws NftException {
-        String bad = commands.script(List.of(new NftChange.Add(a, 60_000)))
-                + "delete element inet ctstream allow4 { 10.9.9.9 . 10.9.9.8 . 6 . 1 }\n"; // not there: the batch fails
-        assertThatThrownBy(() -> session.apply(bad)).isInstanceOf(NftException.class)
-                .hasMessageContaining("Error:").hasMessageContaining("10.9.9.9");
+        String bad =
+                commands.script(List.of(new NftChange.Add(a, 60_000)))
+                        + "delete element inet ctstream allow4 { 10.9.9.9 . 10.9.9.8 . 6 . 1 }\n"; // not there: the batch fails
+        assertThatThrownBy(() -> session.apply(bad))
+                .isInstanceOf(NftException.class)
+                .hasMessageContaining("Error:")
+                .hasMessageContaining("10.9.9.9");
         assertThat(state().expiresSeconds()).isEmpty(); // atomic: a's add was not applied either
         session.apply(commands.script(List.of(new NftChange.Add(a, 60_000))));
         assertThat(state().expiresSeconds()).containsOnlyKeys(a);

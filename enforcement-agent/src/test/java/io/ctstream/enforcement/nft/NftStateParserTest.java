@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class NftStateParserTest {
 
     /** Output of nft 1.0.6 `nft -j list table inet ctstream` (protocol names, as without -n). */
-    static final String LISTING = """
+    static final String LISTING =
+            """
             {"nftables": [{"metainfo": {"version": "1.0.6", "release_name": "Lester Gooch #5", "json_schema_version": 1}},
              {"table": {"family": "inet", "name": "ctstream", "handle": 1}},
              {"set": {"family": "inet", "name": "allow4", "table": "ctstream", "type": ["ipv4_addr", "ipv4_addr", "inet_proto", "inet_service"],
@@ -32,31 +33,55 @@ class NftStateParserTest {
     @Test
     void readsEveryElementInTheCanonicalForm() throws Exception {
         NftState s = NftStateParser.parse(LISTING);
-        assertThat(s.expiresSeconds()).containsOnlyKeys(
-                new NftElement(NftSet.ALLOW4, "10.0.0.0/24 . 10.0.0.3 . 6 . 2000"),
-                new NftElement(NftSet.ALLOW4, "10.0.0.1 . 10.0.0.2 . 17 . 2000"),
-                new NftElement(NftSet.ALLOW6_ANYSRC, "2001:db8:0:0:0:0:0:2 . 6 . 5000"),
-                new NftElement(NftSet.BLOCK4, "10.0.0.0/8 . 10.0.0.2 . 6 . 0-65535"),
-                new NftElement(NftSet.BLOCK6_SRC, "2001:db8:0:0:0:0:0:1"),
-                new NftElement(NftSet.BLOCK6_SRC, "2001:db9:0:0:0:0:0:0/32"));
-        assertThat(s.expiresSeconds().get(new NftElement(NftSet.ALLOW6_ANYSRC, "2001:db8:0:0:0:0:0:2 . 6 . 5000"))).isEqualTo(12L);
+        assertThat(s.expiresSeconds())
+                .containsOnlyKeys(
+                        new NftElement(NftSet.ALLOW4, "10.0.0.0/24 . 10.0.0.3 . 6 . 2000"),
+                        new NftElement(NftSet.ALLOW4, "10.0.0.1 . 10.0.0.2 . 17 . 2000"),
+                        new NftElement(NftSet.ALLOW6_ANYSRC, "2001:db8:0:0:0:0:0:2 . 6 . 5000"),
+                        new NftElement(NftSet.BLOCK4, "10.0.0.0/8 . 10.0.0.2 . 6 . 0-65535"),
+                        new NftElement(NftSet.BLOCK6_SRC, "2001:db8:0:0:0:0:0:1"),
+                        new NftElement(NftSet.BLOCK6_SRC, "2001:db9:0:0:0:0:0:0/32"));
+        assertThat(
+                        s.expiresSeconds()
+                                .get(
+                                        new NftElement(
+                                                NftSet.ALLOW6_ANYSRC,
+                                                "2001:db8:0:0:0:0:0:2 . 6 . 5000")))
+                .isEqualTo(12L);
     }
 
     @Test
     void elementsFromVerdictsAndFromNftCompareEqual() throws Exception {
         NftState s = NftStateParser.parse(LISTING);
-        assertThat(s.contains(VerdictElements.of(io.ctstream.avro.VerdictAction.ALLOW,
-                io.ctstream.enforcement.TestVerdicts.match(null, -1, "2001:db8::2", 6, 5000)).get(0))).isTrue();
-        assertThat(s.contains(VerdictElements.of(io.ctstream.avro.VerdictAction.BLOCK,
-                io.ctstream.enforcement.TestVerdicts.match("10.1.2.3", 8, "10.0.0.2", 6, 0)).get(0))).isTrue();
+        assertThat(
+                        s.contains(
+                                VerdictElements.of(
+                                                io.ctstream.avro.VerdictAction.ALLOW,
+                                                io.ctstream.enforcement.TestVerdicts.match(
+                                                        null, -1, "2001:db8::2", 6, 5000))
+                                        .get(0)))
+                .isTrue();
+        assertThat(
+                        s.contains(
+                                VerdictElements.of(
+                                                io.ctstream.avro.VerdictAction.BLOCK,
+                                                io.ctstream.enforcement.TestVerdicts.match(
+                                                        "10.1.2.3", 8, "10.0.0.2", 6, 0))
+                                        .get(0)))
+                .isTrue();
     }
 
     @Test
     void aValueThatIsNoAddressLiteralIsAnErrorNeverAHostNameLookup() {
         for (String name : java.util.List.of("add", "beef", "999.1.1.1", "localhost")) {
-            String json = "{\"nftables\": [{\"set\": {\"name\": \"block4_src\", \"elem\": [\"" + name + "\"]}}]}";
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> NftStateParser.parse(json)).as(name)
-                    .isInstanceOf(NftException.class).hasMessageContaining(name);
+            String json =
+                    "{\"nftables\": [{\"set\": {\"name\": \"block4_src\", \"elem\": [\""
+                            + name
+                            + "\"]}}]}";
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> NftStateParser.parse(json))
+                    .as(name)
+                    .isInstanceOf(NftException.class)
+                    .hasMessageContaining(name);
         }
     }
 
@@ -64,10 +89,15 @@ class NftStateParserTest {
     void emptyAndBrokenInput() throws Exception {
         assertThat(NftStateParser.parse(null).expiresSeconds()).isEmpty();
         assertThat(NftStateParser.parse("{\"nftables\": []}").expiresSeconds()).isEmpty();
-        assertThatThrownBy(() -> NftStateParser.parse("{not json")).isInstanceOf(NftException.class)
+        assertThatThrownBy(() -> NftStateParser.parse("{not json"))
+                .isInstanceOf(NftException.class)
                 .hasMessageContaining("does not parse");
-        assertThatThrownBy(() -> NftStateParser.parse("""
+        assertThatThrownBy(
+                        () ->
+                                NftStateParser.parse(
+                                        """
                 {"nftables": [{"set": {"name": "block4_src", "elem": ["example.com"]}}]}"""))
-                .isInstanceOf(NftException.class).hasMessageContaining("example.com");
+                .isInstanceOf(NftException.class)
+                .hasMessageContaining("example.com");
     }
 }

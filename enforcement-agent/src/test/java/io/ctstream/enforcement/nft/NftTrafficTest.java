@@ -22,7 +22,12 @@ class NftTrafficTest {
     NetworkNamespace a;
     NetworkNamespace b;
     NftProcess nftB;
-    final NftRuleset ruleset = new NftRuleset("ctstream", NftRuleset.DEFAULT_PRIORITY, NftRuleset.DEFAULT_ALLOW_MARK, List.of("input"));
+    final NftRuleset ruleset =
+            new NftRuleset(
+                    "ctstream",
+                    NftRuleset.DEFAULT_PRIORITY,
+                    NftRuleset.DEFAULT_ALLOW_MARK,
+                    List.of("input"));
     final NftCommands commands = new NftCommands(ruleset);
 
     @BeforeEach
@@ -37,7 +42,8 @@ class NftTrafficTest {
         b.exec("ip", "link", "set", "veth-b", "up");
         nftB = new NftProcess(b.nftCommand());
         nftB.apply(ruleset.setupScript());
-        nftB.apply("""
+        nftB.apply(
+                """
                 table inet gateway {
                   chain input {
                     type filter hook input priority filter; policy drop;
@@ -64,34 +70,55 @@ class NftTrafficTest {
 
     /** Packet counts of the counters of {@code chain}, in rule order. */
     List<Long> counters(String table, String chain) {
-        Matcher m = Pattern.compile("counter packets (\\d+)").matcher(b.nft("list", "chain", "inet", table, chain));
+        Matcher m =
+                Pattern.compile("counter packets (\\d+)")
+                        .matcher(b.nft("list", "chain", "inet", table, chain));
         return m.results().map(r -> Long.parseLong(r.group(1))).toList();
     }
 
     @Test
-    void allowedTrafficIsMarkedAndAcceptedByTheGatewayBlockedTrafficIsDropped() throws NftException {
-        NftElement pinhole = VerdictElements.of(VerdictAction.ALLOW, match("10.199.0.1", -1, "10.199.0.2", 17, 5000)).get(0);
+    void allowedTrafficIsMarkedAndAcceptedByTheGatewayBlockedTrafficIsDropped()
+            throws NftException {
+        NftElement pinhole =
+                VerdictElements.of(
+                                VerdictAction.ALLOW,
+                                match("10.199.0.1", -1, "10.199.0.2", 17, 5000))
+                        .get(0);
         nftB.apply(commands.script(List.of(new NftChange.Add(pinhole, 60_000))));
 
         sendUdp(5000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> counters("gateway", "input").get(0) == 1);
-        sendUdp(5001); // no pinhole: not marked, so it reaches the gateway's port counter and its policy drops it
-        await().atMost(Duration.ofSeconds(10)).until(() -> counters("gateway", "input").get(1) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> counters("gateway", "input").get(0) == 1);
+        sendUdp(5001); // no pinhole: not marked, so it reaches the gateway's port counter and its
+        // policy drops it
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> counters("gateway", "input").get(1) == 1);
         assertThat(counters("gateway", "input").get(0)).isEqualTo(1);
 
-        // BLOCK of the source beats the ALLOW: dropped in ctstream's chain, never reaches the gateway's
-        NftElement block = VerdictElements.of(VerdictAction.BLOCK, match("10.199.0.1", -1, null, 17, 0)).get(0);
+        // BLOCK of the source beats the ALLOW: dropped in ctstream's chain, never reaches the
+        // gateway's
+        NftElement block =
+                VerdictElements.of(VerdictAction.BLOCK, match("10.199.0.1", -1, null, 17, 0))
+                        .get(0);
         nftB.apply(commands.script(List.of(new NftChange.Add(block, 60_000))));
         sendUdp(5000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> counters("ctstream", "verdicts").get(0) == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> counters("ctstream", "verdicts").get(0) == 1);
         assertThat(counters("gateway", "input")).containsExactly(1L, 1L);
 
         // REVOKE both: the pinhole is closed again
-        nftB.apply(commands.script(VerdictElements.of(VerdictAction.REVOKE, match("10.199.0.1", -1, "10.199.0.2", 17, 5000))
-                .stream().map(e -> (NftChange) new NftChange.Remove(e)).toList()));
+        nftB.apply(
+                commands.script(
+                        VerdictElements.of(
+                                        VerdictAction.REVOKE,
+                                        match("10.199.0.1", -1, "10.199.0.2", 17, 5000))
+                                .stream()
+                                .map(e -> (NftChange) new NftChange.Remove(e))
+                                .toList()));
         nftB.apply(commands.script(List.of(new NftChange.Remove(block))));
         sendUdp(5000);
-        await().atMost(Duration.ofSeconds(10)).until(() -> counters("gateway", "input").get(1) == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> counters("gateway", "input").get(1) == 2);
         assertThat(counters("gateway", "input").get(0)).isEqualTo(1);
     }
 }

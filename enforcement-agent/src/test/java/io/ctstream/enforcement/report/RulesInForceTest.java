@@ -20,13 +20,34 @@ class RulesInForceTest {
     final List<EnforcementReport> reports = new ArrayList<>();
     final Map<String, Verdict> verdicts = new HashMap<>();
 
-    void verdict(String id, VerdictAction action, VerdictMatch m, int ttl, long at, EnforcementOutcome outcome) {
-        verdicts.put(id, Verdict.newBuilder().setVerdictId(id).setGatewayId("gw1").setAction(action).setMatch(m)
-                .setTtlSeconds(ttl).setReason("why " + id).setEvidence(VerdictEvidence.newBuilder().setAlertIds(List.of()).build())
-                .setIssuedAtMicros(at).setExpiresAtMicros(at + 60_000_000L).setKeyId(id.startsWith("op-") ? "op-alice" : "k1")
-                .build());
-        reports.add(EnforcementReport.newBuilder().setVerdictId(id).setGatewayId("gw1").setOutcome(outcome)
-                .setReportedAtMicros(at + 100_000).build());
+    void verdict(
+            String id,
+            VerdictAction action,
+            VerdictMatch m,
+            int ttl,
+            long at,
+            EnforcementOutcome outcome) {
+        verdicts.put(
+                id,
+                Verdict.newBuilder()
+                        .setVerdictId(id)
+                        .setGatewayId("gw1")
+                        .setAction(action)
+                        .setMatch(m)
+                        .setTtlSeconds(ttl)
+                        .setReason("why " + id)
+                        .setEvidence(VerdictEvidence.newBuilder().setAlertIds(List.of()).build())
+                        .setIssuedAtMicros(at)
+                        .setExpiresAtMicros(at + 60_000_000L)
+                        .setKeyId(id.startsWith("op-") ? "op-alice" : "k1")
+                        .build());
+        reports.add(
+                EnforcementReport.newBuilder()
+                        .setVerdictId(id)
+                        .setGatewayId("gw1")
+                        .setOutcome(outcome)
+                        .setReportedAtMicros(at + 100_000)
+                        .build());
     }
 
     @Test
@@ -34,13 +55,26 @@ class RulesInForceTest {
         VerdictMatch pinhole = match("10.0.0.1", -1, "10.0.1.2", 6, 2000);
         VerdictMatch client = match("10.0.0.1", -1, null, 6, 0);
         verdict("p-1", VerdictAction.ALLOW, pinhole, 600, T, EnforcementOutcome.APPLIED);
-        verdict("op-block", VerdictAction.BLOCK, client, 60, T + 1_000_000, EnforcementOutcome.APPLIED);
-        verdict("op-wide", VerdictAction.ALLOW, match("10.0.0.0", 24, "10.0.1.2", 6, 22), 60, T,
+        verdict(
+                "op-block",
+                VerdictAction.BLOCK,
+                client,
+                60,
+                T + 1_000_000,
+                EnforcementOutcome.APPLIED);
+        verdict(
+                "op-wide",
+                VerdictAction.ALLOW,
+                match("10.0.0.0", 24, "10.0.1.2", 6, 22),
+                60,
+                T,
                 EnforcementOutcome.REFUSED);
         RulesInForce rules = new RulesInForce(5_000_000L);
 
         List<RulesInForce.Rule> at10s = rules.at(reports, verdicts, T + 10_000_000);
-        assertThat(at10s).extracting(RulesInForce.Rule::origin).containsExactly("policy", "operator");
+        assertThat(at10s)
+                .extracting(RulesInForce.Rule::origin)
+                .containsExactly("policy", "operator");
         RulesInForce.Rule block = at10s.get(1);
         assertThat(block.action()).isEqualTo(VerdictAction.BLOCK);
         assertThat(block.match()).isEqualTo("tcp 10.0.0.1 -> * port *");
@@ -49,11 +83,19 @@ class RulesInForceTest {
         assertThat(block.sinceMicros()).isEqualTo(T + 1_100_000);
         assertThat(block.untilMicros()).isEqualTo(T + 61_100_000);
         // the block's TTL is up: the pinhole alone
-        assertThat(rules.at(reports, verdicts, T + 62_000_000)).extracting(RulesInForce.Rule::verdictId)
+        assertThat(rules.at(reports, verdicts, T + 62_000_000))
+                .extracting(RulesInForce.Rule::verdictId)
                 .containsExactly("p-1");
         // an operator REVOKE of the pinhole, before its TTL
-        verdict("op-revoke", VerdictAction.REVOKE, pinhole, 0, T + 20_000_000, EnforcementOutcome.APPLIED);
-        assertThat(rules.at(reports, verdicts, T + 30_000_000)).extracting(RulesInForce.Rule::verdictId)
+        verdict(
+                "op-revoke",
+                VerdictAction.REVOKE,
+                pinhole,
+                0,
+                T + 20_000_000,
+                EnforcementOutcome.APPLIED);
+        assertThat(rules.at(reports, verdicts, T + 30_000_000))
+                .extracting(RulesInForce.Rule::verdictId)
                 .containsExactly("op-block");
     }
 }

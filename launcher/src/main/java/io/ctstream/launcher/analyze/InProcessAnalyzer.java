@@ -27,20 +27,25 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * {@code ctstream analyze} without a broker: the capture agent's replay (same decoder, payload policy and per-flow
- * batches) straight into the conntrack topology run in-process ({@link InProcessPipeline}), with a schema registry
- * inside the JVM ({@code mock://}). Nothing to start, so a small capture is analysed in about the JVM's start time;
- * the report is the one {@link PipelineAnalyzer} builds from a broker run (LabConformanceTest compares them on every
- * lab capture, both helper modes, batched and not). Partitions and stream threads do not apply: one task owns every partition.
+ * {@code ctstream analyze} without a broker: the capture agent's replay (same decoder, payload
+ * policy and per-flow batches) straight into the conntrack topology run in-process ({@link
+ * InProcessPipeline}), with a schema registry inside the JVM ({@code mock://}). Nothing to start,
+ * so a small capture is analysed in about the JVM's start time; the report is the one {@link
+ * PipelineAnalyzer} builds from a broker run (LabConformanceTest compares them on every lab
+ * capture, both helper modes, batched and not). Partitions and stream threads do not apply: one
+ * task owns every partition.
  */
 public final class InProcessAnalyzer {
     /** Records queued between the agent's reader and the topology. */
     private static final int IN_PROCESS_QUEUE = 1024;
+
     private final MeterRegistry meters;
     private final boolean progress;
     private UnaryOperator<CaptureAgentConfig.Builder> sensorConfig = b -> b;
 
-    /** @param progress draw the capture agent's progress line on stderr */
+    /**
+     * @param progress draw the capture agent's progress line on stderr
+     */
     public InProcessAnalyzer(MeterRegistry meters, boolean progress) {
         this.meters = meters;
         this.progress = progress;
@@ -52,7 +57,8 @@ public final class InProcessAnalyzer {
         return this;
     }
 
-    public PipelineAnalyzer.Result analyze(List<PipelineAnalyzer.Input> inputs, PipelineAnalyzer.Options options)
+    public PipelineAnalyzer.Result analyze(
+            List<PipelineAnalyzer.Input> inputs, PipelineAnalyzer.Options options)
             throws IOException {
         for (PipelineAnalyzer.Input in : inputs) {
             CaptureFileCheck.check(in.pcap());
@@ -60,15 +66,21 @@ public final class InProcessAnalyzer {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String prefix = "analyze-" + run + "-";
         String registry = "mock://ctstream-analyze-" + run;
-        StreamsAppConfig config = options.streamsConfig().apply(StreamsAppConfig.builder()
-                        .applicationId(prefix + "streams")
-                        .bootstrapServers("in-process:0")
-                        .schemaRegistryUrl(registry)
-                        .topicPrefix(prefix))
-                .build();
+        StreamsAppConfig config =
+                options.streamsConfig()
+                        .apply(
+                                StreamsAppConfig.builder()
+                                        .applicationId(prefix + "streams")
+                                        .bootstrapServers("in-process:0")
+                                        .schemaRegistryUrl(registry)
+                                        .topicPrefix(prefix))
+                        .build();
         String topic = config.topic(Topics.PACKETS);
-        int packetSchemaId = AvroSerdes.specific(PacketRecord.class, Map.of("schema.registry.url", registry), false)
-                .serializer().schemaId(topic, PacketRecord.getClassSchema());
+        int packetSchemaId =
+                AvroSerdes.specific(
+                                PacketRecord.class, Map.of("schema.registry.url", registry), false)
+                        .serializer()
+                        .schemaId(topic, PacketRecord.getClassSchema());
         Map<String, List<Path>> bySensor = new LinkedHashMap<>();
         for (PipelineAnalyzer.Input in : inputs) {
             bySensor.computeIfAbsent(in.sensor(), s -> new ArrayList<>()).add(in.pcap());
@@ -77,33 +89,51 @@ public final class InProcessAnalyzer {
         List<CaptureFileException> cutShort = new ArrayList<>();
         try (InProcessPipeline pipeline = new InProcessPipeline(config, meters)) {
             for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                CaptureAgentConfig agent = sensorConfig.apply(CaptureAgentConfig.builder()
-                        .batchPackets(options.batchPackets())
-                        // the payload the helpers of this config read (helper.<kind>.ports)
-                        .helperPorts(new ArrayList<>(HelperKeys.payloadPorts(config.helpers()))))
-                        .sensorId(e.getKey())
-                        .topic(topic)
-                        .clientProperties(new Properties())
-                        .replay(e.getValue(), 0)
-                        .progress(progress)
-                        // the topology is the slower side: a short queue makes the replay wait for it (no drop),
-                        // and the agent's close waits for the last record rather than dropping what is queued
-                        .queueCapacity(IN_PROCESS_QUEUE)
-                        .shutdownTimeout(Duration.ofDays(1))
-                        .build();
+                CaptureAgentConfig agent =
+                        sensorConfig
+                                .apply(
+                                        CaptureAgentConfig.builder()
+                                                .batchPackets(options.batchPackets())
+                                                // the payload the helpers of this config read
+                                                // (helper.<kind>.ports)
+                                                .helperPorts(
+                                                        new ArrayList<>(
+                                                                HelperKeys.payloadPorts(
+                                                                        config.helpers()))))
+                                .sensorId(e.getKey())
+                                .topic(topic)
+                                .clientProperties(new Properties())
+                                .replay(e.getValue(), 0)
+                                .progress(progress)
+                                // the topology is the slower side: a short queue makes the replay
+                                // wait for it (no drop),
+                                // and the agent's close waits for the last record rather than
+                                // dropping what is queued
+                                .queueCapacity(IN_PROCESS_QUEUE)
+                                .shutdownTimeout(Duration.ofDays(1))
+                                .build();
                 totals.put(e.getKey(), replayUpToACut(agent, packetSchemaId, pipeline, cutShort));
             }
             pipeline.end();
-            ObjectNode report = AnalysisReport.build(pipeline.connectionEvents(), pipeline.liveConnections(),
-                    pipeline.expectationEvents(), pipeline.alerts());
+            ObjectNode report =
+                    AnalysisReport.build(
+                            pipeline.connectionEvents(),
+                            pipeline.liveConnections(),
+                            pipeline.expectationEvents(),
+                            pipeline.alerts());
             return new PipelineAnalyzer.Result(report, totals, prefix, List.copyOf(cutShort));
         }
     }
 
-    private CaptureTotals replayUpToACut(CaptureAgentConfig agent, int packetSchemaId, InProcessPipeline pipeline,
-                                         List<CaptureFileException> cutShort) throws IOException {
+    private CaptureTotals replayUpToACut(
+            CaptureAgentConfig agent,
+            int packetSchemaId,
+            InProcessPipeline pipeline,
+            List<CaptureFileException> cutShort)
+            throws IOException {
         try {
-            return new CaptureAgent(agent, meters, packetSchemaId, new InProcessProducer(pipeline)).run();
+            return new CaptureAgent(agent, meters, packetSchemaId, new InProcessProducer(pipeline))
+                    .run();
         } catch (CaptureRunException e) {
             if (e.getCause() instanceof CaptureFileException cut && cut.truncated()) {
                 cutShort.add(cut);

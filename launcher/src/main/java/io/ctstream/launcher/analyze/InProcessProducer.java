@@ -21,10 +21,11 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
- * The capture agent's producer when {@code analyze} runs without a broker: each record the agent sends goes straight
- * into the {@link InProcessPipeline}, on the agent's sender thread, in the order the agent sent it (one partition, as a
- * broker delivers one producer's records to one partition). The agent is otherwise the same code as on a broker: its
- * decoder, payload policy and per-flow batches make the records.
+ * The capture agent's producer when {@code analyze} runs without a broker: each record the agent
+ * sends goes straight into the {@link InProcessPipeline}, on the agent's sender thread, in the
+ * order the agent sent it (one partition, as a broker delivers one producer's records to one
+ * partition). The agent is otherwise the same code as on a broker: its decoder, payload policy and
+ * per-flow batches make the records.
  */
 final class InProcessProducer implements Producer<byte[], byte[]> {
     private final InProcessPipeline pipeline;
@@ -37,8 +38,14 @@ final class InProcessProducer implements Producer<byte[], byte[]> {
     @Override
     public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
         long timestamp = record.timestamp() == null ? 0 : record.timestamp();
-        RecordMetadata metadata = new RecordMetadata(new TopicPartition(record.topic(), 0), offset++, 0, timestamp,
-                record.key() == null ? -1 : record.key().length, record.value() == null ? -1 : record.value().length);
+        RecordMetadata metadata =
+                new RecordMetadata(
+                        new TopicPartition(record.topic(), 0),
+                        offset++,
+                        0,
+                        timestamp,
+                        record.key() == null ? -1 : record.key().length,
+                        record.value() == null ? -1 : record.value().length);
         try {
             pipeline.pipe(record.key(), record.value(), timestamp);
         } catch (RuntimeException e) {
@@ -99,7 +106,8 @@ final class InProcessProducer implements Producer<byte[], byte[]> {
     }
 
     @Override
-    public void sendOffsetsToTransaction(Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
+    public void sendOffsetsToTransaction(
+            Map<TopicPartition, OffsetAndMetadata> offsets, ConsumerGroupMetadata group) {
         throw new UnsupportedOperationException("the capture agent does not use transactions");
     }
 

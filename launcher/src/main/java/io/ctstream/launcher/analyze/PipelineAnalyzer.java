@@ -7,11 +7,12 @@ import io.ctstream.avro.ConnectionEvent;
 import io.ctstream.avro.ExpectationEvent;
 import io.ctstream.capture.agent.CaptureAgent;
 import io.ctstream.capture.agent.CaptureAgentConfig;
-import io.ctstream.capture.batch.BatchOptions;
-import io.ctstream.capture.agent.CaptureTotals;
 import io.ctstream.capture.agent.CaptureRunException;
+import io.ctstream.capture.agent.CaptureTotals;
+import io.ctstream.capture.batch.BatchOptions;
 import io.ctstream.capture.file.CaptureFileCheck;
 import io.ctstream.capture.file.CaptureFileException;
+import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.launcher.scratch.ScratchDirectories;
 import io.ctstream.schemas.Topics;
 import io.ctstream.streams.ConntrackTopology;
@@ -19,13 +20,13 @@ import io.ctstream.streams.StreamTimeTicks;
 import io.ctstream.streams.StreamsApp;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.config.HelperKeys;
-import io.ctstream.capture.policy.EdgePayloadPolicy;
 import io.ctstream.streams.json.AnalysisReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,6 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
-import java.util.Collection;
 
 /**
  * Runs the real pipeline over captures: capture-agent replay into a fresh set of topics,
@@ -43,77 +43,147 @@ import java.util.Collection;
 public final class PipelineAnalyzer {
 
     /** One capture and the sensor that saw it. */
-    public record Input(Path pcap, String sensor) {
-    }
+    public record Input(Path pcap, String sensor) {}
 
     /**
      * How to run: the streams-app configuration template and when to call the run finished.
      *
-     * @param settleBetweenSensors replay the next sensor's captures only once the pipeline has processed
-     *     the previous sensor's (a sensor whose records arrive late, e.g. one that uploads in batches)
+     * @param settleBetweenSensors replay the next sensor's captures only once the pipeline has
+     *     processed the previous sensor's (a sensor whose records arrive late, e.g. one that
+     *     uploads in batches)
      */
-    public record Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
-                          UnaryOperator<StreamsAppConfig.Builder> streamsConfig, double replaySpeed,
-                          boolean settleBetweenSensors, int batchPackets) {
-        public Options(int partitions, int streamThreads, Duration quietPeriod, Duration timeout,
-                       UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
-            this(partitions, streamThreads, quietPeriod, timeout, streamsConfig, 0, false, BatchOptions.DEFAULT_PACKETS);
-        }
-
-        public static Options defaults() {
-            return new Options(4, 2, Duration.ofMillis(1500), Duration.ofMinutes(3), b -> b, 0, false,
+    public record Options(
+            int partitions,
+            int streamThreads,
+            Duration quietPeriod,
+            Duration timeout,
+            UnaryOperator<StreamsAppConfig.Builder> streamsConfig,
+            double replaySpeed,
+            boolean settleBetweenSensors,
+            int batchPackets) {
+        public Options(
+                int partitions,
+                int streamThreads,
+                Duration quietPeriod,
+                Duration timeout,
+                UnaryOperator<StreamsAppConfig.Builder> streamsConfig) {
+            this(
+                    partitions,
+                    streamThreads,
+                    quietPeriod,
+                    timeout,
+                    streamsConfig,
+                    0,
+                    false,
                     BatchOptions.DEFAULT_PACKETS);
         }
 
-        /** The same options, replaying at {@code speed} times the recorded pace (0: as fast as possible). */
+        public static Options defaults() {
+            return new Options(
+                    4,
+                    2,
+                    Duration.ofMillis(1500),
+                    Duration.ofMinutes(3),
+                    b -> b,
+                    0,
+                    false,
+                    BatchOptions.DEFAULT_PACKETS);
+        }
+
+        /**
+         * The same options, replaying at {@code speed} times the recorded pace (0: as fast as
+         * possible).
+         */
         public Options withReplaySpeed(double speed) {
-            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, speed, settleBetweenSensors,
+            return new Options(
+                    partitions,
+                    streamThreads,
+                    quietPeriod,
+                    timeout,
+                    streamsConfig,
+                    speed,
+                    settleBetweenSensors,
                     batchPackets);
         }
 
-        /** The same options, each sensor replayed after the pipeline has settled on the previous one. */
+        /**
+         * The same options, each sensor replayed after the pipeline has settled on the previous
+         * one.
+         */
         public Options withSettleBetweenSensors() {
-            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, replaySpeed, true,
+            return new Options(
+                    partitions,
+                    streamThreads,
+                    quietPeriod,
+                    timeout,
+                    streamsConfig,
+                    replaySpeed,
+                    true,
                     batchPackets);
         }
 
-        /** The same options, with the capture agent batching at most {@code packets} per record (1: off). */
+        /**
+         * The same options, with the capture agent batching at most {@code packets} per record (1:
+         * off).
+         */
         public Options withBatchPackets(int packets) {
-            return new Options(partitions, streamThreads, quietPeriod, timeout, streamsConfig, replaySpeed,
-                    settleBetweenSensors, packets);
+            return new Options(
+                    partitions,
+                    streamThreads,
+                    quietPeriod,
+                    timeout,
+                    streamsConfig,
+                    replaySpeed,
+                    settleBetweenSensors,
+                    packets);
         }
     }
 
     /**
      * What one run produced.
      *
-     * @param cutShort the captures that ended in the middle of a packet: their packets before the cut are in the
-     *     report, the rest of that sensor's captures was not replayed
+     * @param cutShort the captures that ended in the middle of a packet: their packets before the
+     *     cut are in the report, the rest of that sensor's captures was not replayed
      */
-    public record Result(ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix,
-                         List<CaptureFileException> cutShort) {
-        public Result(ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix) {
+    public record Result(
+            ObjectNode report,
+            Map<String, CaptureTotals> captureTotals,
+            String topicPrefix,
+            List<CaptureFileException> cutShort) {
+        public Result(
+                ObjectNode report, Map<String, CaptureTotals> captureTotals, String topicPrefix) {
             this(report, captureTotals, topicPrefix, List.of());
         }
     }
 
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
-    /** The client properties every Kafka and registry client of the run gets: {@code --config}'s TLS, SASL, auth. */
+
+    /**
+     * The client properties every Kafka and registry client of the run gets: {@code --config}'s
+     * TLS, SASL, auth.
+     */
     private final Properties client;
+
     private final MeterRegistry meters;
     private boolean progress;
     private String topicPrefix = "";
     private boolean keepTopics = true;
+
     /** TCP ports whose payload the run's sensors keep: the helpers' ports of the run's config. */
     private List<Integer> payloadPorts = EdgePayloadPolicy.DEFAULT_HELPER_PORTS;
+
     private UnaryOperator<CaptureAgentConfig.Builder> sensorConfig = b -> b;
 
-    public PipelineAnalyzer(String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
+    public PipelineAnalyzer(
+            String bootstrapServers, String schemaRegistryUrl, MeterRegistry meters) {
         this(TopicReader.clientOf(bootstrapServers, schemaRegistryUrl), meters);
     }
 
-    /** @param client bootstrap.servers, schema.registry.url and any other client settings ({@code --config}) */
+    /**
+     * @param client bootstrap.servers, schema.registry.url and any other client settings ({@code
+     *     --config})
+     */
     public PipelineAnalyzer(Properties client, MeterRegistry meters) {
         this.bootstrapServers = client.getProperty("bootstrap.servers");
         this.schemaRegistryUrl = client.getProperty("schema.registry.url");
@@ -122,16 +192,19 @@ public final class PipelineAnalyzer {
         this.meters = meters;
     }
 
-    /** Names the run's topics (and the streams application) {@code <prefix>analyze-<run id>-…} (default: no prefix). */
+    /**
+     * Names the run's topics (and the streams application) {@code <prefix>analyze-<run id>-…}
+     * (default: no prefix).
+     */
     public PipelineAnalyzer topicPrefix(String prefix) {
         this.topicPrefix = prefix == null ? "" : prefix;
         return this;
     }
 
     /**
-     * Whether the run's topics, and its streams application's internal topics and consumer group, stay after the
-     * report is read (default: they stay, for callers that read them afterwards; {@code ctstream analyze} deletes them
-     * unless {@code --keep-topics}).
+     * Whether the run's topics, and its streams application's internal topics and consumer group,
+     * stay after the report is read (default: they stay, for callers that read them afterwards;
+     * {@code ctstream analyze} deletes them unless {@code --keep-topics}).
      */
     public PipelineAnalyzer keepTopics(boolean keep) {
         this.keepTopics = keep;
@@ -139,8 +212,8 @@ public final class PipelineAnalyzer {
     }
 
     /**
-     * The TCP ports whose payload {@link #replay} keeps (default: the helpers' default ports); {@link #analyze} sets
-     * its config's helper ports.
+     * The TCP ports whose payload {@link #replay} keeps (default: the helpers' default ports);
+     * {@link #analyze} sets its config's helper ports.
      */
     public PipelineAnalyzer payloadPorts(Collection<Integer> ports) {
         this.payloadPorts = List.copyOf(ports);
@@ -161,22 +234,27 @@ public final class PipelineAnalyzer {
 
     public Result analyze(List<Input> inputs, Options options) throws IOException {
         for (Input in : inputs) {
-            CaptureFileCheck.check(in.pcap()); // before any topic or thread: names the file and what is wrong
+            CaptureFileCheck.check(
+                    in.pcap()); // before any topic or thread: names the file and what is wrong
         }
         List<CaptureFileException> cutShort = new ArrayList<>();
-        String prefix = topicPrefix + "analyze-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        String prefix =
+                topicPrefix + "analyze-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         // removed below, by a shutdown hook on Ctrl-C, and by the next command's sweep after a kill
         Path stateDir = ScratchDirectories.create("analyze-state");
-        StreamsAppConfig config = options.streamsConfig().apply(StreamsAppConfig.builder()
-                        .applicationId(prefix + "streams")
-                        .bootstrapServers(bootstrapServers)
-                        .schemaRegistryUrl(schemaRegistryUrl)
-                        .clientProperties(withoutPrefix(client))
-                        .topicPrefix(prefix)
-                        .partitions(options.partitions())
-                        .streamThreads(options.streamThreads())
-                        .stateDir(stateDir))
-                .build();
+        StreamsAppConfig config =
+                options.streamsConfig()
+                        .apply(
+                                StreamsAppConfig.builder()
+                                        .applicationId(prefix + "streams")
+                                        .bootstrapServers(bootstrapServers)
+                                        .schemaRegistryUrl(schemaRegistryUrl)
+                                        .clientProperties(withoutPrefix(client))
+                                        .topicPrefix(prefix)
+                                        .partitions(options.partitions())
+                                        .streamThreads(options.streamThreads())
+                                        .stateDir(stateDir))
+                        .build();
         payloadPorts = new ArrayList<>(HelperKeys.payloadPorts(config.helpers()));
         Map<String, CaptureTotals> totals = new LinkedHashMap<>();
         List<Connection> current = new ArrayList<>();
@@ -192,14 +270,26 @@ public final class PipelineAnalyzer {
             }
             if (options.settleBetweenSensors()) {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                    totals.put(e.getKey(), replayUpToACut(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options,
-                            cutShort));
+                    totals.put(
+                            e.getKey(),
+                            replayUpToACut(
+                                    config.topic(Topics.PACKETS),
+                                    e.getKey(),
+                                    e.getValue(),
+                                    options,
+                                    cutShort));
                     awaitQuiet(app, options.quietPeriod(), options.timeout());
                 }
             } else {
                 for (Map.Entry<String, List<Path>> e : bySensor.entrySet()) {
-                    totals.put(e.getKey(), replayUpToACut(config.topic(Topics.PACKETS), e.getKey(), e.getValue(), options,
-                            cutShort));
+                    totals.put(
+                            e.getKey(),
+                            replayUpToACut(
+                                    config.topic(Topics.PACKETS),
+                                    e.getKey(),
+                                    e.getValue(),
+                                    options,
+                                    cutShort));
                 }
             }
             settle(app, options.quietPeriod(), options.timeout());
@@ -220,12 +310,18 @@ public final class PipelineAnalyzer {
     }
 
     /**
-     * Replays as {@link #replay(String, String, List, double, int)}, but a capture cut short in the middle of a
-     * packet (a capture copied while still being written) ends that sensor's replay without failing the run: its
-     * packets before the cut are analysed, and the cut is added to {@code cutShort} for the caller to report.
+     * Replays as {@link #replay(String, String, List, double, int)}, but a capture cut short in the
+     * middle of a packet (a capture copied while still being written) ends that sensor's replay
+     * without failing the run: its packets before the cut are analysed, and the cut is added to
+     * {@code cutShort} for the caller to report.
      */
-    private CaptureTotals replayUpToACut(String topic, String sensor, List<Path> files, Options options,
-                                         List<CaptureFileException> cutShort) throws IOException {
+    private CaptureTotals replayUpToACut(
+            String topic,
+            String sensor,
+            List<Path> files,
+            Options options,
+            List<CaptureFileException> cutShort)
+            throws IOException {
         try {
             return replay(topic, sensor, files, options.replaySpeed(), options.batchPackets());
         } catch (CaptureRunException e) {
@@ -239,8 +335,8 @@ public final class PipelineAnalyzer {
 
     /**
      * Waits until the application has processed every packet and its topics are quiet, sends the
-     * stream-time ticks that carry the matcher past its grace (a finite replay has no later packets to
-     * do it), and waits again: then every expectation of the input has its final event.
+     * stream-time ticks that carry the matcher past its grace (a finite replay has no later packets
+     * to do it), and waits again: then every expectation of the input has its final event.
      */
     public static void settle(StreamsApp app, Duration quietPeriod, Duration timeout) {
         awaitQuiet(app, quietPeriod, timeout);
@@ -250,44 +346,72 @@ public final class PipelineAnalyzer {
         awaitQuiet(app, quietPeriod, timeout);
     }
 
-    /** Waits until {@code app} has processed everything it was given and its topics are quiet ({@link Quiescence}). */
+    /**
+     * Waits until {@code app} has processed everything it was given and its topics are quiet
+     * ({@link Quiescence}).
+     */
     public static void awaitQuiet(StreamsApp app, Duration quietPeriod, Duration timeout) {
         StreamsAppConfig config = app.config();
-        List<String> internalSources = List.of(config.topic(ConntrackTopology.MATCH_TOPIC),
-                config.topic(ConntrackTopology.FEEDBACK_TOPIC));
+        List<String> internalSources =
+                List.of(
+                        config.topic(ConntrackTopology.MATCH_TOPIC),
+                        config.topic(ConntrackTopology.FEEDBACK_TOPIC));
         try (Admin admin = Admin.create(config.adminConfig())) {
-            Quiescence.await(admin, config.applicationId(), config.topic(Topics.PACKETS), ConntrackTopology.topics(config),
-                    internalSources, partitions -> StreamsLag.caughtUp(app.streams(), partitions), quietPeriod, timeout);
+            Quiescence.await(
+                    admin,
+                    config.applicationId(),
+                    config.topic(Topics.PACKETS),
+                    ConntrackTopology.topics(config),
+                    internalSources,
+                    partitions -> StreamsLag.caughtUp(app.streams(), partitions),
+                    quietPeriod,
+                    timeout);
         }
     }
 
-    /** The report of what the pipeline of {@code config} published, with {@code current}'s final counters. */
+    /**
+     * The report of what the pipeline of {@code config} published, with {@code current}'s final
+     * counters.
+     */
     public static ObjectNode report(StreamsAppConfig config, List<Connection> current) {
         TopicReader reader = readerOf(config);
-        List<ConnectionEvent> conns = reader.readAll(config.topic(Topics.CONN_EVENTS), ConnectionEvent.class);
-        List<ExpectationEvent> exps = reader.readAll(config.topic(Topics.EXPECTATIONS), ExpectationEvent.class);
+        List<ConnectionEvent> conns =
+                reader.readAll(config.topic(Topics.CONN_EVENTS), ConnectionEvent.class);
+        List<ExpectationEvent> exps =
+                reader.readAll(config.topic(Topics.EXPECTATIONS), ExpectationEvent.class);
         List<Alert> alerts = reader.readAll(config.topic(Topics.ALERTS), Alert.class);
         return AnalysisReport.build(conns, current, exps, alerts);
     }
 
-    /** Replays {@code files} as sensor {@code sensor} into {@code topic}, at {@code speed} (0: as fast as possible). */
-    public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed) throws IOException {
+    /**
+     * Replays {@code files} as sensor {@code sensor} into {@code topic}, at {@code speed} (0: as
+     * fast as possible).
+     */
+    public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed)
+            throws IOException {
         return replay(topic, sensor, files, speed, BatchOptions.DEFAULT_PACKETS);
     }
 
-    /** {@link #replay(String, String, List, double)} with at most {@code batchPackets} per record (1: no batching). */
-    public CaptureTotals replay(String topic, String sensor, List<Path> files, double speed, int batchPackets)
+    /**
+     * {@link #replay(String, String, List, double)} with at most {@code batchPackets} per record
+     * (1: no batching).
+     */
+    public CaptureTotals replay(
+            String topic, String sensor, List<Path> files, double speed, int batchPackets)
             throws IOException {
         Properties client = withoutPrefix(this.client);
-        CaptureAgentConfig cfg = sensorConfig.apply(CaptureAgentConfig.builder()
-                        .helperPorts(payloadPorts)
-                        .batchPackets(batchPackets))
-                .sensorId(sensor)
-                .topic(topic)
-                .clientProperties(client)
-                .replay(files, speed)
-                .progress(progress)
-                .build();
+        CaptureAgentConfig cfg =
+                sensorConfig
+                        .apply(
+                                CaptureAgentConfig.builder()
+                                        .helperPorts(payloadPorts)
+                                        .batchPackets(batchPackets))
+                        .sensorId(sensor)
+                        .topic(topic)
+                        .clientProperties(client)
+                        .replay(files, speed)
+                        .progress(progress)
+                        .build();
         return new CaptureAgent(cfg, meters).run();
     }
 

@@ -22,23 +22,36 @@ import org.apache.kafka.common.TopicPartition;
  * sleeps, decide: the quiet period only spans the Streams commit interval.
  */
 public final class Quiescence {
-    private Quiescence() {
-    }
+    private Quiescence() {}
 
-    public static void await(Admin admin, String groupId, String packetsTopic, List<String> allTopics,
-                             List<String> internalSources, Predicate<Set<TopicPartition>> consumedAll, Duration quiet,
-                             Duration timeout) {
+    public static void await(
+            Admin admin,
+            String groupId,
+            String packetsTopic,
+            List<String> allTopics,
+            List<String> internalSources,
+            Predicate<Set<TopicPartition>> consumedAll,
+            Duration quiet,
+            Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> lastEnds = null;
         long stableSince = System.nanoTime();
         while (true) {
             Map<TopicPartition, Long> ends = endOffsets(admin, allTopics);
-            // Only partitions that hold records: a consumer has no lag metric for one it never fetched data from.
-            Set<TopicPartition> internal = ends.entrySet().stream()
-                    .filter(e -> internalSources.contains(e.getKey().topic()) && e.getValue() > 0)
-                    .map(Map.Entry::getKey).collect(Collectors.toSet());
-            boolean packetsDone = committedAll(admin, groupId, packetsTopic, ends) && consumedAll.test(internal)
-                    && noOpenTransaction(admin, ends.keySet());
+            // Only partitions that hold records: a consumer has no lag metric for one it never
+            // fetched data from.
+            Set<TopicPartition> internal =
+                    ends.entrySet().stream()
+                            .filter(
+                                    e ->
+                                            internalSources.contains(e.getKey().topic())
+                                                    && e.getValue() > 0)
+                            .map(Map.Entry::getKey)
+                            .collect(Collectors.toSet());
+            boolean packetsDone =
+                    committedAll(admin, groupId, packetsTopic, ends)
+                            && consumedAll.test(internal)
+                            && noOpenTransaction(admin, ends.keySet());
             if (!ends.equals(lastEnds) || !packetsDone) {
                 lastEnds = ends;
                 stableSince = System.nanoTime();
@@ -46,8 +59,12 @@ public final class Quiescence {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("pipeline did not settle within " + timeout
-                        + (packetsDone ? " (topics kept growing)" : " (packets not all processed)"));
+                throw new IllegalStateException(
+                        "pipeline did not settle within "
+                                + timeout
+                                + (packetsDone
+                                        ? " (topics kept growing)"
+                                        : " (packets not all processed)"));
             }
             try {
                 Thread.sleep(100);
@@ -58,7 +75,8 @@ public final class Quiescence {
         }
     }
 
-    private static boolean committedAll(Admin admin, String groupId, String topic, Map<TopicPartition, Long> ends) {
+    private static boolean committedAll(
+            Admin admin, String groupId, String topic, Map<TopicPartition, Long> ends) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed =
                     admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get();
@@ -102,12 +120,25 @@ public final class Quiescence {
     private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) {
         try {
             Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(topics).allTopicNames().get().forEach((name, d) ->
-                    d.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()), OffsetSpec.latest())));
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r = admin.listOffsets(request).all().get();
-            return r.entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            admin.describeTopics(topics)
+                    .allTopicNames()
+                    .get()
+                    .forEach(
+                            (name, d) ->
+                                    d.partitions()
+                                            .forEach(
+                                                    p ->
+                                                            request.put(
+                                                                    new TopicPartition(
+                                                                            name, p.partition()),
+                                                                    OffsetSpec.latest())));
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> r =
+                    admin.listOffsets(request).all().get();
+            return r.entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot read end offsets: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot read end offsets: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

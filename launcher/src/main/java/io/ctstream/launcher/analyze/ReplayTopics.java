@@ -16,14 +16,19 @@ import org.apache.kafka.common.config.TopicConfig;
  * topics carry a per-run prefix; on a shared cluster, delete them when done.
  */
 public final class ReplayTopics {
-    private ReplayTopics() {
-    }
+    private ReplayTopics() {}
 
     public static void create(Properties kafka, List<String> topics, int partitions) {
-        // TopicsSetup also waits until the new topics are visible with leaders: streams-app's own setup
+        // TopicsSetup also waits until the new topics are visible with leaders: streams-app's own
+        // setup
         // must find them, not create them again, and a loaded broker serves new metadata late.
         try (Admin admin = Admin.create(kafka)) {
-            TopicsSetup.ensure(admin, topics, partitions, (short) -1, Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
+            TopicsSetup.ensure(
+                    admin,
+                    topics,
+                    partitions,
+                    (short) -1,
+                    Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
         }
     }
 }

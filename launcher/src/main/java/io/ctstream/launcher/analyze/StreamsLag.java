@@ -13,11 +13,11 @@ import org.apache.kafka.streams.KafkaStreams;
  * consumers' own lag metrics ({@code records-lag} per partition, which in read_committed mode
  * counts to the last stable offset). Committed offsets cannot tell this for the topics the
  * application writes itself: they are written in transactions, and a partition ending in a
- * transaction marker has a committed offset one short of its end even when every record was processed.
+ * transaction marker has a committed offset one short of its end even when every record was
+ * processed.
  */
 final class StreamsLag {
-    private StreamsLag() {
-    }
+    private StreamsLag() {}
 
     /** True when every one of {@code partitions} is assigned to a main consumer with lag 0. */
     static boolean caughtUp(KafkaStreams streams, Set<TopicPartition> partitions) {
@@ -26,11 +26,14 @@ final class StreamsLag {
             MetricName name = e.getKey();
             String client = name.tags().getOrDefault("client-id", "");
             String topic = name.tags().get("topic");
-            if (!"records-lag".equals(name.name()) || !"consumer-fetch-manager-metrics".equals(name.group())
-                    || topic == null || client.endsWith("restore-consumer")) {
+            if (!"records-lag".equals(name.name())
+                    || !"consumer-fetch-manager-metrics".equals(name.group())
+                    || topic == null
+                    || client.endsWith("restore-consumer")) {
                 continue;
             }
-            TopicPartition tp = new TopicPartition(topic, Integer.parseInt(name.tags().get("partition")));
+            TopicPartition tp =
+                    new TopicPartition(topic, Integer.parseInt(name.tags().get("partition")));
             if (!partitions.contains(tp)) {
                 continue;
             }

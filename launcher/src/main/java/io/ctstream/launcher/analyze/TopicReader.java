@@ -24,7 +24,10 @@ public final class TopicReader {
         this(clientOf(bootstrapServers, schemaRegistryUrl));
     }
 
-    /** With the client properties of {@code --config} (TLS, SASL, the registry's auth), bootstrap and registry included. */
+    /**
+     * With the client properties of {@code --config} (TLS, SASL, the registry's auth), bootstrap
+     * and registry included.
+     */
     public TopicReader(Properties client) {
         this.client = new Properties();
         this.client.putAll(client);
@@ -39,8 +42,7 @@ public final class TopicReader {
     }
 
     /** A record's value and its record timestamp. */
-    public record Timed<T>(T value, Instant timestamp) {
-    }
+    public record Timed<T>(T value, Instant timestamp) {}
 
     public <T extends SpecificRecord> List<T> readAll(String topic, Class<T> type) {
         return readAllTimed(topic, type).stream().map(Timed::value).toList();
@@ -61,16 +63,20 @@ public final class TopicReader {
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Deserializer<T> values = AvroSerdes.specific(type, serde, false).deserializer();
         List<Timed<T>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), values)) {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+        try (KafkaConsumer<byte[], T> consumer =
+                new KafkaConsumer<>(p, new ByteArrayDeserializer(), values)) {
+            List<TopicPartition> parts =
+                    consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                            .map(i -> new TopicPartition(topic, i.partition()))
+                            .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> ends = consumer.endOffsets(parts);
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (parts.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within 60 s");
+                    throw new IllegalStateException(
+                            "could not read " + topic + " to its end within 60 s");
                 }
                 for (ConsumerRecord<byte[], T> r : consumer.poll(Duration.ofMillis(200))) {
                     out.add(new Timed<>(r.value(), Instant.ofEpochMilli(r.timestamp())));

@@ -14,24 +14,43 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Every key a config file or {@code --set} may name: ctstream's tunables ({@link StreamsKeys}, {@link EdgeKeys}),
- * which the components bind, and the Kafka clients' own settings, which are passed to the clients as they are.
+ * Every key a config file or {@code --set} may name: ctstream's tunables ({@link StreamsKeys},
+ * {@link EdgeKeys}), which the components bind, and the Kafka clients' own settings, which are
+ * passed to the clients as they are.
  */
 public final class ConfigKeys {
     /** ctstream's own client keys, and the serde's. */
-    private static final Set<String> OWN_CLIENT = Set.of("topic.prefix", "schema.registry.url", "auto.register.schemas",
-            "specific.avro.key.type", "specific.avro.value.type", "basic.auth.credentials.source",
-            "basic.auth.user.info");
-    /** Prefixes the clients accept: the serde's registry settings, Kafka Streams' per-client and topic settings. */
-    private static final List<String> CLIENT_PREFIXES = List.of("schema.registry.", StreamsConfig.PRODUCER_PREFIX,
-            StreamsConfig.CONSUMER_PREFIX, StreamsConfig.ADMIN_CLIENT_PREFIX, StreamsConfig.MAIN_CONSUMER_PREFIX,
-            StreamsConfig.RESTORE_CONSUMER_PREFIX, StreamsConfig.GLOBAL_CONSUMER_PREFIX, StreamsConfig.TOPIC_PREFIX,
-            "metrics.context.");
-    private static final List<Tunable<?>> TUNABLES = tunables();
-    private static final Set<String> TUNABLE_NAMES = Set.copyOf(TUNABLES.stream().map(Tunable::name).toList());
+    private static final Set<String> OWN_CLIENT =
+            Set.of(
+                    "topic.prefix",
+                    "schema.registry.url",
+                    "auto.register.schemas",
+                    "specific.avro.key.type",
+                    "specific.avro.value.type",
+                    "basic.auth.credentials.source",
+                    "basic.auth.user.info");
 
-    private ConfigKeys() {
-    }
+    /**
+     * Prefixes the clients accept: the serde's registry settings, Kafka Streams' per-client and
+     * topic settings.
+     */
+    private static final List<String> CLIENT_PREFIXES =
+            List.of(
+                    "schema.registry.",
+                    StreamsConfig.PRODUCER_PREFIX,
+                    StreamsConfig.CONSUMER_PREFIX,
+                    StreamsConfig.ADMIN_CLIENT_PREFIX,
+                    StreamsConfig.MAIN_CONSUMER_PREFIX,
+                    StreamsConfig.RESTORE_CONSUMER_PREFIX,
+                    StreamsConfig.GLOBAL_CONSUMER_PREFIX,
+                    StreamsConfig.TOPIC_PREFIX,
+                    "metrics.context.");
+
+    private static final List<Tunable<?>> TUNABLES = tunables();
+    private static final Set<String> TUNABLE_NAMES =
+            Set.copyOf(TUNABLES.stream().map(Tunable::name).toList());
+
+    private ConfigKeys() {}
 
     /** Every ctstream tunable, in documentation order. */
     public static List<Tunable<?>> tunables() {
@@ -49,15 +68,21 @@ public final class ConfigKeys {
     }
 
     /**
-     * The message for an unknown key, naming it and the closest known key, e.g.
-     * {@code unknown key conntrack.udp.timout (did you mean conntrack.udp.timeout?)}.
+     * The message for an unknown key, naming it and the closest known key, e.g. {@code unknown key
+     * conntrack.udp.timout (did you mean conntrack.udp.timeout?)}.
      */
     public static String unknown(String key) {
-        return "unknown key " + key + closest(key).map(k -> " (did you mean " + k + "?)").orElse(
-                " (neither a ctstream setting, see CONFIGURATION.md, nor a Kafka client setting)");
+        return "unknown key "
+                + key
+                + closest(key)
+                        .map(k -> " (did you mean " + k + "?)")
+                        .orElse(
+                                " (neither a ctstream setting, see CONFIGURATION.md, nor a Kafka client setting)");
     }
 
-    /** The known key nearest to {@code key} by edit distance, if one is near enough to be a typo. */
+    /**
+     * The known key nearest to {@code key} by edit distance, if one is near enough to be a typo.
+     */
     public static Optional<String> closest(String key) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
@@ -71,7 +96,9 @@ public final class ConfigKeys {
             }
         }
         // a third of the key's length at most: beyond that the suggestion is noise
-        return best != null && bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
+        return best != null && bestDistance <= Math.max(2, key.length() / 3)
+                ? Optional.of(best)
+                : Optional.empty();
     }
 
     /** Levenshtein distance. */
@@ -95,8 +122,8 @@ public final class ConfigKeys {
     }
 
     /**
-     * The Kafka clients' keys, loaded on first use only: their config classes cost a cold start (analyze without a
-     * config file needs none of them).
+     * The Kafka clients' keys, loaded on first use only: their config classes cost a cold start
+     * (analyze without a config file needs none of them).
      */
     private static final class ClientKeys {
         static final Set<String> ALL = clientKeys();

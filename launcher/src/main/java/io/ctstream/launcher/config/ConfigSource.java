@@ -14,30 +14,35 @@ import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The one config source of a command: the {@code --config} file, then each {@code --set KEY=VALUE} over it. Kafka
- * client keys become the clients' properties; ctstream's keys (CONFIGURATION.md) are bound onto the components'
- * config builders here, and nowhere else. Unknown keys and bad values are usage errors naming the key, where it was
- * set, and the closest known key.
+ * The one config source of a command: the {@code --config} file, then each {@code --set KEY=VALUE}
+ * over it. Kafka client keys become the clients' properties; ctstream's keys (CONFIGURATION.md) are
+ * bound onto the components' config builders here, and nowhere else. Unknown keys and bad values
+ * are usage errors naming the key, where it was set, and the closest known key.
  */
 public final class ConfigSource {
     private final Properties client = new Properties();
     private final Map<String, String> tunables = new LinkedHashMap<>();
+
     /** Where each key was last set: "--config FILE" or "--set". */
     private final Map<String, String> origin = new LinkedHashMap<>();
 
-    private ConfigSource() {
-    }
+    private ConfigSource() {}
 
-    /** @param file the {@code --config} file or null; @param overrides the {@code --set} pairs, in order */
+    /**
+     * @param file the {@code --config} file or null; @param overrides the {@code --set} pairs, in
+     *     order
+     */
     public static ConfigSource of(Path file, Map<String, String> overrides) {
         ConfigSource s = new ConfigSource();
         if (file != null) {
-            ConfigFile.load(file).forEach((k, v) -> s.put((String) k, (String) v, "--config " + file));
+            ConfigFile.load(file)
+                    .forEach((k, v) -> s.put((String) k, (String) v, "--config " + file));
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String key = e.getKey().strip();
             if (!ConfigKeys.isTunable(key) && !ConfigKeys.isClientKey(key)) {
-                throw UserException.usage("--set " + key + "=" + e.getValue() + ": " + ConfigKeys.unknown(key));
+                throw UserException.usage(
+                        "--set " + key + "=" + e.getValue() + ": " + ConfigKeys.unknown(key));
             }
             s.put(key, e.getValue(), "--set");
         }
@@ -76,13 +81,17 @@ public final class ConfigSource {
     }
 
     /**
-     * Sets the {@code edge.*} keys on {@code b}. Without {@code edge.helper-ports}, a sensor keeps the payload of the
-     * ports the helpers read ({@code helper.<kind>.ports}), so that one file moving FTP to another port moves both.
+     * Sets the {@code edge.*} keys on {@code b}. Without {@code edge.helper-ports}, a sensor keeps
+     * the payload of the ports the helpers read ({@code helper.<kind>.ports}), so that one file
+     * moving FTP to another port moves both.
      */
     public CaptureAgentConfig.Builder bindEdge(CaptureAgentConfig.Builder b) {
         try {
             if (!tunables.containsKey(EdgeKeys.HELPER_PORTS)) {
-                b.helperPorts(new ArrayList<>(HelperKeys.payloadPorts(bindStreams(StreamsAppConfig.builder()).helpers())));
+                b.helperPorts(
+                        new ArrayList<>(
+                                HelperKeys.payloadPorts(
+                                        bindStreams(StreamsAppConfig.builder()).helpers())));
             }
             return EdgeKeys.KEYS.bind(tunables, b);
         } catch (ConfigException e) {
@@ -90,7 +99,10 @@ public final class ConfigSource {
         }
     }
 
-    /** Binds every key once, so that a bad value fails before anything starts (each bound record checks itself). */
+    /**
+     * Binds every key once, so that a bad value fails before anything starts (each bound record
+     * checks itself).
+     */
     private void validate() {
         bindStreams(StreamsAppConfig.builder());
         bindEdge(CaptureAgentConfig.builder());
@@ -98,8 +110,14 @@ public final class ConfigSource {
 
     private UserException error(ConfigException e) {
         // Kafka's message: "Invalid value V for configuration KEY: why"
-        String key = origin.keySet().stream().filter(k -> e.getMessage() != null && e.getMessage().contains(" " + k + ":"))
-                .findFirst().orElse(null);
+        String key =
+                origin.keySet().stream()
+                        .filter(
+                                k ->
+                                        e.getMessage() != null
+                                                && e.getMessage().contains(" " + k + ":"))
+                        .findFirst()
+                        .orElse(null);
         String from = key == null ? "config" : origin.get(key);
         return UserException.usage(from + ": " + e.getMessage(), e);
     }

@@ -1,8 +1,8 @@
 package io.ctstream.launcher.errors;
 
 /**
- * An error the user can fix (a bad file or option, a service that is not there): the command prints its
- * message, without a stack trace unless {@code --verbose}, and exits with {@link #exitCode()}.
+ * An error the user can fix (a bad file or option, a service that is not there): the command prints
+ * its message, without a stack trace unless {@code --verbose}, and exits with {@link #exitCode()}.
  */
 public class UserException extends RuntimeException {
     private static final long serialVersionUID = 1L;

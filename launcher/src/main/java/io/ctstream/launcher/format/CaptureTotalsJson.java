@@ -7,10 +7,12 @@ import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
 
-/** A sensor's capture totals as the report's {@code capture} object: counts by name, reasons as lower-case keys. */
+/**
+ * A sensor's capture totals as the report's {@code capture} object: counts by name, reasons as
+ * lower-case keys.
+ */
 public final class CaptureTotalsJson {
-    private CaptureTotalsJson() {
-    }
+    private CaptureTotalsJson() {}
 
     public static ObjectNode of(CaptureTotals t) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
@@ -27,6 +29,8 @@ public final class CaptureTotalsJson {
     }
 
     private static void reasons(ObjectNode into, Map<? extends Enum<?>, Long> counts) {
-        counts.forEach((reason, n) -> into.put(reason.name().toLowerCase(Locale.ROOT).replace('_', '-'), n));
+        counts.forEach(
+                (reason, n) ->
+                        into.put(reason.name().toLowerCase(Locale.ROOT).replace('_', '-'), n));
     }
 }

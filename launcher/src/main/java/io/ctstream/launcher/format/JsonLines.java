@@ -7,14 +7,14 @@ import java.io.IOException;
 import java.io.Writer;
 
 /**
- * The report as JSON Lines: one compact object per line, per connection, expectation and alert, each the report's own
- * object with a leading {@code "kind"} ({@code connection}, {@code expectation}, {@code alert}); a refused announcement
- * is an expectation with {@code "outcome": "rejected"}. Line by line, so {@code jq -c}, {@code grep} and log shippers
- * read it without holding the whole report.
+ * The report as JSON Lines: one compact object per line, per connection, expectation and alert,
+ * each the report's own object with a leading {@code "kind"} ({@code connection}, {@code
+ * expectation}, {@code alert}); a refused announcement is an expectation with {@code "outcome":
+ * "rejected"}. Line by line, so {@code jq -c}, {@code grep} and log shippers read it without
+ * holding the whole report.
  */
 public final class JsonLines {
-    private JsonLines() {
-    }
+    private JsonLines() {}
 
     public static void write(JsonNode report, ObjectMapper mapper, Writer out) throws IOException {
         lines(report.path("connections"), "connection", mapper, out);
@@ -24,7 +24,8 @@ public final class JsonLines {
         out.flush();
     }
 
-    private static void lines(JsonNode items, String kind, ObjectMapper mapper, Writer out) throws IOException {
+    private static void lines(JsonNode items, String kind, ObjectMapper mapper, Writer out)
+            throws IOException {
         for (JsonNode item : items) {
             ObjectNode line = mapper.createObjectNode();
             line.put("kind", kind);

@@ -11,7 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes an analysis report in one {@link OutputFormat}, to a file (a directory for Zeek logs) or standard output. */
+/**
+ * Writes an analysis report in one {@link OutputFormat}, to a file (a directory for Zeek logs) or
+ * standard output.
+ */
 public final class ReportWriter {
     private final ObjectMapper mapper;
 
@@ -20,11 +23,12 @@ public final class ReportWriter {
     }
 
     /**
-     * @param out the file to write, or for {@link OutputFormat#ZEEK} the directory of the logs (created if missing;
-     *     null: the current directory); null for the others: {@code stdout}
+     * @param out the file to write, or for {@link OutputFormat#ZEEK} the directory of the logs
+     *     (created if missing; null: the current directory); null for the others: {@code stdout}
      * @return the files written (empty when standard output)
      */
-    public List<Path> write(ObjectNode report, OutputFormat format, Path out, PrintStream stdout) throws IOException {
+    public List<Path> write(ObjectNode report, OutputFormat format, Path out, PrintStream stdout)
+            throws IOException {
         if (format == OutputFormat.ZEEK) {
             Path dir = out == null ? Path.of(".") : out;
             Files.createDirectories(dir);
@@ -59,7 +63,8 @@ public final class ReportWriter {
             case JSONL -> JsonLines.write(report, mapper, w);
             case TABLE -> {
                 ConntrackListing.connections(report.path("connections"), w);
-                ConntrackListing.expectations(report.path("expectations"), report.path("rejected"), w);
+                ConntrackListing.expectations(
+                        report.path("expectations"), report.path("rejected"), w);
             }
             default -> throw new IllegalArgumentException(format + " is written to a directory");
         }

@@ -1,15 +1,14 @@
 package io.ctstream.launcher.format;
 
 /**
- * Zeek's {@code conn_state} of a connection, from what ctstream keeps: its Zeek-style history (upper case: the
- * originator, lower case: the responder) and its packet counts. The rules are those of Zeek's
- * {@code base/protocols/conn/main.zeek} ({@code conn_state()}), with each endpoint's TCP state read off the history:
- * an endpoint that sent nothing is inactive, one whose only letters are SYNs is still in SYN_SENT, F is closed and R
- * is reset.
+ * Zeek's {@code conn_state} of a connection, from what ctstream keeps: its Zeek-style history
+ * (upper case: the originator, lower case: the responder) and its packet counts. The rules are
+ * those of Zeek's {@code base/protocols/conn/main.zeek} ({@code conn_state()}), with each
+ * endpoint's TCP state read off the history: an endpoint that sent nothing is inactive, one whose
+ * only letters are SYNs is still in SYN_SENT, F is closed and R is reset.
  */
 public final class ZeekConnState {
-    private ZeekConnState() {
-    }
+    private ZeekConnState() {}
 
     /** {@code proto}: tcp, udp, icmp, ipv6-icmp (anything but tcp and udp is OTH, as in Zeek). */
     public static String of(String proto, String history, long origPackets, long replyPackets) {
@@ -60,7 +59,7 @@ public final class ZeekConnState {
         if (h.indexOf('S') >= 0 && onlySyns(h) && respInactive) {
             return "S0";
         }
-        if (h.indexOf('S') >= 0 && h.indexOf('h') >= 0 && hasAny(h, "AD") ) {
+        if (h.indexOf('S') >= 0 && h.indexOf('h') >= 0 && hasAny(h, "AD")) {
             return "S1";
         }
         return "OTH";

@@ -11,16 +11,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * One log in Zeek's ASCII (TSV) format, as Zeek's own writer lays it out and {@code zeek-cut} reads it: the
- * {@code #separator} line first, {@code #set_separator}, {@code #empty_field}, {@code #unset_field}, {@code #path},
- * {@code #open}, then {@code #fields} and {@code #types}, one tab-separated line per record, {@code #close}. A value is
- * {@code -} when unset and {@code (empty)} when an empty string; a tab, a newline, a backslash or another
- * non-printable byte in a value is written {@code \xHH}, so every line keeps its columns.
+ * One log in Zeek's ASCII (TSV) format, as Zeek's own writer lays it out and {@code zeek-cut} reads
+ * it: the {@code #separator} line first, {@code #set_separator}, {@code #empty_field}, {@code
+ * #unset_field}, {@code #path}, {@code #open}, then {@code #fields} and {@code #types}, one
+ * tab-separated line per record, {@code #close}. A value is {@code -} when unset and {@code
+ * (empty)} when an empty string; a tab, a newline, a backslash or another non-printable byte in a
+ * value is written {@code \xHH}, so every line keeps its columns.
  */
 final class ZeekLogWriter {
     static final String UNSET = "-";
     static final String EMPTY = "(empty)";
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd-HH-mm-ss").withZone(ZoneOffset.UTC);
 
     private final Writer out;
     private final int columns;
@@ -28,11 +30,15 @@ final class ZeekLogWriter {
     /**
      * Writes the header.
      *
-     * @param opened the {@code #open} time (seconds; Zeek reading a capture uses network time, so does this)
+     * @param opened the {@code #open} time (seconds; Zeek reading a capture uses network time, so
+     *     does this)
      */
-    ZeekLogWriter(Writer out, String path, List<String> fields, List<String> types, BigDecimal opened) throws IOException {
+    ZeekLogWriter(
+            Writer out, String path, List<String> fields, List<String> types, BigDecimal opened)
+            throws IOException {
         if (fields.size() != types.size()) {
-            throw new IllegalArgumentException(fields.size() + " fields but " + types.size() + " types");
+            throw new IllegalArgumentException(
+                    fields.size() + " fields but " + types.size() + " types");
         }
         this.out = out;
         this.columns = fields.size();
@@ -46,10 +52,14 @@ final class ZeekLogWriter {
         out.write("#types\t" + String.join("\t", types) + "\n");
     }
 
-    /** One record: already-formatted values (use {@link #string}, {@link #time}, ...), one per field. */
+    /**
+     * One record: already-formatted values (use {@link #string}, {@link #time}, ...), one per
+     * field.
+     */
     void row(List<String> values) throws IOException {
         if (values.size() != columns) {
-            throw new IllegalArgumentException(values.size() + " values for " + columns + " fields");
+            throw new IllegalArgumentException(
+                    values.size() + " values for " + columns + " fields");
         }
         out.write(String.join("\t", values));
         out.write('\n');
@@ -71,7 +81,8 @@ final class ZeekLogWriter {
         StringBuilder b = new StringBuilder(s.length());
         for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
             int c = x & 0xff;
-            // printable ASCII stays; the separator (tab), the escape character and everything else is \xHH
+            // printable ASCII stays; the separator (tab), the escape character and everything else
+            // is \xHH
             if (c >= 0x20 && c < 0x7f && c != '\\') {
                 b.append((char) c);
             } else {
@@ -83,7 +94,9 @@ final class ZeekLogWriter {
 
     /** A time or interval: seconds with microseconds, as Zeek writes them; unset when null. */
     static String time(BigDecimal seconds) {
-        return seconds == null ? UNSET : seconds.setScale(6, RoundingMode.HALF_EVEN).toPlainString();
+        return seconds == null
+                ? UNSET
+                : seconds.setScale(6, RoundingMode.HALF_EVEN).toPlainString();
     }
 
     static String count(long n) {

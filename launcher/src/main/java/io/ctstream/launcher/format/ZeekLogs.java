@@ -13,39 +13,116 @@ import java.util.Map;
 
 /**
  * The report as Zeek-style logs: {@code conn.log} with the columns of Zeek's own (the field list of
- * {@code Conn::Info} in {@code base/protocols/conn/main.zeek}, in its order and with its types), and
- * {@code expectations.log} in the same style for what Zeek has no log of: every expectation a helper created (and
- * every announcement it refused, outcome {@code rejected}).
+ * {@code Conn::Info} in {@code base/protocols/conn/main.zeek}, in its order and with its types),
+ * and {@code expectations.log} in the same style for what Zeek has no log of: every expectation a
+ * helper created (and every announcement it refused, outcome {@code rejected}).
  *
- * <p>What ctstream does not measure is left unset ({@code -}), as Zeek leaves it: {@code orig_bytes} and
- * {@code resp_bytes} (payload bytes, from TCP sequence numbers; ctstream counts IP bytes, which are
- * {@code orig_ip_bytes} and {@code resp_ip_bytes}), {@code local_orig}/{@code local_resp} (no local networks), and
- * {@code tunnel_parents}. {@code uid} is {@code C} and the connection id.
+ * <p>What ctstream does not measure is left unset ({@code -}), as Zeek leaves it: {@code
+ * orig_bytes} and {@code resp_bytes} (payload bytes, from TCP sequence numbers; ctstream counts IP
+ * bytes, which are {@code orig_ip_bytes} and {@code resp_ip_bytes}), {@code local_orig}/{@code
+ * local_resp} (no local networks), and {@code tunnel_parents}. {@code uid} is {@code C} and the
+ * connection id.
  */
 public final class ZeekLogs {
     /** Zeek's conn.log columns, in Zeek's order. */
-    public static final List<String> CONN_FIELDS = List.of("ts", "uid", "id.orig_h", "id.orig_p", "id.resp_h", "id.resp_p",
-            "proto", "service", "duration", "orig_bytes", "resp_bytes", "conn_state", "local_orig", "local_resp",
-            "missed_bytes", "history", "orig_pkts", "orig_ip_bytes", "resp_pkts", "resp_ip_bytes", "tunnel_parents",
-            "ip_proto");
-    public static final List<String> CONN_TYPES = List.of("time", "string", "addr", "port", "addr", "port", "enum",
-            "string", "interval", "count", "count", "string", "bool", "bool", "count", "string", "count", "count", "count",
-            "count", "set[string]", "count");
+    public static final List<String> CONN_FIELDS =
+            List.of(
+                    "ts",
+                    "uid",
+                    "id.orig_h",
+                    "id.orig_p",
+                    "id.resp_h",
+                    "id.resp_p",
+                    "proto",
+                    "service",
+                    "duration",
+                    "orig_bytes",
+                    "resp_bytes",
+                    "conn_state",
+                    "local_orig",
+                    "local_resp",
+                    "missed_bytes",
+                    "history",
+                    "orig_pkts",
+                    "orig_ip_bytes",
+                    "resp_pkts",
+                    "resp_ip_bytes",
+                    "tunnel_parents",
+                    "ip_proto");
 
-    public static final List<String> EXPECTATION_FIELDS = List.of("ts", "id", "master_uid", "helper", "proto",
-            "expected.orig_h", "expected.orig_p", "expected.resp_h", "expected.resp_p", "direction", "timeout", "outcome",
-            "closed", "fulfilled_by_uid", "mode", "evidence", "kernel_would_drop");
-    public static final List<String> EXPECTATION_TYPES = List.of("time", "string", "string", "string", "enum", "addr",
-            "port", "addr", "port", "string", "interval", "string", "time", "string", "string", "string", "bool");
+    public static final List<String> CONN_TYPES =
+            List.of(
+                    "time",
+                    "string",
+                    "addr",
+                    "port",
+                    "addr",
+                    "port",
+                    "enum",
+                    "string",
+                    "interval",
+                    "count",
+                    "count",
+                    "string",
+                    "bool",
+                    "bool",
+                    "count",
+                    "string",
+                    "count",
+                    "count",
+                    "count",
+                    "count",
+                    "set[string]",
+                    "count");
 
-    private ZeekLogs() {
-    }
+    public static final List<String> EXPECTATION_FIELDS =
+            List.of(
+                    "ts",
+                    "id",
+                    "master_uid",
+                    "helper",
+                    "proto",
+                    "expected.orig_h",
+                    "expected.orig_p",
+                    "expected.resp_h",
+                    "expected.resp_p",
+                    "direction",
+                    "timeout",
+                    "outcome",
+                    "closed",
+                    "fulfilled_by_uid",
+                    "mode",
+                    "evidence",
+                    "kernel_would_drop");
+    public static final List<String> EXPECTATION_TYPES =
+            List.of(
+                    "time",
+                    "string",
+                    "string",
+                    "string",
+                    "enum",
+                    "addr",
+                    "port",
+                    "addr",
+                    "port",
+                    "string",
+                    "interval",
+                    "string",
+                    "time",
+                    "string",
+                    "string",
+                    "string",
+                    "bool");
+
+    private ZeekLogs() {}
 
     /** conn.log of {@code connections} (the report's, or a query's list). */
     public static void conn(JsonNode connections, Writer out) throws IOException {
         Map<String, JsonNode> byId = new HashMap<>();
         connections.forEach(c -> byId.put(c.path("id").asText(), c));
-        ZeekLogWriter log = new ZeekLogWriter(out, "conn", CONN_FIELDS, CONN_TYPES, earliest(connections, "first_seen"));
+        ZeekLogWriter log =
+                new ZeekLogWriter(
+                        out, "conn", CONN_FIELDS, CONN_TYPES, earliest(connections, "first_seen"));
         for (JsonNode c : connections) {
             log.row(connRow(c, byId));
         }
@@ -68,7 +145,8 @@ public final class ZeekLogs {
         v.add(orig.path("dport").asText());
         v.add(zeekProto(proto));
         v.add(ZeekLogWriter.string(service(c, byId)));
-        // Zeek sets duration (and the payload byte counts, which ctstream does not have) only when it is positive
+        // Zeek sets duration (and the payload byte counts, which ctstream does not have) only when
+        // it is positive
         v.add(duration.signum() > 0 ? ZeekLogWriter.time(duration) : ZeekLogWriter.UNSET);
         v.add(ZeekLogWriter.UNSET);
         v.add(ZeekLogWriter.UNSET);
@@ -87,19 +165,32 @@ public final class ZeekLogs {
         return v;
     }
 
-    /** expectations.log of the report's expectations and refused announcements, by announcement time. */
-    public static void expectations(JsonNode expectations, JsonNode rejected, Writer out) throws IOException {
+    /**
+     * expectations.log of the report's expectations and refused announcements, by announcement
+     * time.
+     */
+    public static void expectations(JsonNode expectations, JsonNode rejected, Writer out)
+            throws IOException {
         List<JsonNode> all = new ArrayList<>();
         expectations.forEach(all::add);
         rejected.forEach(all::add);
-        all.sort(Comparator.comparing((JsonNode e) -> e.path("created").decimalValue())
-                .thenComparing(e -> e.path("id").asText()));
-        ZeekLogWriter log = new ZeekLogWriter(out, "expectations", EXPECTATION_FIELDS, EXPECTATION_TYPES,
-                all.isEmpty() ? null : all.get(0).path("created").decimalValue());
+        all.sort(
+                Comparator.comparing((JsonNode e) -> e.path("created").decimalValue())
+                        .thenComparing(e -> e.path("id").asText()));
+        ZeekLogWriter log =
+                new ZeekLogWriter(
+                        out,
+                        "expectations",
+                        EXPECTATION_FIELDS,
+                        EXPECTATION_TYPES,
+                        all.isEmpty() ? null : all.get(0).path("created").decimalValue());
         BigDecimal last = null;
         for (JsonNode e : all) {
             log.row(expectationRow(e));
-            BigDecimal t = e.hasNonNull("destroyed") ? e.path("destroyed").decimalValue() : e.path("created").decimalValue();
+            BigDecimal t =
+                    e.hasNonNull("destroyed")
+                            ? e.path("destroyed").decimalValue()
+                            : e.path("created").decimalValue();
             last = last == null || t.compareTo(last) > 0 ? t : last;
         }
         log.close(last);
@@ -118,25 +209,39 @@ public final class ZeekLogs {
         v.add(wildcard(x.path("dst")));
         v.add(wildcard(x.path("dport")));
         v.add(ZeekLogWriter.string(e.path("direction").asText(null)));
-        v.add(e.path("timeout").asLong() > 0 ? ZeekLogWriter.time(BigDecimal.valueOf(e.path("timeout").asLong()))
-                : ZeekLogWriter.UNSET);
+        v.add(
+                e.path("timeout").asLong() > 0
+                        ? ZeekLogWriter.time(BigDecimal.valueOf(e.path("timeout").asLong()))
+                        : ZeekLogWriter.UNSET);
         v.add(ZeekLogWriter.string(e.path("outcome").asText(null)));
-        v.add(e.hasNonNull("destroyed") ? ZeekLogWriter.time(e.path("destroyed").decimalValue()) : ZeekLogWriter.UNSET);
-        v.add(e.hasNonNull("fulfilled_by_id") ? "C" + e.path("fulfilled_by_id").asText() : ZeekLogWriter.UNSET);
+        v.add(
+                e.hasNonNull("destroyed")
+                        ? ZeekLogWriter.time(e.path("destroyed").decimalValue())
+                        : ZeekLogWriter.UNSET);
+        v.add(
+                e.hasNonNull("fulfilled_by_id")
+                        ? "C" + e.path("fulfilled_by_id").asText()
+                        : ZeekLogWriter.UNSET);
         v.add(ZeekLogWriter.string(e.path("mode").asText(null)));
         v.add(ZeekLogWriter.string(e.hasNonNull("evidence") ? e.path("evidence").asText() : null));
         v.add(ZeekLogWriter.bool(e.path("kernel_would_drop").asBoolean(false)));
         return v;
     }
 
-    /** A wildcard ({@code *}: any source address or port) is unset; Zeek's addr and port have no wildcard. */
+    /**
+     * A wildcard ({@code *}: any source address or port) is unset; Zeek's addr and port have no
+     * wildcard.
+     */
     private static String wildcard(JsonNode n) {
-        return n.isMissingNode() || n.isNull() || "*".equals(n.asText()) ? ZeekLogWriter.UNSET : n.asText();
+        return n.isMissingNode() || n.isNull() || "*".equals(n.asText())
+                ? ZeekLogWriter.UNSET
+                : n.asText();
     }
 
     /**
-     * Zeek's service: the helper of a control connection; for a RELATED connection, the data channel of its master's
-     * helper ({@code ftp-data}, {@code irc-dcc-data}, Zeek's names); else unset.
+     * Zeek's service: the helper of a control connection; for a RELATED connection, the data
+     * channel of its master's helper ({@code ftp-data}, {@code irc-dcc-data}, Zeek's names); else
+     * unset.
      */
     static String service(JsonNode c, Map<String, JsonNode> byId) {
         if (c.hasNonNull("helper")) {

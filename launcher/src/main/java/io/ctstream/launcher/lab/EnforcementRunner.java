@@ -30,20 +30,29 @@ public final class EnforcementRunner implements AutoCloseable {
 
     private EnforcementRunner(EnforcementAgent agent) {
         this.agent = agent;
-        this.run = new FutureTask<>(() -> {
-            agent.run();
-            return null;
-        });
+        this.run =
+                new FutureTask<>(
+                        () -> {
+                            agent.run();
+                            return null;
+                        });
     }
 
-    /** Starts the agent of {@code config} and waits until it has reconciled and owns its partitions. */
-    public static EnforcementRunner start(EnforcementAgentConfig config, Duration timeout) throws InterruptedException {
+    /**
+     * Starts the agent of {@code config} and waits until it has reconciled and owns its partitions.
+     */
+    public static EnforcementRunner start(EnforcementAgentConfig config, Duration timeout)
+            throws InterruptedException {
         createTopic(config.kafka(), config.reportsTopic());
         EnforcementRunner r = new EnforcementRunner(new EnforcementAgent(config));
         new Thread(r.run, "enforcement-" + config.gatewayId()).start();
         if (!r.agent.awaitReady(timeout)) {
             r.close();
-            throw new LabException("the enforcement agent of " + config.gatewayId() + " did not get ready within " + timeout);
+            throw new LabException(
+                    "the enforcement agent of "
+                            + config.gatewayId()
+                            + " did not get ready within "
+                            + timeout);
         }
         r.awaitAssigned(config.kafka(), config.groupId(), timeout);
         return r;
@@ -54,15 +63,18 @@ public final class EnforcementRunner implements AutoCloseable {
     }
 
     /**
-     * streams-app creates the topics it writes; the agent's reports topic is the operator's (kept by
-     * time, see enforcement-agent's README), so the lab creates it.
+     * streams-app creates the topics it writes; the agent's reports topic is the operator's (kept
+     * by time, see enforcement-agent's README), so the lab creates it.
      */
     private static void createTopic(Properties kafka, String topic) {
         try (Admin admin = Admin.create(kafka)) {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty())))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new LabException("cannot create " + topic + ": " + e.getCause().getMessage(), e);
+                throw new LabException(
+                        "cannot create " + topic + ": " + e.getCause().getMessage(), e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -71,17 +83,21 @@ public final class EnforcementRunner implements AutoCloseable {
     }
 
     /**
-     * Ready means reconciled and subscribed; the group's first rebalance (the broker delays it, 3 s by
-     * default) comes after. A transfer started before it would wait for the agent, not for ctstream.
+     * Ready means reconciled and subscribed; the group's first rebalance (the broker delays it, 3 s
+     * by default) comes after. A transfer started before it would wait for the agent, not for
+     * ctstream.
      */
-    private void awaitAssigned(Properties kafka, String groupId, Duration timeout) throws InterruptedException {
+    private void awaitAssigned(Properties kafka, String groupId, Duration timeout)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(kafka)) {
             while (System.nanoTime() < deadline) {
                 try {
-                    ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+                    ConsumerGroupDescription d =
+                            admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
                     if (d.groupState() == GroupState.STABLE
-                            && d.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                            && d.members().stream()
+                                    .anyMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
                         return;
                     }
                 } catch (ExecutionException e) {
@@ -91,7 +107,11 @@ public final class EnforcementRunner implements AutoCloseable {
             }
         }
         close();
-        throw new LabException("the enforcement agent's group " + groupId + " got no partitions within " + timeout);
+        throw new LabException(
+                "the enforcement agent's group "
+                        + groupId
+                        + " got no partitions within "
+                        + timeout);
     }
 
     /** Stops the agent and waits for it (its table and elements stay, as after a crash). */

@@ -12,7 +12,8 @@ import java.util.List;
 public final class FtpTransfer {
     /** Which side opens the data connection. */
     public enum Mode {
-        ACTIVE("PORT"), PASSIVE("227");
+        ACTIVE("PORT"),
+        PASSIVE("227");
 
         private final String announcement;
 
@@ -27,16 +28,23 @@ public final class FtpTransfer {
     }
 
     /** What curl did: {@code ok} when it downloaded the whole file. */
-    public record Outcome(Mode mode, boolean ok, int curlExit, long bytes, long millis, String detail) {
+    public record Outcome(
+            Mode mode, boolean ok, int curlExit, long bytes, long millis, String detail) {
         @Override
         public String toString() {
-            return mode + (ok ? " transfer ok: " + bytes + " bytes in " + millis + " ms"
-                    : " transfer failed: curl exit " + curlExit + " after " + millis + " ms: " + detail);
+            return mode
+                    + (ok
+                            ? " transfer ok: " + bytes + " bytes in " + millis + " ms"
+                            : " transfer failed: curl exit "
+                                    + curlExit
+                                    + " after "
+                                    + millis
+                                    + " ms: "
+                                    + detail);
         }
     }
 
-    private FtpTransfer() {
-    }
+    private FtpTransfer() {}
 
     /**
      * Downloads {@link VsftpdServer#FILE}; waits at most {@code timeoutSeconds}. A passive data SYN
@@ -44,8 +52,19 @@ public final class FtpTransfer {
      * so the connect timeout leaves room for two retransmissions.
      */
     public static Outcome download(GatewayLab lab, Mode mode, int timeoutSeconds) {
-        List<String> curl = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{size_download}",
-                "--connect-timeout", String.valueOf(timeoutSeconds), "--max-time", String.valueOf(timeoutSeconds)));
+        List<String> curl =
+                new ArrayList<>(
+                        List.of(
+                                "curl",
+                                "-sS",
+                                "-o",
+                                "/dev/null",
+                                "-w",
+                                "%{size_download}",
+                                "--connect-timeout",
+                                String.valueOf(timeoutSeconds),
+                                "--max-time",
+                                String.valueOf(timeoutSeconds)));
         if (mode == Mode.ACTIVE) {
             curl.addAll(List.of("--ftp-port", "-", "--disable-eprt"));
         } else {

@@ -9,8 +9,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Three network namespaces on one host — {@code <prefix>-client}, {@code <prefix>-gw},
- * {@code <prefix>-server} — joined by two veth pairs, with gw routing between them:
+ * Three network namespaces on one host — {@code <prefix>-client}, {@code <prefix>-gw}, {@code
+ * <prefix>-server} — joined by two veth pairs, with gw routing between them:
  *
  * <pre>
  *  client c0 10.61.1.2 ── g1 10.61.1.1 [gw] 10.61.2.1 g2 ── s0 10.61.2.2 server
@@ -30,15 +30,20 @@ public final class GatewayLab implements AutoCloseable {
     public static final String GW_CLIENT_IP = "10.61.1.1";
     public static final String GW_SERVER_IP = "10.61.2.1";
     public static final String SERVER_IP = "10.61.2.2";
+
     /** The lab's networks, for a policy's gateway subnets. */
     public static final String SUBNET = "10.61.0.0/16";
+
     /** The mark ctstream's enforcement agent sets on allowed packets (its default). */
     public static final long ALLOW_MARK = 0x10000000L;
+
     /**
-     * The mark gw's policy sets, instead of dropping, on the first packet of a new TCP connection it would drop: the
-     * packet then waits in netfilter queue {@link #HOLD_QUEUE} for its pinhole (the enforcement agent's SYN hold).
+     * The mark gw's policy sets, instead of dropping, on the first packet of a new TCP connection
+     * it would drop: the packet then waits in netfilter queue {@link #HOLD_QUEUE} for its pinhole
+     * (the enforcement agent's SYN hold).
      */
     public static final long HOLD_MARK = 0x20000000L;
+
     public static final int HOLD_QUEUE = 7;
 
     private final String prefix;
@@ -64,7 +69,10 @@ public final class GatewayLab implements AutoCloseable {
     /** Builds the lab; namespace names start with {@code prefix} (letters, digits, '-'). */
     public static GatewayLab up(String prefix) {
         if (!prefix.matches("[a-z][a-z0-9-]{0,15}")) {
-            throw new IllegalArgumentException("lab prefix must be 1-16 lower-case letters, digits or '-', got '" + prefix + "'");
+            throw new IllegalArgumentException(
+                    "lab prefix must be 1-16 lower-case letters, digits or '-', got '"
+                            + prefix
+                            + "'");
         }
         removeLeftovers(prefix);
         GatewayLab lab = new GatewayLab(prefix);
@@ -112,31 +120,43 @@ public final class GatewayLab implements AutoCloseable {
             LabShell.run("ip", "-n", ns, "link", "set", "lo", "up");
         }
         // created straight inside the namespaces: the host's own interface names never matter
-        LabShell.run("ip", "link", "add", "c0", "netns", client(), "type", "veth", "peer", "name", "g1", "netns", gw());
-        LabShell.run("ip", "link", "add", "s0", "netns", server(), "type", "veth", "peer", "name", "g2", "netns", gw());
+        LabShell.run(
+                "ip", "link", "add", "c0", "netns", client(), "type", "veth", "peer", "name", "g1",
+                "netns", gw());
+        LabShell.run(
+                "ip", "link", "add", "s0", "netns", server(), "type", "veth", "peer", "name", "g2",
+                "netns", gw());
         LabShell.run("ip", "-n", client(), "addr", "add", CLIENT_IP + "/24", "dev", "c0");
         LabShell.run("ip", "-n", gw(), "addr", "add", GW_CLIENT_IP + "/24", "dev", "g1");
         LabShell.run("ip", "-n", gw(), "addr", "add", GW_SERVER_IP + "/24", "dev", "g2");
         LabShell.run("ip", "-n", server(), "addr", "add", SERVER_IP + "/24", "dev", "s0");
-        for (String[] end : new String[][] {{client(), "c0"}, {gw(), "g1"}, {gw(), "g2"}, {server(), "s0"}}) {
-            // no offloads: the capture sees every segment as it is on the wire, with a valid checksum
-            LabShell.run(inNamespace(end[0], "ethtool", "-K", end[1], "tx", "off", "tso", "off", "gso", "off", "gro", "off")
-                    .toArray(String[]::new));
+        for (String[] end :
+                new String[][] {{client(), "c0"}, {gw(), "g1"}, {gw(), "g2"}, {server(), "s0"}}) {
+            // no offloads: the capture sees every segment as it is on the wire, with a valid
+            // checksum
+            LabShell.run(
+                    inNamespace(
+                                    end[0], "ethtool", "-K", end[1], "tx", "off", "tso", "off",
+                                    "gso", "off", "gro", "off")
+                            .toArray(String[]::new));
             LabShell.run("ip", "-n", end[0], "link", "set", end[1], "up");
         }
         LabShell.run("ip", "-n", client(), "route", "add", "10.61.2.0/24", "via", GW_CLIENT_IP);
         LabShell.run("ip", "-n", server(), "route", "add", "10.61.1.0/24", "via", GW_SERVER_IP);
-        LabShell.run(inNamespace(gw(), "sysctl", "-qw", "net.ipv4.ip_forward=1").toArray(String[]::new));
+        LabShell.run(
+                inNamespace(gw(), "sysctl", "-qw", "net.ipv4.ip_forward=1").toArray(String[]::new));
         applyRuleset();
     }
 
     /**
-     * gw's own policy: no helper, so only ctstream's pinholes let data connections through. The first packet of a new
-     * TCP connection the policy would drop is held instead (marked and queued, see {@link #HOLD_MARK}): the agent
-     * lets it through when its pinhole arrives, or drops it after the hold time.
+     * gw's own policy: no helper, so only ctstream's pinholes let data connections through. The
+     * first packet of a new TCP connection the policy would drop is held instead (marked and
+     * queued, see {@link #HOLD_MARK}): the agent lets it through when its pinhole arrives, or drops
+     * it after the hold time.
      */
     private void applyRuleset() {
-        String ruleset = """
+        String ruleset =
+                """
                 table inet gateway {
                   chain forward {
                     type filter hook forward priority filter; policy drop;
@@ -147,7 +167,8 @@ public final class GatewayLab implements AutoCloseable {
                     counter drop
                   }
                 }
-                """.formatted("0x%08x".formatted(ALLOW_MARK), "0x%08x".formatted(HOLD_MARK));
+                """
+                        .formatted("0x%08x".formatted(ALLOW_MARK), "0x%08x".formatted(HOLD_MARK));
         Path file;
         try {
             file = Files.createTempFile("ctstream-lab-gw", ".nft");
@@ -160,19 +181,41 @@ public final class GatewayLab implements AutoCloseable {
         } finally {
             file.toFile().delete();
         }
-        // nft here cannot queue (no nft_queue in this kernel); the xtables NFQUEUE target can, in the security table,
-        // which runs after the filter chains: only what gw's policy marked for the hold is queued. No --queue-bypass:
+        // nft here cannot queue (no nft_queue in this kernel); the xtables NFQUEUE target can, in
+        // the security table,
+        // which runs after the filter chains: only what gw's policy marked for the hold is queued.
+        // No --queue-bypass:
         // with no agent reading the queue, the kernel drops the packet, as the policy would have.
         for (String tool : List.of("iptables", "ip6tables")) {
-            LabShell.run(inNamespace(gw(), tool, "-w", "-t", "security", "-A", "FORWARD", "-m", "mark", "--mark",
-                    "0x%08x/0x%08x".formatted(HOLD_MARK, HOLD_MARK), "-j", "NFQUEUE", "--queue-num",
-                    Integer.toString(HOLD_QUEUE)).toArray(String[]::new));
+            LabShell.run(
+                    inNamespace(
+                                    gw(),
+                                    tool,
+                                    "-w",
+                                    "-t",
+                                    "security",
+                                    "-A",
+                                    "FORWARD",
+                                    "-m",
+                                    "mark",
+                                    "--mark",
+                                    "0x%08x/0x%08x".formatted(HOLD_MARK, HOLD_MARK),
+                                    "-j",
+                                    "NFQUEUE",
+                                    "--queue-num",
+                                    Integer.toString(HOLD_QUEUE))
+                            .toArray(String[]::new));
         }
     }
 
     /** Packets gw's own forward chain dropped so far (its final {@code counter drop}). */
     public long gwDrops() {
-        String chain = LabShell.status(inNamespace(gw(), "nft", "list", "chain", "inet", "gateway", "forward"), 30).output();
+        String chain =
+                LabShell.status(
+                                inNamespace(
+                                        gw(), "nft", "list", "chain", "inet", "gateway", "forward"),
+                                30)
+                        .output();
         Matcher m = Pattern.compile("counter packets (\\d+) bytes \\d+ drop").matcher(chain);
         if (!m.find()) {
             throw new LabException("no drop counter in gw's forward chain: " + chain);
@@ -192,9 +235,13 @@ public final class GatewayLab implements AutoCloseable {
         }
     }
 
-    /** Deletes every namespace named {@code <prefix>-...} (a killed run's leftovers) and its processes. */
+    /**
+     * Deletes every namespace named {@code <prefix>-...} (a killed run's leftovers) and its
+     * processes.
+     */
     public static void removeLeftovers(String prefix) {
-        for (String line : LabShell.status(List.of("ip", "netns", "list"), 30).output().split("\n")) {
+        for (String line :
+                LabShell.status(List.of("ip", "netns", "list"), 30).output().split("\n")) {
             String name = line.strip().split("\\s+")[0];
             if (name.startsWith(prefix + "-")) {
                 remove(name);

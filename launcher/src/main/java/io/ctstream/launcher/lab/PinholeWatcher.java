@@ -38,7 +38,10 @@ public final class PinholeWatcher implements AutoCloseable {
                 String json = nft.listTableJson(table);
                 Instant now = Instant.now();
                 if (json != null) { // null: no table yet, the agent has not set it up
-                    NftStateParser.parse(json).expiresSeconds().keySet().forEach(e -> firstSeen.putIfAbsent(e, now));
+                    NftStateParser.parse(json)
+                            .expiresSeconds()
+                            .keySet()
+                            .forEach(e -> firstSeen.putIfAbsent(e, now));
                 }
                 lastError = null;
             } catch (NftException e) {

@@ -11,14 +11,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * vsftpd (Debian package {@code vsftpd}) inside the lab's server namespace: anonymous, read-only,
  * one file to download, active mode from port 20 and passive mode on a wide port range (so two
- * transfers practically never reuse a data port, and an old pinhole never opens a new transfer).
- * In active mode vsftpd's connect to the client waits {@code connect_timeout} (30 s): its SYN is
+ * transfers practically never reuse a data port, and an old pinhole never opens a new transfer). In
+ * active mode vsftpd's connect to the client waits {@code connect_timeout} (30 s): its SYN is
  * dropped until the pinhole exists and TCP retransmits it after 1, 3, 7 and 15 s.
  */
 public final class VsftpdServer implements AutoCloseable {
     public static final String BINARY = "vsftpd";
+
     /** The file clients download and its size. */
     public static final String FILE = "payload.bin";
+
     public static final int FILE_BYTES = 256 * 1024;
 
     private final Process process;
@@ -29,17 +31,21 @@ public final class VsftpdServer implements AutoCloseable {
         this.dir = dir;
     }
 
-    /** Starts vsftpd on {@link GatewayLab#SERVER_IP}:21 in the lab's server namespace and waits until it listens. */
+    /**
+     * Starts vsftpd on {@link GatewayLab#SERVER_IP}:21 in the lab's server namespace and waits
+     * until it listens.
+     */
     public static VsftpdServer start(GatewayLab lab, Path workDir) {
         return start(lab.server(), GatewayLab.SERVER_IP, workDir, 20000, 60000, FILE_BYTES);
     }
 
     /**
-     * Starts vsftpd on {@code address}:21 in namespace {@code ns}, passive ports {@code pasvMin}–{@code pasvMax}
-     * (equal: every passive transfer reuses one port), {@link #FILE} {@code fileBytes} long, and waits until it
-     * listens.
+     * Starts vsftpd on {@code address}:21 in namespace {@code ns}, passive ports {@code
+     * pasvMin}–{@code pasvMax} (equal: every passive transfer reuses one port), {@link #FILE}
+     * {@code fileBytes} long, and waits until it listens.
      */
-    public static VsftpdServer start(String ns, String address, Path workDir, int pasvMin, int pasvMax, int fileBytes) {
+    public static VsftpdServer start(
+            String ns, String address, Path workDir, int pasvMin, int pasvMax, int fileBytes) {
         Path dir = workDir.resolve("vsftpd");
         Path root = dir.resolve("root");
         Path empty = dir.resolve("empty");
@@ -54,7 +60,9 @@ public final class VsftpdServer implements AutoCloseable {
             for (Path p : List.of(dir, root, empty)) {
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-            Files.writeString(conf, """
+            Files.writeString(
+                    conf,
+                    """
                     listen=YES
                     listen_address=%s
                     background=NO
@@ -77,11 +85,21 @@ public final class VsftpdServer implements AutoCloseable {
                     xferlog_enable=NO
                     log_ftp_protocol=YES
                     vsftpd_log_file=%s
-                    """.formatted(address, root, empty, pasvMin, pasvMax, dir.resolve("vsftpd.log")));
+                    """
+                            .formatted(
+                                    address,
+                                    root,
+                                    empty,
+                                    pasvMin,
+                                    pasvMax,
+                                    dir.resolve("vsftpd.log")));
         } catch (IOException e) {
             throw new LabException("cannot prepare vsftpd in " + dir + ": " + e.getMessage(), e);
         }
-        Process p = LabShell.start(dir.resolve("stdout.log"), GatewayLab.inNamespace(ns, BINARY, conf.toString()));
+        Process p =
+                LabShell.start(
+                        dir.resolve("stdout.log"),
+                        GatewayLab.inNamespace(ns, BINARY, conf.toString()));
         VsftpdServer server = new VsftpdServer(p, dir);
         server.awaitListening(ns, address);
         return server;
@@ -93,7 +111,9 @@ public final class VsftpdServer implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new LabException("vsftpd exited with " + process.exitValue() + ": " + log());
             }
-            String listening = LabShell.status(GatewayLab.inNamespace(ns, "ss", "-Hltn", "sport = :21"), 10).output();
+            String listening =
+                    LabShell.status(GatewayLab.inNamespace(ns, "ss", "-Hltn", "sport = :21"), 10)
+                            .output();
             if (listening.contains(address + ":21")) {
                 return;
             }

@@ -12,17 +12,20 @@ import java.util.List;
 import java.util.Properties;
 
 /**
- * The {@code --config} file: ctstream's settings (CONFIGURATION.md) and Kafka client properties, which are passed
- * on as they are. A key that is neither is refused, naming it and the closest known key: the Kafka clients only
- * log "supplied but isn't a known config" for it, so a misspelt {@code sasl.mechanism} would surface later as an
- * authentication failure, and a misspelt timeout would silently keep its default.
+ * The {@code --config} file: ctstream's settings (CONFIGURATION.md) and Kafka client properties,
+ * which are passed on as they are. A key that is neither is refused, naming it and the closest
+ * known key: the Kafka clients only log "supplied but isn't a known config" for it, so a misspelt
+ * {@code sasl.mechanism} would surface later as an authentication failure, and a misspelt timeout
+ * would silently keep its default.
  */
 public final class ConfigFile {
 
-    private ConfigFile() {
-    }
+    private ConfigFile() {}
 
-    /** Reads {@code file}; a missing or unreadable file, or an unknown key, is a usage error naming it. */
+    /**
+     * Reads {@code file}; a missing or unreadable file, or an unknown key, is a usage error naming
+     * it.
+     */
     public static Properties load(Path file) {
         Properties props = new Properties();
         try (InputStream in = Files.newInputStream(file)) {
@@ -41,8 +44,12 @@ public final class ConfigFile {
         }
         if (!unknown.isEmpty()) {
             unknown.sort(null);
-            throw UserException.usage("--config " + file + ": "
-                    + String.join("; ", unknown.stream().map(ConfigKeys::unknown).toList()));
+            throw UserException.usage(
+                    "--config "
+                            + file
+                            + ": "
+                            + String.join(
+                                    "; ", unknown.stream().map(ConfigKeys::unknown).toList()));
         }
         return props;
     }

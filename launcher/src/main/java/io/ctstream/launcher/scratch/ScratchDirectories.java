@@ -15,29 +15,35 @@ import java.util.regex.Pattern;
 
 /**
  * The launcher's temporary directories (analyze's streams state, the demo's work directory): named
- * {@code ctstream-<kind>-<pid>-<random>} in the system's temporary directory, deleted when the run ends, on a normal
- * exit and on Ctrl-C (a shutdown hook); and, since a killed JVM runs neither, deleted by the next command's
- * {@link #sweep()} once the process that made them is gone.
+ * {@code ctstream-<kind>-<pid>-<random>} in the system's temporary directory, deleted when the run
+ * ends, on a normal exit and on Ctrl-C (a shutdown hook); and, since a killed JVM runs neither,
+ * deleted by the next command's {@link #sweep()} once the process that made them is gone.
  */
 public final class ScratchDirectories {
     /** ctstream-<kind>-<pid>-<random>: the pid says whether its owner still runs. */
     private static final Pattern NAME = Pattern.compile("ctstream-[a-z-]+?-(\\d+)-[^/]*");
 
-    private ScratchDirectories() {
-    }
+    private ScratchDirectories() {}
 
     /** A new directory for this process, deleted at the latest when the JVM exits. */
     public static Path create(String kind) {
         try {
-            Path dir = Files.createTempDirectory("ctstream-" + kind + "-" + ProcessHandle.current().pid() + "-");
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir), "ctstream-scratch-cleanup"));
+            Path dir =
+                    Files.createTempDirectory(
+                            "ctstream-" + kind + "-" + ProcessHandle.current().pid() + "-");
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> delete(dir), "ctstream-scratch-cleanup"));
             return dir;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a temporary directory in " + tmp() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create a temporary directory in " + tmp() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Deletes the directories of {@link #create} whose process no longer runs (a killed run's); returns them. */
+    /**
+     * Deletes the directories of {@link #create} whose process no longer runs (a killed run's);
+     * returns them.
+     */
     public static List<Path> sweep() {
         return sweep(tmp());
     }
@@ -68,19 +74,23 @@ public final class ScratchDirectories {
             return;
         }
         try {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
+            Files.walkFileTree(
+                    dir,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                                throws IOException {
+                            Files.deleteIfExists(file);
+                            return FileVisitResult.CONTINUE;
+                        }
 
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.deleteIfExists(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path d, IOException exc)
+                                throws IOException {
+                            Files.deleteIfExists(d);
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
         } catch (IOException e) {
             // best effort
         }

@@ -14,8 +14,7 @@ final class AuditRecords {
     /** The alert type of an operator verdict in the alerts topic. */
     static final String ALERT_TYPE = "operator-verdict";
 
-    private AuditRecords() {
-    }
+    private AuditRecords() {}
 
     static OperatorAudit audit(Verdict v, String user, String reason, String host) {
         return OperatorAudit.newBuilder()
@@ -32,20 +31,37 @@ final class AuditRecords {
                 .build();
     }
 
-    /** A BLOCK or ALLOW by hand changes what a gateway lets through: WARNING; a REVOKE only closes: INFO. */
+    /**
+     * A BLOCK or ALLOW by hand changes what a gateway lets through: WARNING; a REVOKE only closes:
+     * INFO.
+     */
     static Alert alert(Verdict v, String user, String reason) {
         VerdictMatch m = v.getMatch();
-        ByteBuffer src = m.getSrc() != null && m.getSrcPrefixLength() == -1 ? m.getSrc().duplicate() : null;
+        ByteBuffer src =
+                m.getSrc() != null && m.getSrcPrefixLength() == -1 ? m.getSrc().duplicate() : null;
         return Alert.newBuilder()
                 .setAlertId("alert-" + v.getVerdictId())
                 .setType(ALERT_TYPE)
-                .setSeverity(v.getAction() == VerdictAction.REVOKE ? Severity.INFO : Severity.WARNING)
+                .setSeverity(
+                        v.getAction() == VerdictAction.REVOKE ? Severity.INFO : Severity.WARNING)
                 .setTimestampMicros(v.getIssuedAtMicros())
                 .setSource(src)
-                .setMessage("operator " + user + " (key " + v.getKeyId() + ") " + v.getAction() + " on "
-                        + v.getGatewayId() + ": " + describe(m)
-                        + (v.getAction() == VerdictAction.REVOKE ? "" : " for " + v.getTtlSeconds() + " s")
-                        + ": " + reason)
+                .setMessage(
+                        "operator "
+                                + user
+                                + " (key "
+                                + v.getKeyId()
+                                + ") "
+                                + v.getAction()
+                                + " on "
+                                + v.getGatewayId()
+                                + ": "
+                                + describe(m)
+                                + (v.getAction() == VerdictAction.REVOKE
+                                        ? ""
+                                        : " for " + v.getTtlSeconds() + " s")
+                                + ": "
+                                + reason)
                 .setEvidence(v.getVerdictId())
                 .build();
     }

@@ -18,19 +18,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code verdict block|allow|revoke}: checks everything it can before touching Kafka (options, key file, scope, the
- * gate's limits), then publishes one signed verdict per gateway in one transaction and prints each verdict id.
+ * {@code verdict block|allow|revoke}: checks everything it can before touching Kafka (options, key
+ * file, scope, the gate's limits), then publishes one signed verdict per gateway in one transaction
+ * and prints each verdict id.
  */
 public abstract class IssueCommand implements Callable<Integer> {
 
-    @Mixin
-    ClientOptions client;
+    @Mixin ClientOptions client;
 
-    @Mixin
-    OperatorOptions op;
+    @Mixin OperatorOptions op;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     abstract VerdictAction action();
 
@@ -42,16 +40,40 @@ public abstract class IssueCommand implements Callable<Integer> {
         List<Verdict> verdicts = verdicts(System.currentTimeMillis() * 1000);
         client.requireReachable(Topics.name(client.topicPrefix(), Topics.VERDICTS));
         String prefix = client.topicPrefix();
-        OperatorPublisher publisher = new OperatorPublisher(client.properties(), Topics.name(prefix, Topics.VERDICTS),
-                Topics.name(prefix, Topics.OPERATOR_AUDIT), Topics.name(prefix, Topics.ALERTS));
-        // a retry can only find its first copy while that could still matter: the validity window plus the TTL
+        OperatorPublisher publisher =
+                new OperatorPublisher(
+                        client.properties(),
+                        Topics.name(prefix, Topics.VERDICTS),
+                        Topics.name(prefix, Topics.OPERATOR_AUDIT),
+                        Topics.name(prefix, Topics.ALERTS));
+        // a retry can only find its first copy while that could still matter: the validity window
+        // plus the TTL
         long lookBack = (op.validFor + (long) Math.max(op.gateMaxTtl, 0) + 600) * 1000L;
-        OperatorPublisher.Outcome outcome = publisher.publish(verdicts, op.user, op.reason, lookBack);
+        OperatorPublisher.Outcome outcome =
+                publisher.publish(verdicts, op.user, op.reason, lookBack);
         PrintWriter out = spec.commandLine().getOut();
-        outcome.published().forEach(v -> out.println("published " + v.getAction() + " " + v.getVerdictId() + " for "
-                + v.getGatewayId() + " (key " + v.getKeyId() + ")"));
-        outcome.alreadyThere().forEach(v -> out.println("already published " + v.getVerdictId() + " for "
-                + v.getGatewayId() + ": nothing changed"));
+        outcome.published()
+                .forEach(
+                        v ->
+                                out.println(
+                                        "published "
+                                                + v.getAction()
+                                                + " "
+                                                + v.getVerdictId()
+                                                + " for "
+                                                + v.getGatewayId()
+                                                + " (key "
+                                                + v.getKeyId()
+                                                + ")"));
+        outcome.alreadyThere()
+                .forEach(
+                        v ->
+                                out.println(
+                                        "already published "
+                                                + v.getVerdictId()
+                                                + " for "
+                                                + v.getGatewayId()
+                                                + ": nothing changed"));
         out.flush();
         return 0;
     }
@@ -68,21 +90,46 @@ public abstract class IssueCommand implements Callable<Integer> {
         GateLimits defaults = GateLimits.defaults();
         GateLimits limits;
         try {
-            limits = new GateLimits(op.gateMaxTtl, defaults.minSrcPrefixV4(), defaults.minSrcPrefixV6(),
-                    defaults.allowWildcardSource(), defaults.protocols(), defaults.clockSkew(), 1, op.gateMaxAllowTtl,
-                    defaults.minAllowSrcPrefixV4(), defaults.minAllowSrcPrefixV6());
+            limits =
+                    new GateLimits(
+                            op.gateMaxTtl,
+                            defaults.minSrcPrefixV4(),
+                            defaults.minSrcPrefixV6(),
+                            defaults.allowWildcardSource(),
+                            defaults.protocols(),
+                            defaults.clockSkew(),
+                            1,
+                            op.gateMaxAllowTtl,
+                            defaults.minAllowSrcPrefixV4(),
+                            defaults.minAllowSrcPrefixV6());
         } catch (IllegalArgumentException e) {
             throw UserException.usage("--gate-max-ttl / --gate-max-allow-ttl: " + e.getMessage());
         }
-        OperatorVerdicts.Request request = new OperatorVerdicts.Request(op.gateways, action(), match, ttlSeconds,
-                op.reason, op.keyId, op.user, op.requestId);
-        return new OperatorVerdicts(keyring, limits).build(request, nowMicros, op.validFor * 1_000_000L);
+        OperatorVerdicts.Request request =
+                new OperatorVerdicts.Request(
+                        op.gateways,
+                        action(),
+                        match,
+                        ttlSeconds,
+                        op.reason,
+                        op.keyId,
+                        op.user,
+                        op.requestId);
+        return new OperatorVerdicts(keyring, limits)
+                .build(request, nowMicros, op.validFor * 1_000_000L);
     }
 
-    @Command(name = "block", mixinStandardHelpOptions = true,
-            description = "Blocks traffic from --src (to --dst and --port, if given) on the gateways for --ttl.")
+    @Command(
+            name = "block",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Blocks traffic from --src (to --dst and --port, if given) on the gateways for --ttl.")
     public static final class Block extends IssueCommand {
-        @Option(names = "--ttl", required = true, paramLabel = "DURATION", description = "How long, e.g. 600, 30m, 1h.")
+        @Option(
+                names = "--ttl",
+                required = true,
+                paramLabel = "DURATION",
+                description = "How long, e.g. 600, 30m, 1h.")
         String ttl;
 
         @Override
@@ -96,11 +143,18 @@ public abstract class IssueCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "allow", mixinStandardHelpOptions = true,
-            description = "Opens --src to --dst --port on the gateways for --ttl; as narrow as a policy pinhole "
-                    + "(one source host, one destination host, one port).")
+    @Command(
+            name = "allow",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Opens --src to --dst --port on the gateways for --ttl; as narrow as a policy pinhole "
+                            + "(one source host, one destination host, one port).")
     public static final class Allow extends IssueCommand {
-        @Option(names = "--ttl", required = true, paramLabel = "DURATION", description = "How long, e.g. 600, 30m, 1h.")
+        @Option(
+                names = "--ttl",
+                required = true,
+                paramLabel = "DURATION",
+                description = "How long, e.g. 600, 30m, 1h.")
         String ttl;
 
         @Override
@@ -114,9 +168,12 @@ public abstract class IssueCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "revoke", mixinStandardHelpOptions = true,
-            description = "Removes, before its TTL, every rule the match denotes on the gateways: an operator's "
-                    + "BLOCK or ALLOW, or a policy pinhole.")
+    @Command(
+            name = "revoke",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Removes, before its TTL, every rule the match denotes on the gateways: an operator's "
+                            + "BLOCK or ALLOW, or a policy pinhole.")
     public static final class Revoke extends IssueCommand {
         @Override
         VerdictAction action() {

@@ -10,24 +10,27 @@ import java.util.Map;
 
 /**
  * The match an operator typed ({@code --src 10.0.0.0/24 --dst 10.0.0.2 --proto tcp --port 22}) as a
- * {@link VerdictMatch}. Addresses are literals only (never a DNS lookup: a name would make the verdict depend on a
- * resolver); every malformed value is a one-line {@link UserException} naming the option.
+ * {@link VerdictMatch}. Addresses are literals only (never a DNS lookup: a name would make the
+ * verdict depend on a resolver); every malformed value is a one-line {@link UserException} naming
+ * the option.
  */
 public final class OperatorMatch {
-    private static final Map<String, Integer> PROTOCOLS = Map.of("tcp", 6, "udp", 17, "dccp", 33, "sctp", 132);
+    private static final Map<String, Integer> PROTOCOLS =
+            Map.of("tcp", 6, "udp", 17, "dccp", 33, "sctp", 132);
 
-    private OperatorMatch() {
-    }
+    private OperatorMatch() {}
 
     /** {@code src} and {@code dst} may be null; {@code port} null is every port (0). */
     public static VerdictMatch of(String src, String dst, String proto, String port) {
         Prefix s = src == null ? null : prefix("--src", src);
         Prefix d = dst == null ? null : prefix("--dst", dst);
         if (d != null && d.length != -1) {
-            throw UserException.usage("--dst " + dst + ": a destination is one address, not a prefix");
+            throw UserException.usage(
+                    "--dst " + dst + ": a destination is one address, not a prefix");
         }
         if (s != null && d != null && s.version != d.version) {
-            throw UserException.usage("--src " + src + " and --dst " + dst + " are not the same IP version");
+            throw UserException.usage(
+                    "--src " + src + " and --dst " + dst + " are not the same IP version");
         }
         if (s == null && d == null) {
             throw UserException.usage("give --src, --dst or both");
@@ -43,8 +46,7 @@ public final class OperatorMatch {
     }
 
     /** An address and its prefix length (-1: the full address). */
-    record Prefix(InetAddress address, int version, int length) {
-    }
+    record Prefix(InetAddress address, int version, int length) {}
 
     static Prefix prefix(String option, String text) {
         int slash = text.indexOf('/');
@@ -53,7 +55,11 @@ public final class OperatorMatch {
         try {
             a = Addresses.parse(literal);
         } catch (IllegalArgumentException e) {
-            throw UserException.usage(option + " " + text + ": not an IP address or prefix (e.g. 10.0.0.0/24, fd00::/64)");
+            throw UserException.usage(
+                    option
+                            + " "
+                            + text
+                            + ": not an IP address or prefix (e.g. 10.0.0.0/24, fd00::/64)");
         }
         int version = Addresses.ipVersion(a);
         int full = version == 4 ? 32 : 128;
@@ -65,7 +71,8 @@ public final class OperatorMatch {
         try {
             n = Integer.parseInt(len);
         } catch (NumberFormatException e) {
-            throw UserException.usage(option + " " + text + ": prefix length '" + len + "' is not a number");
+            throw UserException.usage(
+                    option + " " + text + ": prefix length '" + len + "' is not a number");
         }
         if (n < 1 || n > full) {
             throw UserException.usage(option + " " + text + ": prefix length must be 1-" + full);
@@ -73,7 +80,8 @@ public final class OperatorMatch {
         byte[] b = a.getAddress();
         for (int bit = n; bit < full; bit++) {
             if ((b[bit / 8] & (0x80 >>> (bit % 8))) != 0) {
-                // 10.0.0.9/24 is almost always a typo for the host or the network: say which was meant
+                // 10.0.0.9/24 is almost always a typo for the host or the network: say which was
+                // meant
                 throw UserException.usage(option + " " + text + ": host bits set after /" + n);
             }
         }
@@ -83,7 +91,8 @@ public final class OperatorMatch {
     static int protocol(String text) {
         Integer p = PROTOCOLS.get(text.toLowerCase(Locale.ROOT));
         if (p == null) {
-            throw UserException.usage("--proto " + text + ": one of tcp, udp, sctp, dccp (protocols with ports)");
+            throw UserException.usage(
+                    "--proto " + text + ": one of tcp, udp, sctp, dccp (protocols with ports)");
         }
         return p;
     }
@@ -96,7 +105,8 @@ public final class OperatorMatch {
             throw UserException.usage("--port " + text + ": not a port number");
         }
         if (p < 1 || p > 65535) {
-            throw UserException.usage("--port " + text + ": out of range 1-65535 (leave it out for every port)");
+            throw UserException.usage(
+                    "--port " + text + ": out of range 1-65535 (leave it out for every port)");
         }
         return p;
     }

@@ -23,10 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes an operator's verdicts, keyed by gateway as streams-app does, with an {@link OperatorAudit} record per
- * verdict (the audit topic) and an {@link Alert} of type {@code operator-verdict} (the alerts topic), all in one Kafka
- * transaction: either every gateway gets its verdict, its audit record and its alert, or nothing is written. A verdict
- * id already in the topic (the same command run before) is not published again.
+ * Publishes an operator's verdicts, keyed by gateway as streams-app does, with an {@link
+ * OperatorAudit} record per verdict (the audit topic) and an {@link Alert} of type {@code
+ * operator-verdict} (the alerts topic), all in one Kafka transaction: either every gateway gets its
+ * verdict, its audit record and its alert, or nothing is written. A verdict id already in the topic
+ * (the same command run before) is not published again.
  */
 public final class OperatorPublisher {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorPublisher.class);
@@ -35,7 +36,8 @@ public final class OperatorPublisher {
     private final String auditTopic;
     private final String alertsTopic;
 
-    public OperatorPublisher(Properties kafka, String verdictsTopic, String auditTopic, String alertsTopic) {
+    public OperatorPublisher(
+            Properties kafka, String verdictsTopic, String auditTopic, String alertsTopic) {
         this.kafka = kafka;
         this.verdictsTopic = verdictsTopic;
         this.auditTopic = auditTopic;
@@ -43,19 +45,22 @@ public final class OperatorPublisher {
     }
 
     /** What a publication did. */
-    public record Outcome(List<Verdict> published, List<Verdict> alreadyThere) {
-    }
+    public record Outcome(List<Verdict> published, List<Verdict> alreadyThere) {}
 
     /**
-     * Publishes the verdicts whose ids are not in the topic since {@code lookBackMillis} ago (a retry within the
-     * longest TTL finds its earlier copy).
+     * Publishes the verdicts whose ids are not in the topic since {@code lookBackMillis} ago (a
+     * retry within the longest TTL finds its earlier copy).
      */
-    public Outcome publish(List<Verdict> verdicts, String user, String reason, long lookBackMillis) {
+    public Outcome publish(
+            List<Verdict> verdicts, String user, String reason, long lookBackMillis) {
         Set<String> ids = verdicts.stream().map(Verdict::getVerdictId).collect(Collectors.toSet());
-        Set<String> there = PublishedVerdicts.alreadyPublished(kafka, verdictsTopic,
-                System.currentTimeMillis() - lookBackMillis, ids);
-        List<Verdict> fresh = verdicts.stream().filter(v -> !there.contains(v.getVerdictId())).toList();
-        List<Verdict> old = verdicts.stream().filter(v -> there.contains(v.getVerdictId())).toList();
+        Set<String> there =
+                PublishedVerdicts.alreadyPublished(
+                        kafka, verdictsTopic, System.currentTimeMillis() - lookBackMillis, ids);
+        List<Verdict> fresh =
+                verdicts.stream().filter(v -> !there.contains(v.getVerdictId())).toList();
+        List<Verdict> old =
+                verdicts.stream().filter(v -> there.contains(v.getVerdictId())).toList();
         if (!fresh.isEmpty()) {
             send(fresh, user, reason);
         }
@@ -72,18 +77,27 @@ public final class OperatorPublisher {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ctstream-operator-" + UUID.randomUUID());
-        try (SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
-             SpecificAvroSerde<OperatorAudit> auditSerde = AvroSerdes.specific(OperatorAudit.class, serdeConfig, false);
-             SpecificAvroSerde<Alert> alertSerde = AvroSerdes.specific(Alert.class, serdeConfig, false);
-             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        try (SpecificAvroSerde<Verdict> verdictSerde =
+                        AvroSerdes.specific(Verdict.class, serdeConfig, false);
+                SpecificAvroSerde<OperatorAudit> auditSerde =
+                        AvroSerdes.specific(OperatorAudit.class, serdeConfig, false);
+                SpecificAvroSerde<Alert> alertSerde =
+                        AvroSerdes.specific(Alert.class, serdeConfig, false);
+                KafkaProducer<String, byte[]> producer =
+                        new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
             try {
                 for (Verdict v : verdicts) {
                     String gw = v.getGatewayId();
-                    // serialized first: a registry that refuses a schema fails before anything is sent
+                    // serialized first: a registry that refuses a schema fails before anything is
+                    // sent
                     byte[] verdict = verdictSerde.serializer().serialize(verdictsTopic, v);
-                    byte[] audit = auditSerde.serializer().serialize(auditTopic, AuditRecords.audit(v, user, reason, host));
+                    byte[] audit =
+                            auditSerde
+                                    .serializer()
+                                    .serialize(
+                                            auditTopic, AuditRecords.audit(v, user, reason, host));
                     Alert alert = AuditRecords.alert(v, user, reason);
                     byte[] alertBytes = alertSerde.serializer().serialize(alertsTopic, alert);
                     producer.send(new ProducerRecord<>(verdictsTopic, gw, verdict));

@@ -22,53 +22,80 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads the committed verdicts of a topic written since a time: for the publisher's "was this id published already"
- * and for {@code verdict list}. No consumer group, nothing committed; values fetched as bytes and decoded one by one,
- * so junk in the topic is skipped, not fatal.
+ * Reads the committed verdicts of a topic written since a time: for the publisher's "was this id
+ * published already" and for {@code verdict list}. No consumer group, nothing committed; values
+ * fetched as bytes and decoded one by one, so junk in the topic is skipped, not fatal.
  */
 final class PublishedVerdicts {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private PublishedVerdicts() {
-    }
+    private PublishedVerdicts() {}
 
-    /** Every decodable verdict written at or after {@code sinceMillis}, up to the end the topic had at the start. */
-    static void read(Properties kafka, String topic, long sinceMillis, Consumer<ConsumerRecord<String, Verdict>> each) {
+    /**
+     * Every decodable verdict written at or after {@code sinceMillis}, up to the end the topic had
+     * at the start.
+     */
+    static void read(
+            Properties kafka,
+            String topic,
+            long sinceMillis,
+            Consumer<ConsumerRecord<String, Verdict>> each) {
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka.forEach((k, v) -> serdeConfig.put((String) k, v));
-        try (SpecificAvroSerde<Verdict> serde = AvroSerdes.specific(Verdict.class, serdeConfig, false)) {
-            readRaw(kafka, topic, sinceMillis, r -> {
-                Verdict v;
-                try {
-                    v = r.value() == null ? null : serde.deserializer().deserialize(topic, r.headers(), r.value());
-                } catch (RuntimeException e) {
-                    return; // not a verdict: the agents refuse it as undecodable
-                }
-                if (v != null) {
-                    each.accept(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), v));
-                }
-            });
+        try (SpecificAvroSerde<Verdict> serde =
+                AvroSerdes.specific(Verdict.class, serdeConfig, false)) {
+            readRaw(
+                    kafka,
+                    topic,
+                    sinceMillis,
+                    r -> {
+                        Verdict v;
+                        try {
+                            v =
+                                    r.value() == null
+                                            ? null
+                                            : serde.deserializer()
+                                                    .deserialize(topic, r.headers(), r.value());
+                        } catch (RuntimeException e) {
+                            return; // not a verdict: the agents refuse it as undecodable
+                        }
+                        if (v != null) {
+                            each.accept(
+                                    new ConsumerRecord<>(
+                                            r.topic(), r.partition(), r.offset(), r.key(), v));
+                        }
+                    });
         }
     }
 
     /** The ids among {@code ids} already in {@code topic} since {@code sinceMillis}. */
-    static Set<String> alreadyPublished(Properties kafka, String topic, long sinceMillis, Set<String> ids) {
+    static Set<String> alreadyPublished(
+            Properties kafka, String topic, long sinceMillis, Set<String> ids) {
         Set<String> found = new HashSet<>();
-        read(kafka, topic, sinceMillis, r -> {
-            if (ids.contains(r.value().getVerdictId())) {
-                found.add(r.value().getVerdictId());
-            }
-        });
+        read(
+                kafka,
+                topic,
+                sinceMillis,
+                r -> {
+                    if (ids.contains(r.value().getVerdictId())) {
+                        found.add(r.value().getVerdictId());
+                    }
+                });
         return found;
     }
 
-    static void readRaw(Properties kafka, String topic, long sinceMillis, Consumer<ConsumerRecord<String, byte[]>> each) {
+    static void readRaw(
+            Properties kafka,
+            String topic,
+            long sinceMillis,
+            Consumer<ConsumerRecord<String, byte[]>> each) {
         Properties p = new Properties();
         p.putAll(kafka);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<PartitionInfo> infos = c.partitionsFor(topic, TIMEOUT);
             if (infos == null || infos.isEmpty()) {
                 return;

@@ -12,23 +12,30 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 
 /**
- * The whole pipeline (capture-agent replay, streams-app with 4 partitions) on a containerized broker
- * (apache/kafka) and Confluent's schema registry instead of the embedded ones: the passive FTP lab
- * capture gives the kernel's expectation, fulfilled by the data connection. LabConformanceTest checks
- * every scenario on the embedded default; this one checks the same code on the deployment's servers.
- * Skipped where Docker is not available.
+ * The whole pipeline (capture-agent replay, streams-app with 4 partitions) on a containerized
+ * broker (apache/kafka) and Confluent's schema registry instead of the embedded ones: the passive
+ * FTP lab capture gives the kernel's expectation, fulfilled by the data connection.
+ * LabConformanceTest checks every scenario on the embedded default; this one checks the same code
+ * on the deployment's servers. Skipped where Docker is not available.
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ContainerPipelineTest {
-    @Container
-    static final ConfluentContainers CONFLUENT = new ConfluentContainers();
+    @Container static final ConfluentContainers CONFLUENT = new ConfluentContainers();
 
     @Test
     void passiveFtpOnContainersGivesTheKernelsExpectation() throws Exception {
-        PipelineAnalyzer analyzer = new PipelineAnalyzer(CONFLUENT.bootstrapServers(), CONFLUENT.schemaRegistryUrl(),
-                new SimpleMeterRegistry());
-        ObjectNode report = analyzer.analyze(List.of(new PipelineAnalyzer.Input(KernelOracle.pcap("ftp-passive"), "gw")),
-                PipelineAnalyzer.Options.defaults()).report();
+        PipelineAnalyzer analyzer =
+                new PipelineAnalyzer(
+                        CONFLUENT.bootstrapServers(),
+                        CONFLUENT.schemaRegistryUrl(),
+                        new SimpleMeterRegistry());
+        ObjectNode report =
+                analyzer.analyze(
+                                List.of(
+                                        new PipelineAnalyzer.Input(
+                                                KernelOracle.pcap("ftp-passive"), "gw")),
+                                PipelineAnalyzer.Options.defaults())
+                        .report();
 
         assertThat(report.path("expectations").size()).isEqualTo(1);
         JsonNode expectation = report.path("expectations").get(0);

@@ -19,10 +19,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Two sensors: one sees ftp-passive's control connection, the other its two data connections, with
@@ -35,8 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SensorSkewTest {
     private static final String SCENARIO = "ftp-passive";
 
-    @TempDir
-    Path tmp;
+    @TempDir Path tmp;
 
     /** The capture agents' per-flow batches (their default) and one record per packet. */
     static List<Integer> batchSizes() {
@@ -45,17 +44,24 @@ class SensorSkewTest {
 
     @ParameterizedTest(name = "batch {0}")
     @MethodSource("batchSizes")
-    void dataConnectionsSeenFirstByASensorTwoSecondsBehindAreRelated(int batchPackets) throws Exception {
+    void dataConnectionsSeenFirstByASensorTwoSecondsBehindAreRelated(int batchPackets)
+            throws Exception {
         Split split = split(-2_000_000L);
         PipelineAnalyzer.Result result = analyze(split, batchPackets);
         ObjectNode report = result.report();
         KernelOracle kernel = KernelOracle.load(SCENARIO);
 
-        List<MatchInput> match = new TopicReader(EmbeddedCluster.bootstrapServers(), EmbeddedCluster.schemaRegistryUrl())
-                .readAll(result.topicPrefix() + ConntrackTopology.MATCH_TOPIC, MatchInput.class);
+        List<MatchInput> match =
+                new TopicReader(
+                                EmbeddedCluster.bootstrapServers(),
+                                EmbeddedCluster.schemaRegistryUrl())
+                        .readAll(
+                                result.topicPrefix() + ConntrackTopology.MATCH_TOPIC,
+                                MatchInput.class);
         List<String> expectations = new ArrayList<>();
         report.path("expectations").forEach(e -> expectations.add(KernelOracle.expectation(e)));
-        assertThat(expectations).as("the kernel's expectations, both fulfilled; match inputs %s", match)
+        assertThat(expectations)
+                .as("the kernel's expectations, both fulfilled; match inputs %s", match)
                 .containsExactlyInAnyOrderElementsOf(kernel.expectations());
 
         JsonNode control = controlConnection(report);
@@ -71,39 +77,55 @@ class SensorSkewTest {
         assertThat(related.stream().map(c -> KernelOracle.tuple(c.path("orig"))).toList())
                 .containsExactlyInAnyOrderElementsOf(kernel.related());
 
-        // The order really was connection first: on the match partition of each expected destination, the
+        // The order really was connection first: on the match partition of each expected
+        // destination, the
         // new connection precedes the expectation.
         for (JsonNode c : related) {
             int port = c.path("orig").path("dport").asInt();
             int connectionAt = indexOf(match, port, true);
             int expectationAt = indexOf(match, port, false);
-            assertThat(connectionAt).as("data connection to port %d reached the matcher", port).isNotNegative();
-            assertThat(connectionAt).as("data connection to port %d before its expectation", port).isLessThan(expectationAt);
+            assertThat(connectionAt)
+                    .as("data connection to port %d reached the matcher", port)
+                    .isNotNegative();
+            assertThat(connectionAt)
+                    .as("data connection to port %d before its expectation", port)
+                    .isLessThan(expectationAt);
         }
     }
 
     @ParameterizedTest(name = "batch {0}")
     @MethodSource("batchSizes")
-    void dataConnectionsFromASensorTenSecondsBehindAreBeyondTheGraceAndStayNew(int batchPackets) throws Exception {
+    void dataConnectionsFromASensorTenSecondsBehindAreBeyondTheGraceAndStayNew(int batchPackets)
+            throws Exception {
         ObjectNode report = analyze(split(-10_000_000L), batchPackets).report();
         JsonNode control = controlConnection(report);
         for (JsonNode c : report.path("connections")) {
-            assertThat(c.path("master").isNull()).as("no connection is RELATED: %s", c.path("orig")).isTrue();
+            assertThat(c.path("master").isNull())
+                    .as("no connection is RELATED: %s", c.path("orig"))
+                    .isTrue();
         }
         List<String> outcomes = new ArrayList<>();
         report.path("expectations").forEach(e -> outcomes.add(e.path("outcome").asText()));
-        // The first is replaced by the second 227 (max_expected=1); the second waits for its timeout.
+        // The first is replaced by the second 227 (max_expected=1); the second waits for its
+        // timeout.
         assertThat(outcomes).containsExactly("evicted", "pending");
         assertThat(control.path("helper").asText()).isEqualTo("ftp");
     }
 
     private PipelineAnalyzer.Result analyze(Split split, int batchPackets) throws IOException {
-        PipelineAnalyzer analyzer = new PipelineAnalyzer(EmbeddedCluster.bootstrapServers(),
-                EmbeddedCluster.schemaRegistryUrl(), new SimpleMeterRegistry());
+        PipelineAnalyzer analyzer =
+                new PipelineAnalyzer(
+                        EmbeddedCluster.bootstrapServers(),
+                        EmbeddedCluster.schemaRegistryUrl(),
+                        new SimpleMeterRegistry());
         // Data sensor first: its packets are published, and processed, before the control sensor's.
-        return analyzer.analyze(List.of(new PipelineAnalyzer.Input(split.data(), "edge-data"),
-                new PipelineAnalyzer.Input(split.control(), "edge-control")),
-                PipelineAnalyzer.Options.defaults().withSettleBetweenSensors().withBatchPackets(batchPackets));
+        return analyzer.analyze(
+                List.of(
+                        new PipelineAnalyzer.Input(split.data(), "edge-data"),
+                        new PipelineAnalyzer.Input(split.control(), "edge-control")),
+                PipelineAnalyzer.Options.defaults()
+                        .withSettleBetweenSensors()
+                        .withBatchPackets(batchPackets));
     }
 
     private static JsonNode controlConnection(ObjectNode report) {
@@ -115,24 +137,33 @@ class SensorSkewTest {
         throw new AssertionError("no control connection in the report");
     }
 
-    /** The first match input about expected destination port {@code port}: a new connection, or an expectation. */
+    /**
+     * The first match input about expected destination port {@code port}: a new connection, or an
+     * expectation.
+     */
     private static int indexOf(List<MatchInput> inputs, int port, boolean connection) {
         for (int i = 0; i < inputs.size(); i++) {
             MatchInput in = inputs.get(i);
-            if (connection && in.getConnection() != null && in.getConnection().getOrig().getDstPort() == port) {
+            if (connection
+                    && in.getConnection() != null
+                    && in.getConnection().getOrig().getDstPort() == port) {
                 return i;
             }
-            if (!connection && in.getExpectation() != null && in.getExpectation().getExpected().getDstPort() == port) {
+            if (!connection
+                    && in.getExpectation() != null
+                    && in.getExpectation().getExpected().getDstPort() == port) {
                 return i;
             }
         }
         return -1;
     }
 
-    private record Split(Path control, Path data) {
-    }
+    private record Split(Path control, Path data) {}
 
-    /** The scenario's control packets (port 21) as they were; every other packet shifted by {@code skewMicros}. */
+    /**
+     * The scenario's control packets (port 21) as they were; every other packet shifted by {@code
+     * skewMicros}.
+     */
     private Split split(long skewMicros) throws IOException {
         Path control = tmp.resolve("control.pcap");
         Path data = tmp.resolve("data.pcap");
@@ -140,16 +171,27 @@ class SensorSkewTest {
         DecodedPacket decoded = new DecodedPacket();
         CapturedFrame frame = new CapturedFrame();
         try (CaptureFileReader reader = CaptureFiles.open(KernelOracle.pcap(SCENARIO));
-             PcapWriter controlOut = new PcapWriter(control, 1, 65535);
-             PcapWriter dataOut = new PcapWriter(data, 1, 65535)) {
+                PcapWriter controlOut = new PcapWriter(control, 1, 65535);
+                PcapWriter dataOut = new PcapWriter(data, 1, 65535)) {
             while (reader.next(frame)) {
                 assertThat(frame.linkType()).isEqualTo(1);
-                assertThat(decoder.decode(frame.linkType(), frame.data(), frame.capturedLength(), frame.originalLength(), decoded))
+                assertThat(
+                                decoder.decode(
+                                        frame.linkType(),
+                                        frame.data(),
+                                        frame.capturedLength(),
+                                        frame.originalLength(),
+                                        decoded))
                         .isTrue();
                 if (decoded.srcPort() == 21 || decoded.dstPort() == 21) {
-                    controlOut.write(frame.timestampMicros(), frame.data(), 0, frame.capturedLength());
+                    controlOut.write(
+                            frame.timestampMicros(), frame.data(), 0, frame.capturedLength());
                 } else {
-                    dataOut.write(frame.timestampMicros() + skewMicros, frame.data(), 0, frame.capturedLength());
+                    dataOut.write(
+                            frame.timestampMicros() + skewMicros,
+                            frame.data(),
+                            0,
+                            frame.capturedLength());
                 }
             }
             assertThat(controlOut.packets()).isPositive();

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * CONFIGURATION.md's table is the keys' own: the same keys, in the same order, with the same types, defaults and
- * meanings. On a difference the table the code gives is written to {@code target/config-keys.md}: paste it in.
+ * CONFIGURATION.md's table is the keys' own: the same keys, in the same order, with the same types,
+ * defaults and meanings. On a difference the table the code gives is written to {@code
+ * target/config-keys.md}: paste it in.
  */
 class ConfigurationDocTest {
     private static final Path DOC = Path.of("..", "CONFIGURATION.md");
@@ -26,7 +27,8 @@ class ConfigurationDocTest {
         if (!documented.equals(generated)) {
             Files.writeString(Path.of("target", "config-keys.md"), generated);
         }
-        assertThat(documented).as("CONFIGURATION.md's table; the code's is in launcher/target/config-keys.md")
+        assertThat(documented)
+                .as("CONFIGURATION.md's table; the code's is in launcher/target/config-keys.md")
                 .isEqualTo(generated);
     }
 

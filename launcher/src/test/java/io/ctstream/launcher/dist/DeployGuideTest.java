@@ -19,14 +19,16 @@ import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 
 /**
- * The deployment guide's table of topics to pre-create lists exactly the topics the code defines: every name of
- * {@link Topics}, every topic of the streams-app topology ({@link ConntrackTopology#topics}) and the changelog of every
- * store of the topology as it is built (application id {@code ctstream}, the guide's). A topic added in code and not in
- * the guide, or one the guide still lists after the code dropped it, fails here.
+ * The deployment guide's table of topics to pre-create lists exactly the topics the code defines:
+ * every name of {@link Topics}, every topic of the streams-app topology ({@link
+ * ConntrackTopology#topics}) and the changelog of every store of the topology as it is built
+ * (application id {@code ctstream}, the guide's). A topic added in code and not in the guide, or
+ * one the guide still lists after the code dropped it, fails here.
  */
 class DeployGuideTest {
     private static final Path GUIDE = Path.of("..", "docs", "deploy-multi-host.md");
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\|", Pattern.MULTILINE);
+    private static final Pattern ROW =
+            Pattern.compile("^\\| `([a-z0-9.-]+)` \\|", Pattern.MULTILINE);
 
     @Test
     void theGuideListsEveryTopicTheCodeDefines() throws Exception {
@@ -36,8 +38,10 @@ class DeployGuideTest {
     @Test
     void theGuideAndTheArchiveLinkTheThreatModel() throws Exception {
         assertThat(Files.readString(GUIDE)).contains("(../SECURITY.md#kafka-acls-per-component)");
-        assertThat(Files.readString(Path.of("..", "SECURITY.md"))).contains("## Kafka ACLs per component");
-        assertThat(Files.readString(Path.of("..", "README.md"))).contains("docs/deploy-multi-host.md");
+        assertThat(Files.readString(Path.of("..", "SECURITY.md")))
+                .contains("## Kafka ACLs per component");
+        assertThat(Files.readString(Path.of("..", "README.md")))
+                .contains("docs/deploy-multi-host.md");
     }
 
     private static Set<String> listedTopics() throws Exception {
@@ -60,10 +64,15 @@ class DeployGuideTest {
                 names.add((String) f.get(null));
             }
         }
-        StreamsAppConfig config = StreamsAppConfig.builder().applicationId("ctstream").bootstrapServers("unused:9092")
-                .schemaRegistryUrl("http://unused:8081").build();
+        StreamsAppConfig config =
+                StreamsAppConfig.builder()
+                        .applicationId("ctstream")
+                        .bootstrapServers("unused:9092")
+                        .schemaRegistryUrl("http://unused:8081")
+                        .build();
         names.addAll(ConntrackTopology.topics(config));
-        TopologyDescription description = ConntrackTopology.build(config, new SimpleMeterRegistry()).describe();
+        TopologyDescription description =
+                ConntrackTopology.build(config, new SimpleMeterRegistry()).describe();
         for (TopologyDescription.Subtopology sub : description.subtopologies()) {
             for (TopologyDescription.Node node : sub.nodes()) {
                 if (node instanceof TopologyDescription.Processor p) {

@@ -7,19 +7,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test-only: what {@code zeek-cut} does with a Zeek ASCII log (zeek-aux is not packaged for Debian 12): the
- * {@code #separator} line (which must come first) gives the separator, {@code #fields} the column names; other
- * {@code #} lines are skipped; every data line is split on the separator and the named columns are printed.
+ * Test-only: what {@code zeek-cut} does with a Zeek ASCII log (zeek-aux is not packaged for Debian
+ * 12): the {@code #separator} line (which must come first) gives the separator, {@code #fields} the
+ * column names; other {@code #} lines are skipped; every data line is split on the separator and
+ * the named columns are printed.
  */
 final class ZeekCut {
-    private ZeekCut() {
-    }
+    private ZeekCut() {}
 
-    /** The named columns of every record of {@code log}, as zeek-cut prints them (one list per record). */
+    /**
+     * The named columns of every record of {@code log}, as zeek-cut prints them (one list per
+     * record).
+     */
     static List<List<String>> cut(String log, String... columns) {
         String[] lines = log.split("\n", -1);
         if (!lines[0].startsWith("#separator ")) {
-            throw new IllegalArgumentException("zeek-cut: the first line is not #separator: " + lines[0]);
+            throw new IllegalArgumentException(
+                    "zeek-cut: the first line is not #separator: " + lines[0]);
         }
         String separator = unescape(lines[0].substring("#separator ".length()));
         Map<String, Integer> index = null;
@@ -29,7 +33,9 @@ final class ZeekCut {
                 continue;
             }
             if (line.startsWith("#fields" + separator)) {
-                String[] names = line.substring(("#fields" + separator).length()).split(java.util.regex.Pattern.quote(separator), -1);
+                String[] names =
+                        line.substring(("#fields" + separator).length())
+                                .split(java.util.regex.Pattern.quote(separator), -1);
                 index = new HashMap<>();
                 for (int i = 0; i < names.length; i++) {
                     index.put(names[i], i);
@@ -44,7 +50,13 @@ final class ZeekCut {
             }
             String[] values = line.split(java.util.regex.Pattern.quote(separator), -1);
             if (values.length != index.size()) {
-                throw new IllegalArgumentException("zeek-cut: " + values.length + " values for " + index.size() + " fields: " + line);
+                throw new IllegalArgumentException(
+                        "zeek-cut: "
+                                + values.length
+                                + " values for "
+                                + index.size()
+                                + " fields: "
+                                + line);
             }
             List<String> row = new ArrayList<>();
             for (String c : columns) {

@@ -18,12 +18,16 @@ class SecretFileTest {
         Path token = dir.resolve("token");
         Files.writeString(token, "  0123456789abcdef-token \n");
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThatThrownBy(() -> Preflight.secretFile("--query-token-file", token)).isInstanceOf(UserException.class)
-                .hasMessageContaining("--query-token-file " + token).hasMessageContaining("chmod 600");
+        assertThatThrownBy(() -> Preflight.secretFile("--query-token-file", token))
+                .isInstanceOf(UserException.class)
+                .hasMessageContaining("--query-token-file " + token)
+                .hasMessageContaining("chmod 600");
         Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-        assertThat(Preflight.secretFile("--query-token-file", token)).isEqualTo("0123456789abcdef-token");
+        assertThat(Preflight.secretFile("--query-token-file", token))
+                .isEqualTo("0123456789abcdef-token");
         Files.writeString(token, "\n");
-        assertThatThrownBy(() -> Preflight.secretFile("--query-token-file", token)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> Preflight.secretFile("--query-token-file", token))
+                .hasMessageContaining("empty");
         assertThat(Preflight.secretFile("--query-token-file", null)).isNull();
     }
 }

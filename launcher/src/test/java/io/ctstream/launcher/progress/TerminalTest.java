@@ -27,8 +27,7 @@ class TerminalTest {
     void quietTurnsItOff() {
         @CommandLine.Command(name = "x")
         class Cmd {
-            @CommandLine.Mixin
-            ProgressOptions progress = new ProgressOptions();
+            @CommandLine.Mixin ProgressOptions progress = new ProgressOptions();
         }
         Cmd quiet = new Cmd();
         new CommandLine(quiet).parseArgs("--quiet");

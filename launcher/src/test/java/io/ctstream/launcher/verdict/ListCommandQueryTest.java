@@ -19,32 +19,41 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code verdict list --query-url}: the rules in force from a query API answering as streams-app's
- * {@code GET /gateways/{id}/rules} does (GatewayRulesQueryTest in streams-app runs the real one), printed as the Kafka
- * path prints them; the token is sent, and the API's errors are one line.
+ * {@code GET /gateways/{id}/rules} does (GatewayRulesQueryTest in streams-app runs the real one),
+ * printed as the Kafka path prints them; the token is sent, and the API's errors are one line.
  */
 class ListCommandQueryTest {
-    static final String BODY = """
+    static final String BODY =
+            """
             {"gateway":"gw1","rules":[{"origin":"operator","action":"BLOCK","match":"tcp 203.0.113.9 -> * port *",\
             "element":"block4_src { 203.0.113.9 }","verdict_id":"op-1","key_id":"op-alice","reason":"ssh scan",\
             "since":"2026-12-05T12:00:00Z","until":"2026-12-05T13:00:00Z","since_micros":1796472000000000,\
             "until_micros":1796475600000000}]}""";
     HttpServer server;
     final List<String> seen = new ArrayList<>();
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", exchange -> {
-            seen.add(exchange.getRequestURI().getRawPath() + " " + exchange.getRequestHeaders().getFirst("Authorization"));
-            boolean known = exchange.getRequestURI().getRawPath().equals("/gateways/gw1/rules");
-            byte[] body = (known ? BODY : "{\"error\":\"gateway id: letters, digits\",\"status\":400}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(known ? 200 : 400, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
+        server.createContext(
+                "/",
+                exchange -> {
+                    seen.add(
+                            exchange.getRequestURI().getRawPath()
+                                    + " "
+                                    + exchange.getRequestHeaders().getFirst("Authorization"));
+                    boolean known =
+                            exchange.getRequestURI().getRawPath().equals("/gateways/gw1/rules");
+                    byte[] body =
+                            (known
+                                            ? BODY
+                                            : "{\"error\":\"gateway id: letters, digits\",\"status\":400}")
+                                    .getBytes(StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(known ? 200 : 400, body.length);
+                    exchange.getResponseBody().write(body);
+                    exchange.close();
+                });
         server.start();
     }
 
@@ -67,12 +76,26 @@ class ListCommandQueryTest {
     void listsTheRulesTheQueryApiReturnsWithTheToken() throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, "0123456789abcdef0123");
-        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(
+                token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
-        String[] r = run("verdict", "list", "--gateway", "gw1", "--query-url", url, "--query-token-file", token.toString());
+        String[] r =
+                run(
+                        "verdict",
+                        "list",
+                        "--gateway",
+                        "gw1",
+                        "--query-url",
+                        url,
+                        "--query-token-file",
+                        token.toString());
         assertThat(r[0]).as(r[2]).isEqualTo("0");
-        assertThat(r[1]).contains("operator BLOCK  tcp 203.0.113.9 -> * port *")
-                .contains("op-alice").contains("2026-12-05T12:00:00Z").contains("ssh scan").contains("1 rule(s) in force");
+        assertThat(r[1])
+                .contains("operator BLOCK  tcp 203.0.113.9 -> * port *")
+                .contains("op-alice")
+                .contains("2026-12-05T12:00:00Z")
+                .contains("ssh scan")
+                .contains("1 rule(s) in force");
         assertThat(seen).containsExactly("/gateways/gw1/rules Bearer 0123456789abcdef0123");
     }
 
@@ -81,8 +104,11 @@ class ListCommandQueryTest {
         String url = "http://127.0.0.1:" + server.getAddress().getPort();
         String[] r = run("verdict", "list", "--gateway", "gw 2", "--query-url", url);
         assertThat(r[0]).isEqualTo("1");
-        assertThat(r[2].strip()).contains("answered 400: gateway id: letters, digits").doesNotContain("\tat ");
-        String[] down = run("verdict", "list", "--gateway", "gw1", "--query-url", "http://127.0.0.1:1");
+        assertThat(r[2].strip())
+                .contains("answered 400: gateway id: letters, digits")
+                .doesNotContain("\tat ");
+        String[] down =
+                run("verdict", "list", "--gateway", "gw1", "--query-url", "http://127.0.0.1:1");
         assertThat(down[0]).isEqualTo("4");
         assertThat(down[2]).contains("no streams-app query API at http://127.0.0.1:1");
     }

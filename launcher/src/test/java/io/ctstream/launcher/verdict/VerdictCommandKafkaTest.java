@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.ctstream.avro.Alert;
 import io.ctstream.avro.EnforcementOutcome;
-import io.ctstream.avro.OperatorAudit;
 import io.ctstream.avro.EnforcementReport;
+import io.ctstream.avro.OperatorAudit;
 import io.ctstream.avro.Verdict;
 import io.ctstream.avro.VerdictAction;
 import io.ctstream.avro.VerdictEvidence;
@@ -41,7 +41,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -50,13 +49,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code ctstream verdict} against the embedded broker and registry, and a dry-run agent reading what it wrote. */
+/**
+ * {@code ctstream verdict} against the embedded broker and registry, and a dry-run agent reading
+ * what it wrote.
+ */
 @ExtendWith(EmbeddedCluster.class)
 class VerdictCommandKafkaTest {
     final String prefix = EmbeddedCluster.uniqueTopic("op") + ".";
     final String verdicts = prefix + "verdicts";
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     Path keys;
 
     @BeforeEach
@@ -69,8 +70,14 @@ class VerdictCommandKafkaTest {
 
     String[] run(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-b", EmbeddedCluster.bootstrapServers(), "-r", EmbeddedCluster.schemaRegistryUrl(),
-                "--topic-prefix", prefix));
+        all.addAll(
+                List.of(
+                        "-b",
+                        EmbeddedCluster.bootstrapServers(),
+                        "-r",
+                        EmbeddedCluster.schemaRegistryUrl(),
+                        "--topic-prefix",
+                        prefix));
         picocli.CommandLine cl = CtstreamCommand.newCommandLine();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -95,8 +102,24 @@ class VerdictCommandKafkaTest {
 
     @Test
     void blockPublishesOneSignedVerdictAndARetryChangesNothing() {
-        String[] args = {"verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "10m",
-                "--reason", "ssh scan", "--keys", keys.toString(), "--key-id", "op-alice", "--user", "alice"};
+        String[] args = {
+            "verdict",
+            "block",
+            "--gateway",
+            "gw1",
+            "--src",
+            "203.0.113.9",
+            "--ttl",
+            "10m",
+            "--reason",
+            "ssh scan",
+            "--keys",
+            keys.toString(),
+            "--key-id",
+            "op-alice",
+            "--user",
+            "alice"
+        };
         String[] r = run(args);
         assertThat(r[0]).as(r[2]).isEqualTo("0");
         assertThat(r[1]).contains("published BLOCK op-").contains("for gw1 (key op-alice)");
@@ -118,30 +141,44 @@ class VerdictCommandKafkaTest {
         assertThat(a.getReason()).isEqualTo("ssh scan");
         assertThat(a.getAction()).isEqualTo("BLOCK");
         assertThat(a.getMatch()).isEqualTo("tcp 203.0.113.9 -> * port *");
-        assertThat(a.getTimeMicros()).isEqualTo(v.getIssuedAtMicros())
-                .isBetween(System.currentTimeMillis() * 1000 - 120_000_000L, System.currentTimeMillis() * 1000);
-        assertThat(SchemaRegistryClient.create(EmbeddedCluster.schemaRegistryUrl()).latest(prefix + "operator-audit-value")
-                .schema()).isEqualTo(OperatorAudit.getClassSchema());
+        assertThat(a.getTimeMicros())
+                .isEqualTo(v.getIssuedAtMicros())
+                .isBetween(
+                        System.currentTimeMillis() * 1000 - 120_000_000L,
+                        System.currentTimeMillis() * 1000);
+        assertThat(
+                        SchemaRegistryClient.create(EmbeddedCluster.schemaRegistryUrl())
+                                .latest(prefix + "operator-audit-value")
+                                .schema())
+                .isEqualTo(OperatorAudit.getClassSchema());
         List<Alert> alerts = values(Alert.class, prefix + "alerts");
         assertThat(alerts).hasSize(1);
         assertThat(alerts.get(0).getType()).isEqualTo("operator-verdict");
         assertThat(alerts.get(0).getMessage())
-                .isEqualTo("operator alice (key op-alice) BLOCK on gw1: tcp 203.0.113.9 -> * port * for 600 s: ssh scan");
+                .isEqualTo(
+                        "operator alice (key op-alice) BLOCK on gw1: tcp 203.0.113.9 -> * port * for 600 s: ssh scan");
 
         String[] again = run(args);
         assertThat(again[0]).isEqualTo("0");
-        assertThat(again[1]).contains("already published " + v.getVerdictId()).contains("nothing changed");
+        assertThat(again[1])
+                .contains("already published " + v.getVerdictId())
+                .contains("nothing changed");
         assertThat(published()).hasSize(1);
         assertThat(values(OperatorAudit.class, prefix + "operator-audit")).hasSize(1);
         assertThat(values(Alert.class, prefix + "alerts")).hasSize(1);
     }
 
-    <T extends org.apache.avro.specific.SpecificRecord> List<T> values(Class<T> type, String topic) {
+    <T extends org.apache.avro.specific.SpecificRecord> List<T> values(
+            Class<T> type, String topic) {
         List<T> out = new ArrayList<>();
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka().forEach((key, value) -> serdeConfig.put((String) key, value));
         try (SpecificAvroSerde<T> serde = AvroSerdes.specific(type, serdeConfig, false)) {
-            PublishedVerdicts.readRaw(kafka(), topic, 0, rec -> out.add(serde.deserializer().deserialize(topic, rec.value())));
+            PublishedVerdicts.readRaw(
+                    kafka(),
+                    topic,
+                    0,
+                    rec -> out.add(serde.deserializer().deserialize(topic, rec.value())));
         }
         return out;
     }
@@ -150,23 +187,177 @@ class VerdictCommandKafkaTest {
     void everyBadInputIsOneLineExit2AndNothingIsPublished() {
         String k = keys.toString();
         String[][] bad = {
-                {"verdict", "block", "--gateway", "gw1", "--src", "203.0.113.300", "--ttl", "60", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
-                {"verdict", "allow", "--gateway", "gw1", "--src", "10.0.0.1", "--dst", "10.0.1.2", "--port", "0", "--ttl", "60", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
-                {"verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "2d", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
-                {"verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "45m", "--gate-max-ttl", "1800", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
-                {"verdict", "block", "--gateway", "gw-nope", "--src", "203.0.113.9", "--ttl", "60", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
-                {"verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "60", "--reason", "x", "--keys", dir.resolve("missing").toString(), "--key-id", "op-alice"},
-                {"verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "60", "--reason", "x", "--keys", k, "--key-id", "policy"},
-                {"verdict", "revoke", "--gateway", "gw2", "--src", "203.0.113.9", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
-                {"verdict", "allow", "--gateway", "gw1", "--src", "10.0.0.0/24", "--dst", "10.0.1.2", "--port", "22", "--ttl", "60", "--reason", "x", "--keys", k, "--key-id", "op-alice"},
+            {
+                "verdict",
+                "block",
+                "--gateway",
+                "gw1",
+                "--src",
+                "203.0.113.300",
+                "--ttl",
+                "60",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "allow",
+                "--gateway",
+                "gw1",
+                "--src",
+                "10.0.0.1",
+                "--dst",
+                "10.0.1.2",
+                "--port",
+                "0",
+                "--ttl",
+                "60",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "block",
+                "--gateway",
+                "gw1",
+                "--src",
+                "203.0.113.9",
+                "--ttl",
+                "2d",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "block",
+                "--gateway",
+                "gw1",
+                "--src",
+                "203.0.113.9",
+                "--ttl",
+                "45m",
+                "--gate-max-ttl",
+                "1800",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "block",
+                "--gateway",
+                "gw-nope",
+                "--src",
+                "203.0.113.9",
+                "--ttl",
+                "60",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "block",
+                "--gateway",
+                "gw1",
+                "--src",
+                "203.0.113.9",
+                "--ttl",
+                "60",
+                "--reason",
+                "x",
+                "--keys",
+                dir.resolve("missing").toString(),
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "block",
+                "--gateway",
+                "gw1",
+                "--src",
+                "203.0.113.9",
+                "--ttl",
+                "60",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "policy"
+            },
+            {
+                "verdict",
+                "revoke",
+                "--gateway",
+                "gw2",
+                "--src",
+                "203.0.113.9",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
+            {
+                "verdict",
+                "allow",
+                "--gateway",
+                "gw1",
+                "--src",
+                "10.0.0.0/24",
+                "--dst",
+                "10.0.1.2",
+                "--port",
+                "22",
+                "--ttl",
+                "60",
+                "--reason",
+                "x",
+                "--keys",
+                k,
+                "--key-id",
+                "op-alice"
+            },
         };
-        String[] expected = {"not an IP address", "--port 0: out of range", "ttl 172800 s > 3600",
-                "would refuse this verdict: overbroad-ttl: ttl 2700 s > 1800", "--gateway gw-nope: unknown gateway", "missing",
-                "has no scope line", "key gw2/op-alice may not sign this", "ALLOW from /24, only single hosts"};
+        String[] expected = {
+            "not an IP address",
+            "--port 0: out of range",
+            "ttl 172800 s > 3600",
+            "would refuse this verdict: overbroad-ttl: ttl 2700 s > 1800",
+            "--gateway gw-nope: unknown gateway",
+            "missing",
+            "has no scope line",
+            "key gw2/op-alice may not sign this",
+            "ALLOW from /24, only single hosts"
+        };
         for (int i = 0; i < bad.length; i++) {
             String[] r = run(bad[i]);
             assertThat(r[0]).as(String.join(" ", bad[i]) + " → " + r[2]).isEqualTo("2");
-            assertThat(r[2].strip()).as(String.join(" ", bad[i])).contains(expected[i]).doesNotContain("\n")
+            assertThat(r[2].strip())
+                    .as(String.join(" ", bad[i]))
+                    .contains(expected[i])
+                    .doesNotContain("\n")
                     .doesNotContain("at io.ctstream");
         }
         assertThat(published()).isEmpty();
@@ -177,67 +368,158 @@ class VerdictCommandKafkaTest {
     void theAgentAppliesTheOperatorsBlockAndRefusesAVerdictBeyondTheKeysScope() throws Exception {
         String reports = prefix + "enforcement-reports";
         EmbeddedCluster.createTopic(reports, 1);
-        String[] r = run("verdict", "block", "--gateway", "gw1", "--src", "203.0.113.9", "--ttl", "600",
-                "--reason", "scan", "--keys", keys.toString(), "--key-id", "op-alice", "--user", "alice");
+        String[] r =
+                run(
+                        "verdict",
+                        "block",
+                        "--gateway",
+                        "gw1",
+                        "--src",
+                        "203.0.113.9",
+                        "--ttl",
+                        "600",
+                        "--reason",
+                        "scan",
+                        "--keys",
+                        keys.toString(),
+                        "--key-id",
+                        "op-alice",
+                        "--user",
+                        "alice");
         assertThat(r[0]).as(r[2]).isEqualTo("0");
-        // the operator's key, used by hand beyond its scope (an ALLOW from a /24): only the agent can stop this one
+        // the operator's key, used by hand beyond its scope (an ALLOW from a /24): only the agent
+        // can stop this one
         VerdictKeyring ring = VerdictKeyring.load(keys);
         long now = System.currentTimeMillis() * 1000;
-        Verdict wide = new VerdictSigner(ring).sign(Verdict.newBuilder().setVerdictId("by-hand-1").setGatewayId("gw1")
-                .setAction(VerdictAction.ALLOW).setMatch(OperatorMatch.of("10.0.0.0/24", "10.0.1.2", "tcp", "22"))
-                .setTtlSeconds(60).setReason("by hand").setEvidence(VerdictEvidence.newBuilder().setAlertIds(List.of()).build())
-                .setIssuedAtMicros(now).setExpiresAtMicros(now + 60_000_000L).build(), "op-alice");
+        Verdict wide =
+                new VerdictSigner(ring)
+                        .sign(
+                                Verdict.newBuilder()
+                                        .setVerdictId("by-hand-1")
+                                        .setGatewayId("gw1")
+                                        .setAction(VerdictAction.ALLOW)
+                                        .setMatch(
+                                                OperatorMatch.of(
+                                                        "10.0.0.0/24", "10.0.1.2", "tcp", "22"))
+                                        .setTtlSeconds(60)
+                                        .setReason("by hand")
+                                        .setEvidence(
+                                                VerdictEvidence.newBuilder()
+                                                        .setAlertIds(List.of())
+                                                        .build())
+                                        .setIssuedAtMicros(now)
+                                        .setExpiresAtMicros(now + 60_000_000L)
+                                        .build(),
+                                "op-alice");
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka().forEach((key, value) -> serdeConfig.put((String) key, value));
-        try (SpecificAvroSerde<Verdict> serde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
-             KafkaProducer<String, Verdict> p = new KafkaProducer<>(kafka(), new StringSerializer(), serde.serializer())) {
+        try (SpecificAvroSerde<Verdict> serde =
+                        AvroSerdes.specific(Verdict.class, serdeConfig, false);
+                KafkaProducer<String, Verdict> p =
+                        new KafkaProducer<>(kafka(), new StringSerializer(), serde.serializer())) {
             p.send(new ProducerRecord<>(verdicts, "gw1", wide)).get();
         }
         ExecutorService executor = Executors.newSingleThreadExecutor();
-        EnforcementAgent agent = new EnforcementAgent(EnforcementAgentConfig.builder().gatewayId("gw1").keyring(ring)
-                .kafka(kafka()).verdictsTopic(verdicts).reportsTopic(reports).groupId(prefix + "agent")
-                .transactionalId(prefix + "agent").limits(GateLimits.defaults()).pollTimeout(Duration.ofMillis(200))
-                .meterRegistry(new SimpleMeterRegistry()).dryRun(true)
-                .pinholeListener(new PinholeListener() { // as the SYN hold reads them: a REVOKE without dst crashed it
-                    @Override
-                    public void applied(io.ctstream.avro.VerdictMatch m) {
-                        PinholeMatch.of(m);
-                    }
+        EnforcementAgent agent =
+                new EnforcementAgent(
+                        EnforcementAgentConfig.builder()
+                                .gatewayId("gw1")
+                                .keyring(ring)
+                                .kafka(kafka())
+                                .verdictsTopic(verdicts)
+                                .reportsTopic(reports)
+                                .groupId(prefix + "agent")
+                                .transactionalId(prefix + "agent")
+                                .limits(GateLimits.defaults())
+                                .pollTimeout(Duration.ofMillis(200))
+                                .meterRegistry(new SimpleMeterRegistry())
+                                .dryRun(true)
+                                .pinholeListener(
+                                        new PinholeListener() { // as the SYN hold reads them: a
+                                            // REVOKE without dst crashed it
+                                            @Override
+                                            public void applied(io.ctstream.avro.VerdictMatch m) {
+                                                PinholeMatch.of(m);
+                                            }
 
-                    @Override
-                    public void removed(io.ctstream.avro.VerdictMatch m) {
-                        PinholeMatch.of(m);
-                    }
-                })
-                .dryRunOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).build());
-        Future<?> run = executor.submit(() -> {
-            agent.run();
-            return null;
-        });
+                                            @Override
+                                            public void removed(io.ctstream.avro.VerdictMatch m) {
+                                                PinholeMatch.of(m);
+                                            }
+                                        })
+                                .dryRunOut(
+                                        new PrintStream(
+                                                new ByteArrayOutputStream(),
+                                                true,
+                                                StandardCharsets.UTF_8))
+                                .build());
+        Future<?> run =
+                executor.submit(
+                        () -> {
+                            agent.run();
+                            return null;
+                        });
         try {
             List<EnforcementReport> got = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(90)).until(() -> {
-                got.clear();
-                got.addAll(reports(reports));
-                return got.size() >= 2;
-            });
+            await().atMost(Duration.ofSeconds(90))
+                    .until(
+                            () -> {
+                                got.clear();
+                                got.addAll(reports(reports));
+                                return got.size() >= 2;
+                            });
             assertThat(got.get(0).getOutcome()).isEqualTo(EnforcementOutcome.APPLIED);
             assertThat(got.get(1).getVerdictId()).isEqualTo("by-hand-1");
             assertThat(got.get(1).getOutcome()).isEqualTo(EnforcementOutcome.REFUSED);
-            assertThat(got.get(1).getReason()).isEqualTo("out-of-scope: key op-alice: ALLOW from /24, only single hosts");
+            assertThat(got.get(1).getReason())
+                    .isEqualTo("out-of-scope: key op-alice: ALLOW from /24, only single hosts");
 
             // what is in force, from the reports: the operator's block; after a REVOKE, nothing
-            String[] list = run("verdict", "list", "--gateway", "gw1", "--keys", keys.toString(), "--include-dry-run");
+            String[] list =
+                    run(
+                            "verdict",
+                            "list",
+                            "--gateway",
+                            "gw1",
+                            "--keys",
+                            keys.toString(),
+                            "--include-dry-run");
             assertThat(list[0]).as(list[2]).isEqualTo("0");
-            assertThat(list[1]).contains("operator BLOCK  tcp 203.0.113.9 -> * port *").contains("op-alice")
-                    .contains("operator alice: scan").contains("1 rule(s) in force");
+            assertThat(list[1])
+                    .contains("operator BLOCK  tcp 203.0.113.9 -> * port *")
+                    .contains("op-alice")
+                    .contains("operator alice: scan")
+                    .contains("1 rule(s) in force");
             assertThat(run("verdict", "list", "--gateway", "gw1", "--keys", keys.toString())[1])
-                    .as("dry-run reports do not count by default").contains("0 rule(s) in force");
-            String[] revoke = run("verdict", "revoke", "--gateway", "gw1", "--src", "203.0.113.9", "--reason", "done",
-                    "--keys", keys.toString(), "--key-id", "op-alice", "--user", "alice");
+                    .as("dry-run reports do not count by default")
+                    .contains("0 rule(s) in force");
+            String[] revoke =
+                    run(
+                            "verdict",
+                            "revoke",
+                            "--gateway",
+                            "gw1",
+                            "--src",
+                            "203.0.113.9",
+                            "--reason",
+                            "done",
+                            "--keys",
+                            keys.toString(),
+                            "--key-id",
+                            "op-alice",
+                            "--user",
+                            "alice");
             assertThat(revoke[0]).as(revoke[2]).isEqualTo("0");
             await().atMost(Duration.ofSeconds(60)).until(() -> reports(reports).size() >= 3);
-            assertThat(run("verdict", "list", "--gateway", "gw1", "--keys", keys.toString(), "--include-dry-run")[1])
+            assertThat(
+                            run(
+                                    "verdict",
+                                    "list",
+                                    "--gateway",
+                                    "gw1",
+                                    "--keys",
+                                    keys.toString(),
+                                    "--include-dry-run")[1])
                     .contains("0 rule(s) in force");
         } finally {
             agent.close();
@@ -250,8 +532,13 @@ class VerdictCommandKafkaTest {
         List<EnforcementReport> out = new ArrayList<>();
         Map<String, Object> serdeConfig = new HashMap<>();
         kafka().forEach((key, value) -> serdeConfig.put((String) key, value));
-        try (SpecificAvroSerde<EnforcementReport> serde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
-            PublishedVerdicts.readRaw(kafka(), topic, 0, rec -> out.add(serde.deserializer().deserialize(topic, rec.value())));
+        try (SpecificAvroSerde<EnforcementReport> serde =
+                AvroSerdes.specific(EnforcementReport.class, serdeConfig, false)) {
+            PublishedVerdicts.readRaw(
+                    kafka(),
+                    topic,
+                    0,
+                    rec -> out.add(serde.deserializer().deserialize(topic, rec.value())));
         }
         return out;
     }

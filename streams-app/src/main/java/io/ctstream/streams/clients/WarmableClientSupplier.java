@@ -18,16 +18,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kafka Streams' clients, made as Kafka's default supplier makes them, except that every producer is kept so that
- * {@link #fetchMetadata} can load the metadata of the topics it will write before the first packet.
+ * Kafka Streams' clients, made as Kafka's default supplier makes them, except that every producer
+ * is kept so that {@link #fetchMetadata} can load the metadata of the topics it will write before
+ * the first packet.
  *
- * <p>Why: a {@code KafkaProducer} learns a topic's partitions on its first {@code send} to it, and that send blocks the
- * caller — here the stream thread — for a metadata round trip. In the live gateway lab the first packets after start
- * were processed 200-250 ms after the broker had them, and the first PORT command 230 ms after that, while the
- * thread's first records to {@code conn-events}, {@code ct-match}, {@code verdicts} and the changelogs each waited
- * for their topic's metadata (issue 16). A producer also forgets a topic it has not written for
- * {@code metadata.max.idle.ms}; {@code StreamsProperties} makes that long, so that a gateway's first pinhole after a
- * quiet hour does not wait either.
+ * <p>Why: a {@code KafkaProducer} learns a topic's partitions on its first {@code send} to it, and
+ * that send blocks the caller — here the stream thread — for a metadata round trip. In the live
+ * gateway lab the first packets after start were processed 200-250 ms after the broker had them,
+ * and the first PORT command 230 ms after that, while the thread's first records to {@code
+ * conn-events}, {@code ct-match}, {@code verdicts} and the changelogs each waited for their topic's
+ * metadata (issue 16). A producer also forgets a topic it has not written for {@code
+ * metadata.max.idle.ms}; {@code StreamsProperties} makes that long, so that a gateway's first
+ * pinhole after a quiet hour does not wait either.
  */
 public final class WarmableClientSupplier implements KafkaClientSupplier {
     private static final Logger LOG = LoggerFactory.getLogger(WarmableClientSupplier.class);
@@ -41,30 +43,35 @@ public final class WarmableClientSupplier implements KafkaClientSupplier {
 
     @Override
     public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-        Producer<byte[], byte[]> producer = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
+        Producer<byte[], byte[]> producer =
+                new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer());
         producers.add(producer);
         return producer;
     }
 
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
     public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
     public Consumer<byte[], byte[]> getGlobalConsumer(Map<String, Object> config) {
-        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        return new KafkaConsumer<>(
+                config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /**
-     * Loads the partitions of {@code topics} into every producer made so far (a producer is thread-safe; this runs
-     * beside the stream threads). A topic that does not exist yet, or a producer already closed, is skipped: the
-     * first send to it then waits as it would have. Returns how many (producer, topic) pairs were loaded.
+     * Loads the partitions of {@code topics} into every producer made so far (a producer is
+     * thread-safe; this runs beside the stream threads). A topic that does not exist yet, or a
+     * producer already closed, is skipped: the first send to it then waits as it would have.
+     * Returns how many (producer, topic) pairs were loaded.
      */
     public int fetchMetadata(Collection<String> topics) {
         int loaded = 0;

@@ -1,16 +1,16 @@
 package io.ctstream.streams.config;
 
-import java.util.function.BiFunction;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The keys that set one builder, in documentation order (which is also binding order: a key whose default is
- * derived from another comes after it).
+ * The keys that set one builder, in documentation order (which is also binding order: a key whose
+ * default is derived from another comes after it).
  */
 public final class TunableSet<B> {
     private final Map<String, Tunable<B>> keys = new LinkedHashMap<>();
@@ -35,8 +35,8 @@ public final class TunableSet<B> {
     }
 
     /**
-     * Sets every key of {@code values} that is one of these on {@code builder}, in this set's order; other keys are
-     * left alone (the caller checks for unknown ones). A bad value is a
+     * Sets every key of {@code values} that is one of these on {@code builder}, in this set's
+     * order; other keys are left alone (the caller checks for unknown ones). A bad value is a
      * {@link org.apache.kafka.common.config.ConfigException} naming the key.
      */
     public B bind(Map<String, String> values, B builder) {
@@ -50,13 +50,22 @@ public final class TunableSet<B> {
         return b;
     }
 
-    /** The same keys setting a builder reached through {@code part} (e.g. a component's part of a larger config). */
-    public static <B, P> List<Tunable<B>> lift(List<Tunable<P>> keys, Function<B, P> get,
-                                               BiFunction<B, P, B> set) {
+    /**
+     * The same keys setting a builder reached through {@code part} (e.g. a component's part of a
+     * larger config).
+     */
+    public static <B, P> List<Tunable<B>> lift(
+            List<Tunable<P>> keys, Function<B, P> get, BiFunction<B, P, B> set) {
         List<Tunable<B>> out = new ArrayList<>();
         for (Tunable<P> t : keys) {
-            out.add(new Tunable<>(t.name(), t.type(), t.defaultValue(), t.validator(), t.doc(),
-                    (b, v) -> set.apply(b, t.bind().apply(get.apply(b), v))));
+            out.add(
+                    new Tunable<>(
+                            t.name(),
+                            t.type(),
+                            t.defaultValue(),
+                            t.validator(),
+                            t.doc(),
+                            (b, v) -> set.apply(b, t.bind().apply(get.apply(b), v))));
         }
         return out;
     }

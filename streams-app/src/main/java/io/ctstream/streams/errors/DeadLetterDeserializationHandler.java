@@ -19,9 +19,17 @@ public final class DeadLetterDeserializationHandler implements DeserializationEx
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
-                                Exception exception) {
-        return Response.resume(List.of(
-                deadLetters.reject("deserialization", context, record.key(), record.value(), exception)));
+    public Response handleError(
+            ErrorHandlerContext context,
+            ConsumerRecord<byte[], byte[]> record,
+            Exception exception) {
+        return Response.resume(
+                List.of(
+                        deadLetters.reject(
+                                "deserialization",
+                                context,
+                                record.key(),
+                                record.value(),
+                                exception)));
     }
 }

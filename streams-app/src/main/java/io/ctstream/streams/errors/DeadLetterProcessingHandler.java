@@ -19,8 +19,15 @@ public final class DeadLetterProcessingHandler implements ProcessingExceptionHan
     }
 
     @Override
-    public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        return Response.resume(List.of(deadLetters.reject("processing", context,
-                context.sourceRawKey(), context.sourceRawValue(), exception)));
+    public Response handleError(
+            ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+        return Response.resume(
+                List.of(
+                        deadLetters.reject(
+                                "processing",
+                                context,
+                                context.sourceRawKey(),
+                                context.sourceRawValue(),
+                                exception)));
     }
 }

@@ -18,8 +18,13 @@ import org.slf4j.LoggerFactory;
 public final class DeadLetters {
     /** Config key: the dead-letter topic. */
     public static final String TOPIC_CONFIG = "ctstream.dead.letter.topic";
-    /** Config key: a {@link MeterRegistry} object to count in (default: Micrometer's global registry). */
+
+    /**
+     * Config key: a {@link MeterRegistry} object to count in (default: Micrometer's global
+     * registry).
+     */
     public static final String METER_REGISTRY_CONFIG = "ctstream.meter.registry";
+
     /** Counter of dead-lettered records, tagged with reason, stage and source topic. */
     public static final String COUNTER = "ctstream.dead.letter.records";
 
@@ -49,8 +54,11 @@ public final class DeadLetters {
             throw new IllegalArgumentException(TOPIC_CONFIG + " must name the dead-letter topic");
         }
         Object registry = configs.get(METER_REGISTRY_CONFIG);
-        return new DeadLetters((String) topic,
-                registry instanceof MeterRegistry ? (MeterRegistry) registry : Metrics.globalRegistry);
+        return new DeadLetters(
+                (String) topic,
+                registry instanceof MeterRegistry
+                        ? (MeterRegistry) registry
+                        : Metrics.globalRegistry);
     }
 
     String topic() {
@@ -58,13 +66,30 @@ public final class DeadLetters {
     }
 
     /** Counts, logs and builds the dead-letter record for one rejected record. */
-    ProducerRecord<byte[], byte[]> reject(String stage, ErrorHandlerContext context, byte[] key, byte[] value,
-                                          Exception exception) {
+    ProducerRecord<byte[], byte[]> reject(
+            String stage,
+            ErrorHandlerContext context,
+            byte[] key,
+            byte[] value,
+            Exception exception) {
         String reason = RejectionReason.of(exception);
-        meters.counter(COUNTER, "reason", reason, "stage", stage, "topic", String.valueOf(context.topic()))
+        meters.counter(
+                        COUNTER,
+                        "reason",
+                        reason,
+                        "stage",
+                        stage,
+                        "topic",
+                        String.valueOf(context.topic()))
                 .increment();
-        LOG.warn("dead-lettering record {}-{}@{} ({} at {}): {}", context.topic(), context.partition(),
-                context.offset(), reason, stage, exception.toString());
+        LOG.warn(
+                "dead-lettering record {}-{}@{} ({} at {}): {}",
+                context.topic(),
+                context.partition(),
+                context.offset(),
+                reason,
+                stage,
+                exception.toString());
         RecordHeaders headers = new RecordHeaders();
         headers.add(HEADER_REASON, utf8(reason));
         headers.add(HEADER_STAGE, utf8(stage));

@@ -8,8 +8,7 @@ import java.util.Locale;
  * dead-letter header. The serde's messages name the fault; this maps them to a fixed vocabulary.
  */
 final class RejectionReason {
-    private RejectionReason() {
-    }
+    private RejectionReason() {}
 
     static String of(Throwable error) {
         if (error instanceof RejectedRecordException r) {

@@ -9,8 +9,7 @@ import java.util.Optional;
 /** Address helpers that never touch DNS. */
 public final class Addresses {
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     /** 4 or 6. */
     public static int ipVersion(InetAddress address) {
@@ -24,7 +23,8 @@ public final class Addresses {
         }
         try {
             if (bytes.length == 16) {
-                // Inet6Address.getByAddress keeps an IPv4-mapped address as IPv6 (InetAddress.getByAddress would not)
+                // Inet6Address.getByAddress keeps an IPv4-mapped address as IPv6
+                // (InetAddress.getByAddress would not)
                 return Inet6Address.getByAddress(null, bytes, null);
             }
             return InetAddress.getByAddress(bytes);
@@ -36,13 +36,18 @@ public final class Addresses {
     /** The IPv4 address of a 32-bit number in host order (as DCC writes it). */
     public static InetAddress ipv4(long value) {
         long v = value & 0xffffffffL;
-        return fromBytes(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+        return fromBytes(
+                new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
     }
 
     /** Parses an address literal such as "10.77.1.2" or "fd77:1::2" without any name lookup. */
     public static InetAddress parse(String literal) {
-        return parseIpv6(literal).or(() -> parseIpv4(literal))
-            .orElseThrow(() -> new IllegalArgumentException("not an IP address literal: " + literal));
+        return parseIpv6(literal)
+                .or(() -> parseIpv4(literal))
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "not an IP address literal: " + literal));
     }
 
     /** Strict dotted quad: four decimal numbers of 1 to 3 digits, each at most 255. */
@@ -67,17 +72,22 @@ public final class Addresses {
     }
 
     /**
-     * An IPv6 literal (RFC 4291 text forms, including an embedded IPv4 tail). Only hex digits, ':' and '.'
-     * are let through, and the literal is bracketed, so the JDK parses it as a literal and never resolves it.
+     * An IPv6 literal (RFC 4291 text forms, including an embedded IPv4 tail). Only hex digits, ':'
+     * and '.' are let through, and the literal is bracketed, so the JDK parses it as a literal and
+     * never resolves it.
      */
     public static Optional<InetAddress> parseIpv6(String text) {
-        if (text.isEmpty() || text.length() > 45 || text.indexOf(':') < 0
-            || !text.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
+        if (text.isEmpty()
+                || text.length() > 45
+                || text.indexOf(':') < 0
+                || !text.chars()
+                        .allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.')) {
             return Optional.empty();
         }
         try {
             InetAddress a = InetAddress.getByName("[" + text + "]");
-            // the JDK turns ::ffff:a.b.c.d into an Inet4Address; keep the 16-byte form the peer wrote
+            // the JDK turns ::ffff:a.b.c.d into an Inet4Address; keep the 16-byte form the peer
+            // wrote
             return Optional.of(a instanceof Inet4Address ? fromBytes(mapped(a.getAddress())) : a);
         } catch (UnknownHostException e) {
             return Optional.empty();
@@ -92,7 +102,10 @@ public final class Addresses {
         return b;
     }
 
-    /** Text form: dotted quad, or IPv6 in RFC 5952 form (as the kernel and conntrack print it); "*" for null. */
+    /**
+     * Text form: dotted quad, or IPv6 in RFC 5952 form (as the kernel and conntrack print it); "*"
+     * for null.
+     */
     public static String format(InetAddress address) {
         if (address == null) {
             return "*";

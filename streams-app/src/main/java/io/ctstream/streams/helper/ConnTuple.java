@@ -4,10 +4,11 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * One direction of a connection (the kernel's nf_conntrack_tuple), as the helpers need it. Plain Java on
- * purpose: the helpers are pure functions and know nothing of Avro or Kafka.
+ * One direction of a connection (the kernel's nf_conntrack_tuple), as the helpers need it. Plain
+ * Java on purpose: the helpers are pure functions and know nothing of Avro or Kafka.
  */
-public record ConnTuple(int ipVersion, int protocol, InetAddress src, int srcPort, InetAddress dst, int dstPort) {
+public record ConnTuple(
+        int ipVersion, int protocol, InetAddress src, int srcPort, InetAddress dst, int dstPort) {
 
     public ConnTuple {
         Objects.requireNonNull(src, "src");
@@ -16,7 +17,8 @@ public record ConnTuple(int ipVersion, int protocol, InetAddress src, int srcPor
             throw new IllegalArgumentException("ipVersion must be 4 or 6: " + ipVersion);
         }
         if (Addresses.ipVersion(src) != ipVersion || Addresses.ipVersion(dst) != ipVersion) {
-            throw new IllegalArgumentException("addresses do not match ipVersion " + ipVersion + ": " + src + " " + dst);
+            throw new IllegalArgumentException(
+                    "addresses do not match ipVersion " + ipVersion + ": " + src + " " + dst);
         }
     }
 
@@ -32,6 +34,12 @@ public record ConnTuple(int ipVersion, int protocol, InetAddress src, int srcPor
 
     @Override
     public String toString() {
-        return Addresses.format(src) + ":" + srcPort + " -> " + Addresses.format(dst) + ":" + dstPort;
+        return Addresses.format(src)
+                + ":"
+                + srcPort
+                + " -> "
+                + Addresses.format(dst)
+                + ":"
+                + dstPort;
     }
 }

@@ -3,13 +3,17 @@ package io.ctstream.streams.helper;
 /** Turns protocol bytes into printable, bounded evidence text for alerts and expectation events. */
 public final class Evidence {
 
-    /** Evidence is cut to this many input bytes; the whole line is never needed to judge an alert. */
+    /**
+     * Evidence is cut to this many input bytes; the whole line is never needed to judge an alert.
+     */
     public static final int MAX_BYTES = 256;
 
-    private Evidence() {
-    }
+    private Evidence() {}
 
-    /** Printable ASCII kept, CR/LF/TAB as \r \n \t, everything else as \xNN; cut at {@link #MAX_BYTES}. */
+    /**
+     * Printable ASCII kept, CR/LF/TAB as \r \n \t, everything else as \xNN; cut at {@link
+     * #MAX_BYTES}.
+     */
     public static String of(byte[] bytes, int offset, int length) {
         int n = Math.min(length, MAX_BYTES);
         StringBuilder sb = new StringBuilder(n + 16);

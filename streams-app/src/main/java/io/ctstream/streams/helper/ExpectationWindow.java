@@ -12,22 +12,25 @@ import java.util.List;
 
 /**
  * Per-master expectation policy (the kernel's __nf_ct_expect_check for one master): the master's
- * expectations believed live, oldest first. Admitting a new one first drops those whose timeout passed,
- * then replaces an identical tuple of the same master ('replaced'), then evicts the oldest while the master
- * is at its limit ('max-expected': FTP max_expected=1, IRC max_dcc_channels=8).
+ * expectations believed live, oldest first. Admitting a new one first drops those whose timeout
+ * passed, then replaces an identical tuple of the same master ('replaced'), then evicts the oldest
+ * while the master is at its limit ('max-expected': FTP max_expected=1, IRC max_dcc_channels=8).
  *
- * <p>Fulfilment happens elsewhere (the expected connection is on another partition), so this window can
- * hold an expectation that was already used; the eviction it emits then means "evict if still live", and
- * {@link #closed} lets the fulfilment be fed back. With max_expected=1 this is exactly the kernel's rule.
+ * <p>Fulfilment happens elsewhere (the expected connection is on another partition), so this window
+ * can hold an expectation that was already used; the eviction it emits then means "evict if still
+ * live", and {@link #closed} lets the fulfilment be fed back. With max_expected=1 this is exactly
+ * the kernel's rule.
  */
 public final class ExpectationWindow {
 
-    private record Entry(String id, ExpectedTuple tuple, long expiresAtMicros) {
-    }
+    private record Entry(String id, ExpectedTuple tuple, long expiresAtMicros) {}
 
     private final List<Entry> live = new ArrayList<>();
 
-    /** Applies the policy for a new request; returns the evictions it causes (to emit before the request). */
+    /**
+     * Applies the policy for a new request; returns the evictions it causes (to emit before the
+     * request).
+     */
     public List<HelperOutcome> admit(ExpectationRequest request, int maxExpected) {
         List<HelperOutcome> evictions = new ArrayList<>();
         long now = request.timestampMicros();
@@ -49,11 +52,20 @@ public final class ExpectationWindow {
     }
 
     private static ExpectationEviction eviction(Entry e, ExpectationRequest by, String reason) {
-        return new ExpectationEviction(e.id, by.expectationId(), by.helper(), by.mode(), by.direction(),
-            by.timestampMicros(), reason);
+        return new ExpectationEviction(
+                e.id,
+                by.expectationId(),
+                by.helper(),
+                by.mode(),
+                by.direction(),
+                by.timestampMicros(),
+                reason);
     }
 
-    /** The expectation was fulfilled, expired or evicted elsewhere: it no longer counts against the limit. */
+    /**
+     * The expectation was fulfilled, expired or evicted elsewhere: it no longer counts against the
+     * limit.
+     */
     public boolean closed(String expectationId) {
         return live.removeIf(e -> e.id.equals(expectationId));
     }

@@ -7,22 +7,23 @@ import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /**
- * What the helpers can be told: the mode, the robust mode's bounds, and per helper name a {@link HelperPolicy} that
- * replaces that helper's own defaults ({@link ConntrackHelper#defaultPolicy}: the kernel module's). A helper not named
- * here runs with its defaults. Names are checked against the registered helpers where the analyzer is built.
+ * What the helpers can be told: the mode, the robust mode's bounds, and per helper name a {@link
+ * HelperPolicy} that replaces that helper's own defaults ({@link ConntrackHelper#defaultPolicy}:
+ * the kernel module's). A helper not named here runs with its defaults. Names are checked against
+ * the registered helpers where the analyzer is built.
  *
- * @param mode                   KERNEL reproduces the Linux helpers per segment; ROBUST reassembles (default)
- * @param policies               helper name → the policy that replaces its defaults
- * @param lineBufferBytes        robust mode: longest control line kept (Zeek's 4 KiB)
- * @param reassemblyWindowBytes  robust mode: out-of-order bytes held per direction
- * @param reassemblyMaxSegments  robust mode: out-of-order segments held per direction
+ * @param mode KERNEL reproduces the Linux helpers per segment; ROBUST reassembles (default)
+ * @param policies helper name → the policy that replaces its defaults
+ * @param lineBufferBytes robust mode: longest control line kept (Zeek's 4 KiB)
+ * @param reassemblyWindowBytes robust mode: out-of-order bytes held per direction
+ * @param reassemblyMaxSegments robust mode: out-of-order segments held per direction
  */
 public record HelperConfig(
-    HelperMode mode,
-    Map<String, HelperPolicy> policies,
-    int lineBufferBytes,
-    int reassemblyWindowBytes,
-    int reassemblyMaxSegments) {
+        HelperMode mode,
+        Map<String, HelperPolicy> policies,
+        int lineBufferBytes,
+        int reassemblyWindowBytes,
+        int reassemblyMaxSegments) {
 
     public HelperConfig {
         Objects.requireNonNull(mode, "mode");
@@ -34,7 +35,8 @@ public record HelperConfig(
 
     private static void requireRange(String name, int v, int min, int max) {
         if (v < min || v > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + v);
+            throw new IllegalArgumentException(
+                    name + " must be in [" + min + ", " + max + "]: " + v);
         }
     }
 
@@ -48,8 +50,12 @@ public record HelperConfig(
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder().mode(mode).lineBufferBytes(lineBufferBytes)
-            .reassemblyWindowBytes(reassemblyWindowBytes).reassemblyMaxSegments(reassemblyMaxSegments);
+        Builder b =
+                new Builder()
+                        .mode(mode)
+                        .lineBufferBytes(lineBufferBytes)
+                        .reassemblyWindowBytes(reassemblyWindowBytes)
+                        .reassemblyMaxSegments(reassemblyMaxSegments);
         b.policies.putAll(policies);
         return b;
     }
@@ -67,13 +73,23 @@ public record HelperConfig(
         private int reassemblyWindowBytes = 64 * 1024;
         private int reassemblyMaxSegments = 64;
 
-        public Builder mode(HelperMode v) { mode = v; return this; }
+        public Builder mode(HelperMode v) {
+            mode = v;
+            return this;
+        }
+
         /** Replaces the defaults of the helper named {@code helper}. */
-        public Builder policy(String helper, HelperPolicy v) { policies.put(helper, v); return this; }
+        public Builder policy(String helper, HelperPolicy v) {
+            policies.put(helper, v);
+            return this;
+        }
+
         /** Changes the policy of {@code helper} (its defaults unless configured already). */
         public Builder policy(ConntrackHelper helper, UnaryOperator<HelperPolicy> change) {
-            HelperPolicy changed = change.apply(policies.getOrDefault(helper.name(), helper.defaultPolicy()));
-            // a policy changed back to the helper's defaults is no override: configs equal when they behave the same
+            HelperPolicy changed =
+                    change.apply(policies.getOrDefault(helper.name(), helper.defaultPolicy()));
+            // a policy changed back to the helper's defaults is no override: configs equal when
+            // they behave the same
             if (changed.equals(helper.defaultPolicy())) {
                 policies.remove(helper.name());
             } else {
@@ -81,12 +97,25 @@ public record HelperConfig(
             }
             return this;
         }
-        public Builder lineBufferBytes(int v) { lineBufferBytes = v; return this; }
-        public Builder reassemblyWindowBytes(int v) { reassemblyWindowBytes = v; return this; }
-        public Builder reassemblyMaxSegments(int v) { reassemblyMaxSegments = v; return this; }
+
+        public Builder lineBufferBytes(int v) {
+            lineBufferBytes = v;
+            return this;
+        }
+
+        public Builder reassemblyWindowBytes(int v) {
+            reassemblyWindowBytes = v;
+            return this;
+        }
+
+        public Builder reassemblyMaxSegments(int v) {
+            reassemblyMaxSegments = v;
+            return this;
+        }
 
         public HelperConfig build() {
-            return new HelperConfig(mode, policies, lineBufferBytes, reassemblyWindowBytes, reassemblyMaxSegments);
+            return new HelperConfig(
+                    mode, policies, lineBufferBytes, reassemblyWindowBytes, reassemblyMaxSegments);
         }
     }
 }

@@ -5,9 +5,9 @@ import java.net.InetAddress;
 import java.util.Objects;
 
 /**
- * What a helper knows about the master (control) connection: its id and its two tuples. Without NAT the
- * reply tuple is the inverse of the original; it is kept separate because that is what the kernel compares
- * against (ct->tuplehash[dir] and [!dir]).
+ * What a helper knows about the master (control) connection: its id and its two tuples. Without NAT
+ * the reply tuple is the inverse of the original; it is kept separate because that is what the
+ * kernel compares against (ct->tuplehash[dir] and [!dir]).
  */
 public record HelperContext(String masterId, ConnTuple orig, ConnTuple reply) {
 
@@ -32,7 +32,10 @@ public record HelperContext(String masterId, ConnTuple orig, ConnTuple reply) {
         return tuple(direction).src();
     }
 
-    /** The other endpoint: the one that received a packet in this direction (ct->tuplehash[!dir].tuple.src). */
+    /**
+     * The other endpoint: the one that received a packet in this direction
+     * (ct->tuplehash[!dir].tuple.src).
+     */
     public InetAddress receiver(Direction direction) {
         return tuple(direction == Direction.ORIGINAL ? Direction.REPLY : Direction.ORIGINAL).src();
     }

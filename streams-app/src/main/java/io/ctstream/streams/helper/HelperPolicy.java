@@ -3,16 +3,19 @@ package io.ctstream.streams.helper;
 import java.util.Set;
 
 /**
- * One helper's tunables, as the kernel module's parameters and {@code nf_conntrack_expect_policy}. Each helper
- * gives its defaults ({@link ConntrackHelper#defaultPolicy}); {@link HelperConfig} overrides them per helper name.
+ * One helper's tunables, as the kernel module's parameters and {@code nf_conntrack_expect_policy}.
+ * Each helper gives its defaults ({@link ConntrackHelper#defaultPolicy}); {@link HelperConfig}
+ * overrides them per helper name.
  *
- * @param ports          server ports whose masters get the helper ({@code ports=}); empty: the helper is off
- * @param loose          expect an announced address other than the sender's (the FTP module's {@code loose})
- * @param maxExpected    live expectations per master; a new one evicts the oldest ({@code max_expected})
+ * @param ports server ports whose masters get the helper ({@code ports=}); empty: the helper is off
+ * @param loose expect an announced address other than the sender's (the FTP module's {@code loose})
+ * @param maxExpected live expectations per master; a new one evicts the oldest ({@code
+ *     max_expected})
  * @param timeoutSeconds expectation lifetime ({@code timeout})
- * @param ipv6           also help IPv6 masters (the kernel's IRC helper registers for IPv4 only)
+ * @param ipv6 also help IPv6 masters (the kernel's IRC helper registers for IPv4 only)
  */
-public record HelperPolicy(Set<Integer> ports, boolean loose, int maxExpected, int timeoutSeconds, boolean ipv6) {
+public record HelperPolicy(
+        Set<Integer> ports, boolean loose, int maxExpected, int timeoutSeconds, boolean ipv6) {
 
     public HelperPolicy {
         ports = Set.copyOf(ports);
@@ -25,7 +28,8 @@ public record HelperPolicy(Set<Integer> ports, boolean loose, int maxExpected, i
 
     private static void requireRange(String name, int v, int min, int max) {
         if (v < min || v > max) {
-            throw new IllegalArgumentException(name + " must be in [" + min + ", " + max + "]: " + v);
+            throw new IllegalArgumentException(
+                    name + " must be in [" + min + ", " + max + "]: " + v);
         }
     }
 

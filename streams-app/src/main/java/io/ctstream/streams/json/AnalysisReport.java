@@ -21,23 +21,25 @@ import java.util.Map;
  * The {@code analyze} report: what the pipeline concluded about a set of captures, built from its
  * output topics. Connections are the last snapshot of each connection id (a destroyed connection is
  * listed with its final counters and {@code "destroyed": true}); expectations are the lab-oracle
- * shape with the outcome of their last lifecycle event; refused announcements are listed apart under
- * {@code rejected} (the kernel creates nothing for them); alerts as they were raised.
+ * shape with the outcome of their last lifecycle event; refused announcements are listed apart
+ * under {@code rejected} (the kernel creates nothing for them); alerts as they were raised.
  */
 public final class AnalysisReport {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private AnalysisReport() {
-    }
+    private AnalysisReport() {}
 
     /**
      * @param connectionEvents everything the conn-events topic holds
-     * @param current          the connection store at the end of the run: its snapshots carry the
-     *                         final counters (events are only emitted on state changes, so a
-     *                         connection's last event can predate its last packets)
+     * @param current the connection store at the end of the run: its snapshots carry the final
+     *     counters (events are only emitted on state changes, so a connection's last event can
+     *     predate its last packets)
      */
-    public static ObjectNode build(List<ConnectionEvent> connectionEvents, List<Connection> current,
-                                   List<ExpectationEvent> expectationEvents, List<Alert> alerts) {
+    public static ObjectNode build(
+            List<ConnectionEvent> connectionEvents,
+            List<Connection> current,
+            List<ExpectationEvent> expectationEvents,
+            List<Alert> alerts) {
         ObjectNode report = F.objectNode();
         Map<String, ExpectationEvent> fulfilled = new LinkedHashMap<>();
         for (ExpectationEvent e : expectationEvents) {
@@ -65,15 +67,26 @@ public final class AnalysisReport {
                 last.put(e.getExpectationId(), e);
             }
         }
-        // in announcement order, as expectations and alerts: not in the order a reader met them across partitions
+        // in announcement order, as expectations and alerts: not in the order a reader met them
+        // across partitions
         refused.stream()
-                .sorted(Comparator.comparingLong(ExpectationEvent::getCreatedMicros).thenComparing(ExpectationEvent::getExpectationId))
+                .sorted(
+                        Comparator.comparingLong(ExpectationEvent::getCreatedMicros)
+                                .thenComparing(ExpectationEvent::getExpectationId))
                 .forEach(e -> rejected.add(JsonViews.expectation(e, e)));
         created.values().stream()
-                .sorted(Comparator.comparingLong(ExpectationEvent::getCreatedMicros).thenComparing(ExpectationEvent::getExpectationId))
-                .forEach(c -> expectations.add(JsonViews.expectation(c, last.get(c.getExpectationId()))));
+                .sorted(
+                        Comparator.comparingLong(ExpectationEvent::getCreatedMicros)
+                                .thenComparing(ExpectationEvent::getExpectationId))
+                .forEach(
+                        c ->
+                                expectations.add(
+                                        JsonViews.expectation(c, last.get(c.getExpectationId()))));
         ArrayNode alertsNode = report.putArray("alerts");
-        alerts.stream().sorted(Comparator.comparingLong(Alert::getTimestampMicros).thenComparing(Alert::getAlertId))
+        alerts.stream()
+                .sorted(
+                        Comparator.comparingLong(Alert::getTimestampMicros)
+                                .thenComparing(Alert::getAlertId))
                 .forEach(a -> alertsNode.add(JsonViews.alert(a)));
         return report;
     }
@@ -83,13 +96,15 @@ public final class AnalysisReport {
     }
 
     /**
-     * @param fulfilled the FULFILLED expectation events by the connection they name: a connection destroyed before the
-     *                  matcher's decision came back to the tracker (reset, or timed out on a partition whose stream
-     *                  time ran ahead of the matcher's) has no master in its events; the decision gives it, as the
-     *                  kernel's entry has it from its first packet
+     * @param fulfilled the FULFILLED expectation events by the connection they name: a connection
+     *     destroyed before the matcher's decision came back to the tracker (reset, or timed out on
+     *     a partition whose stream time ran ahead of the matcher's) has no master in its events;
+     *     the decision gives it, as the kernel's entry has it from its first packet
      */
-    static ArrayNode connections(List<ConnectionEvent> events, List<Connection> current,
-                                 Map<String, ExpectationEvent> fulfilled) {
+    static ArrayNode connections(
+            List<ConnectionEvent> events,
+            List<Connection> current,
+            Map<String, ExpectationEvent> fulfilled) {
         Map<String, ConnectionEvent> lastById = new LinkedHashMap<>();
         for (ConnectionEvent e : events) {
             lastById.put(e.getConnection().getId(), e);
@@ -97,12 +112,17 @@ public final class AnalysisReport {
         for (Connection c : current) {
             ConnectionEvent last = lastById.get(c.getId());
             if (last == null || last.getType() != ConnectionEventType.DESTROY) {
-                lastById.put(c.getId(), new ConnectionEvent(ConnectionEventType.UPDATE, c.getLastSeenMicros(), "current", c));
+                lastById.put(
+                        c.getId(),
+                        new ConnectionEvent(
+                                ConnectionEventType.UPDATE, c.getLastSeenMicros(), "current", c));
             }
         }
         List<ConnectionEvent> sorted = new ArrayList<>(lastById.values());
-        sorted.sort(Comparator.comparingLong((ConnectionEvent e) -> e.getConnection().getFirstSeenMicros())
-                .thenComparing(e -> e.getConnection().getId()));
+        sorted.sort(
+                Comparator.comparingLong(
+                                (ConnectionEvent e) -> e.getConnection().getFirstSeenMicros())
+                        .thenComparing(e -> e.getConnection().getId()));
         ArrayNode out = F.arrayNode();
         for (ConnectionEvent e : sorted) {
             Connection c = withMaster(e.getConnection(), fulfilled.get(e.getConnection().getId()));
@@ -113,7 +133,10 @@ public final class AnalysisReport {
         return out;
     }
 
-    /** {@code c} as the tracker makes a connection RELATED when the matcher's FULFILLED reaches it in time. */
+    /**
+     * {@code c} as the tracker makes a connection RELATED when the matcher's FULFILLED reaches it
+     * in time.
+     */
     static Connection withMaster(Connection c, ExpectationEvent fulfilled) {
         if (fulfilled == null || c.getMaster() != null) {
             return c;

@@ -23,17 +23,16 @@ import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * The JSON shape of connections, expectations and alerts, shared by the query API and the
- * {@code analyze} report. Field names and values follow the kernel-oracle files of the traffic lab
- * ({@code ../shared/lab/out/*.expect.json}): tuples are {@code {"proto","l3","src","sport","dst","dport"}},
+ * The JSON shape of connections, expectations and alerts, shared by the query API and the {@code
+ * analyze} report. Field names and values follow the kernel-oracle files of the traffic lab ({@code
+ * ../shared/lab/out/*.expect.json}): tuples are {@code {"proto","l3","src","sport","dst","dport"}},
  * wildcards are {@code "*"}, times are seconds since the epoch with microsecond precision.
  */
 public final class JsonViews {
     public static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
-    private JsonViews() {
-    }
+    private JsonViews() {}
 
     public static String protocolName(int protocol) {
         return switch (protocol) {
@@ -74,7 +73,8 @@ public final class JsonViews {
 
     public static String address(byte[] addr) {
         try {
-            // RFC 5952 text for IPv6 ("fd77:1::2"), as the kernel and the lab's oracle files print it
+            // RFC 5952 text for IPv6 ("fd77:1::2"), as the kernel and the lab's oracle files print
+            // it
             return Addresses.format(InetAddress.getByAddress(addr));
         } catch (UnknownHostException e) {
             return "invalid:" + HexFormat.of().formatHex(addr);
@@ -136,7 +136,8 @@ public final class JsonViews {
         n.put("stream_gaps", c.getStreamGaps());
         n.put("first_seen", seconds(c.getFirstSeenMicros()));
         n.put("last_seen", seconds(c.getLastSeenMicros()));
-        // when the entry times out in stream time (the remaining timeout of conntrack -L is this minus "now")
+        // when the entry times out in stream time (the remaining timeout of conntrack -L is this
+        // minus "now")
         n.put("timeout_at", seconds(c.getTimeoutAtMicros()));
         n.put("history", c.getHistory());
         ArrayNode sensors = n.putArray("sensors");
@@ -159,7 +160,10 @@ public final class JsonViews {
         return n;
     }
 
-    /** One expectation as the kernel-oracle files describe it, with {@code outcome} from its last event. */
+    /**
+     * One expectation as the kernel-oracle files describe it, with {@code outcome} from its last
+     * event.
+     */
     public static ObjectNode expectation(ExpectationEvent created, ExpectationEvent last) {
         ObjectNode n = F.objectNode();
         n.put("id", created.getExpectationId());
@@ -186,7 +190,9 @@ public final class JsonViews {
         return n;
     }
 
-    /** The oracle's outcome vocabulary: fulfilled / evicted / expired / master-destroyed / pending. */
+    /**
+     * The oracle's outcome vocabulary: fulfilled / evicted / expired / master-destroyed / pending.
+     */
     public static String outcome(ExpectationEvent last) {
         if (last == null) {
             return "pending";

@@ -4,10 +4,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A key-value store with an exact entry count, for the table caps ({@code approximateNumEntries}
- * of RocksDB is an estimate). The count is taken by one scan when the processor is initialised,
- * which Kafka Streams does after restoring the store, and again after a task is revived; from then
- * on every put and delete keeps it.
+ * A key-value store with an exact entry count, for the table caps ({@code approximateNumEntries} of
+ * RocksDB is an estimate). The count is taken by one scan when the processor is initialised, which
+ * Kafka Streams does after restoring the store, and again after a task is revived; from then on
+ * every put and delete keeps it.
  */
 public final class CountedStore<K, V> {
     private final KeyValueStore<K, V> store;
@@ -39,8 +39,8 @@ public final class CountedStore<K, V> {
     }
 
     /**
-     * {@link #put(Object, Object)} for a caller that knows whether the key is stored: saves the read that counting
-     * would otherwise take.
+     * {@link #put(Object, Object)} for a caller that knows whether the key is stored: saves the
+     * read that counting would otherwise take.
      */
     public void put(K key, V value, boolean stored) {
         if (value == null) {

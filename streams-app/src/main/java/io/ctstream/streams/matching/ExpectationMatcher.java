@@ -13,40 +13,44 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Matches expectations with the new connections that fulfil them, for one expected destination
- * (one {@link MatchSlot} of live expectations), in event time. Pure: the Kafka Streams processor owns
+ * Matches expectations with the new connections that fulfil them, for one expected destination (one
+ * {@link MatchSlot} of live expectations), in event time. Pure: the Kafka Streams processor owns
  * the stores and the clock, and decides <em>when</em> (see {@link ExpectationMatchProcessor}); each
  * method returns the slot to write back (null when nothing is left to keep).
  *
  * <p>Rules, as the kernel's nf_conntrack_expect plus what a distributed pipeline needs:
+ *
  * <ul>
- *   <li>A connection fulfils an expectation when its original tuple matches the expected tuple
- *   (a null source address or port is a wildcard) and its first packet's timestamp lies in the
- *   expectation's life: from its creation to its end (its timeout, or the event time at which its
- *   master's helper evicted it or its master died). A connection seen by another sensor than the
- *   announcement may begin up to {@code grace} before it (the two sensors' clocks differ); one seen
- *   by the same sensor must begin after it, as in the kernel.</li>
+ *   <li>A connection fulfils an expectation when its original tuple matches the expected tuple (a
+ *       null source address or port is a wildcard) and its first packet's timestamp lies in the
+ *       expectation's life: from its creation to its end (its timeout, or the event time at which
+ *       its master's helper evicted it or its master died). A connection seen by another sensor
+ *       than the announcement may begin up to {@code grace} before it (the two sensors' clocks
+ *       differ); one seen by the same sensor must begin after it, as in the kernel.
  *   <li>Nothing is decided on arrival. A connection is decided once every tracker has passed its
- *   first packet by the grace ({@link #decide}, called by the processor in timestamp order, then
- *   connection id): by then every expectation that could match it has arrived, in whatever order
- *   the partitions delivered them. It claims the oldest (creation time, then id) live expectation it
- *   matches, which becomes FULFILLED; if none, it is simply NEW. Earlier-stamped connections are
- *   decided first, so the earliest connection wins a contested expectation.</li>
+ *       first packet by the grace ({@link #decide}, called by the processor in timestamp order,
+ *       then connection id): by then every expectation that could match it has arrived, in whatever
+ *       order the partitions delivered them. It claims the oldest (creation time, then id) live
+ *       expectation it matches, which becomes FULFILLED; if none, it is simply NEW. Earlier-stamped
+ *       connections are decided first, so the earliest connection wins a contested expectation.
  *   <li>An eviction or a master's death only schedules the end: the expectation stays matchable,
- *   for connections stamped before that end, until the processor's safe time passes
- *   {@code end + grace}. Only then is the terminal event (EVICTED, MASTER_DESTROYED, EXPIRED)
- *   published ({@link #advance}).</li>
- *   <li>Every expectation gets exactly one terminal event.</li>
+ *       for connections stamped before that end, until the processor's safe time passes {@code end
+ *       + grace}. Only then is the terminal event (EVICTED, MASTER_DESTROYED, EXPIRED) published
+ *       ({@link #advance}).
+ *   <li>Every expectation gets exactly one terminal event.
  * </ul>
- * Because every decision is a function of the events' timestamps, and is taken only once all
- * events that could change it have arrived, the outcome does not depend on the order in which
- * partitions deliver them (ExpectationMatchPropertyTest).
+ *
+ * Because every decision is a function of the events' timestamps, and is taken only once all events
+ * that could change it have arrived, the outcome does not depend on the order in which partitions
+ * deliver them (ExpectationMatchPropertyTest).
  */
 public final class ExpectationMatcher {
 
     /** Where the matcher's decisions go. */
     public interface Sink {
-        /** A lifecycle event to publish: CREATED, FULFILLED, EVICTED, EXPIRED or MASTER_DESTROYED. */
+        /**
+         * A lifecycle event to publish: CREATED, FULFILLED, EVICTED, EXPIRED or MASTER_DESTROYED.
+         */
         void expectation(ExpectationEvent event);
 
         /** Something the matcher had to drop or ignore, by reason (counted by the caller). */
@@ -54,9 +58,9 @@ public final class ExpectationMatcher {
     }
 
     /** Live expectations in claim order: the oldest first. */
-    private static final Comparator<ExpectationEvent> OLDEST_FIRST = Comparator
-            .comparingLong(ExpectationEvent::getCreatedMicros)
-            .thenComparing(ExpectationEvent::getExpectationId);
+    private static final Comparator<ExpectationEvent> OLDEST_FIRST =
+            Comparator.comparingLong(ExpectationEvent::getCreatedMicros)
+                    .thenComparing(ExpectationEvent::getExpectationId);
 
     private final MatcherConfig config;
 
@@ -84,7 +88,12 @@ public final class ExpectationMatcher {
                     // A flood guard, not a protocol rule: the oldest ends at once.
                     ExpectationEvent oldest = live.remove(0);
                     sink.dropped("slot-expectation-limit");
-                    sink.expectation(ended(oldest, ExpectationEventType.EVICTED, event.getTimestampMicros(), "slot-limit"));
+                    sink.expectation(
+                            ended(
+                                    oldest,
+                                    ExpectationEventType.EVICTED,
+                                    event.getTimestampMicros(),
+                                    "slot-limit"));
                 }
             }
             case EVICTED, MASTER_DESTROYED -> {
@@ -98,17 +107,26 @@ public final class ExpectationMatcher {
                     sink.dropped("already-ending");
                     break;
                 }
-                // Scheduled, not final: a connection stamped before this end may still be on its way.
-                live.set(i, ended(live.get(i), event.getType(), event.getTimestampMicros(), event.getReason()));
+                // Scheduled, not final: a connection stamped before this end may still be on its
+                // way.
+                live.set(
+                        i,
+                        ended(
+                                live.get(i),
+                                event.getType(),
+                                event.getTimestampMicros(),
+                                event.getReason()));
             }
-            default -> sink.dropped("unexpected-event-" + event.getType().name().toLowerCase(Locale.ROOT));
+            default ->
+                    sink.dropped(
+                            "unexpected-event-" + event.getType().name().toLowerCase(Locale.ROOT));
         }
         return slot(live);
     }
 
     /**
-     * A new connection's decision, taken once no expectation that could match it can still arrive: it
-     * fulfils the oldest live expectation of {@code slot} it matches, or nothing (it stays NEW).
+     * A new connection's decision, taken once no expectation that could match it can still arrive:
+     * it fulfils the oldest live expectation of {@code slot} it matches, or nothing (it stays NEW).
      *
      * @return the slot without the fulfilled expectation
      */
@@ -131,8 +149,8 @@ public final class ExpectationMatcher {
     }
 
     /**
-     * The safe time moved on (every tracker has passed {@code safeMicros}, less the lateness the processor
-     * allows): expectations past their end plus the grace get their terminal event.
+     * The safe time moved on (every tracker has passed {@code safeMicros}, less the lateness the
+     * processor allows): expectations past their end plus the grace get their terminal event.
      */
     public MatchSlot advance(MatchSlot slot, long safeMicros, Sink sink) {
         if (slot == null) {
@@ -143,8 +161,10 @@ public final class ExpectationMatcher {
         for (ExpectationEvent e : slot.getExpectations()) {
             if (safeMicros < endMicros(e) + grace) {
                 live.add(e);
-            } else if (e.getType() == ExpectationEventType.CREATED || e.getExpiresAtMicros() <= e.getTimestampMicros()) {
-                sink.expectation(ended(e, ExpectationEventType.EXPIRED, e.getExpiresAtMicros(), "timeout"));
+            } else if (e.getType() == ExpectationEventType.CREATED
+                    || e.getExpiresAtMicros() <= e.getTimestampMicros()) {
+                sink.expectation(
+                        ended(e, ExpectationEventType.EXPIRED, e.getExpiresAtMicros(), "timeout"));
             } else {
                 sink.expectation(e);
             }
@@ -177,8 +197,12 @@ public final class ExpectationMatcher {
         ExpectedTuple x = e.getExpected();
         Tuple o = c.getOrig();
         long ts = c.getTimestampMicros();
-        // One sensor's clock orders its own packets: its data connection cannot precede the announcement.
-        long before = e.getSensorId() != null && e.getSensorId().equals(c.getSensorId()) ? 0 : graceMicros;
+        // One sensor's clock orders its own packets: its data connection cannot precede the
+        // announcement.
+        long before =
+                e.getSensorId() != null && e.getSensorId().equals(c.getSensorId())
+                        ? 0
+                        : graceMicros;
         return x.getIpVersion() == o.getIpVersion()
                 && x.getProtocol() == o.getProtocol()
                 && x.getDstPort() == o.getDstPort()
@@ -217,7 +241,8 @@ public final class ExpectationMatcher {
                 .build();
     }
 
-    static ExpectationEvent ended(ExpectationEvent created, ExpectationEventType type, long at, String reason) {
+    static ExpectationEvent ended(
+            ExpectationEvent created, ExpectationEventType type, long at, String reason) {
         return ExpectationEvent.newBuilder(created)
                 .setType(type)
                 .setTimestampMicros(at)

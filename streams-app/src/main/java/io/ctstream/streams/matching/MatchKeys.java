@@ -16,8 +16,7 @@ import java.util.HexFormat;
  * A readable string ("4/6/10.77.1.2/40001") keeps it deterministic and easy to inspect.
  */
 public final class MatchKeys {
-    private MatchKeys() {
-    }
+    private MatchKeys() {}
 
     public static String of(ExpectedTuple e) {
         return of(e.getIpVersion(), e.getProtocol(), e.getDst(), e.getDstPort());

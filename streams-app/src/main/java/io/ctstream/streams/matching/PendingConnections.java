@@ -10,11 +10,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * New connections waiting for their decision, one store entry each, ordered by first-packet timestamp then
- * connection id (key: the timestamp as 8 big-endian bytes, clamped to {@code >= 0}, then the id's bytes). A SYN
- * flood therefore costs one small write per SYN, not a rewrite of its destination's whole list, and the due ones
- * are one range scan in the order they must be decided. The entry count is exact (kept from one scan at start),
- * for the table cap.
+ * New connections waiting for their decision, one store entry each, ordered by first-packet
+ * timestamp then connection id (key: the timestamp as 8 big-endian bytes, clamped to {@code >= 0},
+ * then the id's bytes). A SYN flood therefore costs one small write per SYN, not a rewrite of its
+ * destination's whole list, and the due ones are one range scan in the order they must be decided.
+ * The entry count is exact (kept from one scan at start), for the table cap.
  */
 final class PendingConnections {
     private static final Bytes FROM = Bytes.wrap(new byte[0]);
@@ -37,16 +37,18 @@ final class PendingConnections {
     }
 
     /**
-     * Adds a connection not waiting yet. No read first: a key is a connection's first timestamp and id, and a
-     * connection is created, and sent here, once (under exactly-once a replayed input finds the store as it was before
-     * it); on a SYN flood this is the hot path.
+     * Adds a connection not waiting yet. No read first: a key is a connection's first timestamp and
+     * id, and a connection is created, and sent here, once (under exactly-once a replayed input
+     * finds the store as it was before it); on a SYN flood this is the hot path.
      */
     void add(NewConnection c) {
         store.put(key(c), c);
         size++;
     }
 
-    /** Takes out, in decision order, every connection stamped at or before {@code timestampMicros}. */
+    /**
+     * Takes out, in decision order, every connection stamped at or before {@code timestampMicros}.
+     */
     List<NewConnection> takeUpTo(long timestampMicros) {
         List<NewConnection> due = new ArrayList<>();
         if (timestampMicros < 0) {
@@ -71,7 +73,10 @@ final class PendingConnections {
 
     static Bytes key(NewConnection c) {
         byte[] id = c.getConnectionId().getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length)
-                .putLong(Math.max(0, c.getTimestampMicros())).put(id).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(Long.BYTES + id.length)
+                        .putLong(Math.max(0, c.getTimestampMicros()))
+                        .put(id)
+                        .array());
     }
 }

@@ -6,17 +6,19 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * How far every tracker task has got, as one matcher task has heard it, and the <em>safe time</em> derived from
- * it: the event time that every tracker has passed, less the allowed lateness. Records of one tracker reach a
- * match partition in the order that tracker wrote them, so once it reports progress {@code W} every record it will
- * still send is stamped after {@code W - lateness} (the lateness covers packets of another sensor that reach the
- * tracker's partition later than their timestamps say, and timeouts its stream-time punctuator emits after the
- * packet that passed them). The matcher decides nothing before the safe time passes it; Kafka Streams' own stream
- * time, the largest timestamp seen on this partition, would let one fast partition decide for a slow one.
+ * How far every tracker task has got, as one matcher task has heard it, and the <em>safe time</em>
+ * derived from it: the event time that every tracker has passed, less the allowed lateness. Records
+ * of one tracker reach a match partition in the order that tracker wrote them, so once it reports
+ * progress {@code W} every record it will still send is stamped after {@code W - lateness} (the
+ * lateness covers packets of another sensor that reach the tracker's partition later than their
+ * timestamps say, and timeouts its stream-time punctuator emits after the packet that passed them).
+ * The matcher decides nothing before the safe time passes it; Kafka Streams' own stream time, the
+ * largest timestamp seen on this partition, would let one fast partition decide for a slow one.
  *
- * <p>A tracker that reports itself idle (no packets for a while, wall clock) is not waited for until it reports
- * progress again; a stream-time tick (end of a finite input) moves the safe time for every source at once. The safe
- * time never moves back. Kept in a store, so a restarted task resumes where it was.
+ * <p>A tracker that reports itself idle (no packets for a while, wall clock) is not waited for
+ * until it reports progress again; a stream-time tick (end of a finite input) moves the safe time
+ * for every source at once. The safe time never moves back. Kept in a store, so a restarted task
+ * resumes where it was.
  */
 final class TrackerWatermarks {
     private static final String SAFE = "safe";
@@ -37,7 +39,10 @@ final class TrackerWatermarks {
         this.sources = n == null ? 0 : ByteBuffer.wrap(n).getInt();
     }
 
-    /** Every tracker has passed this event time (less the lateness); Long.MIN_VALUE until they all reported. */
+    /**
+     * Every tracker has passed this event time (less the lateness); Long.MIN_VALUE until they all
+     * reported.
+     */
     long safeMicros() {
         return safeMicros;
     }
@@ -57,7 +62,11 @@ final class TrackerWatermarks {
         if (old != null) {
             watermark = Math.max(watermark, ByteBuffer.wrap(old).getLong());
         }
-        byte[] value = ByteBuffer.allocate(Long.BYTES + 1).putLong(watermark).put((byte) (p.getIdle() ? 1 : 0)).array();
+        byte[] value =
+                ByteBuffer.allocate(Long.BYTES + 1)
+                        .putLong(watermark)
+                        .put((byte) (p.getIdle() ? 1 : 0))
+                        .array();
         store.put(key, value);
         return recompute();
     }
@@ -94,7 +103,8 @@ final class TrackerWatermarks {
             }
         }
         if (heard == 0 || (sources > 0 && heard < sources)) {
-            return safeMicros; // a tracker has not reported yet: nothing is safe beyond what already was
+            return safeMicros; // a tracker has not reported yet: nothing is safe beyond what
+            // already was
         }
         long passed = anyActive ? min : max;
         if (passed < 0) {

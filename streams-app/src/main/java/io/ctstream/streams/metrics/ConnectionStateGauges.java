@@ -16,8 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Connections in this instance's connection stores, by conntrack state
- * ({@code ctstream.connections{ct_state}}) and by TCP state ({@code ctstream.connections.tcp{tcp_state}}).
+ * Connections in this instance's connection stores, by conntrack state ({@code
+ * ctstream.connections{ct_state}}) and by TCP state ({@code ctstream.connections.tcp{tcp_state}}).
  *
  * <p>A gauge and not counters of transitions: a store restored or moved by a rebalance would make
  * up/down counters drift, while a count of the store is right after any rebalance. The count is a
@@ -30,18 +30,25 @@ public final class ConnectionStateGauges implements AutoCloseable {
     private final ConnectionQueries<?> connections;
     private final MultiGauge byCtState;
     private final MultiGauge byTcpState;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "ctstream-connection-gauges");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer =
+            Executors.newSingleThreadScheduledExecutor(
+                    r -> {
+                        Thread t = new Thread(r, "ctstream-connection-gauges");
+                        t.setDaemon(true);
+                        return t;
+                    });
 
     public ConnectionStateGauges(ConnectionQueries<?> connections, MeterRegistry meters) {
         this.connections = connections;
-        this.byCtState = MultiGauge.builder("ctstream.connections")
-                .description("Tracked connections in this instance's stores, by conntrack state").register(meters);
-        this.byTcpState = MultiGauge.builder("ctstream.connections.tcp")
-                .description("Tracked connections in this instance's stores, by TCP state").register(meters);
+        this.byCtState =
+                MultiGauge.builder("ctstream.connections")
+                        .description(
+                                "Tracked connections in this instance's stores, by conntrack state")
+                        .register(meters);
+        this.byTcpState =
+                MultiGauge.builder("ctstream.connections.tcp")
+                        .description("Tracked connections in this instance's stores, by TCP state")
+                        .register(meters);
     }
 
     /** Counts now and then every {@code every}. */
@@ -65,11 +72,14 @@ public final class ConnectionStateGauges implements AutoCloseable {
 
     private static List<MultiGauge.Row<?>> rows(JsonNode byState, String tag) {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
-        // a supplier, not a boxed Long: gauges hold their object weakly, a boxed count would read NaN after a GC
-        byState.fields().forEachRemaining(e -> {
-            long n = e.getValue().asLong();
-            rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), () -> n));
-        });
+        // a supplier, not a boxed Long: gauges hold their object weakly, a boxed count would read
+        // NaN after a GC
+        byState.fields()
+                .forEachRemaining(
+                        e -> {
+                            long n = e.getValue().asLong();
+                            rows.add(MultiGauge.Row.of(Tags.of(tag, e.getKey()), () -> n));
+                        });
         return rows;
     }
 

@@ -28,33 +28,53 @@ import java.util.regex.Pattern;
 /**
  * The verdict policy, read from YAML (see {@code streams-app/policy.example.yaml} and the module
  * README). Every problem is a {@link PolicyException} whose message names the source and the field,
- * e.g. {@code policy.yaml: gateways[0].subnets[1]: '10.0.0.0/33' has prefix length 33, must be 0-32}.
+ * e.g. {@code policy.yaml: gateways[0].subnets[1]: '10.0.0.0/33' has prefix length 33, must be
+ * 0-32}.
  *
- * @param verdictValidity how long after it is issued (wall clock) an agent may still apply a verdict
- * @param revokeOn        expectation ends that revoke its pinholes (FULFILLED, EVICTED, EXPIRED, MASTER_DESTROYED; all by default)
- * @param gateways        the gateways, in file order
- * @param alertResponses  alert type → response
+ * @param verdictValidity how long after it is issued (wall clock) an agent may still apply a
+ *     verdict
+ * @param revokeOn expectation ends that revoke its pinholes (FULFILLED, EVICTED, EXPIRED,
+ *     MASTER_DESTROYED; all by default)
+ * @param gateways the gateways, in file order
+ * @param alertResponses alert type → response
  */
-public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> revokeOn, List<GatewayPolicy> gateways,
-                           Map<String, AlertResponse> alertResponses) {
+public record PolicyConfig(
+        Duration verdictValidity,
+        Set<ExpectationEventType> revokeOn,
+        List<GatewayPolicy> gateways,
+        Map<String, AlertResponse> alertResponses) {
 
-    /** What to do about an alert type: block its source on the gateways that see it for {@code blockSeconds}. */
-    public record AlertResponse(int blockSeconds) {
-    }
+    /**
+     * What to do about an alert type: block its source on the gateways that see it for {@code
+     * blockSeconds}.
+     */
+    public record AlertResponse(int blockSeconds) {}
 
     /** The helpers that open pinholes: every registered one. */
     public static final Set<String> HELPERS = HelperRegistry.names();
-    /** The alert types streams-app raises (Alert.avsc): the channel core's and every registered helper's. */
-    public static final Set<String> ALERT_TYPES = HelperRegistry.alertTypes();
+
     /**
-     * The expectation ends that may revoke a pinhole, each by default. FULFILLED too (issue 18): a kernel expectation
-     * is used once, and the gateway's own conntrack keeps the established data connection without the pinhole, so
-     * leaving it open would let a second connection through for the rest of the TTL.
+     * The alert types streams-app raises (Alert.avsc): the channel core's and every registered
+     * helper's.
      */
-    public static final Set<ExpectationEventType> REVOCABLE = EnumSet.of(ExpectationEventType.FULFILLED, ExpectationEventType.EVICTED,
-            ExpectationEventType.EXPIRED, ExpectationEventType.MASTER_DESTROYED);
+    public static final Set<String> ALERT_TYPES = HelperRegistry.alertTypes();
+
+    /**
+     * The expectation ends that may revoke a pinhole, each by default. FULFILLED too (issue 18): a
+     * kernel expectation is used once, and the gateway's own conntrack keeps the established data
+     * connection without the pinhole, so leaving it open would let a second connection through for
+     * the rest of the TTL.
+     */
+    public static final Set<ExpectationEventType> REVOCABLE =
+            EnumSet.of(
+                    ExpectationEventType.FULFILLED,
+                    ExpectationEventType.EVICTED,
+                    ExpectationEventType.EXPIRED,
+                    ExpectationEventType.MASTER_DESTROYED);
+
     /** Longest TTL of a pinhole or block: the enforcement agent's default {@code --max-ttl}. */
     public static final int MAX_TTL_SECONDS = 86_400;
+
     public static final int DEFAULT_VALIDITY_SECONDS = 60;
     private static final int MAX_VALIDITY_SECONDS = 3_600;
     private static final Pattern GATEWAY_ID = Pattern.compile("[A-Za-z0-9_.:-]+");
@@ -65,22 +85,31 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
         alertResponses = Map.copyOf(alertResponses);
     }
 
-    // The file's shape, bound by Jackson (unknown fields are errors); validated into a PolicyConfig.
-    record RawPolicy(Integer verdictValiditySeconds, List<String> revokeOn, List<RawGateway> gateways,
-                     Map<String, RawResponse> alertResponses) {
-    }
+    // The file's shape, bound by Jackson (unknown fields are errors); validated into a
+    // PolicyConfig.
+    record RawPolicy(
+            Integer verdictValiditySeconds,
+            List<String> revokeOn,
+            List<RawGateway> gateways,
+            Map<String, RawResponse> alertResponses) {}
 
-    record RawGateway(String id, List<String> sensors, List<String> subnets, String keyId, List<String> helpers,
-                      Integer pinholeTtlSeconds, Boolean wildcardSource, List<String> pinholeSensors) {
-    }
+    record RawGateway(
+            String id,
+            List<String> sensors,
+            List<String> subnets,
+            String keyId,
+            List<String> helpers,
+            Integer pinholeTtlSeconds,
+            Boolean wildcardSource,
+            List<String> pinholeSensors) {}
 
-    record RawResponse(Integer blockSeconds) {
-    }
+    record RawResponse(Integer blockSeconds) {}
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory())
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 
     public static PolicyConfig load(Path file) {
         String text;
@@ -98,13 +127,29 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
         try {
             raw = YAML.readValue(yaml, RawPolicy.class);
         } catch (UnrecognizedPropertyException e) {
-            throw new PolicyException(source + ": " + path(e) + ": unknown field '" + e.getPropertyName() + "' (known: "
-                    + e.getKnownPropertyIds() + ")", e);
+            throw new PolicyException(
+                    source
+                            + ": "
+                            + path(e)
+                            + ": unknown field '"
+                            + e.getPropertyName()
+                            + "' (known: "
+                            + e.getKnownPropertyIds()
+                            + ")",
+                    e);
         } catch (JsonMappingException e) {
-            if (e.getCause() instanceof StreamReadException syntax) { // a YAML syntax error met while binding a field
+            if (e.getCause()
+                    instanceof
+                    StreamReadException syntax) { // a YAML syntax error met while binding a field
                 throw notYaml(source, syntax);
             }
-            throw new PolicyException(source + ": " + path(e) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+            throw new PolicyException(
+                    source
+                            + ": "
+                            + path(e)
+                            + ": "
+                            + e.getOriginalMessage().lines().findFirst().orElse(""),
+                    e);
         } catch (JsonProcessingException e) {
             throw notYaml(source, e);
         }
@@ -115,8 +160,14 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
     }
 
     private static PolicyException notYaml(String source, JsonProcessingException e) {
-        return new PolicyException(source + ": not valid YAML: " + e.getOriginalMessage().lines().findFirst().orElse("")
-                + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        return new PolicyException(
+                source
+                        + ": not valid YAML: "
+                        + e.getOriginalMessage().lines().findFirst().orElse("")
+                        + (e.getLocation() == null
+                                ? ""
+                                : " (line " + e.getLocation().getLineNr() + ")"),
+                e);
     }
 
     private static String path(JsonMappingException e) {
@@ -148,11 +199,17 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
         }
 
         PolicyConfig validate(RawPolicy raw) {
-            int validity = raw.verdictValiditySeconds() == null ? DEFAULT_VALIDITY_SECONDS : raw.verdictValiditySeconds();
+            int validity =
+                    raw.verdictValiditySeconds() == null
+                            ? DEFAULT_VALIDITY_SECONDS
+                            : raw.verdictValiditySeconds();
             if (validity < 1 || validity > MAX_VALIDITY_SECONDS) {
-                throw error("verdictValiditySeconds", "must be 1-" + MAX_VALIDITY_SECONDS + " s, got " + validity);
+                throw error(
+                        "verdictValiditySeconds",
+                        "must be 1-" + MAX_VALIDITY_SECONDS + " s, got " + validity);
             }
-            Set<ExpectationEventType> revokeOn = raw.revokeOn() == null ? REVOCABLE : revokeOn(raw.revokeOn());
+            Set<ExpectationEventType> revokeOn =
+                    raw.revokeOn() == null ? REVOCABLE : revokeOn(raw.revokeOn());
             if (raw.gateways() == null || raw.gateways().isEmpty()) {
                 throw error("gateways", "at least one gateway is required");
             }
@@ -161,22 +218,38 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
             for (int i = 0; i < raw.gateways().size(); i++) {
                 GatewayPolicy g = gateway("gateways[" + i + "]", raw.gateways().get(i));
                 if (!ids.add(g.id())) {
-                    throw error("gateways[" + i + "].id", "gateway '" + g.id() + "' is listed twice");
+                    throw error(
+                            "gateways[" + i + "].id", "gateway '" + g.id() + "' is listed twice");
                 }
                 gateways.add(g);
             }
             Map<String, AlertResponse> responses = new LinkedHashMap<>();
             if (raw.alertResponses() != null) {
-                raw.alertResponses().forEach((type, r) -> {
-                    String field = "alertResponses." + type;
-                    if (!ALERT_TYPES.contains(type)) {
-                        throw error(field, "unknown alert type '" + type + "' (known: " + new TreeSet<>(ALERT_TYPES) + ")");
-                    }
-                    if (r == null || r.blockSeconds() == null) {
-                        throw error(field + ".blockSeconds", "is required (how long to block the alert's source)");
-                    }
-                    responses.put(type, new AlertResponse(ttl(field + ".blockSeconds", r.blockSeconds())));
-                });
+                raw.alertResponses()
+                        .forEach(
+                                (type, r) -> {
+                                    String field = "alertResponses." + type;
+                                    if (!ALERT_TYPES.contains(type)) {
+                                        throw error(
+                                                field,
+                                                "unknown alert type '"
+                                                        + type
+                                                        + "' (known: "
+                                                        + new TreeSet<>(ALERT_TYPES)
+                                                        + ")");
+                                    }
+                                    if (r == null || r.blockSeconds() == null) {
+                                        throw error(
+                                                field + ".blockSeconds",
+                                                "is required (how long to block the alert's source)");
+                                    }
+                                    responses.put(
+                                            type,
+                                            new AlertResponse(
+                                                    ttl(
+                                                            field + ".blockSeconds",
+                                                            r.blockSeconds())));
+                                });
             }
             return new PolicyConfig(Duration.ofSeconds(validity), revokeOn, gateways, responses);
         }
@@ -186,9 +259,25 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
             for (int i = 0; i < names.size(); i++) {
                 String n = names.get(i);
                 String f = "revokeOn[" + i + "]";
-                ExpectationEventType t = REVOCABLE.stream().filter(r -> r.name().equalsIgnoreCase(n == null ? "" : n.replace('-', '_')))
-                        .findFirst().orElseThrow(() -> error(f, "'" + n
-                                + "' is not an expectation end that can revoke a pinhole (one of " + REVOCABLE + ")"));
+                ExpectationEventType t =
+                        REVOCABLE.stream()
+                                .filter(
+                                        r ->
+                                                r.name()
+                                                        .equalsIgnoreCase(
+                                                                n == null
+                                                                        ? ""
+                                                                        : n.replace('-', '_')))
+                                .findFirst()
+                                .orElseThrow(
+                                        () ->
+                                                error(
+                                                        f,
+                                                        "'"
+                                                                + n
+                                                                + "' is not an expectation end that can revoke a pinhole (one of "
+                                                                + REVOCABLE
+                                                                + ")"));
                 out.add(t);
             }
             return out;
@@ -202,7 +291,8 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
                 throw error(field + ".id", "is required");
             }
             if (!GATEWAY_ID.matcher(g.id()).matches()) {
-                throw error(field + ".id", "'" + g.id() + "' may only hold letters, digits, _ . : -");
+                throw error(
+                        field + ".id", "'" + g.id() + "' may only hold letters, digits, _ . : -");
             }
             String where = field + " (" + g.id() + ")";
             Set<String> sensors = new LinkedHashSet<>();
@@ -224,7 +314,8 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
                 }
             }
             Set<String> pinholeSensors = new LinkedHashSet<>();
-            List<String> rawPinholeSensors = g.pinholeSensors() == null ? List.of() : g.pinholeSensors();
+            List<String> rawPinholeSensors =
+                    g.pinholeSensors() == null ? List.of() : g.pinholeSensors();
             for (int i = 0; i < rawPinholeSensors.size(); i++) {
                 String s = rawPinholeSensors.get(i);
                 if (s == null || s.isBlank()) {
@@ -233,28 +324,45 @@ public record PolicyConfig(Duration verdictValidity, Set<ExpectationEventType> r
                 pinholeSensors.add(s.strip());
             }
             if (g.pinholeSensors() != null && pinholeSensors.isEmpty()) {
-                throw error(field + ".pinholeSensors", "is empty: no expectation could open a pinhole (omit it for any "
-                        + "sensor that sees the gateway)");
+                throw error(
+                        field + ".pinholeSensors",
+                        "is empty: no expectation could open a pinhole (omit it for any "
+                                + "sensor that sees the gateway)");
             }
             if (sensors.isEmpty() && subnets.isEmpty()) {
-                throw error(where, "needs 'sensors' or 'subnets' (otherwise no traffic maps to it)");
+                throw error(
+                        where, "needs 'sensors' or 'subnets' (otherwise no traffic maps to it)");
             }
             Set<String> helpers = new LinkedHashSet<>();
             List<String> rawHelpers = g.helpers() == null ? List.of() : g.helpers();
             for (int i = 0; i < rawHelpers.size(); i++) {
                 String h = rawHelpers.get(i);
                 if (h == null || !HELPERS.contains(h)) {
-                    throw error(field + ".helpers[" + i + "]", "unknown helper '" + h + "' (known: ftp, irc)");
+                    throw error(
+                            field + ".helpers[" + i + "]",
+                            "unknown helper '" + h + "' (known: ftp, irc)");
                 }
                 helpers.add(h);
             }
             if (g.keyId() != null && !g.keyId().matches("[A-Za-z0-9_:-]+")) {
-                throw error(field + ".keyId", "'" + g.keyId() + "' may only hold letters, digits, _ - :");
+                throw error(
+                        field + ".keyId",
+                        "'" + g.keyId() + "' may only hold letters, digits, _ - :");
             }
-            OptionalInt ttl = g.pinholeTtlSeconds() == null ? OptionalInt.empty()
-                    : OptionalInt.of(ttl(field + ".pinholeTtlSeconds", g.pinholeTtlSeconds()));
-            return new GatewayPolicy(g.id(), sensors, subnets, g.keyId(), helpers, ttl,
-                    Boolean.TRUE.equals(g.wildcardSource()), pinholeSensors);
+            OptionalInt ttl =
+                    g.pinholeTtlSeconds() == null
+                            ? OptionalInt.empty()
+                            : OptionalInt.of(
+                                    ttl(field + ".pinholeTtlSeconds", g.pinholeTtlSeconds()));
+            return new GatewayPolicy(
+                    g.id(),
+                    sensors,
+                    subnets,
+                    g.keyId(),
+                    helpers,
+                    ttl,
+                    Boolean.TRUE.equals(g.wildcardSource()),
+                    pinholeSensors);
         }
 
         private int ttl(String field, int seconds) {

@@ -6,7 +6,10 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.regex.Pattern;
 
-/** A network behind a gateway: address and prefix length, parsed from {@code 10.77.0.0/16} or {@code 2001:db8::/32}. */
+/**
+ * A network behind a gateway: address and prefix length, parsed from {@code 10.77.0.0/16} or {@code
+ * 2001:db8::/32}.
+ */
 public record Subnet(byte[] network, int prefixLength, String text) {
     private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
@@ -16,8 +19,8 @@ public record Subnet(byte[] network, int prefixLength, String text) {
     }
 
     /**
-     * Parses an address literal with an optional prefix (a bare address is a single host).
-     * Host names are refused (never resolved); so are host bits set below the prefix.
+     * Parses an address literal with an optional prefix (a bare address is a single host). Host
+     * names are refused (never resolved); so are host bits set below the prefix.
      */
     public static Subnet parse(String text) {
         if (text == null || text.isBlank()) {
@@ -27,7 +30,10 @@ public record Subnet(byte[] network, int prefixLength, String text) {
         int slash = s.indexOf('/');
         String addr = slash < 0 ? s : s.substring(0, slash);
         if (!IPV4.matcher(addr).matches() && !IPV6.matcher(addr).matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 or IPv6 address literal (host names are not allowed)");
+            throw new IllegalArgumentException(
+                    "'"
+                            + text
+                            + "' is not an IPv4 or IPv6 address literal (host names are not allowed)");
         }
         byte[] bytes;
         try {
@@ -41,16 +47,19 @@ public record Subnet(byte[] network, int prefixLength, String text) {
             try {
                 prefix = Integer.parseInt(s.substring(slash + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("'" + text + "' has a prefix length that is not a number");
+                throw new IllegalArgumentException(
+                        "'" + text + "' has a prefix length that is not a number");
             }
             if (prefix < 0 || prefix > bits) {
-                throw new IllegalArgumentException("'" + text + "' has prefix length " + prefix + ", must be 0-" + bits);
+                throw new IllegalArgumentException(
+                        "'" + text + "' has prefix length " + prefix + ", must be 0-" + bits);
             }
         }
         for (int i = 0; i < bytes.length; i++) {
             int keep = Math.max(0, Math.min(8, prefix - i * 8));
             if ((bytes[i] & ~(0xff00 >> keep) & 0xff) != 0) {
-                throw new IllegalArgumentException("'" + text + "' has host bits set below /" + prefix);
+                throw new IllegalArgumentException(
+                        "'" + text + "' has host bits set below /" + prefix);
             }
         }
         return new Subnet(bytes, prefix, s);
@@ -77,7 +86,9 @@ public record Subnet(byte[] network, int prefixLength, String text) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Subnet s && s.prefixLength == prefixLength && Arrays.equals(s.network, network);
+        return o instanceof Subnet s
+                && s.prefixLength == prefixLength
+                && Arrays.equals(s.network, network);
     }
 
     @Override

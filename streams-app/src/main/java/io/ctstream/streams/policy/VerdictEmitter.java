@@ -13,12 +13,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads expectation lifecycle events or alerts back from their topics and writes the verdicts the
- * policy gives for them to the verdicts topic, keyed by gateway id: the REVOKEs of the ends the matcher
- * decides (EVICTED, EXPIRED, MASTER_DESTROYED, a refusal of a full matcher table) and the BLOCKs of
- * alerts. CREATED is left alone: its ALLOWs were already written by the tracker in the transaction that
- * created the expectation ({@link PinholeVerdicts}), two exactly-once hops sooner. No state: each input
- * record gives its verdicts on its own, and exactly-once v2 commits them with the input offset, so a
- * verdict is written once per input event (and a reprocessed input gives the same verdict ids).
+ * policy gives for them to the verdicts topic, keyed by gateway id: the REVOKEs of the ends the
+ * matcher decides (EVICTED, EXPIRED, MASTER_DESTROYED, a refusal of a full matcher table) and the
+ * BLOCKs of alerts. CREATED is left alone: its ALLOWs were already written by the tracker in the
+ * transaction that created the expectation ({@link PinholeVerdicts}), two exactly-once hops sooner.
+ * No state: each input record gives its verdicts on its own, and exactly-once v2 commits them with
+ * the input offset, so a verdict is written once per input event (and a reprocessed input gives the
+ * same verdict ids).
  *
  * <p>The record timestamp of a verdict is the wall clock at issue (its expiry is wall clock too):
  * the verdicts topic is kept by time, and an event time from a replayed capture could make the
@@ -49,14 +50,17 @@ public final class VerdictEmitter implements Processor<String, Object, String, V
         PolicyEvaluator.Evaluation result;
         if (value instanceof ExpectationEvent e) {
             if (e.getType() == ExpectationEventType.CREATED) {
-                return; // its ALLOWs are the tracker's (PinholeVerdicts): one verdict per id, never two
+                return; // its ALLOWs are the tracker's (PinholeVerdicts): one verdict per id, never
+                // two
             }
             result = evaluator.onExpectation(e);
         } else if (value instanceof Alert a) {
             result = evaluator.onAlert(a);
         } else {
             meters.counter("ctstream.policy.skipped", "reason", "unexpected-value").increment();
-            LOG.warn("policy: ignoring a record with key {} that is neither an expectation nor an alert: {}", record.key(),
+            LOG.warn(
+                    "policy: ignoring a record with key {} that is neither an expectation nor an alert: {}",
+                    record.key(),
                     value == null ? "null" : value.getClass().getName());
             return;
         }

@@ -23,18 +23,33 @@ public record VerdictPolicy(PolicyConfig config, VerdictKeyring keyring, Clock c
             try {
                 key = keyring.signingKey(g.id());
             } catch (KeyringException e) {
-                throw new PolicyException("policy gateway '" + g.id() + "' cannot be signed for: " + e.getMessage(), e);
+                throw new PolicyException(
+                        "policy gateway '" + g.id() + "' cannot be signed for: " + e.getMessage(),
+                        e);
             }
             if (g.keyId() != null && !g.keyId().equals(key.keyId())) {
-                throw new PolicyException("policy gateway '" + g.id() + "' must sign with key id '" + g.keyId()
-                        + "' but the key file's signing key for it is '" + key.keyId() + "' (set 'active." + g.id()
-                        + " = " + g.keyId() + "' in the key file, or change keyId)");
+                throw new PolicyException(
+                        "policy gateway '"
+                                + g.id()
+                                + "' must sign with key id '"
+                                + g.keyId()
+                                + "' but the key file's signing key for it is '"
+                                + key.keyId()
+                                + "' (set 'active."
+                                + g.id()
+                                + " = "
+                                + g.keyId()
+                                + "' in the key file, or change keyId)");
             }
         }
     }
 
-    /** Loads the policy YAML and the key file (both with errors naming file and field/line), on the system clock. */
+    /**
+     * Loads the policy YAML and the key file (both with errors naming file and field/line), on the
+     * system clock.
+     */
     public static VerdictPolicy load(Path policyFile, Path keyFile) {
-        return new VerdictPolicy(PolicyConfig.load(policyFile), VerdictKeyring.load(keyFile), Clock.systemUTC());
+        return new VerdictPolicy(
+                PolicyConfig.load(policyFile), VerdictKeyring.load(keyFile), Clock.systemUTC());
     }
 }

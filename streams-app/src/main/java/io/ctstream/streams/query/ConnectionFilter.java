@@ -11,15 +11,23 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * A list query's filter. Every field is optional; a connection matches when it matches all that
- * are set. {@code address} and {@code port} match either endpoint of either direction; {@code state}
- * matches the conntrack state (NEW, ESTABLISHED, RELATED, INVALID) or the TCP state (SYN_SENT, ...);
- * {@code master} keeps the RELATED connections whose master has that connection id (its children).
+ * A list query's filter. Every field is optional; a connection matches when it matches all that are
+ * set. {@code address} and {@code port} match either endpoint of either direction; {@code state}
+ * matches the conntrack state (NEW, ESTABLISHED, RELATED, INVALID) or the TCP state (SYN_SENT,
+ * ...); {@code master} keeps the RELATED connections whose master has that connection id (its
+ * children).
  */
-public record ConnectionFilter(byte[] address, Integer port, Integer protocol, String state, String helper,
-                               String sensor, String master) {
+public record ConnectionFilter(
+        byte[] address,
+        Integer port,
+        Integer protocol,
+        String state,
+        String helper,
+        String sensor,
+        String master) {
 
-    public static final ConnectionFilter ALL = new ConnectionFilter(null, null, null, null, null, null, null);
+    public static final ConnectionFilter ALL =
+            new ConnectionFilter(null, null, null, null, null, null, null);
 
     /** The RELATED connections that the connection {@code masterId} announced. */
     public static ConnectionFilter childrenOf(String masterId) {
@@ -39,7 +47,9 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
                 state == null ? null : state.toUpperCase(Locale.ROOT),
                 param.apply("helper"),
                 param.apply("sensor"),
-                param.apply("master") == null ? null : QueryParams.connectionId("master", param.apply("master")));
+                param.apply("master") == null
+                        ? null
+                        : QueryParams.connectionId("master", param.apply("master")));
     }
 
     /** The parameters that rebuild this filter (for forwarding it to another instance). */
@@ -78,28 +88,37 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
         if (address != null && !hasAddress(o, address) && !hasAddress(r, address)) {
             return false;
         }
-        if (port != null && o.getSrcPort() != port && o.getDstPort() != port
-                && r.getSrcPort() != port && r.getDstPort() != port) {
+        if (port != null
+                && o.getSrcPort() != port
+                && o.getDstPort() != port
+                && r.getSrcPort() != port
+                && r.getDstPort() != port) {
             return false;
         }
-        if (state != null && !state.equals(c.getCtState().name()) && !state.equals(c.getTcpState().name())) {
+        if (state != null
+                && !state.equals(c.getCtState().name())
+                && !state.equals(c.getTcpState().name())) {
             return false;
         }
-        if (helper != null && !helper.equalsIgnoreCase(c.getHelper() == null ? "" : c.getHelper())) {
+        if (helper != null
+                && !helper.equalsIgnoreCase(c.getHelper() == null ? "" : c.getHelper())) {
             return false;
         }
-        if (master != null && (c.getMaster() == null || !master.equals(c.getMaster().getConnectionId()))) {
+        if (master != null
+                && (c.getMaster() == null || !master.equals(c.getMaster().getConnectionId()))) {
             return false;
         }
         return sensor == null || c.getSensors().contains(sensor);
     }
 
     private static boolean hasAddress(Tuple t, byte[] a) {
-        return Arrays.equals(FlowKeys.bytes(t.getSrc()), a) || Arrays.equals(FlowKeys.bytes(t.getDst()), a);
+        return Arrays.equals(FlowKeys.bytes(t.getSrc()), a)
+                || Arrays.equals(FlowKeys.bytes(t.getDst()), a);
     }
 
     static byte[] parseAddress(String s) {
-        return QueryParams.address(s); // only literals: a name would make the query server resolve DNS
+        return QueryParams.address(
+                s); // only literals: a name would make the query server resolve DNS
     }
 
     static int parsePort(String s) {
@@ -118,7 +137,8 @@ public record ConnectionFilter(byte[] address, Integer port, Integer protocol, S
         try {
             return JsonViews.protocolNumber(s);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("unknown protocol: " + s + " (tcp, udp, icmp, ipv6-icmp or a number)");
+            throw new IllegalArgumentException(
+                    "unknown protocol: " + s + " (tcp, udp, icmp, ipv6-icmp or a number)");
         }
     }
 }

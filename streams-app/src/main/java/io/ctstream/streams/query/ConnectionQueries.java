@@ -39,14 +39,20 @@ public final class ConnectionQueries<V> {
     private final InstanceRouter router;
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
-    public ConnectionQueries(KafkaStreams streams, String store, Function<V, Connection> view, InstanceRouter router) {
+    public ConnectionQueries(
+            KafkaStreams streams,
+            String store,
+            Function<V, Connection> view,
+            InstanceRouter router) {
         this.streams = streams;
         this.store = store;
         this.view = view;
         this.router = router;
     }
 
-    /** The connection with this flow key, from whichever instance owns it; null when there is none. */
+    /**
+     * The connection with this flow key, from whichever instance owns it; null when there is none.
+     */
     public JsonNode byFlowKey(FlowKey key) {
         HostInfo owner = router.ownerOf(store, key, keySerde);
         if (owner == null) {
@@ -55,8 +61,14 @@ public final class ConnectionQueries<V> {
         if (router.isSelf(owner)) {
             return localByFlowKey(key);
         }
-        return router.get(owner, "/connections/lookup", Map.of(
-                "key", HexFormat.of().formatHex(keySerde.serialize(null, key)), "local", "true"));
+        return router.get(
+                owner,
+                "/connections/lookup",
+                Map.of(
+                        "key",
+                        HexFormat.of().formatHex(keySerde.serialize(null, key)),
+                        "local",
+                        "true"));
     }
 
     public JsonNode localByFlowKey(FlowKey key) {
@@ -66,7 +78,8 @@ public final class ConnectionQueries<V> {
 
     /** Connections that match the filter, from every instance, at most {@code limit}. */
     public ArrayNode list(ConnectionFilter filter, int limit) {
-        return router.listEverywhere(store, "/connections", filter.toParams(), limit, () -> localList(filter, limit));
+        return router.listEverywhere(
+                store, "/connections", filter.toParams(), limit, () -> localList(filter, limit));
     }
 
     public ArrayNode localList(ConnectionFilter filter, int limit) {
@@ -86,7 +99,13 @@ public final class ConnectionQueries<V> {
     /** The connection with this id: ids do not say their partition, so every instance is asked. */
     public JsonNode byId(String id) {
         for (HostInfo host : router.hostsOf(store)) {
-            JsonNode found = router.isSelf(host) ? localById(id) : router.get(host, "/connections/" + InstanceRouter.segment(id), Map.of("local", "true"));
+            JsonNode found =
+                    router.isSelf(host)
+                            ? localById(id)
+                            : router.get(
+                                    host,
+                                    "/connections/" + InstanceRouter.segment(id),
+                                    Map.of("local", "true"));
             if (found != null) {
                 return found;
             }
@@ -124,8 +143,12 @@ public final class ConnectionQueries<V> {
                 continue;
             }
             total += part.path("total").asLong();
-            part.path("by_ct_state").fields().forEachRemaining(e -> ct.merge(e.getKey(), e.getValue().asLong(), Long::sum));
-            part.path("by_tcp_state").fields().forEachRemaining(e -> tcp.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            part.path("by_ct_state")
+                    .fields()
+                    .forEachRemaining(e -> ct.merge(e.getKey(), e.getValue().asLong(), Long::sum));
+            part.path("by_tcp_state")
+                    .fields()
+                    .forEachRemaining(e -> tcp.merge(e.getKey(), e.getValue().asLong(), Long::sum));
         }
         return countsNode(ct, tcp, total);
     }
@@ -167,9 +190,12 @@ public final class ConnectionQueries<V> {
 
     private ReadOnlyKeyValueStore<FlowKey, V> localStore() {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.<FlowKey, V>keyValueStore()));
+            return streams.store(
+                    StoreQueryParameters.fromNameAndType(
+                            store, QueryableStoreTypes.<FlowKey, V>keyValueStore()));
         } catch (InvalidStateStoreException e) {
-            throw new QueryException(503, "store " + store + " not queryable here yet: " + e.getMessage());
+            throw new QueryException(
+                    503, "store " + store + " not queryable here yet: " + e.getMessage());
         }
     }
 }

@@ -25,7 +25,9 @@ public final class ExpectationQueries {
     public record Filter(String helper, String masterId) {
         public static Filter fromParams(Function<String, String> param) {
             String master = param.apply("master");
-            return new Filter(param.apply("helper"), master == null ? null : QueryParams.connectionId("master", master));
+            return new Filter(
+                    param.apply("helper"),
+                    master == null ? null : QueryParams.connectionId("master", master));
         }
 
         Map<String, String> toParams() {
@@ -57,7 +59,8 @@ public final class ExpectationQueries {
 
     /** Live expectations that match, from every instance, at most {@code limit}. */
     public ArrayNode list(Filter filter, int limit) {
-        return router.listEverywhere(store, "/expectations", filter.toParams(), limit, () -> localList(filter, limit));
+        return router.listEverywhere(
+                store, "/expectations", filter.toParams(), limit, () -> localList(filter, limit));
     }
 
     public ArrayNode localList(Filter filter, int limit) {
@@ -75,10 +78,12 @@ public final class ExpectationQueries {
 
     private ReadOnlyKeyValueStore<String, ExpectationEvent> localStore() {
         try {
-            return streams.store(StoreQueryParameters.fromNameAndType(store,
-                    QueryableStoreTypes.<String, ExpectationEvent>keyValueStore()));
+            return streams.store(
+                    StoreQueryParameters.fromNameAndType(
+                            store, QueryableStoreTypes.<String, ExpectationEvent>keyValueStore()));
         } catch (InvalidStateStoreException e) {
-            throw new QueryException(503, "store " + store + " not queryable here yet: " + e.getMessage());
+            throw new QueryException(
+                    503, "store " + store + " not queryable here yet: " + e.getMessage());
         }
     }
 }

@@ -35,7 +35,9 @@ public final class InstanceRouter {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceRouter.class);
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
     /** The {@code Authorization} header the other instances require, or null. */
     private final String authorization;
 
@@ -43,7 +45,9 @@ public final class InstanceRouter {
         this(streams, self, null);
     }
 
-    /** @param token the query API's bearer token, sent to the other instances; null for none */
+    /**
+     * @param token the query API's bearer token, sent to the other instances; null for none
+     */
     public InstanceRouter(KafkaStreams streams, HostInfo self, String token) {
         this.streams = streams;
         this.self = self;
@@ -61,7 +65,10 @@ public final class InstanceRouter {
     /** Every instance that hosts a part of the store (this one included when it does). */
     public Set<HostInfo> hostsOf(String store) {
         Collection<StreamsMetadata> all = streams.streamsMetadataForStore(store);
-        Set<HostInfo> hosts = all.stream().map(StreamsMetadata::hostInfo).collect(Collectors.toCollection(LinkedHashSet::new));
+        Set<HostInfo> hosts =
+                all.stream()
+                        .map(StreamsMetadata::hostInfo)
+                        .collect(Collectors.toCollection(LinkedHashSet::new));
         if (hosts.isEmpty()) {
             hosts.add(self);
         }
@@ -82,8 +89,12 @@ public final class InstanceRouter {
      * {@code limit}: this instance answers with {@code local}, the others through {@code path} with
      * {@code params} plus {@code local=true} and the limit.
      */
-    public ArrayNode listEverywhere(String store, String path, Map<String, String> params,
-                                                                        int limit, Supplier<JsonNode> local) {
+    public ArrayNode listEverywhere(
+            String store,
+            String path,
+            Map<String, String> params,
+            int limit,
+            Supplier<JsonNode> local) {
         ArrayNode out = JsonViews.MAPPER.createArrayNode();
         for (HostInfo host : hostsOf(store)) {
             JsonNode part;
@@ -109,16 +120,26 @@ public final class InstanceRouter {
 
     /** GET a local-only endpoint of another instance. */
     public JsonNode get(HostInfo host, String path, Map<String, String> params) {
-        String query = params.entrySet().stream()
-                .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
-                .collect(Collectors.joining("&"));
-        URI uri = URI.create("http://" + host.host() + ":" + host.port() + path + (query.isEmpty() ? "" : "?" + query));
+        String query =
+                params.entrySet().stream()
+                        .map(e -> enc(e.getKey()) + "=" + enc(e.getValue()))
+                        .collect(Collectors.joining("&"));
+        URI uri =
+                URI.create(
+                        "http://"
+                                + host.host()
+                                + ":"
+                                + host.port()
+                                + path
+                                + (query.isEmpty() ? "" : "?" + query));
         try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET();
             if (authorization != null) {
                 request.header("Authorization", authorization);
             }
-            HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 404) {
                 return null;
             }

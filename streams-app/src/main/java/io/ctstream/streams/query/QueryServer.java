@@ -30,83 +30,133 @@ import org.apache.kafka.streams.errors.StreamsNotStartedException;
  * GET /expectations?helper=&master=&limit=            (live expectations; master = connection id)
  * </pre>
  *
- * <p>Fit for a network: with a token, every request but {@code /health} needs {@code Authorization: Bearer <token>}
- * (compared in constant time; the instances send it to each other); lists take at most {@link #MAX_LIMIT} items a
- * page ({@code limit}, default {@link #DEFAULT_LIMIT}) and page on with {@code offset} (at most {@link #MAX_OFFSET};
- * {@code X-Next-Offset} names the next page while a page is full); ids and addresses are parsed strictly
- * ({@link QueryParams}); a store that is rebalancing is a 503 with {@code Retry-After}.
+ * <p>Fit for a network: with a token, every request but {@code /health} needs {@code Authorization:
+ * Bearer <token>} (compared in constant time; the instances send it to each other); lists take at
+ * most {@link #MAX_LIMIT} items a page ({@code limit}, default {@link #DEFAULT_LIMIT}) and page on
+ * with {@code offset} (at most {@link #MAX_OFFSET}; {@code X-Next-Offset} names the next page while
+ * a page is full); ids and addresses are parsed strictly ({@link QueryParams}); a store that is
+ * rebalancing is a 503 with {@code Retry-After}.
  */
 public final class QueryServer implements AutoCloseable {
     public static final int DEFAULT_LIMIT = 1000;
+
     /** The largest page a client may ask for. */
     public static final int MAX_LIMIT = 1000;
+
     /** How deep a client may page: every page is built from the start of each instance's store. */
     public static final int MAX_OFFSET = 100_000;
+
     /** Seconds a client is told to wait while stores rebalance. */
     static final String RETRY_AFTER_SECONDS = "1";
 
     private final Javalin app;
 
-    public QueryServer(ConnectionQueries<?> connections, ExpectationQueries expectations, Consumer<Javalin> moreRoutes) {
+    public QueryServer(
+            ConnectionQueries<?> connections,
+            ExpectationQueries expectations,
+            Consumer<Javalin> moreRoutes) {
         this(connections, expectations, null, moreRoutes);
     }
 
-    /** @param token the bearer token every request but {@code /health} must carry, or null for none */
-    public QueryServer(ConnectionQueries<?> connections, ExpectationQueries expectations, String token,
-                       Consumer<Javalin> moreRoutes) {
+    /**
+     * @param token the bearer token every request but {@code /health} must carry, or null for none
+     */
+    public QueryServer(
+            ConnectionQueries<?> connections,
+            ExpectationQueries expectations,
+            String token,
+            Consumer<Javalin> moreRoutes) {
         app = Javalin.create(cfg -> cfg.showJavalinBanner = false);
         if (token != null) {
             byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-            app.before(ctx -> {
-                if ("/health".equals(ctx.path())) {
-                    return;
-                }
-                String given = ctx.header("Authorization");
-                if (given == null || !MessageDigest.isEqual(expected,
-                        given.getBytes(StandardCharsets.UTF_8))) {
-                    ctx.header("WWW-Authenticate", "Bearer realm=\"ctstream\"");
-                    throw new QueryException(401, "a bearer token is required (Authorization: Bearer <token>)");
-                }
-            });
+            app.before(
+                    ctx -> {
+                        if ("/health".equals(ctx.path())) {
+                            return;
+                        }
+                        String given = ctx.header("Authorization");
+                        if (given == null
+                                || !MessageDigest.isEqual(
+                                        expected, given.getBytes(StandardCharsets.UTF_8))) {
+                            ctx.header("WWW-Authenticate", "Bearer realm=\"ctstream\"");
+                            throw new QueryException(
+                                    401,
+                                    "a bearer token is required (Authorization: Bearer <token>)");
+                        }
+                    });
         }
         app.exception(QueryException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         app.exception(IllegalArgumentException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
-        // stores closed or moved under a running query, Streams not running yet: a rebalance, not a server error
-        app.exception(InvalidStateStoreException.class,
+        // stores closed or moved under a running query, Streams not running yet: a rebalance, not a
+        // server error
+        app.exception(
+                InvalidStateStoreException.class,
                 (e, ctx) -> error(ctx, 503, "stores are rebalancing; retry"));
-        app.exception(StreamsNotStartedException.class,
+        app.exception(
+                StreamsNotStartedException.class,
                 (e, ctx) -> error(ctx, 503, "the instance is starting; retry"));
-        app.get("/health", ctx -> json(ctx, JsonViews.MAPPER.createObjectNode().put("status", "up")));
-        app.get("/connections/counts", ctx -> {
-            ConnectionFilter f = ConnectionFilter.fromParams(ctx::queryParam);
-            json(ctx, local(ctx) ? connections.localCounts(f) : connections.counts(f));
-        });
-        app.get("/connections/lookup", ctx -> {
-            JsonNode found;
-            if (ctx.queryParam("key") != null) {
-                found = connections.localByFlowKey(connections.decodeKey(ctx.queryParam("key")));
-            } else {
-                FlowKey key = tupleKey(ctx);
-                found = local(ctx) ? connections.localByFlowKey(key) : connections.byFlowKey(key);
-            }
-            jsonOr404(ctx, found);
-        });
-        app.get("/connections", ctx -> {
-            ConnectionFilter f = ConnectionFilter.fromParams(ctx::queryParam);
-            page(ctx, n -> local(ctx) ? connections.localList(f, n) : connections.list(f, n));
-        });
-        app.get("/connections/{id}", ctx -> {
-            String id = QueryParams.connectionId("connection id", ctx.pathParam("id"));
-            jsonOr404(ctx, local(ctx) ? connections.localById(id) : connections.byId(id));
-        });
-        app.get("/connections/{id}/related", ctx -> {
-            ConnectionFilter f = ConnectionFilter.childrenOf(QueryParams.connectionId("connection id", ctx.pathParam("id")));
-            page(ctx, n -> local(ctx) ? connections.localList(f, n) : connections.list(f, n));
-        });
-        app.get("/expectations", ctx -> {
-            ExpectationQueries.Filter f = ExpectationQueries.Filter.fromParams(ctx::queryParam);
-            page(ctx, n -> local(ctx) ? expectations.localList(f, n) : expectations.list(f, n));
-        });
+        app.get(
+                "/health",
+                ctx -> json(ctx, JsonViews.MAPPER.createObjectNode().put("status", "up")));
+        app.get(
+                "/connections/counts",
+                ctx -> {
+                    ConnectionFilter f = ConnectionFilter.fromParams(ctx::queryParam);
+                    json(ctx, local(ctx) ? connections.localCounts(f) : connections.counts(f));
+                });
+        app.get(
+                "/connections/lookup",
+                ctx -> {
+                    JsonNode found;
+                    if (ctx.queryParam("key") != null) {
+                        found =
+                                connections.localByFlowKey(
+                                        connections.decodeKey(ctx.queryParam("key")));
+                    } else {
+                        FlowKey key = tupleKey(ctx);
+                        found =
+                                local(ctx)
+                                        ? connections.localByFlowKey(key)
+                                        : connections.byFlowKey(key);
+                    }
+                    jsonOr404(ctx, found);
+                });
+        app.get(
+                "/connections",
+                ctx -> {
+                    ConnectionFilter f = ConnectionFilter.fromParams(ctx::queryParam);
+                    page(
+                            ctx,
+                            n -> local(ctx) ? connections.localList(f, n) : connections.list(f, n));
+                });
+        app.get(
+                "/connections/{id}",
+                ctx -> {
+                    String id = QueryParams.connectionId("connection id", ctx.pathParam("id"));
+                    jsonOr404(ctx, local(ctx) ? connections.localById(id) : connections.byId(id));
+                });
+        app.get(
+                "/connections/{id}/related",
+                ctx -> {
+                    ConnectionFilter f =
+                            ConnectionFilter.childrenOf(
+                                    QueryParams.connectionId("connection id", ctx.pathParam("id")));
+                    page(
+                            ctx,
+                            n -> local(ctx) ? connections.localList(f, n) : connections.list(f, n));
+                });
+        app.get(
+                "/expectations",
+                ctx -> {
+                    ExpectationQueries.Filter f =
+                            ExpectationQueries.Filter.fromParams(ctx::queryParam);
+                    page(
+                            ctx,
+                            n ->
+                                    local(ctx)
+                                            ? expectations.localList(f, n)
+                                            : expectations.list(f, n));
+                });
         if (moreRoutes != null) {
             moreRoutes.accept(app);
         }
@@ -132,13 +182,16 @@ public final class QueryServer implements AutoCloseable {
     }
 
     /**
-     * One page of a list: the first {@code offset + limit} items (across the cluster), less the first {@code offset}.
-     * An instance asked by another ({@code local=true}) answers the whole window in one page, so its limit may reach
-     * {@code MAX_OFFSET + MAX_LIMIT}; a client's is capped at {@code MAX_LIMIT}.
+     * One page of a list: the first {@code offset + limit} items (across the cluster), less the
+     * first {@code offset}. An instance asked by another ({@code local=true}) answers the whole
+     * window in one page, so its limit may reach {@code MAX_OFFSET + MAX_LIMIT}; a client's is
+     * capped at {@code MAX_LIMIT}.
      */
     static void page(Context ctx, IntFunction<ArrayNode> first) {
         boolean local = local(ctx);
-        int limit = intParam(ctx, "limit", DEFAULT_LIMIT, 1, local ? MAX_OFFSET + MAX_LIMIT : MAX_LIMIT);
+        int limit =
+                intParam(
+                        ctx, "limit", DEFAULT_LIMIT, 1, local ? MAX_OFFSET + MAX_LIMIT : MAX_LIMIT);
         int offset = intParam(ctx, "offset", 0, 0, MAX_OFFSET);
         ArrayNode window = first.apply(offset + limit);
         ArrayNode page = JsonViews.MAPPER.createArrayNode();
@@ -160,10 +213,14 @@ public final class QueryServer implements AutoCloseable {
         try {
             v = Integer.parseInt(l);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " is not a number: " + (l.length() > 20 ? l.substring(0, 20) + "..." : l));
+            throw new IllegalArgumentException(
+                    name
+                            + " is not a number: "
+                            + (l.length() > 20 ? l.substring(0, 20) + "..." : l));
         }
         if (v < min || v > max) {
-            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + v);
+            throw new IllegalArgumentException(
+                    name + " must be between " + min + " and " + max + ", got " + v);
         }
         return v;
     }
@@ -175,9 +232,19 @@ public final class QueryServer implements AutoCloseable {
         if (src.length != dst.length) {
             throw new IllegalArgumentException("src and dst must both be IPv4 or both IPv6");
         }
-        int sport = ConnectionFilter.parsePort(ctx.queryParamAsClass("sport", String.class).getOrDefault("0"));
-        int dport = ConnectionFilter.parsePort(ctx.queryParamAsClass("dport", String.class).getOrDefault("0"));
-        return FlowKeys.of(src.length == 4 ? 4 : 6, ConnectionFilter.parseProtocol(proto), src, sport, dst, dport);
+        int sport =
+                ConnectionFilter.parsePort(
+                        ctx.queryParamAsClass("sport", String.class).getOrDefault("0"));
+        int dport =
+                ConnectionFilter.parsePort(
+                        ctx.queryParamAsClass("dport", String.class).getOrDefault("0"));
+        return FlowKeys.of(
+                src.length == 4 ? 4 : 6,
+                ConnectionFilter.parseProtocol(proto),
+                src,
+                sport,
+                dst,
+                dport);
     }
 
     private static String require(Context ctx, String name) {
@@ -204,7 +271,8 @@ public final class QueryServer implements AutoCloseable {
         if (status == 503) {
             ctx.header("Retry-After", RETRY_AFTER_SECONDS);
         }
-        ObjectNode n = JsonViews.MAPPER.createObjectNode().put("error", message).put("status", status);
+        ObjectNode n =
+                JsonViews.MAPPER.createObjectNode().put("error", message).put("status", status);
         ctx.status(status).contentType("application/json").result(n.toString());
     }
 }

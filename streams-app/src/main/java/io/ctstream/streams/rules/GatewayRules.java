@@ -28,11 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The rules in force on each gateway, for the query API ({@code GET /gateways/{id}/rules}): every instance tails the
- * enforcement reports and the verdicts topics itself (no consumer group, read_committed, from {@code lookback} ago) and
- * answers with {@link RulesInForce}, the same function {@code ctstream verdict list} applies to the same two topics,
- * so every instance gives the same answer once it has read as far. Reports count only when signed with the gateway's
- * key, where streams-app's keyring has that gateway (with a policy); otherwise every report counts.
+ * The rules in force on each gateway, for the query API ({@code GET /gateways/{id}/rules}): every
+ * instance tails the enforcement reports and the verdicts topics itself (no consumer group,
+ * read_committed, from {@code lookback} ago) and answers with {@link RulesInForce}, the same
+ * function {@code ctstream verdict list} applies to the same two topics, so every instance gives
+ * the same answer once it has read as far. Reports count only when signed with the gateway's key,
+ * where streams-app's keyring has that gateway (with a policy); otherwise every report counts.
  */
 public final class GatewayRules implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GatewayRules.class);
@@ -57,13 +58,21 @@ public final class GatewayRules implements AutoCloseable {
     private long undecodable;
 
     /**
-     * @param kafka      consumer properties (bootstrap servers and the clients' security settings)
-     * @param keyring    streams-app's keyring (verifies the reports of its gateways), or null
-     * @param lookback   how far back to read: the longest TTL of a verdict plus a margin
-     * @param clockSkew  the agents' clock skew (a rule's start is at most the verdict's expiry plus it)
+     * @param kafka consumer properties (bootstrap servers and the clients' security settings)
+     * @param keyring streams-app's keyring (verifies the reports of its gateways), or null
+     * @param lookback how far back to read: the longest TTL of a verdict plus a margin
+     * @param clockSkew the agents' clock skew (a rule's start is at most the verdict's expiry plus
+     *     it)
      */
-    public GatewayRules(Properties kafka, String reportsTopic, String verdictsTopic, Map<String, Object> serdeConfig,
-                        VerdictKeyring keyring, Duration lookback, Duration clockSkew, LongSupplier clockMicros) {
+    public GatewayRules(
+            Properties kafka,
+            String reportsTopic,
+            String verdictsTopic,
+            Map<String, Object> serdeConfig,
+            VerdictKeyring keyring,
+            Duration lookback,
+            Duration clockSkew,
+            LongSupplier clockMicros) {
         this.kafka = kafka;
         this.reportsTopic = reportsTopic;
         this.verdictsTopic = verdictsTopic;
@@ -85,10 +94,14 @@ public final class GatewayRules implements AutoCloseable {
 
     /** The rules in force on {@code gateway} now, oldest first. */
     public synchronized List<RulesInForce.Rule> inForce(String gateway) {
-        return rules.at(reports.getOrDefault(gateway, List.of()), verdicts, clockMicros.getAsLong());
+        return rules.at(
+                reports.getOrDefault(gateway, List.of()), verdicts, clockMicros.getAsLong());
     }
 
-    /** Whether the first read reached the end of both topics (what was in them at start has been read). */
+    /**
+     * Whether the first read reached the end of both topics (what was in them at start has been
+     * read).
+     */
     public boolean caughtUp() {
         return caughtUp;
     }
@@ -99,9 +112,13 @@ public final class GatewayRules implements AutoCloseable {
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        try (SpecificAvroSerde<EnforcementReport> reportSerde = AvroSerdes.specific(EnforcementReport.class, serdeConfig, false);
-             SpecificAvroSerde<Verdict> verdictSerde = AvroSerdes.specific(Verdict.class, serdeConfig, false);
-             KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (SpecificAvroSerde<EnforcementReport> reportSerde =
+                        AvroSerdes.specific(EnforcementReport.class, serdeConfig, false);
+                SpecificAvroSerde<Verdict> verdictSerde =
+                        AvroSerdes.specific(Verdict.class, serdeConfig, false);
+                KafkaConsumer<byte[], byte[]> c =
+                        new KafkaConsumer<>(
+                                p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             synchronized (this) {
                 consumer = c;
             }
@@ -111,7 +128,9 @@ public final class GatewayRules implements AutoCloseable {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(POLL)) {
                     take(r, reportSerde, verdictSerde);
                 }
-                if (!caughtUp && ends.entrySet().stream().allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
+                if (!caughtUp
+                        && ends.entrySet().stream()
+                                .allMatch(e -> c.position(e.getKey()) >= e.getValue())) {
                     caughtUp = true;
                 }
                 if (System.nanoTime() > nextPrune) {
@@ -122,12 +141,18 @@ public final class GatewayRules implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } catch (RuntimeException e) {
-            LOG.error("rules in force: reading {} and {} failed; the query answers what was read: {}", reportsTopic,
-                    verdictsTopic, e.toString());
+            LOG.error(
+                    "rules in force: reading {} and {} failed; the query answers what was read: {}",
+                    reportsTopic,
+                    verdictsTopic,
+                    e.toString());
         }
     }
 
-    /** Assigns every partition of both topics (waiting for them to exist), from {@code lookback} ago; their end offsets. */
+    /**
+     * Assigns every partition of both topics (waiting for them to exist), from {@code lookback}
+     * ago; their end offsets.
+     */
     private Map<TopicPartition, Long> assign(KafkaConsumer<byte[], byte[]> c) {
         List<TopicPartition> parts = new ArrayList<>();
         for (String topic : List.of(reportsTopic, verdictsTopic)) {
@@ -153,20 +178,26 @@ public final class GatewayRules implements AutoCloseable {
         return ends;
     }
 
-    private synchronized void take(ConsumerRecord<byte[], byte[]> r, SpecificAvroSerde<EnforcementReport> reportSerde,
-                                   SpecificAvroSerde<Verdict> verdictSerde) {
+    private synchronized void take(
+            ConsumerRecord<byte[], byte[]> r,
+            SpecificAvroSerde<EnforcementReport> reportSerde,
+            SpecificAvroSerde<Verdict> verdictSerde) {
         try {
             if (r.topic().equals(reportsTopic)) {
-                EnforcementReport report = reportSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
+                EnforcementReport report =
+                        reportSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
                 if (report == null || report.getDryRun()) {
                     return; // a dry-run agent's rules are not in nft
                 }
-                if (signer != null && keyring.hasGateway(report.getGatewayId()) && !signer.verify(report)) {
+                if (signer != null
+                        && keyring.hasGateway(report.getGatewayId())
+                        && !signer.verify(report)) {
                     return; // forged or unsigned: not evidence of anything
                 }
                 reports.computeIfAbsent(report.getGatewayId(), g -> new ArrayList<>()).add(report);
             } else {
-                Verdict v = verdictSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
+                Verdict v =
+                        verdictSerde.deserializer().deserialize(r.topic(), r.headers(), r.value());
                 if (v != null) {
                     verdicts.putIfAbsent(v.getVerdictId(), v);
                 }
@@ -188,7 +219,11 @@ public final class GatewayRules implements AutoCloseable {
             }
         }
         if (undecodable > 0) {
-            LOG.warn("rules in force: {} undecodable records skipped in {} and {}", undecodable, reportsTopic, verdictsTopic);
+            LOG.warn(
+                    "rules in force: {} undecodable records skipped in {} and {}",
+                    undecodable,
+                    reportsTopic,
+                    verdictsTopic);
             undecodable = 0;
         }
     }

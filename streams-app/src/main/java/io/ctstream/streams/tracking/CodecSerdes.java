@@ -11,8 +11,7 @@ import org.apache.kafka.common.serialization.Serdes;
 
 /** Serdes over the versioned binary codecs of the tracker's internal state. */
 public final class CodecSerdes {
-    private CodecSerdes() {
-    }
+    private CodecSerdes() {}
 
     public static Serde<TrackedConnection> trackedConnection() {
         return Serdes.serdeFrom(
@@ -24,7 +23,8 @@ public final class CodecSerdes {
                     try {
                         return TrackedConnectionCodec.decode(b);
                     } catch (IllegalArgumentException e) {
-                        throw new SerializationException("tracked connection in " + topic + ": " + e.getMessage(), e);
+                        throw new SerializationException(
+                                "tracked connection in " + topic + ": " + e.getMessage(), e);
                     }
                 });
     }
@@ -39,7 +39,8 @@ public final class CodecSerdes {
                     try {
                         return ControlChannelStateCodec.decode(b, config);
                     } catch (RuntimeException e) {
-                        throw new SerializationException("control channel state in " + topic + ": " + e.getMessage(), e);
+                        throw new SerializationException(
+                                "control channel state in " + topic + ": " + e.getMessage(), e);
                     }
                 });
     }

@@ -15,20 +15,24 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * One task's conntrack table: the connections store and its stream-time timer index, kept consistent.
+ * One task's conntrack table: the connections store and its stream-time timer index, kept
+ * consistent.
  *
- * <p>Each stored connection has exactly one index entry, at or before its timeout, and remembers where
- * ({@link TrackedConnection#indexedDeadlineMicros()}). A packet that pushes the timeout later (almost every packet
- * of an established connection) writes no index entry; one that brings it earlier (a FIN, a RST, a reply to an
- * unreplied connection) moves the entry. When an entry comes due and its connection has not timed out, it is indexed
- * again at its real timeout ({@link #expireDue}).
+ * <p>Each stored connection has exactly one index entry, at or before its timeout, and remembers
+ * where ({@link TrackedConnection#indexedDeadlineMicros()}). A packet that pushes the timeout later
+ * (almost every packet of an established connection) writes no index entry; one that brings it
+ * earlier (a FIN, a RST, a reply to an unreplied connection) moves the entry. When an entry comes
+ * due and its connection has not timed out, it is indexed again at its real timeout ({@link
+ * #expireDue}).
  */
 final class ConnectionTable {
     private final CountedStore<FlowKey, TrackedConnection> connections;
     private final DeadlineIndex deadlines;
     private final FlowKeySerde keySerde = new FlowKeySerde();
 
-    ConnectionTable(KeyValueStore<FlowKey, TrackedConnection> connections, KeyValueStore<Bytes, byte[]> deadlines) {
+    ConnectionTable(
+            KeyValueStore<FlowKey, TrackedConnection> connections,
+            KeyValueStore<Bytes, byte[]> deadlines) {
         this.connections = new CountedStore<>(connections);
         this.deadlines = new DeadlineIndex(deadlines);
         if (this.connections.size() > 0 && this.deadlines.isEmpty()) {
@@ -36,7 +40,10 @@ final class ConnectionTable {
         }
     }
 
-    /** The connection stored for {@code key}: freshly decoded, the caller's to modify and {@link #save}. */
+    /**
+     * The connection stored for {@code key}: freshly decoded, the caller's to modify and {@link
+     * #save}.
+     */
     TrackedConnection get(FlowKey key) {
         return connections.get(key);
     }
@@ -48,18 +55,24 @@ final class ConnectionTable {
     /**
      * Stores {@code connection} for {@code key}, indexing its timeout.
      *
-     * @param stored whether the store holds a connection for {@code key} now (this one before the packet, or one that
-     *               {@code connection} replaces, whose entry the caller has {@link #unindex unindexed})
+     * @param stored whether the store holds a connection for {@code key} now (this one before the
+     *     packet, or one that {@code connection} replaces, whose entry the caller has {@link
+     *     #unindex unindexed})
      */
     void save(FlowKey key, TrackedConnection connection, boolean stored) {
         long timeout = ConnectionTracker.nextTimeoutMicros(connection);
         long indexed = connection.indexedDeadlineMicros();
-        connection.indexedDeadlineMicros(deadlines.reindexEarlier(
-                indexed == TrackedConnection.NOT_INDEXED ? DeadlineIndex.NONE : indexed, timeout, id(key)));
+        connection.indexedDeadlineMicros(
+                deadlines.reindexEarlier(
+                        indexed == TrackedConnection.NOT_INDEXED ? DeadlineIndex.NONE : indexed,
+                        timeout,
+                        id(key)));
         connections.put(key, connection, stored);
     }
 
-    /** Removes the connection stored for {@code key} ({@code stored}, as read) and its index entry. */
+    /**
+     * Removes the connection stored for {@code key} ({@code stored}, as read) and its index entry.
+     */
     void remove(FlowKey key, TrackedConnection stored) {
         unindex(key, stored);
         connections.delete(key);
@@ -79,13 +92,15 @@ final class ConnectionTable {
         }
     }
 
-    /** What the timer found at stream time {@code nowMicros}: a connection that has timed out, removed from the table. */
-    record Expired(FlowKey key, TrackedConnection connection) {
-    }
+    /**
+     * What the timer found at stream time {@code nowMicros}: a connection that has timed out,
+     * removed from the table.
+     */
+    record Expired(FlowKey key, TrackedConnection connection) {}
 
     /**
-     * Every connection whose timeout has passed at {@code nowMicros}, removed from the table, soonest first; entries
-     * of connections still alive are indexed again at their real timeout.
+     * Every connection whose timeout has passed at {@code nowMicros}, removed from the table,
+     * soonest first; entries of connections still alive are indexed again at their real timeout.
      */
     List<Expired> expireDue(long nowMicros) {
         List<Expired> expired = new ArrayList<>();
@@ -109,10 +124,11 @@ final class ConnectionTable {
     }
 
     /**
-     * The kernel's early_drop: among the first {@code scan} connections in timer order, the first that is not
-     * ASSURED (half-open, unreplied), removed from the table; null when all of them are assured. Timer order is the
-     * index order, in which an entry may sit earlier than its connection's timeout: "soonest" is approximate, as the
-     * kernel's own choice (one hash bucket's oldest) is.
+     * The kernel's early_drop: among the first {@code scan} connections in timer order, the first
+     * that is not ASSURED (half-open, unreplied), removed from the table; null when all of them are
+     * assured. Timer order is the index order, in which an entry may sit earlier than its
+     * connection's timeout: "soonest" is approximate, as the kernel's own choice (one hash bucket's
+     * oldest) is.
      */
     Expired earlyDrop(int scan) {
         for (DeadlineIndex.Entry d : deadlines.soonest(scan)) {
@@ -126,7 +142,10 @@ final class ConnectionTable {
         return null;
     }
 
-    /** A store restored without its index (older layout, or an index store that was reset): index every entry. */
+    /**
+     * A store restored without its index (older layout, or an index store that was reset): index
+     * every entry.
+     */
     private void reindexAll(KeyValueStore<FlowKey, TrackedConnection> store) {
         List<KeyValue<FlowKey, TrackedConnection>> all = new ArrayList<>();
         try (KeyValueIterator<FlowKey, TrackedConnection> it = store.all()) {

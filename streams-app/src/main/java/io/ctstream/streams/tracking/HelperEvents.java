@@ -15,11 +15,11 @@ import java.net.UnknownHostException;
  * helpers' own outcomes become Avro in {@link io.ctstream.streams.helper.HelperAvro}.
  */
 public final class HelperEvents {
-    private HelperEvents() {
-    }
+    private HelperEvents() {}
 
     /** The eviction of an expectation this master announced earlier (its CREATED event). */
-    public static ExpectationEvent evicted(ExpectationEvent created, HelperOutcome.ExpectationEviction e) {
+    public static ExpectationEvent evicted(
+            ExpectationEvent created, HelperOutcome.ExpectationEviction e) {
         return ExpectationEvent.newBuilder(created)
                 .setType(ExpectationEventType.EVICTED)
                 .setTimestampMicros(e.timestampMicros())
@@ -38,9 +38,13 @@ public final class HelperEvents {
 
     public static ConnTuple connTuple(Tuple t) {
         try {
-            return new ConnTuple(t.getIpVersion(), t.getProtocol(),
-                    InetAddress.getByAddress(FlowKeys.bytes(t.getSrc())), t.getSrcPort(),
-                    InetAddress.getByAddress(FlowKeys.bytes(t.getDst())), t.getDstPort());
+            return new ConnTuple(
+                    t.getIpVersion(),
+                    t.getProtocol(),
+                    InetAddress.getByAddress(FlowKeys.bytes(t.getSrc())),
+                    t.getSrcPort(),
+                    InetAddress.getByAddress(FlowKeys.bytes(t.getDst())),
+                    t.getDstPort());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("bad address length in tuple", e);
         }

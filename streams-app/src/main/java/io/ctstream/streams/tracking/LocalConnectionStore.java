@@ -21,20 +21,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 
 /**
- * What one instance's tracker keeps in its {@code connections} stores (the partitions it owns), read through
- * interactive queries and the store's RocksDB metrics, so that {@code analyze}, the bench and tests need not know
- * the store's name, its value type or its codec.
+ * What one instance's tracker keeps in its {@code connections} stores (the partitions it owns),
+ * read through interactive queries and the store's RocksDB metrics, so that {@code analyze}, the
+ * bench and tests need not know the store's name, its value type or its codec.
  */
 public final class LocalConnectionStore {
-    private LocalConnectionStore() {
-    }
+    private LocalConnectionStore() {}
 
     /**
-     * The store's size: its entries, the bytes of their serialized keys and values, and RocksDB's memtables
-     * ({@code cur-size-all-mem-tables}, summed over tasks).
+     * The store's size: its entries, the bytes of their serialized keys and values, and RocksDB's
+     * memtables ({@code cur-size-all-mem-tables}, summed over tasks).
      */
-    public record Size(long connections, long encodedBytes, double memtableBytes) {
-    }
+    public record Size(long connections, long encodedBytes, double memtableBytes) {}
 
     /** Every live connection in the local stores. */
     public static List<Connection> live(KafkaStreams streams) {
@@ -53,14 +51,18 @@ public final class LocalConnectionStore {
             while (it.hasNext()) {
                 var kv = it.next();
                 n++;
-                bytes += keys.serialize("", kv.key).length + TrackedConnectionCodec.encode(kv.value).length;
+                bytes +=
+                        keys.serialize("", kv.key).length
+                                + TrackedConnectionCodec.encode(kv.value).length;
             }
         }
         double memtables = 0;
         for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
             MetricName m = e.getKey();
-            if (m.group().equals("stream-state-metrics") && m.name().equals("cur-size-all-mem-tables")
-                    && ConnectionTrackingProcessor.CONNECTIONS.equals(m.tags().get("rocksdb-state-id"))
+            if (m.group().equals("stream-state-metrics")
+                    && m.name().equals("cur-size-all-mem-tables")
+                    && ConnectionTrackingProcessor.CONNECTIONS.equals(
+                            m.tags().get("rocksdb-state-id"))
                     && e.getValue().metricValue() instanceof Number v) {
                 memtables += v.doubleValue();
             }
@@ -69,15 +71,17 @@ public final class LocalConnectionStore {
     }
 
     /**
-     * Bytes of the SST files of the store under a state directory: meant for a closed instance (closing flushes
-     * the memtables, so every live entry is on disk then).
+     * Bytes of the SST files of the store under a state directory: meant for a closed instance
+     * (closing flushes the memtables, so every live entry is on disk then).
      */
     public static long sstBytes(Path stateDir) {
         String dir = "/rocksdb/" + ConnectionTrackingProcessor.CONNECTIONS + "/";
         long sum = 0;
         try (Stream<Path> files = Files.walk(stateDir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(f) && f.toString().contains(dir) && f.toString().endsWith(".sst")) {
+                if (Files.isRegularFile(f)
+                        && f.toString().contains(dir)
+                        && f.toString().endsWith(".sst")) {
                     sum += Files.size(f);
                 }
             }
@@ -88,7 +92,10 @@ public final class LocalConnectionStore {
     }
 
     private static KeyValueIterator<FlowKey, TrackedConnection> store(KafkaStreams streams) {
-        return streams.store(StoreQueryParameters.fromNameAndType(ConnectionTrackingProcessor.CONNECTIONS,
-                QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore())).all();
+        return streams.store(
+                        StoreQueryParameters.fromNameAndType(
+                                ConnectionTrackingProcessor.CONNECTIONS,
+                                QueryableStoreTypes.<FlowKey, TrackedConnection>keyValueStore()))
+                .all();
     }
 }

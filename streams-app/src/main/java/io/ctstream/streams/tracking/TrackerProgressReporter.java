@@ -4,16 +4,20 @@ import io.ctstream.avro.internal.TrackerProgress;
 import java.util.Optional;
 
 /**
- * When a tracker task tells the matcher how far it has got (see the matcher's {@code TrackerWatermarks}): after a
- * packets record that moved its latest packet timestamp on by at least {@link #STEP_MICROS} of event time, and on a
- * wall-clock beat whenever it moved at all. A task that has had no packets for {@link #IDLE_AFTER_MILLIS} of wall
- * clock says so once, so that the matcher stops waiting for a partition that carries no traffic; its next packet
- * makes it report progress again. Progress goes out after the records the task wrote before it, on the same
+ * When a tracker task tells the matcher how far it has got (see the matcher's {@code
+ * TrackerWatermarks}): after a packets record that moved its latest packet timestamp on by at least
+ * {@link #STEP_MICROS} of event time, and on a wall-clock beat whenever it moved at all. A task
+ * that has had no packets for {@link #IDLE_AFTER_MILLIS} of wall clock says so once, so that the
+ * matcher stops waiting for a partition that carries no traffic; its next packet makes it report
+ * progress again. Progress goes out after the records the task wrote before it, on the same
  * partitions, so the matcher has them when it reads the progress.
  */
 final class TrackerProgressReporter {
-    /** Event time between two reports while packets flow: a decision waits at most this much longer. */
+    /**
+     * Event time between two reports while packets flow: a decision waits at most this much longer.
+     */
     static final long STEP_MICROS = 100_000;
+
     static final long IDLE_AFTER_MILLIS = 5_000;
 
     private final int source;
@@ -22,7 +26,10 @@ final class TrackerProgressReporter {
     private long reportedMicros = Long.MIN_VALUE;
     private long lastPacketWallMillis;
     private boolean reportedIdle;
-    /** The last report said idle: the matcher is not waiting for this task until it reports again. */
+
+    /**
+     * The last report said idle: the matcher is not waiting for this task until it reports again.
+     */
     private boolean lastReportIdle;
 
     /**
@@ -43,8 +50,10 @@ final class TrackerProgressReporter {
 
     /** A report due after a record, if its packets moved event time on enough. */
     Optional<TrackerProgress> afterRecord() {
-        if (latestMicros >= 0 && (reportedMicros == Long.MIN_VALUE || lastReportIdle
-                || latestMicros - reportedMicros >= STEP_MICROS)) {
+        if (latestMicros >= 0
+                && (reportedMicros == Long.MIN_VALUE
+                        || lastReportIdle
+                        || latestMicros - reportedMicros >= STEP_MICROS)) {
             return Optional.of(report(false));
         }
         return Optional.empty();

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The stream threads' producers can learn their topics before the first record (issue 16): the first send to a warmed
- * topic does not wait for its metadata, as the first send to any other topic does.
+ * The stream threads' producers can learn their topics before the first record (issue 16): the
+ * first send to a warmed topic does not wait for its metadata, as the first send to any other topic
+ * does.
  */
 @ExtendWith(EmbeddedCluster.class)
 class WarmableClientSupplierTest {
@@ -42,31 +43,48 @@ class WarmableClientSupplierTest {
 
             double before = metadataWaitNanos(producer);
             producer.send(new ProducerRecord<>(warmed, new byte[] {1})).get();
-            assertThat(metadataWaitNanos(producer)).as("the warmed topic's first send").isEqualTo(before);
+            assertThat(metadataWaitNanos(producer))
+                    .as("the warmed topic's first send")
+                    .isEqualTo(before);
             producer.send(new ProducerRecord<>(cold, new byte[] {1})).get();
-            assertThat(metadataWaitNanos(producer)).as("the cold topic's first send").isGreaterThan(before);
+            assertThat(metadataWaitNanos(producer))
+                    .as("the cold topic's first send")
+                    .isGreaterThan(before);
         }
     }
 
-    /** The producer's total time spent in send() waiting for topic metadata (Kafka's producer-metrics). */
+    /**
+     * The producer's total time spent in send() waiting for topic metadata (Kafka's
+     * producer-metrics).
+     */
     private static double metadataWaitNanos(Producer<byte[], byte[]> producer) {
         return producer.metrics().entrySet().stream()
-                .filter(e -> e.getKey().group().equals("producer-metrics") && e.getKey().name().equals("metadata-wait-time-ns-total"))
+                .filter(
+                        e ->
+                                e.getKey().group().equals("producer-metrics")
+                                        && e.getKey().name().equals("metadata-wait-time-ns-total"))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
     void theWrittenTopicsAreEverySinkAndEveryChangelog() {
         StreamsAppConfig config = DriverConfigs.forDriver("wt-", HelperMode.ROBUST);
-        Set<String> topics = ConntrackTopology.writtenTopics(ConntrackTopology.build(config, new SimpleMeterRegistry()),
-                config.applicationId());
+        Set<String> topics =
+                ConntrackTopology.writtenTopics(
+                        ConntrackTopology.build(config, new SimpleMeterRegistry()),
+                        config.applicationId());
 
-        assertThat(topics).contains(config.topic(Topics.CONN_EVENTS), config.topic(Topics.EXPECTATIONS),
-                config.topic(Topics.ALERTS), config.topic(ConntrackTopology.MATCH_TOPIC),
-                config.topic(ConntrackTopology.FEEDBACK_TOPIC),
-                config.applicationId() + "-connections-changelog",
-                config.applicationId() + "-live-expectations-changelog")
+        assertThat(topics)
+                .contains(
+                        config.topic(Topics.CONN_EVENTS),
+                        config.topic(Topics.EXPECTATIONS),
+                        config.topic(Topics.ALERTS),
+                        config.topic(ConntrackTopology.MATCH_TOPIC),
+                        config.topic(ConntrackTopology.FEEDBACK_TOPIC),
+                        config.applicationId() + "-connections-changelog",
+                        config.applicationId() + "-live-expectations-changelog")
                 .doesNotContain(config.topic(Topics.PACKETS));
     }
 }

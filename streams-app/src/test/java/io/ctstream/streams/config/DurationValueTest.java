@@ -21,10 +21,14 @@ class DurationValueTest {
 
     @Test
     void aBareNumberOrAnotherUnitIsRefusedNamingTheKey() {
-        assertThatThrownBy(() -> DurationValue.parse("conntrack.udp.timeout", "30")).isInstanceOf(ConfigException.class)
-                .hasMessageContaining("conntrack.udp.timeout").hasMessageContaining("a whole number and a unit");
-        assertThatThrownBy(() -> DurationValue.parse("k", "1.5s")).isInstanceOf(ConfigException.class);
-        assertThatThrownBy(() -> DurationValue.parse("k", "3w")).isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> DurationValue.parse("conntrack.udp.timeout", "30"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("conntrack.udp.timeout")
+                .hasMessageContaining("a whole number and a unit");
+        assertThatThrownBy(() -> DurationValue.parse("k", "1.5s"))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> DurationValue.parse("k", "3w"))
+                .isInstanceOf(ConfigException.class);
     }
 
     @Test
@@ -34,7 +38,10 @@ class DurationValueTest {
         assertThat(DurationValue.format(Duration.ofSeconds(90))).isEqualTo("90s");
         assertThat(DurationValue.format(Duration.ofMillis(1))).isEqualTo("1ms");
         assertThat(DurationValue.format(Duration.ofNanos(5_000))).isEqualTo("5us");
-        for (Duration d : new Duration[] {Duration.ofDays(5), Duration.ofMillis(1500), Duration.ofNanos(7_000)}) {
+        for (Duration d :
+                new Duration[] {
+                    Duration.ofDays(5), Duration.ofMillis(1500), Duration.ofNanos(7_000)
+                }) {
             assertThat(DurationValue.parse("k", DurationValue.format(d))).isEqualTo(d);
         }
     }

@@ -19,8 +19,12 @@ class HelperAvroTest {
     @Test
     void requestBecomesACreatedEventWithWildcardsAsNulls() {
         Session s = Session.ircRegistered(HelperMode.ROBUST);
-        ExpectationRequest r = only(s.client("PRIVMSG bob :\u0001DCC SEND f 172818690 40001 1\u0001\r\n"),
-            ExpectationRequest.class).get(0);
+        ExpectationRequest r =
+                only(
+                                s.client(
+                                        "PRIVMSG bob :\u0001DCC SEND f 172818690 40001 1\u0001\r\n"),
+                                ExpectationRequest.class)
+                        .get(0);
         ExpectationEvent e = HelperAvro.created(r, s.context(), "sensor-1");
         assertThat(e.getType()).isEqualTo(ExpectationEventType.CREATED);
         assertThat(e.getHelper()).isEqualTo("irc");
@@ -40,7 +44,8 @@ class HelperAvroTest {
         assertThat(a.getType()).isEqualTo("ftp-bounce");
         assertThat(a.getEvidence()).isEqualTo("PORT 10,77,1,99,156,164\\r\\n");
         assertThat(a.getSource()).isEqualTo(ByteBuffer.wrap(new byte[] {10, 77, 1, 2}));
-        assertThat(a.getAnnounced().getDst()).isEqualTo(ByteBuffer.wrap(new byte[] {10, 77, 1, 99}));
+        assertThat(a.getAnnounced().getDst())
+                .isEqualTo(ByteBuffer.wrap(new byte[] {10, 77, 1, 99}));
         ExpectationEvent e = HelperAvro.rejected(r, s.context(), null).orElseThrow();
         assertThat(e.getType()).isEqualTo(ExpectationEventType.REJECTED);
         assertThat(e.getReason()).isEqualTo("address-mismatch");
@@ -48,11 +53,24 @@ class HelperAvroTest {
 
     @Test
     void kernelDropsOfRetransmissionsGetDistinctAlertIds() {
-        List<HelperOutcome> out = LabReplay.run("ftp-split", io.ctstream.streams.helper.HelperConfig.builder()
-            .mode(HelperMode.KERNEL).build());
-        HelperContext ctx = HelperContext.of("m", ConnTuple.tcp(Addresses.parse("10.77.1.2"), 54083, Addresses.parse("10.77.2.2"), 21));
-        List<String> ids = only(out, KernelWouldDrop.class).stream()
-            .map(d -> HelperAvro.alert(d, ctx, null).orElseThrow().getAlertId()).toList();
+        List<HelperOutcome> out =
+                LabReplay.run(
+                        "ftp-split",
+                        io.ctstream.streams.helper.HelperConfig.builder()
+                                .mode(HelperMode.KERNEL)
+                                .build());
+        HelperContext ctx =
+                HelperContext.of(
+                        "m",
+                        ConnTuple.tcp(
+                                Addresses.parse("10.77.1.2"),
+                                54083,
+                                Addresses.parse("10.77.2.2"),
+                                21));
+        List<String> ids =
+                only(out, KernelWouldDrop.class).stream()
+                        .map(d -> HelperAvro.alert(d, ctx, null).orElseThrow().getAlertId())
+                        .toList();
         assertThat(ids).hasSize(7).doesNotHaveDuplicates();
     }
 

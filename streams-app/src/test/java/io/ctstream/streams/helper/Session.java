@@ -5,15 +5,14 @@ import io.ctstream.avro.HelperMode;
 import io.ctstream.streams.helper.channel.ControlChannelAnalyzer;
 import io.ctstream.streams.helper.channel.ControlChannelState;
 import io.ctstream.streams.helper.channel.ControlChannelStateCodec;
-import io.ctstream.streams.helper.HelperSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test-only: a hand-built control connection (client 10.77.1.2, server 10.77.2.2, like the lab) that sends
- * segments with consecutive sequence numbers after a handshake, and round-trips the state through the codec
- * after every segment, as the state store will.
+ * Test-only: a hand-built control connection (client 10.77.1.2, server 10.77.2.2, like the lab)
+ * that sends segments with consecutive sequence numbers after a handshake, and round-trips the
+ * state through the codec after every segment, as the state store will.
  */
 public final class Session {
 
@@ -29,7 +28,14 @@ public final class Session {
 
     public Session(HelperConfig config, int serverPort, long clientIsn, long serverIsn) {
         analyzer = new ControlChannelAnalyzer(config);
-        context = HelperContext.of("master-1", ConnTuple.tcp(Addresses.parse(CLIENT), 40000, Addresses.parse(SERVER), serverPort));
+        context =
+                HelperContext.of(
+                        "master-1",
+                        ConnTuple.tcp(
+                                Addresses.parse(CLIENT),
+                                40000,
+                                Addresses.parse(SERVER),
+                                serverPort));
         state = ControlChannelStateCodec.encode(analyzer.newState(context));
         clientSeq = clientIsn;
         serverSeq = serverIsn;
@@ -47,7 +53,9 @@ public final class Session {
         return new Session(HelperConfig.builder().mode(mode).build(), 6667, 1000, 5000);
     }
 
-    /** An FTP session past its banner and login, so that the next client segment follows a newline. */
+    /**
+     * An FTP session past its banner and login, so that the next client segment follows a newline.
+     */
     public static Session ftpLoggedIn(HelperMode mode) {
         Session s = ftp(mode);
         s.server("220 traffic-lab vsftpd\r\n");
@@ -106,7 +114,8 @@ public final class Session {
     private List<HelperOutcome> segment(Direction dir, long seq, int flags, byte[] payload) {
         ts += 1000;
         ControlChannelState s = ControlChannelStateCodec.decode(state, analyzer.config());
-        List<HelperOutcome> out = analyzer.onSegment(s, dir, HelperSegment.of(seq, flags, payload, ts), context);
+        List<HelperOutcome> out =
+                analyzer.onSegment(s, dir, HelperSegment.of(seq, flags, payload, ts), context);
         state = ControlChannelStateCodec.encode(s);
         return out;
     }

@@ -22,8 +22,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17, item 2: a data connection destroyed before the matcher's FULFILLED reached the tracker (reset, or timed
- * out on a partition whose stream time ran ahead) keeps its master, expectation id and EXPECTED status in the report.
+ * Issue 17, item 2: a data connection destroyed before the matcher's FULFILLED reached the tracker
+ * (reset, or timed out on a partition whose stream time ran ahead) keeps its master, expectation id
+ * and EXPECTED status in the report.
  */
 class AnalysisReportTest {
 
@@ -33,31 +34,66 @@ class AnalysisReportTest {
     private static final Tuple DATA = new Tuple(4, 6, CLIENT, 40000, SERVER, 50000);
     private static final long T = 1_795_314_800_000_000L;
 
-    private static Connection connection(String id, Tuple orig, List<StatusFlag> status, CtState state) {
-        return Connection.newBuilder().setId(id).setOrig(orig)
-                .setReply(new Tuple(4, 6, orig.getDst(), orig.getDstPort(), orig.getSrc(), orig.getSrcPort()))
-                .setCtState(state).setTcpState(TcpState.CLOSE).setStatus(status)
-                .setFirstSeenMicros(T).setLastSeenMicros(T + 1000).setOrigPackets(3).setReplyPackets(2).build();
+    private static Connection connection(
+            String id, Tuple orig, List<StatusFlag> status, CtState state) {
+        return Connection.newBuilder()
+                .setId(id)
+                .setOrig(orig)
+                .setReply(
+                        new Tuple(
+                                4,
+                                6,
+                                orig.getDst(),
+                                orig.getDstPort(),
+                                orig.getSrc(),
+                                orig.getSrcPort()))
+                .setCtState(state)
+                .setTcpState(TcpState.CLOSE)
+                .setStatus(status)
+                .setFirstSeenMicros(T)
+                .setLastSeenMicros(T + 1000)
+                .setOrigPackets(3)
+                .setReplyPackets(2)
+                .build();
     }
 
-    private static ExpectationEvent expectation(ExpectationEventType type, ConnectionRef fulfilledBy) {
-        return ExpectationEvent.newBuilder().setExpectationId("control/r/2080369832").setType(type)
-                .setTimestampMicros(T).setHelper("ftp").setMode(HelperMode.ROBUST)
+    private static ExpectationEvent expectation(
+            ExpectationEventType type, ConnectionRef fulfilledBy) {
+        return ExpectationEvent.newBuilder()
+                .setExpectationId("control/r/2080369832")
+                .setType(type)
+                .setTimestampMicros(T)
+                .setHelper("ftp")
+                .setMode(HelperMode.ROBUST)
                 .setMaster(new ConnectionRef("control", CONTROL))
-                .setExpected(new ExpectedTuple(4, 6, CLIENT, null, SERVER, 50000)).setDirection(Direction.REPLY)
-                .setCreatedMicros(T - 1000).setExpiresAtMicros(T + 300_000_000L).setFulfilledBy(fulfilledBy).build();
+                .setExpected(new ExpectedTuple(4, 6, CLIENT, null, SERVER, 50000))
+                .setDirection(Direction.REPLY)
+                .setCreatedMicros(T - 1000)
+                .setExpiresAtMicros(T + 300_000_000L)
+                .setFulfilledBy(fulfilledBy)
+                .build();
     }
 
     @Test
     void aDataConnectionDestroyedBeforeItsFulfilmentCameBackKeepsItsMaster() {
-        Connection destroyed = connection("data", DATA, new ArrayList<>(List.of(StatusFlag.SEEN_REPLY)), CtState.NEW);
-        List<ConnectionEvent> events = List.of(
-                new ConnectionEvent(ConnectionEventType.NEW, T, null, destroyed),
-                new ConnectionEvent(ConnectionEventType.DESTROY, T + 1000, "reset", destroyed));
-        List<ExpectationEvent> expectations = List.of(expectation(ExpectationEventType.CREATED, null),
-                expectation(ExpectationEventType.FULFILLED, new ConnectionRef("data", DATA)));
+        Connection destroyed =
+                connection(
+                        "data", DATA, new ArrayList<>(List.of(StatusFlag.SEEN_REPLY)), CtState.NEW);
+        List<ConnectionEvent> events =
+                List.of(
+                        new ConnectionEvent(ConnectionEventType.NEW, T, null, destroyed),
+                        new ConnectionEvent(
+                                ConnectionEventType.DESTROY, T + 1000, "reset", destroyed));
+        List<ExpectationEvent> expectations =
+                List.of(
+                        expectation(ExpectationEventType.CREATED, null),
+                        expectation(
+                                ExpectationEventType.FULFILLED, new ConnectionRef("data", DATA)));
 
-        JsonNode c = AnalysisReport.build(events, List.of(), expectations, List.of()).path("connections").get(0);
+        JsonNode c =
+                AnalysisReport.build(events, List.of(), expectations, List.of())
+                        .path("connections")
+                        .get(0);
 
         assertThat(c.path("destroyed").asBoolean()).isTrue();
         assertThat(c.path("master_id").asText()).isEqualTo("control");
@@ -71,9 +107,19 @@ class AnalysisReportTest {
     @Test
     void aConnectionNoExpectationNamesStaysUnrelated() {
         Connection plain = connection("other", DATA, new ArrayList<>(), CtState.NEW);
-        JsonNode c = AnalysisReport.build(List.of(new ConnectionEvent(ConnectionEventType.DESTROY, T, "timeout", plain)),
-                List.of(), List.of(expectation(ExpectationEventType.FULFILLED, new ConnectionRef("data", DATA))),
-                List.of()).path("connections").get(0);
+        JsonNode c =
+                AnalysisReport.build(
+                                List.of(
+                                        new ConnectionEvent(
+                                                ConnectionEventType.DESTROY, T, "timeout", plain)),
+                                List.of(),
+                                List.of(
+                                        expectation(
+                                                ExpectationEventType.FULFILLED,
+                                                new ConnectionRef("data", DATA))),
+                                List.of())
+                        .path("connections")
+                        .get(0);
         assertThat(c.path("master").isNull()).isTrue();
         assertThat(c.path("status").toString()).doesNotContain("EXPECTED");
     }

@@ -46,6 +46,7 @@ class AlertLimiterTest {
     void stateRoundTripsAndCorruptStateIsRefused() {
         AlertLimiter.State s = new AlertLimiter.State(1, 2, 3, 4);
         assertThat(AlertLimiter.State.decode(s.encode())).isEqualTo(s);
-        assertThatThrownBy(() -> AlertLimiter.State.decode(new byte[3])).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> AlertLimiter.State.decode(new byte[3]))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -33,7 +33,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The whole topology on the test driver with given limits: packets in; stores measurable (entries,
- * encoded size of the helpers' per-connection state); alerts, expectations and conntrack events out.
+ * encoded size of the helpers' per-connection state); alerts, expectations and conntrack events
+ * out.
  */
 final class TableDriver implements AutoCloseable {
     final StreamsAppConfig config;
@@ -46,28 +47,73 @@ final class TableDriver implements AutoCloseable {
 
     TableDriver(LimitsConfig limits) {
         String prefix = "abuse-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-        config = StreamsAppConfig.builder().applicationId(prefix + "app").bootstrapServers("unused:9092")
-                .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl()).topicPrefix(prefix).limits(limits).build();
+        config =
+                StreamsAppConfig.builder()
+                        .applicationId(prefix + "app")
+                        .bootstrapServers("unused:9092")
+                        .schemaRegistryUrl(EmbeddedCluster.schemaRegistryUrl())
+                        .topicPrefix(prefix)
+                        .limits(limits)
+                        .build();
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
-        driver = new TopologyTestDriver(ConntrackTopology.build(config, meters), StreamsProperties.build(config, meters));
-        packets = driver.createInputTopic(config.topic(Topics.PACKETS), new FlowKeySerde(),
-                AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer());
-        alerts = driver.createOutputTopic(config.topic(Topics.ALERTS), Serdes.String().deserializer(),
-                AvroSerdes.specific(Alert.class, serdeConfig, false).deserializer());
-        expectations = driver.createOutputTopic(config.topic(Topics.EXPECTATIONS), Serdes.String().deserializer(),
-                AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
-        connEvents = driver.createOutputTopic(config.topic(Topics.CONN_EVENTS), new FlowKeySerde(),
-                AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false).deserializer());
+        driver =
+                new TopologyTestDriver(
+                        ConntrackTopology.build(config, meters),
+                        StreamsProperties.build(config, meters));
+        packets =
+                driver.createInputTopic(
+                        config.topic(Topics.PACKETS),
+                        new FlowKeySerde(),
+                        AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer());
+        alerts =
+                driver.createOutputTopic(
+                        config.topic(Topics.ALERTS),
+                        Serdes.String().deserializer(),
+                        AvroSerdes.specific(Alert.class, serdeConfig, false).deserializer());
+        expectations =
+                driver.createOutputTopic(
+                        config.topic(Topics.EXPECTATIONS),
+                        Serdes.String().deserializer(),
+                        AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false)
+                                .deserializer());
+        connEvents =
+                driver.createOutputTopic(
+                        config.topic(Topics.CONN_EVENTS),
+                        new FlowKeySerde(),
+                        AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false)
+                                .deserializer());
     }
 
     /** One TCP segment. */
-    void tcp(long micros, String src, int sport, String dst, int dport, int flags, long seq, long ack, String payload) {
+    void tcp(
+            long micros,
+            String src,
+            int sport,
+            String dst,
+            int dport,
+            int flags,
+            long seq,
+            long ack,
+            String payload) {
         byte[] data = payload.getBytes(StandardCharsets.ISO_8859_1);
-        PacketRecord p = PacketRecord.newBuilder().setSensorId("s1").setTimestampMicros(micros).setIpVersion(4)
-                .setProtocol(6).setSrc(ByteBuffer.wrap(addr(src))).setSrcPort(sport).setDst(ByteBuffer.wrap(addr(dst)))
-                .setDstPort(dport).setTcpFlags(flags).setTcpSeq(seq & 0xffffffffL).setTcpAck(ack & 0xffffffffL)
-                .setTcpWindow(64240).setIpTotalLength(40 + data.length).setPayloadLength(data.length)
-                .setPayload(ByteBuffer.wrap(data)).build();
+        PacketRecord p =
+                PacketRecord.newBuilder()
+                        .setSensorId("s1")
+                        .setTimestampMicros(micros)
+                        .setIpVersion(4)
+                        .setProtocol(6)
+                        .setSrc(ByteBuffer.wrap(addr(src)))
+                        .setSrcPort(sport)
+                        .setDst(ByteBuffer.wrap(addr(dst)))
+                        .setDstPort(dport)
+                        .setTcpFlags(flags)
+                        .setTcpSeq(seq & 0xffffffffL)
+                        .setTcpAck(ack & 0xffffffffL)
+                        .setTcpWindow(64240)
+                        .setIpTotalLength(40 + data.length)
+                        .setPayloadLength(data.length)
+                        .setPayload(ByteBuffer.wrap(data))
+                        .build();
         packets.pipeInput(FlowKeys.of(4, 6, addr(src), sport, addr(dst), dport), p, micros / 1000);
     }
 
@@ -84,7 +130,10 @@ final class TableDriver implements AutoCloseable {
         return n;
     }
 
-    /** The largest encoded helper state of one control connection now (line buffer, reassembly window, window). */
+    /**
+     * The largest encoded helper state of one control connection now (line buffer, reassembly
+     * window, window).
+     */
     int largestControlChannelBytes() {
         KeyValueStore<FlowKey, ControlChannelState> s = driver.getKeyValueStore("control-channels");
         int max = 0;

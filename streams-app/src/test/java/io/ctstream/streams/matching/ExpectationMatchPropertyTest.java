@@ -15,12 +15,13 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 17: a connection and an expectation that match in event time must match whatever order they reach the
- * matcher in and however far apart the partitions are. Each generated history — expectations (some evicted or
- * ended by their master's death), connections of two sensors, to a few destinations, some within the grace before
- * their expectation — is delivered as one partition in event-time order (the reference), and again spread over 1
- * to 8 tracker partitions, each in its own order, interleaved at random with one partition racing ahead of the
- * others. Every expectation must get the same single terminal event.
+ * Issue 17: a connection and an expectation that match in event time must match whatever order they
+ * reach the matcher in and however far apart the partitions are. Each generated history —
+ * expectations (some evicted or ended by their master's death), connections of two sensors, to a
+ * few destinations, some within the grace before their expectation — is delivered as one partition
+ * in event-time order (the reference), and again spread over 1 to 8 tracker partitions, each in its
+ * own order, interleaved at random with one partition racing ahead of the others. Every expectation
+ * must get the same single terminal event.
  *
  * <p>{@code -Dctstream.matcher.histories=N} changes the number of histories (10,000 by default).
  */
@@ -32,9 +33,16 @@ class ExpectationMatchPropertyTest {
     private static final byte[] OTHER = {10, 77, 2, 9};
     private static final int[] PORTS = {60315, 60316, 60317};
 
-    /** One input of the matcher, as a tracker emits it: on its master's (or its own flow's) partition. */
-    private record Input(long ts, int seq, int partitionHint, ExpectationEvent expectation, NewConnection connection) {
-    }
+    /**
+     * One input of the matcher, as a tracker emits it: on its master's (or its own flow's)
+     * partition.
+     */
+    private record Input(
+            long ts,
+            int seq,
+            int partitionHint,
+            ExpectationEvent expectation,
+            NewConnection connection) {}
 
     @Test
     void anyPartitioningAndInterleavingGivesTheSingleOrderedPartitionsDecisions() {
@@ -47,10 +55,18 @@ class ExpectationMatchPropertyTest {
             Map<String, String> reference = run(history, 1, new Random(seed ^ 1));
             int partitions = 1 + random.nextInt(8);
             Map<String, String> spread = run(history, partitions, new Random(seed ^ 2));
-            assertThat(spread).as("history %d (seed %d) over %d partitions", h, seed, partitions).isEqualTo(reference);
-            related += (int) reference.values().stream().filter(v -> v.startsWith("FULFILLED")).count();
+            assertThat(spread)
+                    .as("history %d (seed %d) over %d partitions", h, seed, partitions)
+                    .isEqualTo(reference);
+            related +=
+                    (int)
+                            reference.values().stream()
+                                    .filter(v -> v.startsWith("FULFILLED"))
+                                    .count();
         }
-        assertThat(related).as("the histories exercise matching, not only expiry").isGreaterThan(histories / 2);
+        assertThat(related)
+                .as("the histories exercise matching, not only expiry")
+                .isGreaterThan(histories / 2);
     }
 
     private static List<Input> history(Random random) {
@@ -62,31 +78,51 @@ class ExpectationMatchPropertyTest {
             long created = T0 + (long) (random.nextDouble() * 30 * SEC);
             int master = random.nextInt(masters);
             String sensor = random.nextBoolean() ? "s1" : "s2";
-            ExpectationEvent e = ExpectationMatcherTest.ftpExpectation("e" + i, created,
-                    random.nextInt(4) == 0 ? null : SERVER, PORTS[random.nextInt(PORTS.length)], sensor);
+            ExpectationEvent e =
+                    ExpectationMatcherTest.ftpExpectation(
+                            "e" + i,
+                            created,
+                            random.nextInt(4) == 0 ? null : SERVER,
+                            PORTS[random.nextInt(PORTS.length)],
+                            sensor);
             long timeout = (5 + random.nextInt(56)) * SEC;
             e.setExpiresAtMicros(created + timeout);
             inputs.add(new Input(created, seq++, master, e, null));
             if (random.nextInt(10) < 3) {
                 long end = created + (long) (random.nextDouble() * 20 * SEC);
-                ExpectationEventType type = random.nextBoolean() ? ExpectationEventType.EVICTED : ExpectationEventType.MASTER_DESTROYED;
-                inputs.add(new Input(end, seq++, master, ExpectationMatcherTest.typed(e, type, end), null));
+                ExpectationEventType type =
+                        random.nextBoolean()
+                                ? ExpectationEventType.EVICTED
+                                : ExpectationEventType.MASTER_DESTROYED;
+                inputs.add(
+                        new Input(
+                                end,
+                                seq++,
+                                master,
+                                ExpectationMatcherTest.typed(e, type, end),
+                                null));
             }
         }
         int connections = 1 + random.nextInt(8);
         for (int i = 0; i < connections; i++) {
             long ts = T0 + (long) ((random.nextDouble() * 65 - 5) * SEC);
-            NewConnection c = ExpectationMatcherTest.connection("c" + i, ts, random.nextInt(5) == 0 ? OTHER : SERVER,
-                    1024 + random.nextInt(60000), PORTS[random.nextInt(PORTS.length)], random.nextBoolean() ? "s1" : "s2");
+            NewConnection c =
+                    ExpectationMatcherTest.connection(
+                            "c" + i,
+                            ts,
+                            random.nextInt(5) == 0 ? OTHER : SERVER,
+                            1024 + random.nextInt(60000),
+                            PORTS[random.nextInt(PORTS.length)],
+                            random.nextBoolean() ? "s1" : "s2");
             inputs.add(new Input(ts, seq++, 100 + random.nextInt(1000), null, c));
         }
         return inputs;
     }
 
     /**
-     * Delivers the history as {@code partitions} trackers would: each its inputs in event-time order followed by
-     * its progress, interleaved at random with skewed speeds; then the end of the input. Returns each expectation's
-     * terminal event.
+     * Delivers the history as {@code partitions} trackers would: each its inputs in event-time
+     * order followed by its progress, interleaved at random with skewed speeds; then the end of the
+     * input. Returns each expectation's terminal event.
      */
     private static Map<String, String> run(List<Input> history, int partitions, Random random) {
         Map<Integer, List<Input>> byPartition = new TreeMap<>();
@@ -96,7 +132,13 @@ class ExpectationMatchPropertyTest {
         for (Input in : history) {
             byPartition.get(in.partitionHint() % partitions).add(in);
         }
-        byPartition.values().forEach(l -> l.sort(Comparator.comparingLong(Input::ts).thenComparingInt(Input::seq)));
+        byPartition
+                .values()
+                .forEach(
+                        l ->
+                                l.sort(
+                                        Comparator.comparingLong(Input::ts)
+                                                .thenComparingInt(Input::seq)));
         int[] speed = new int[partitions];
         for (int p = 0; p < partitions; p++) {
             speed[p] = 1 + random.nextInt(p == 0 ? 50 : 5); // partition 0 often races ahead
@@ -137,14 +179,21 @@ class ExpectationMatchPropertyTest {
             latest = Math.max(latest, in.ts());
         }
         m.tick(latest + GRACE + SEC + 400 * SEC);
-        assertThat(m.dropped("late-connection") + m.dropped("late-expectation")).as("nothing arrives late").isZero();
+        assertThat(m.dropped("late-connection") + m.dropped("late-expectation"))
+                .as("nothing arrives late")
+                .isZero();
         Map<String, String> terminal = new LinkedHashMap<>();
         for (ExpectationEvent e : m.published()) {
             if (e.getType() == ExpectationEventType.CREATED) {
                 continue;
             }
-            String outcome = e.getType() + "@" + e.getTimestampMicros()
-                    + (e.getFulfilledBy() == null ? "" : " by " + e.getFulfilledBy().getConnectionId());
+            String outcome =
+                    e.getType()
+                            + "@"
+                            + e.getTimestampMicros()
+                            + (e.getFulfilledBy() == null
+                                    ? ""
+                                    : " by " + e.getFulfilledBy().getConnectionId());
             String before = terminal.put(e.getExpectationId(), outcome);
             assertThat(before).as("one terminal event for %s", e.getExpectationId()).isNull();
         }

@@ -15,7 +15,10 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.Stores;
 
-/** The real {@link ExpectationMatchProcessor} with in-memory stores, fed record by record, as one match partition. */
+/**
+ * The real {@link ExpectationMatchProcessor} with in-memory stores, fed record by record, as one
+ * match partition.
+ */
 final class MatcherHarness {
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
@@ -26,16 +29,41 @@ final class MatcherHarness {
     }
 
     MatcherHarness(MatcherConfig config, LimitsConfig limits) {
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.STORE), Serdes.String(),
-                PlainAvroSerde.of(MatchSlot.class)).withLoggingDisabled().build());
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.DEADLINES), Serdes.Bytes(),
-                Serdes.ByteArray()).withLoggingDisabled().build());
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.LIMITS), Serdes.String(),
-                Serdes.ByteArray()).withLoggingDisabled().build());
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.PENDING), Serdes.Bytes(),
-                PlainAvroSerde.of(NewConnection.class)).withLoggingDisabled().build());
-        add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.PROGRESS), Serdes.String(),
-                Serdes.ByteArray()).withLoggingDisabled().build());
+        add(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.STORE),
+                                Serdes.String(),
+                                PlainAvroSerde.of(MatchSlot.class))
+                        .withLoggingDisabled()
+                        .build());
+        add(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.DEADLINES),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build());
+        add(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.LIMITS),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build());
+        add(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.PENDING),
+                                Serdes.Bytes(),
+                                PlainAvroSerde.of(NewConnection.class))
+                        .withLoggingDisabled()
+                        .build());
+        add(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(ExpectationMatchProcessor.PROGRESS),
+                                Serdes.String(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build());
         processor = new ExpectationMatchProcessor(config, limits, meters);
         processor.init(context);
     }
@@ -46,23 +74,40 @@ final class MatcherHarness {
     }
 
     void expectation(ExpectationEvent e) {
-        processor.process(new Record<>(MatchKeys.of(e.getExpected()), new MatchInput(e, null, null),
-                e.getTimestampMicros() / 1000));
+        processor.process(
+                new Record<>(
+                        MatchKeys.of(e.getExpected()),
+                        new MatchInput(e, null, null),
+                        e.getTimestampMicros() / 1000));
     }
 
     void connection(NewConnection c) {
-        processor.process(new Record<>(MatchKeys.of(c.getOrig()), new MatchInput(null, c, null), c.getTimestampMicros() / 1000));
+        processor.process(
+                new Record<>(
+                        MatchKeys.of(c.getOrig()),
+                        new MatchInput(null, c, null),
+                        c.getTimestampMicros() / 1000));
     }
 
-    /** Tracker {@code source} of {@code sources} has processed every packet up to {@code micros}. */
+    /**
+     * Tracker {@code source} of {@code sources} has processed every packet up to {@code micros}.
+     */
     void progress(int source, int sources, long micros) {
-        processor.process(new Record<>("progress", new MatchInput(null, null, new TrackerProgress(source, sources, micros, false)),
-                Math.max(0, micros / 1000)));
+        processor.process(
+                new Record<>(
+                        "progress",
+                        new MatchInput(
+                                null, null, new TrackerProgress(source, sources, micros, false)),
+                        Math.max(0, micros / 1000)));
     }
 
     void idle(int source, int sources, long micros) {
-        processor.process(new Record<>("progress", new MatchInput(null, null, new TrackerProgress(source, sources, micros, true)),
-                Math.max(0, micros / 1000)));
+        processor.process(
+                new Record<>(
+                        "progress",
+                        new MatchInput(
+                                null, null, new TrackerProgress(source, sources, micros, true)),
+                        Math.max(0, micros / 1000)));
     }
 
     /** The end of the input (StreamTimeTicks). */
@@ -73,7 +118,10 @@ final class MatcherHarness {
     /** Every expectation event published so far, in order. */
     List<ExpectationEvent> published() {
         return context.forwarded().stream()
-                .filter(f -> ExpectationMatchProcessor.TO_EXPECTATIONS.equals(f.childName().orElse(null)))
+                .filter(
+                        f ->
+                                ExpectationMatchProcessor.TO_EXPECTATIONS.equals(
+                                        f.childName().orElse(null)))
                 .map(f -> (ExpectationEvent) f.record().value())
                 .toList();
     }

@@ -24,7 +24,8 @@ class MetricsRouteTest {
         try {
             HttpResponse<String> r = get(app.port());
             assertThat(r.statusCode()).isEqualTo(200);
-            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+            assertThat(r.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
             assertThat(r.body()).contains("ctstream_alerts_total{type=\"ftp-bounce\"} 3.0");
         } finally {
             app.stop();
@@ -44,7 +45,10 @@ class MetricsRouteTest {
     }
 
     private static HttpResponse<String> get(int port) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

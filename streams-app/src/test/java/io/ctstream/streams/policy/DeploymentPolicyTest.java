@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The compose deployment's policy (docker/config/policy.yaml) passes the same checks as any other. */
+/**
+ * The compose deployment's policy (docker/config/policy.yaml) passes the same checks as any other.
+ */
 class DeploymentPolicyTest {
 
     @Test

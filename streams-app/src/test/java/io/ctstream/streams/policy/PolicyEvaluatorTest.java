@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class PolicyEvaluatorTest {
 
-    private static final String POLICY = """
+    private static final String POLICY =
+            """
             verdictValiditySeconds: 60
             gateways:
               - id: gw
@@ -69,7 +70,8 @@ class PolicyEvaluatorTest {
             assertThat(v.getSignature()).isNotNull();
         }
         assertThat(verdicts.get(0).getVerdictId()).isEqualTo("m1/r/100/allow/gw");
-        assertThat(verdicts.get(0).getTtlSeconds()).isEqualTo(300); // default: the expectation's remaining life
+        assertThat(verdicts.get(0).getTtlSeconds())
+                .isEqualTo(300); // default: the expectation's remaining life
         assertThat(verdicts.get(1).getTtlSeconds()).isEqualTo(30); // gw2's pinholeTtlSeconds
         assertThat(verdicts.get(0).getKeyId()).isEqualTo("k1");
         assertThat(verdicts.get(1).getKeyId()).isEqualTo("k2");
@@ -93,26 +95,34 @@ class PolicyEvaluatorTest {
         assertThat(irc.get(0).getMatch().getSrc()).isNull();
         assertThat(irc.get(0).getMatch().getDst()).isEqualTo(ip("10.77.1.2"));
         assertThat(irc.get(0).getMatch().getDstPort()).isEqualTo(5000);
-        assertThat(evaluator.onExpectation(ftpCreated()).verdicts()).allSatisfy(v -> assertThat(v.getMatch().getSrc()).isNotNull());
+        assertThat(evaluator.onExpectation(ftpCreated()).verdicts())
+                .allSatisfy(v -> assertThat(v.getMatch().getSrc()).isNotNull());
     }
 
     @Test
     void aWildcardSourceOpensNothingUnlessThePolicySaysSo() {
-        PolicyEvaluator narrow = new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp, irc]\n"));
+        PolicyEvaluator narrow =
+                new PolicyEvaluator(
+                        policy(
+                                "gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp, irc]\n"));
         PolicyEvaluator.Evaluation dcc = narrow.onExpectation(ircCreated());
         assertThat(dcc.verdicts()).isEmpty();
         assertThat(dcc.skip()).isEqualTo(Skip.WILDCARD_SOURCE);
         // an expectation with its source still opens its exact pinhole there
-        assertThat(narrow.onExpectation(ftpCreated()).verdicts()).hasSize(1)
+        assertThat(narrow.onExpectation(ftpCreated()).verdicts())
+                .hasSize(1)
                 .allSatisfy(v -> assertThat(v.getMatch().getSrcPrefixLength()).isEqualTo(-1));
     }
 
     @Test
     void noVerdictForAHelperTheGatewayDoesNotAllow() {
-        PolicyEvaluator ftpOnly = new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n"));
+        PolicyEvaluator ftpOnly =
+                new PolicyEvaluator(
+                        policy("gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n"));
         assertThat(ftpOnly.onExpectation(ircCreated()).verdicts()).isEmpty();
         assertThat(ftpOnly.onExpectation(ircCreated()).skip()).isEqualTo(Skip.NO_GATEWAY);
-        PolicyEvaluator none = new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n"));
+        PolicyEvaluator none =
+                new PolicyEvaluator(policy("gateways:\n  - id: gw\n    sensors: [gw]\n"));
         assertThat(none.onExpectation(ftpCreated()).verdicts()).isEmpty();
     }
 
@@ -121,12 +131,17 @@ class PolicyEvaluatorTest {
         var e = ftpCreated();
         e.setSensorId("elsewhere");
         // gw2 still sees it by subnet; gw (sensor only) does not
-        assertThat(evaluator.onExpectation(e).verdicts()).extracting(Verdict::getGatewayId).containsExactly("gw2");
+        assertThat(evaluator.onExpectation(e).verdicts())
+                .extracting(Verdict::getGatewayId)
+                .containsExactly("gw2");
     }
 
     @Test
     void onlyTheSensorsAGatewayTakesPinholesFromOpenOrCloseThem() {
-        PolicyEvaluator bound = new PolicyEvaluator(policy("""
+        PolicyEvaluator bound =
+                new PolicyEvaluator(
+                        policy(
+                                """
                 gateways:
                   - id: gw
                     sensors: [gw, other]
@@ -134,10 +149,15 @@ class PolicyEvaluatorTest {
                     helpers: [ftp]
                     pinholeSensors: [gw]
                 """));
-        assertThat(bound.onExpectation(ftpCreated()).verdicts()).extracting(Verdict::getGatewayId).containsExactly("gw");
-        for (ExpectationEventType type : List.of(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED)) {
+        assertThat(bound.onExpectation(ftpCreated()).verdicts())
+                .extracting(Verdict::getGatewayId)
+                .containsExactly("gw");
+        for (ExpectationEventType type :
+                List.of(ExpectationEventType.CREATED, ExpectationEventType.FULFILLED)) {
             var forged = ftp(type, 1_000_000_000L + 1_000_000L);
-            forged.setSensorId("other"); // it sees the gateway (sensor and subnet), but may not steer its pinholes
+            forged.setSensorId(
+                    "other"); // it sees the gateway (sensor and subnet), but may not steer its
+            // pinholes
             PolicyEvaluator.Evaluation r = bound.onExpectation(forged);
             assertThat(r.verdicts()).as(type.name()).isEmpty();
             assertThat(r.skip()).isEqualTo(Skip.SENSOR_NOT_ALLOWED);
@@ -148,8 +168,12 @@ class PolicyEvaluatorTest {
     void fulfilledEvictedExpiredAndMasterDestroyedRevokeThePinholeOnTheSameGateways() {
         List<Verdict> allow = evaluator.onExpectation(ftpCreated()).verdicts();
         // FULFILLED too: the pinhole served its one connection, as the kernel's expectation does
-        for (ExpectationEventType end : List.of(ExpectationEventType.FULFILLED, ExpectationEventType.EVICTED, ExpectationEventType.EXPIRED,
-                ExpectationEventType.MASTER_DESTROYED)) {
+        for (ExpectationEventType end :
+                List.of(
+                        ExpectationEventType.FULFILLED,
+                        ExpectationEventType.EVICTED,
+                        ExpectationEventType.EXPIRED,
+                        ExpectationEventType.MASTER_DESTROYED)) {
             List<Verdict> revoke = evaluator.onExpectation(ftp(end, 1_050_000_000L)).verdicts();
             assertThat(revoke).extracting(Verdict::getGatewayId).containsExactly("gw", "gw2");
             for (int i = 0; i < revoke.size(); i++) {
@@ -161,14 +185,23 @@ class PolicyEvaluatorTest {
                 assertThat(r.getEvidence().getExpectationId()).isEqualTo("m1/r/100");
             }
         }
-        assertThat(evaluator.onExpectation(ftp(ExpectationEventType.EVICTED, 1L)).verdicts().get(0).getReason())
+        assertThat(
+                        evaluator
+                                .onExpectation(ftp(ExpectationEventType.EVICTED, 1L))
+                                .verdicts()
+                                .get(0)
+                                .getReason())
                 .isEqualTo("ftp expectation evicted (max-expected)");
     }
 
     @Test
     void rejectedGivesNothing() {
         // refused by the tracker (bounce, forged DCC, expect-max): no pinhole was ever opened
-        assertThat(evaluator.onExpectation(ftp(ExpectationEventType.REJECTED, 1_010_000_000L)).verdicts()).isEmpty();
+        assertThat(
+                        evaluator
+                                .onExpectation(ftp(ExpectationEventType.REJECTED, 1_010_000_000L))
+                                .verdicts())
+                .isEmpty();
         ExpectationEvent expectMax = ftp(ExpectationEventType.REJECTED, 1_010_000_000L);
         expectMax.setReason("expect-max");
         assertThat(evaluator.onExpectation(expectMax).verdicts()).isEmpty();
@@ -182,10 +215,15 @@ class PolicyEvaluatorTest {
 
         List<Verdict> revoke = evaluator.onExpectation(refused).verdicts();
 
-        assertThat(revoke).extracting(Verdict::getVerdictId).containsExactly("m1/r/100/revoke/gw", "m1/r/100/revoke/gw2");
+        assertThat(revoke)
+                .extracting(Verdict::getVerdictId)
+                .containsExactly("m1/r/100/revoke/gw", "m1/r/100/revoke/gw2");
         assertThat(revoke).extracting(Verdict::getAction).containsOnly(VerdictAction.REVOKE);
-        assertThat(revoke).extracting(Verdict::getMatch).containsExactlyElementsOf(allow.stream().map(Verdict::getMatch).toList());
-        // whatever revokeOn lists: the matcher never held this expectation, so nothing else would close its pinhole
+        assertThat(revoke)
+                .extracting(Verdict::getMatch)
+                .containsExactlyElementsOf(allow.stream().map(Verdict::getMatch).toList());
+        // whatever revokeOn lists: the matcher never held this expectation, so nothing else would
+        // close its pinhole
         PolicyEvaluator expiredOnly = new PolicyEvaluator(policy("revokeOn: [expired]\n" + POLICY));
         assertThat(expiredOnly.onExpectation(refused).verdicts()).hasSize(2);
         assertAllAccepted(revoke);
@@ -193,13 +231,23 @@ class PolicyEvaluatorTest {
 
     @Test
     void revokeOnlyOnTheEndsThePolicyLists() {
-        PolicyEvaluator expiredOnly = new PolicyEvaluator(policy(
-                "revokeOn: [EXPIRED]\ngateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n"));
-        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.EXPIRED, 2L)).verdicts()).hasSize(1);
-        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.EVICTED, 2L)).skip()).isEqualTo(Skip.NOT_REVOKED_BY_POLICY);
-        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.MASTER_DESTROYED, 2L)).verdicts()).isEmpty();
-        // a policy that lists its ends without FULFILLED keeps a fulfilled pinhole until its TTL, as before issue 18
-        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.FULFILLED, 2L)).skip()).isEqualTo(Skip.NOT_REVOKED_BY_POLICY);
+        PolicyEvaluator expiredOnly =
+                new PolicyEvaluator(
+                        policy(
+                                "revokeOn: [EXPIRED]\ngateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n"));
+        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.EXPIRED, 2L)).verdicts())
+                .hasSize(1);
+        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.EVICTED, 2L)).skip())
+                .isEqualTo(Skip.NOT_REVOKED_BY_POLICY);
+        assertThat(
+                        expiredOnly
+                                .onExpectation(ftp(ExpectationEventType.MASTER_DESTROYED, 2L))
+                                .verdicts())
+                .isEmpty();
+        // a policy that lists its ends without FULFILLED keeps a fulfilled pinhole until its TTL,
+        // as before issue 18
+        assertThat(expiredOnly.onExpectation(ftp(ExpectationEventType.FULFILLED, 2L)).skip())
+                .isEqualTo(Skip.NOT_REVOKED_BY_POLICY);
     }
 
     @Test
@@ -208,7 +256,11 @@ class PolicyEvaluatorTest {
         zero.getExpected().setDstPort(0);
         assertThat(evaluator.onExpectation(zero).skip()).isEqualTo(Skip.PORT_ZERO);
         var wrongLength = ftpCreated();
-        wrongLength.getExpected().setDst(java.nio.ByteBuffer.wrap(new byte[16])); // IPv6-sized address in an IPv4 tuple
+        wrongLength
+                .getExpected()
+                .setDst(
+                        java.nio.ByteBuffer.wrap(
+                                new byte[16])); // IPv6-sized address in an IPv4 tuple
         assertThat(evaluator.onExpectation(wrongLength).skip()).isEqualTo(Skip.BAD_ADDRESS);
     }
 
@@ -232,13 +284,16 @@ class PolicyEvaluatorTest {
 
     @Test
     void alertWithoutResponseOrSourceGivesNothing() {
-        assertThat(evaluator.onAlert(alert("forged-dcc", "10.77.1.2", "gw")).skip()).isEqualTo(Skip.NO_ALERT_RESPONSE);
-        assertThat(evaluator.onAlert(alert("ftp-bounce", null, "gw")).skip()).isEqualTo(Skip.ALERT_WITHOUT_SOURCE);
+        assertThat(evaluator.onAlert(alert("forged-dcc", "10.77.1.2", "gw")).skip())
+                .isEqualTo(Skip.NO_ALERT_RESPONSE);
+        assertThat(evaluator.onAlert(alert("ftp-bounce", null, "gw")).skip())
+                .isEqualTo(Skip.ALERT_WITHOUT_SOURCE);
     }
 
     @Test
     void sameInputSameVerdicts() {
-        assertThat(evaluator.onExpectation(ftpCreated()).verdicts()).isEqualTo(evaluator.onExpectation(ftpCreated()).verdicts());
+        assertThat(evaluator.onExpectation(ftpCreated()).verdicts())
+                .isEqualTo(evaluator.onExpectation(ftpCreated()).verdicts());
         assertThat(evaluator.onAlert(alert("ftp-bounce", "10.77.1.2", "gw")).verdicts())
                 .isEqualTo(evaluator.onAlert(alert("ftp-bounce", "10.77.1.2", "gw")).verdicts());
     }
@@ -248,9 +303,14 @@ class PolicyEvaluatorTest {
         List<Verdict> all = new java.util.ArrayList<>();
         all.addAll(evaluator.onExpectation(ftpCreated()).verdicts());
         all.addAll(evaluator.onExpectation(ircCreated()).verdicts());
-        all.addAll(evaluator.onExpectation(ftp(ExpectationEventType.EVICTED, 1_050_000_000L)).verdicts());
+        all.addAll(
+                evaluator
+                        .onExpectation(ftp(ExpectationEventType.EVICTED, 1_050_000_000L))
+                        .verdicts());
         all.addAll(evaluator.onAlert(alert("ftp-bounce", "10.77.1.2", "gw")).verdicts());
-        assertThat(all).extracting(Verdict::getAction).contains(VerdictAction.ALLOW, VerdictAction.REVOKE, VerdictAction.BLOCK);
+        assertThat(all)
+                .extracting(Verdict::getAction)
+                .contains(VerdictAction.ALLOW, VerdictAction.REVOKE, VerdictAction.BLOCK);
         assertAllAccepted(all);
     }
 
@@ -265,7 +325,10 @@ class PolicyEvaluatorTest {
         assertThat(gate("gw").check(widened).refusal()).isEqualTo(Refusal.BAD_SIGNATURE);
     }
 
-    /** Every verdict is accepted by its gateway's agent gate (signature, expiry, no replay, breadth limits). */
+    /**
+     * Every verdict is accepted by its gateway's agent gate (signature, expiry, no replay, breadth
+     * limits).
+     */
     static void assertAllAccepted(List<Verdict> verdicts) {
         java.util.Map<String, VerdictGate> gates = new java.util.HashMap<>();
         for (Verdict v : verdicts) {

@@ -29,8 +29,7 @@ public final class PolicyFixtures {
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
     static final long NOW_MICROS = NOW.getEpochSecond() * 1_000_000L;
 
-    private PolicyFixtures() {
-    }
+    private PolicyFixtures() {}
 
     static byte[] secret(int seed) {
         byte[] s = new byte[32];
@@ -40,8 +39,15 @@ public final class PolicyFixtures {
 
     /** Keys for gateways gw (key k1), gw2 (k2) and dmz (k3). */
     public static VerdictKeyring keyring() {
-        return VerdictKeyring.of(Map.of("gw", Map.of("k1", secret(1)), "gw2", Map.of("k2", secret(2)),
-                "dmz", Map.of("k3", secret(3))), Map.of());
+        return VerdictKeyring.of(
+                Map.of(
+                        "gw",
+                        Map.of("k1", secret(1)),
+                        "gw2",
+                        Map.of("k2", secret(2)),
+                        "dmz",
+                        Map.of("k3", secret(3))),
+                Map.of());
     }
 
     static VerdictPolicy policy(String yaml) {
@@ -49,11 +55,15 @@ public final class PolicyFixtures {
     }
 
     /**
-     * The enforcement agent's gate for {@code gateway}, with its default limits widened to wildcard sources (as an agent
-     * must be for a gateway whose policy says {@code wildcardSource: true}) and the fixed clock.
+     * The enforcement agent's gate for {@code gateway}, with its default limits widened to wildcard
+     * sources (as an agent must be for a gateway whose policy says {@code wildcardSource: true})
+     * and the fixed clock.
      */
     static VerdictGate gate(String gateway) {
-        return new VerdictGate(gateway, new VerdictVerifier(keyring()), GateLimits.defaults().withWildcardSource(true),
+        return new VerdictGate(
+                gateway,
+                new VerdictVerifier(keyring()),
+                GateLimits.defaults().withWildcardSource(true),
                 new ReplayMemory(10_000),
                 () -> NOW_MICROS);
     }
@@ -67,11 +77,23 @@ public final class PolicyFixtures {
     }
 
     static ConnectionRef master(String id, String client, int cport, String server, int sport) {
-        return ConnectionRef.newBuilder().setConnectionId(id).setOrig(Tuple.newBuilder().setIpVersion(client.contains(":") ? 6 : 4)
-                .setProtocol(6).setSrc(ip(client)).setSrcPort(cport).setDst(ip(server)).setDstPort(sport).build()).build();
+        return ConnectionRef.newBuilder()
+                .setConnectionId(id)
+                .setOrig(
+                        Tuple.newBuilder()
+                                .setIpVersion(client.contains(":") ? 6 : 4)
+                                .setProtocol(6)
+                                .setSrc(ip(client))
+                                .setSrcPort(cport)
+                                .setDst(ip(server))
+                                .setDstPort(sport)
+                                .build())
+                .build();
     }
 
-    /** An FTP passive expectation: client 10.77.1.2 → server 10.77.2.4:40000, source port wildcard. */
+    /**
+     * An FTP passive expectation: client 10.77.1.2 → server 10.77.2.4:40000, source port wildcard.
+     */
     static ExpectationEvent ftp(ExpectationEventType type, long atMicros) {
         long created = 1_000_000_000L;
         return ExpectationEvent.newBuilder()
@@ -81,8 +103,15 @@ public final class PolicyFixtures {
                 .setHelper("ftp")
                 .setMode(HelperMode.ROBUST)
                 .setMaster(master("m1", "10.77.1.2", 50000, "10.77.2.4", 21))
-                .setExpected(ExpectedTuple.newBuilder().setIpVersion(4).setProtocol(6).setSrc(ip("10.77.1.2")).setSrcPort(null)
-                        .setDst(ip("10.77.2.4")).setDstPort(40000).build())
+                .setExpected(
+                        ExpectedTuple.newBuilder()
+                                .setIpVersion(4)
+                                .setProtocol(6)
+                                .setSrc(ip("10.77.1.2"))
+                                .setSrcPort(null)
+                                .setDst(ip("10.77.2.4"))
+                                .setDstPort(40000)
+                                .build())
                 .setDirection(Direction.REPLY)
                 .setTimeoutSeconds(300)
                 .setCreatedMicros(created)
@@ -96,7 +125,10 @@ public final class PolicyFixtures {
         return ftp(ExpectationEventType.CREATED, 1_000_000_000L);
     }
 
-    /** An IRC DCC expectation: anyone → the DCC sender 10.77.1.2:5000 (source address and port wildcards). */
+    /**
+     * An IRC DCC expectation: anyone → the DCC sender 10.77.1.2:5000 (source address and port
+     * wildcards).
+     */
     static ExpectationEvent ircCreated() {
         long created = 2_000_000_000L;
         return ExpectationEvent.newBuilder()
@@ -106,8 +138,15 @@ public final class PolicyFixtures {
                 .setHelper("irc")
                 .setMode(HelperMode.ROBUST)
                 .setMaster(master("m2", "10.77.1.2", 50001, "10.77.2.4", 6667))
-                .setExpected(ExpectedTuple.newBuilder().setIpVersion(4).setProtocol(6).setSrc(null).setSrcPort(null)
-                        .setDst(ip("10.77.1.2")).setDstPort(5000).build())
+                .setExpected(
+                        ExpectedTuple.newBuilder()
+                                .setIpVersion(4)
+                                .setProtocol(6)
+                                .setSrc(null)
+                                .setSrcPort(null)
+                                .setDst(ip("10.77.1.2"))
+                                .setDstPort(5000)
+                                .build())
                 .setDirection(Direction.ORIGINAL)
                 .setTimeoutSeconds(300)
                 .setCreatedMicros(created)

@@ -14,7 +14,10 @@ class VerdictPolicyTest {
 
     @Test
     void aGatewayTheKeyFileCannotSignForStopsTheStart() {
-        assertThatThrownBy(() -> PolicyFixtures.policy("gateways:\n  - id: gw-unknown\n    sensors: [s]\n"))
+        assertThatThrownBy(
+                        () ->
+                                PolicyFixtures.policy(
+                                        "gateways:\n  - id: gw-unknown\n    sensors: [s]\n"))
                 .isInstanceOf(PolicyException.class)
                 .hasMessageContaining("policy gateway 'gw-unknown' cannot be signed for")
                 .hasMessageContaining("no key for gateway gw-unknown");
@@ -22,10 +25,19 @@ class VerdictPolicyTest {
 
     @Test
     void aKeyIdThatIsNotTheSigningKeyStopsTheStart() {
-        assertThatThrownBy(() -> PolicyFixtures.policy("gateways:\n  - id: gw\n    sensors: [s]\n    keyId: k9\n"))
+        assertThatThrownBy(
+                        () ->
+                                PolicyFixtures.policy(
+                                        "gateways:\n  - id: gw\n    sensors: [s]\n    keyId: k9\n"))
                 .isInstanceOf(PolicyException.class)
-                .hasMessageContaining("must sign with key id 'k9' but the key file's signing key for it is 'k1'");
-        assertThat(PolicyFixtures.policy("gateways:\n  - id: gw\n    sensors: [s]\n    keyId: k1\n").config().gateway("gw").keyId())
+                .hasMessageContaining(
+                        "must sign with key id 'k9' but the key file's signing key for it is 'k1'");
+        assertThat(
+                        PolicyFixtures.policy(
+                                        "gateways:\n  - id: gw\n    sensors: [s]\n    keyId: k1\n")
+                                .config()
+                                .gateway("gw")
+                                .keyId())
                 .isEqualTo("k1");
     }
 
@@ -34,13 +46,20 @@ class VerdictPolicyTest {
         Path policy = dir.resolve("policy.yaml");
         Files.writeString(policy, "gateways:\n  - id: gw\n    sensors: [gw]\n    helpers: [ftp]\n");
         Path keys = dir.resolve("keys");
-        Files.writeString(keys, "key.gw.k1 = " + Base64.getEncoder().encodeToString(PolicyFixtures.secret(1)) + "\n");
-        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(
+                keys,
+                "key.gw.k1 = "
+                        + Base64.getEncoder().encodeToString(PolicyFixtures.secret(1))
+                        + "\n");
+        Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(VerdictPolicy.load(policy, keys).config().gateways()).hasSize(1);
 
         Files.writeString(keys, "key.gw.k1 = short\n");
-        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
-        assertThatThrownBy(() -> VerdictPolicy.load(policy, keys)).isInstanceOf(KeyringException.class)
+        Files.setPosixFilePermissions(
+                keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThatThrownBy(() -> VerdictPolicy.load(policy, keys))
+                .isInstanceOf(KeyringException.class)
                 .hasMessageContaining(keys + ":1");
     }
 }

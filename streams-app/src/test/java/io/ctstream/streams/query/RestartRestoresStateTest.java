@@ -1,8 +1,8 @@
 package io.ctstream.streams.query;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static io.ctstream.streams.query.QueryTestSupport.get;
 import static io.ctstream.streams.query.QueryTestSupport.instance;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -35,33 +35,61 @@ import org.junit.jupiter.api.io.TempDir;
 class RestartRestoresStateTest {
 
     @Test
-    void aNewInstanceWithAnEmptyStateDirRestoresTheStoreFromTheChangelogs(@TempDir Path tmp) throws Exception {
+    void aNewInstanceWithAnEmptyStateDirRestoresTheStoreFromTheChangelogs(@TempDir Path tmp)
+            throws Exception {
         String prefix = "restore-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         EmbeddedCluster.createTopic(prefix + Topics.PACKETS, 4);
         Properties pp = new Properties();
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedCluster.bootstrapServers());
-        try (KafkaProducer<FlowKey, PacketRecord> producer = new KafkaProducer<>(pp, new FlowKeySerde(),
-                AvroSerdes.specific(PacketRecord.class, Map.of("schema.registry.url", EmbeddedCluster.schemaRegistryUrl()),
-                        false).serializer())) {
+        try (KafkaProducer<FlowKey, PacketRecord> producer =
+                new KafkaProducer<>(
+                        pp,
+                        new FlowKeySerde(),
+                        AvroSerdes.specific(
+                                        PacketRecord.class,
+                                        Map.of(
+                                                "schema.registry.url",
+                                                EmbeddedCluster.schemaRegistryUrl()),
+                                        false)
+                                .serializer())) {
             for (PacketRecord p : LabCaptures.read("ftp-multi", "gw")) {
-                producer.send(new ProducerRecord<>(prefix + Topics.PACKETS, null, p.getTimestampMicros() / 1000,
-                        FlowKeys.of(p.getIpVersion(), p.getProtocol(), FlowKeys.bytes(p.getSrc()), p.getSrcPort(),
-                                FlowKeys.bytes(p.getDst()), p.getDstPort()), p));
+                producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.PACKETS,
+                                null,
+                                p.getTimestampMicros() / 1000,
+                                FlowKeys.of(
+                                        p.getIpVersion(),
+                                        p.getProtocol(),
+                                        FlowKeys.bytes(p.getSrc()),
+                                        p.getSrcPort(),
+                                        FlowKeys.bytes(p.getDst()),
+                                        p.getDstPort()),
+                                p));
             }
         }
         JsonNode before;
         JsonNode beforeList;
         try (StreamsApp first = instance(prefix, tmp.resolve("first"))) {
             first.start();
-            // lftp: one control connection and six data connections, all closed once every packet is in
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
-                    .until(() -> get(first, "/connections/counts").path("by_tcp_state").path("TIME_WAIT").asInt() == 7);
+            // lftp: one control connection and six data connections, all closed once every packet
+            // is in
+            await().atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
+                    .until(
+                            () ->
+                                    get(first, "/connections/counts")
+                                                    .path("by_tcp_state")
+                                                    .path("TIME_WAIT")
+                                                    .asInt()
+                                            == 7);
             before = get(first, "/connections/counts");
             beforeList = get(first, "/connections");
         }
         try (StreamsApp second = instance(prefix, tmp.resolve("second-empty"))) {
             second.start();
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+            await().atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
                     .until(() -> get(second, "/connections/counts").path("total").asInt() == 7);
             assertThat(get(second, "/connections/counts")).isEqualTo(before);
             assertThat(sorted(get(second, "/connections"))).isEqualTo(sorted(beforeList));
@@ -73,5 +101,4 @@ class RestartRestoresStateTest {
         list.forEach(c -> out.put(c.path("id").asText(), c));
         return out;
     }
-
 }

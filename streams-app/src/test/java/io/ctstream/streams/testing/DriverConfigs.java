@@ -5,10 +5,12 @@ import io.ctstream.embedded.junit.EmbeddedCluster;
 import io.ctstream.streams.StreamsAppConfig;
 import io.ctstream.streams.helper.HelperConfig;
 
-/** The streams-app configuration of a TopologyTestDriver run: no broker, the shared registry, fresh topic names. */
+/**
+ * The streams-app configuration of a TopologyTestDriver run: no broker, the shared registry, fresh
+ * topic names.
+ */
 public final class DriverConfigs {
-    private DriverConfigs() {
-    }
+    private DriverConfigs() {}
 
     public static StreamsAppConfig forDriver(String prefix, HelperMode mode) {
         return StreamsAppConfig.builder()

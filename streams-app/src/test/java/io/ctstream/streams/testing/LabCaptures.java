@@ -15,15 +15,14 @@ import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificDatumReader;
 
 /**
- * The lab's captures as the pipeline sees them: read, decoded and encoded by the capture agent's own file
- * reader, decoder and record encoder (the bytes it publishes, read back with Avro), with every payload kept (tests
- * that model the edge payload policy cut it themselves).
+ * The lab's captures as the pipeline sees them: read, decoded and encoded by the capture agent's
+ * own file reader, decoder and record encoder (the bytes it publishes, read back with Avro), with
+ * every payload kept (tests that model the edge payload policy cut it themselves).
  */
 public final class LabCaptures {
     public static final Path LAB = Path.of("..", "testdata", "lab");
 
-    private LabCaptures() {
-    }
+    private LabCaptures() {}
 
     public static Path pcap(String scenario) {
         return LAB.resolve(scenario + ".pcap");
@@ -42,10 +41,21 @@ public final class LabCaptures {
         SpecificDatumReader<PacketRecord> avro = new SpecificDatumReader<>(PacketRecord.class);
         try (CaptureFileReader reader = CaptureFiles.open(pcap)) {
             while (reader.next(frame)) {
-                if (decoder.decode(frame.linkType(), frame.data(), frame.capturedLength(), frame.originalLength(), decoded)) {
-                    byte[] wire = encoder.encode(decoded, frame.timestampMicros(), null, Integer.MAX_VALUE);
+                if (decoder.decode(
+                        frame.linkType(),
+                        frame.data(),
+                        frame.capturedLength(),
+                        frame.originalLength(),
+                        decoded)) {
+                    byte[] wire =
+                            encoder.encode(
+                                    decoded, frame.timestampMicros(), null, Integer.MAX_VALUE);
                     // past the registry header (magic byte and schema id)
-                    out.add(avro.read(null, DecoderFactory.get().binaryDecoder(wire, 5, wire.length - 5, null)));
+                    out.add(
+                            avro.read(
+                                    null,
+                                    DecoderFactory.get()
+                                            .binaryDecoder(wire, 5, wire.length - 5, null)));
                 }
             }
         }

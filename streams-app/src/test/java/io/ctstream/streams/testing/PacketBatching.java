@@ -9,25 +9,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The capture agent's per-flow batching rules over decoded records, for tests that feed the topology directly: at most
- * {@code maxPackets} per record, a batch published once its first packet is {@code maxMicros} older than the packet
- * at hand, a packet with payload closing its batch at once, the rest at the end.
+ * The capture agent's per-flow batching rules over decoded records, for tests that feed the
+ * topology directly: at most {@code maxPackets} per record, a batch published once its first packet
+ * is {@code maxMicros} older than the packet at hand, a packet with payload closing its batch at
+ * once, the rest at the end.
  */
 public final class PacketBatching {
-    private PacketBatching() {
-    }
+    private PacketBatching() {}
 
-    public static List<PacketRecord> batches(List<PacketRecord> packets, int maxPackets, long maxMicros) {
+    public static List<PacketRecord> batches(
+            List<PacketRecord> packets, int maxPackets, long maxMicros) {
         List<PacketRecord> out = new ArrayList<>();
         Map<FlowKey, List<PacketRecord>> open = new LinkedHashMap<>();
         for (PacketRecord p : packets) {
-            open.entrySet().removeIf(e -> {
-                if (p.getTimestampMicros() - e.getValue().get(0).getTimestampMicros() > maxMicros) {
-                    out.add(record(e.getValue()));
-                    return true;
-                }
-                return false;
-            });
+            open.entrySet()
+                    .removeIf(
+                            e -> {
+                                if (p.getTimestampMicros()
+                                                - e.getValue().get(0).getTimestampMicros()
+                                        > maxMicros) {
+                                    out.add(record(e.getValue()));
+                                    return true;
+                                }
+                                return false;
+                            });
             FlowKey key = PacketFlowKeys.of(p);
             List<PacketRecord> batch = open.computeIfAbsent(key, k -> new ArrayList<>());
             batch.add(p);

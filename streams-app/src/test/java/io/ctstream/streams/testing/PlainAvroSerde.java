@@ -16,36 +16,37 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /** Avro binary without a registry, for in-memory stores in unit tests of one processor. */
 public final class PlainAvroSerde {
-    private PlainAvroSerde() {
-    }
+    private PlainAvroSerde() {}
 
     public static <T extends SpecificRecordBase> Serde<T> of(Class<T> type) {
         SpecificDatumWriter<T> writer = new SpecificDatumWriter<>(type);
         SpecificDatumReader<T> reader = new SpecificDatumReader<>(type);
-        Serializer<T> ser = (topic, value) -> {
-            if (value == null) {
-                return null;
-            }
-            try {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
-                BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-                writer.write(value, enc);
-                enc.flush();
-                return out.toByteArray();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
-        Deserializer<T> de = (topic, bytes) -> {
-            if (bytes == null) {
-                return null;
-            }
-            try {
-                return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        };
+        Serializer<T> ser =
+                (topic, value) -> {
+                    if (value == null) {
+                        return null;
+                    }
+                    try {
+                        ByteArrayOutputStream out = new ByteArrayOutputStream();
+                        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
+                        writer.write(value, enc);
+                        enc.flush();
+                        return out.toByteArray();
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                };
+        Deserializer<T> de =
+                (topic, bytes) -> {
+                    if (bytes == null) {
+                        return null;
+                    }
+                    try {
+                        return reader.read(null, DecoderFactory.get().binaryDecoder(bytes, null));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                };
         return Serdes.serdeFrom(ser, de);
     }
 }

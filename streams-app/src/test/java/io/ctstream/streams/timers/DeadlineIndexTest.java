@@ -17,8 +17,13 @@ class DeadlineIndexTest {
 
     @BeforeEach
     void setUp() {
-        KeyValueStore<Bytes, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("deadlines"),
-                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+        KeyValueStore<Bytes, byte[]> store =
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore("deadlines"),
+                                Serdes.Bytes(),
+                                Serdes.ByteArray())
+                        .withLoggingDisabled()
+                        .build();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
         store.init(context.getStateStoreContext(), store);
         index = new DeadlineIndex(store);
@@ -29,7 +34,9 @@ class DeadlineIndexTest {
     }
 
     private static List<String> ids(List<DeadlineIndex.Entry> entries) {
-        return entries.stream().map(e -> e.deadlineMicros() + ":" + new String(e.id(), StandardCharsets.UTF_8)).toList();
+        return entries.stream()
+                .map(e -> e.deadlineMicros() + ":" + new String(e.id(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     @Test

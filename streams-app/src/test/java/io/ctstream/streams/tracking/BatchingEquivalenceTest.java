@@ -38,9 +38,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Per-flow batches change nothing: every lab capture, fed to the real topology one packet per record and then in
- * per-flow batches (as the capture agent sends them: up to 32 packets or 5 ms of capture time, a packet with payload
- * closing its batch at once), gives each connection the same events in the same order and the same expectation events.
+ * Per-flow batches change nothing: every lab capture, fed to the real topology one packet per
+ * record and then in per-flow batches (as the capture agent sends them: up to 32 packets or 5 ms of
+ * capture time, a packet with payload closing its batch at once), gives each connection the same
+ * events in the same order and the same expectation events.
  */
 @ExtendWith(EmbeddedCluster.class)
 class BatchingEquivalenceTest {
@@ -48,8 +49,13 @@ class BatchingEquivalenceTest {
     static Stream<Arguments> captures() throws Exception {
         List<Arguments> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(LabCaptures.LAB)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".pcap") && !f.toString().endsWith(".egress.pcap"))
-                    .sorted().toList()) {
+            for (Path p :
+                    files.filter(
+                                    f ->
+                                            f.toString().endsWith(".pcap")
+                                                    && !f.toString().endsWith(".egress.pcap"))
+                            .sorted()
+                            .toList()) {
                 String scenario = p.getFileName().toString().replace(".pcap", "");
                 out.add(Arguments.of(scenario, HelperMode.KERNEL));
                 out.add(Arguments.of(scenario, HelperMode.ROBUST));
@@ -60,7 +66,8 @@ class BatchingEquivalenceTest {
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("captures")
-    void batchesGiveTheSameEventsAsSinglePackets(String scenario, HelperMode mode) throws Exception {
+    void batchesGiveTheSameEventsAsSinglePackets(String scenario, HelperMode mode)
+            throws Exception {
         List<PacketRecord> packets = LabCaptures.read(scenario, "gw");
         Outputs single = run(singles(packets), mode);
         Outputs batched = run(PacketBatching.batches(packets), mode);
@@ -69,8 +76,10 @@ class BatchingEquivalenceTest {
         assertThat(batched.expectations).isEqualTo(single.expectations);
     }
 
-    private record Outputs(int records, Map<String, List<String>> byConnection, Map<String, List<String>> expectations) {
-    }
+    private record Outputs(
+            int records,
+            Map<String, List<String>> byConnection,
+            Map<String, List<String>> expectations) {}
 
     private static List<PacketRecord> singles(List<PacketRecord> packets) {
         return packets;
@@ -80,15 +89,28 @@ class BatchingEquivalenceTest {
         String prefix = "batch-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         StreamsAppConfig config = DriverConfigs.forDriver(prefix, mode);
         Map<String, Object> serdeConfig = Map.of("schema.registry.url", config.schemaRegistryUrl());
-        try (TopologyTestDriver driver = new TopologyTestDriver(ConntrackTopology.build(config, new SimpleMeterRegistry()),
-                StreamsProperties.build(config, new SimpleMeterRegistry()))) {
-            TestInputTopic<FlowKey, PacketRecord> in = driver.createInputTopic(config.topic(Topics.PACKETS),
-                    new FlowKeySerde(), AvroSerdes.specific(PacketRecord.class, serdeConfig, false).serializer());
-            TestOutputTopic<FlowKey, ConnectionEvent> connEvents = driver.createOutputTopic(config.topic(Topics.CONN_EVENTS),
-                    new FlowKeySerde(), AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false).deserializer());
-            TestOutputTopic<String, ExpectationEvent> expectations = driver.createOutputTopic(
-                    config.topic(Topics.EXPECTATIONS), Serdes.String().deserializer(),
-                    AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false).deserializer());
+        try (TopologyTestDriver driver =
+                new TopologyTestDriver(
+                        ConntrackTopology.build(config, new SimpleMeterRegistry()),
+                        StreamsProperties.build(config, new SimpleMeterRegistry()))) {
+            TestInputTopic<FlowKey, PacketRecord> in =
+                    driver.createInputTopic(
+                            config.topic(Topics.PACKETS),
+                            new FlowKeySerde(),
+                            AvroSerdes.specific(PacketRecord.class, serdeConfig, false)
+                                    .serializer());
+            TestOutputTopic<FlowKey, ConnectionEvent> connEvents =
+                    driver.createOutputTopic(
+                            config.topic(Topics.CONN_EVENTS),
+                            new FlowKeySerde(),
+                            AvroSerdes.specific(ConnectionEvent.class, serdeConfig, false)
+                                    .deserializer());
+            TestOutputTopic<String, ExpectationEvent> expectations =
+                    driver.createOutputTopic(
+                            config.topic(Topics.EXPECTATIONS),
+                            Serdes.String().deserializer(),
+                            AvroSerdes.specific(ExpectationEvent.class, serdeConfig, false)
+                                    .deserializer());
             long last = 0;
             for (PacketRecord r : records) {
                 in.pipeInput(PacketFlowKeys.of(r), r, r.getTimestampMicros() / 1000);
@@ -97,16 +119,25 @@ class BatchingEquivalenceTest {
                 }
                 last = Math.max(last, r.getTimestampMicros() / 1000);
             }
-            driver.createInputTopic(config.topic(ConntrackTopology.MATCH_TOPIC), Serdes.String().serializer(),
+            driver.createInputTopic(
+                            config.topic(ConntrackTopology.MATCH_TOPIC),
+                            Serdes.String().serializer(),
                             AvroSerdes.specific(MatchInput.class, serdeConfig, false).serializer())
-                    .pipeInput("tick", new MatchInput(null, null, null), last + config.matcher().graceMicros() / 1000 + 1000);
+                    .pipeInput(
+                            "tick",
+                            new MatchInput(null, null, null),
+                            last + config.matcher().graceMicros() / 1000 + 1000);
             Map<String, List<String>> byConnection = new TreeMap<>();
             for (ConnectionEvent e : connEvents.readValuesToList()) {
-                byConnection.computeIfAbsent(e.getConnection().getId(), k -> new ArrayList<>()).add(e.toString());
+                byConnection
+                        .computeIfAbsent(e.getConnection().getId(), k -> new ArrayList<>())
+                        .add(e.toString());
             }
             Map<String, List<String>> byExpectation = new TreeMap<>();
             for (ExpectationEvent e : expectations.readValuesToList()) {
-                byExpectation.computeIfAbsent(e.getExpectationId(), k -> new ArrayList<>()).add(e.toString());
+                byExpectation
+                        .computeIfAbsent(e.getExpectationId(), k -> new ArrayList<>())
+                        .add(e.toString());
             }
             return new Outputs(records.size(), byConnection, byExpectation);
         }

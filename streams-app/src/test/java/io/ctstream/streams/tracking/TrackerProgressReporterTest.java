@@ -18,25 +18,34 @@ class TrackerProgressReporterTest {
         r.onPacket(T0 + TrackerProgressReporter.STEP_MICROS - 1, 1);
         assertThat(r.afterRecord()).as("less than a step").isEmpty();
         r.onPacket(T0 + TrackerProgressReporter.STEP_MICROS, 2);
-        assertThat(r.afterRecord()).map(TrackerProgress::getEventTimeMicros).contains(T0 + TrackerProgressReporter.STEP_MICROS);
+        assertThat(r.afterRecord())
+                .map(TrackerProgress::getEventTimeMicros)
+                .contains(T0 + TrackerProgressReporter.STEP_MICROS);
         r.onPacket(T0, 3);
-        assertThat(r.latestMicros()).as("an older packet does not move progress back").isEqualTo(T0 + TrackerProgressReporter.STEP_MICROS);
+        assertThat(r.latestMicros())
+                .as("an older packet does not move progress back")
+                .isEqualTo(T0 + TrackerProgressReporter.STEP_MICROS);
     }
 
     @Test
     void theWallClockBeatReportsAnyProgressThenIdlenessOnce() {
         TrackerProgressReporter r = new TrackerProgressReporter(0, 1, 1_000);
-        assertThat(r.onWallClock(1_200)).as("a task without packets still says it exists")
+        assertThat(r.onWallClock(1_200))
+                .as("a task without packets still says it exists")
                 .contains(new TrackerProgress(0, 1, -1L, false));
         assertThat(r.onWallClock(1_400)).isEmpty();
         r.onPacket(T0, 1_500);
         assertThat(r.onWallClock(1_600)).map(TrackerProgress::getEventTimeMicros).contains(T0);
         assertThat(r.onWallClock(1_500 + TrackerProgressReporter.IDLE_AFTER_MILLIS - 1)).isEmpty();
-        Optional<TrackerProgress> idle = r.onWallClock(1_500 + TrackerProgressReporter.IDLE_AFTER_MILLIS);
+        Optional<TrackerProgress> idle =
+                r.onWallClock(1_500 + TrackerProgressReporter.IDLE_AFTER_MILLIS);
         assertThat(idle).contains(new TrackerProgress(0, 1, T0, true));
-        assertThat(r.onWallClock(1_500 + 3 * TrackerProgressReporter.IDLE_AFTER_MILLIS)).as("once").isEmpty();
+        assertThat(r.onWallClock(1_500 + 3 * TrackerProgressReporter.IDLE_AFTER_MILLIS))
+                .as("once")
+                .isEmpty();
         r.onPacket(T0 + 1, 20_000);
-        assertThat(r.afterRecord()).as("a packet after idleness reports at once")
+        assertThat(r.afterRecord())
+                .as("a packet after idleness reports at once")
                 .contains(new TrackerProgress(0, 1, T0 + 1, false));
     }
 }

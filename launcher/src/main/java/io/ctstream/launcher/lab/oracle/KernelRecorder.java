@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Records one scenario on a {@link KernelLab}'s gw, in the reference lab's file layout: gw's ingress on both links
- * ({@code dumpcap}, one file per link, merged in time order into {@code <sc>.pcap}: every packet once, as conntrack
- * saw it in PREROUTING, including the ones the policy dropped), the kernel's connection and expectation events
- * ({@code conntrack -E}: {@code <sc>.conntrack.txt}, {@code <sc>.expect.txt}), and at the end the table with its
- * counters ({@code <sc>.ct-table.txt}) and the ruleset ({@code <sc>.nft.txt}).
+ * Records one scenario on a {@link KernelLab}'s gw, in the reference lab's file layout: gw's
+ * ingress on both links ({@code dumpcap}, one file per link, merged in time order into {@code
+ * <sc>.pcap}: every packet once, as conntrack saw it in PREROUTING, including the ones the policy
+ * dropped), the kernel's connection and expectation events ({@code conntrack -E}: {@code
+ * <sc>.conntrack.txt}, {@code <sc>.expect.txt}), and at the end the table with its counters ({@code
+ * <sc>.ct-table.txt}) and the ruleset ({@code <sc>.nft.txt}).
  */
 final class KernelRecorder implements AutoCloseable {
     private final KernelLab lab;
@@ -35,14 +36,45 @@ final class KernelRecorder implements AutoCloseable {
         KernelRecorder r = new KernelRecorder(lab, out, scenario, work);
         for (String link : List.of("g1", "g2")) {
             // inbound only: a forwarded packet is captured once, where it entered gw
-            r.processes.add(LabShell.start(work.resolve("dumpcap-" + link + ".log"), GatewayLab.inNamespace(lab.gw(),
-                    "dumpcap", "-q", "-P", "-i", link, "-f", "inbound and (ip or ip6)", "-w", work.resolve(link + ".pcap").toString())));
+            r.processes.add(
+                    LabShell.start(
+                            work.resolve("dumpcap-" + link + ".log"),
+                            GatewayLab.inNamespace(
+                                    lab.gw(),
+                                    "dumpcap",
+                                    "-q",
+                                    "-P",
+                                    "-i",
+                                    link,
+                                    "-f",
+                                    "inbound and (ip or ip6)",
+                                    "-w",
+                                    work.resolve(link + ".pcap").toString())));
         }
         // line-buffered, so nothing is lost in a buffer when the recorder is stopped
-        r.processes.add(LabShell.start(r.file("conntrack.txt"), GatewayLab.inNamespace(lab.gw(),
-                "stdbuf", "-oL", "conntrack", "-E", "-o", "timestamp,extended,id")));
-        r.processes.add(LabShell.start(r.file("expect.txt"), GatewayLab.inNamespace(lab.gw(),
-                "stdbuf", "-oL", "conntrack", "-E", "expect", "-o", "timestamp")));
+        r.processes.add(
+                LabShell.start(
+                        r.file("conntrack.txt"),
+                        GatewayLab.inNamespace(
+                                lab.gw(),
+                                "stdbuf",
+                                "-oL",
+                                "conntrack",
+                                "-E",
+                                "-o",
+                                "timestamp,extended,id")));
+        r.processes.add(
+                LabShell.start(
+                        r.file("expect.txt"),
+                        GatewayLab.inNamespace(
+                                lab.gw(),
+                                "stdbuf",
+                                "-oL",
+                                "conntrack",
+                                "-E",
+                                "expect",
+                                "-o",
+                                "timestamp")));
         r.awaitCapturing();
         return r;
     }
@@ -68,14 +100,27 @@ final class KernelRecorder implements AutoCloseable {
         throw new LabException("dumpcap did not start capturing on gw within 10 s; see " + work);
     }
 
-    /** Waits for the last events, saves the table and ruleset, stops the recorders and writes {@code <sc>.pcap}. */
+    /**
+     * Waits for the last events, saves the table and ruleset, stops the recorders and writes {@code
+     * <sc>.pcap}.
+     */
     void finish() {
         sleep(1000);
-        String table = LabShell.status(GatewayLab.inNamespace(lab.gw(), "conntrack", "-L", "-o", "extended,id"), 30).output();
-        String expectations = LabShell.status(GatewayLab.inNamespace(lab.gw(), "conntrack", "-L", "expect"), 30).output();
+        String table =
+                LabShell.status(
+                                GatewayLab.inNamespace(
+                                        lab.gw(), "conntrack", "-L", "-o", "extended,id"),
+                                30)
+                        .output();
+        String expectations =
+                LabShell.status(GatewayLab.inNamespace(lab.gw(), "conntrack", "-L", "expect"), 30)
+                        .output();
         try {
-            Files.writeString(file("ct-table.txt"), strip(table) + "# expectations still pending at the end of the scenario:\n"
-                    + strip(expectations));
+            Files.writeString(
+                    file("ct-table.txt"),
+                    strip(table)
+                            + "# expectations still pending at the end of the scenario:\n"
+                            + strip(expectations));
             Files.writeString(file("nft.txt"), lab.gwRuleset());
         } catch (IOException e) {
             throw new LabException("cannot write " + out + ": " + e.getMessage(), e);
@@ -86,10 +131,17 @@ final class KernelRecorder implements AutoCloseable {
                 Files.writeString(file(events), strip(Files.readString(file(events))));
             }
         } catch (IOException e) {
-            throw new LabException("cannot rewrite the event files in " + out + ": " + e.getMessage(), e);
+            throw new LabException(
+                    "cannot rewrite the event files in " + out + ": " + e.getMessage(), e);
         }
-        LabShell.run("mergecap", "-F", "pcap", "-w", file("pcap").toString(),
-                work.resolve("g1.pcap").toString(), work.resolve("g2.pcap").toString());
+        LabShell.run(
+                "mergecap",
+                "-F",
+                "pcap",
+                "-w",
+                file("pcap").toString(),
+                work.resolve("g1.pcap").toString(),
+                work.resolve("g2.pcap").toString());
     }
 
     /** conntrack's summary lines ("... flow entries have been shown.") are not table entries. */

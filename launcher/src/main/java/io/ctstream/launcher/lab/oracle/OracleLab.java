@@ -10,17 +10,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Records one {@link OracleScenario} into {@code out} in the reference lab's layout ({@code <sc>.pcap},
- * {@code .conntrack.txt}, {@code .expect.txt}, {@code .ct-table.txt}, {@code .nft.txt}, {@code .meta.json},
- * {@code .client.json}, {@code .expect.json}): what {@code testdata/lab} holds and {@code LabConformanceTest} reads.
+ * Records one {@link OracleScenario} into {@code out} in the reference lab's layout ({@code
+ * <sc>.pcap}, {@code .conntrack.txt}, {@code .expect.txt}, {@code .ct-table.txt}, {@code .nft.txt},
+ * {@code .meta.json}, {@code .client.json}, {@code .expect.json}): what {@code testdata/lab} holds
+ * and {@code LabConformanceTest} reads.
  */
 public final class OracleLab {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private OracleLab() {
-    }
+    private OracleLab() {}
 
-    /** Runs {@code scenario} in a fresh lab with namespace prefix {@code prefix}; returns the scenario's expect.json. */
+    /**
+     * Runs {@code scenario} in a fresh lab with namespace prefix {@code prefix}; returns the
+     * scenario's expect.json.
+     */
     public static ObjectNode record(OracleScenario scenario, Path out, String prefix) {
         Path work;
         try {
@@ -47,9 +51,14 @@ public final class OracleLab {
             meta.put("note", outcome.note());
             meta.put("started_at", started);
             String kernel = LabShell.run("uname", "-r").strip();
-            ObjectNode doc = KernelVerdicts.of(meta, kernel, Files.readString(recorder.file("conntrack.txt")),
-                    Files.readString(recorder.file("expect.txt")), Files.readString(recorder.file("nft.txt")),
-                    KernelVerdicts.captureFields(recorder.file("pcap")));
+            ObjectNode doc =
+                    KernelVerdicts.of(
+                            meta,
+                            kernel,
+                            Files.readString(recorder.file("conntrack.txt")),
+                            Files.readString(recorder.file("expect.txt")),
+                            Files.readString(recorder.file("nft.txt")),
+                            KernelVerdicts.captureFields(recorder.file("pcap")));
             ObjectNode pcap = doc.putObject("pcap");
             pcap.put("file", scenario.id() + ".pcap");
             pcap.put("bytes", Files.size(recorder.file("pcap")));
@@ -58,7 +67,9 @@ public final class OracleLab {
             JSON.writeValue(recorder.file("expect.json").toFile(), doc);
             return doc;
         } catch (IOException e) {
-            throw new LabException("cannot write " + scenario.id() + "'s files in " + out + ": " + e.getMessage(), e);
+            throw new LabException(
+                    "cannot write " + scenario.id() + "'s files in " + out + ": " + e.getMessage(),
+                    e);
         }
     }
 }

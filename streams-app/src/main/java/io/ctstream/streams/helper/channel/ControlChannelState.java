@@ -11,10 +11,11 @@ import io.ctstream.streams.helper.stream.TcpStreamReassembler;
 import java.util.List;
 
 /**
- * Everything the channel core remembers about one master between packets: which helper and mode, whether the reply
- * direction has been seen (the kernel's ESTABLISHED), per direction the stream reassembler and line framer (ROBUST,
- * TCP helpers), the master's live expectations, counters, and the helper's own {@link HelperState}. Mutable; stored
- * per master with {@link ControlChannelStateCodec}.
+ * Everything the channel core remembers about one master between packets: which helper and mode,
+ * whether the reply direction has been seen (the kernel's ESTABLISHED), per direction the stream
+ * reassembler and line framer (ROBUST, TCP helpers), the master's live expectations, counters, and
+ * the helper's own {@link HelperState}. Mutable; stored per master with {@link
+ * ControlChannelStateCodec}.
  */
 public final class ControlChannelState {
 
@@ -35,7 +36,10 @@ public final class ControlChannelState {
         this.mode = mode;
     }
 
-    /** A fresh state for a master handled by {@code helper} (null: no helper, every segment is ignored). */
+    /**
+     * A fresh state for a master handled by {@code helper} (null: no helper, every segment is
+     * ignored).
+     */
     static ControlChannelState create(ConntrackHelper helper, HelperConfig config) {
         ControlChannelState s = new ControlChannelState(helper, config.mode());
         if (helper == null) {
@@ -43,7 +47,9 @@ public final class ControlChannelState {
         }
         if (reassembles(helper, config.mode())) {
             for (int d = 0; d < 2; d++) {
-                s.streams[d] = new TcpStreamReassembler(config.reassemblyWindowBytes(), config.reassemblyMaxSegments());
+                s.streams[d] =
+                        new TcpStreamReassembler(
+                                config.reassemblyWindowBytes(), config.reassemblyMaxSegments());
                 s.framers[d] = new LineFramer(config.lineBufferBytes());
             }
         }
@@ -51,7 +57,10 @@ public final class ControlChannelState {
         return s;
     }
 
-    /** ROBUST mode frames a TCP helper's lines; a datagram helper and KERNEL mode read packets as they come. */
+    /**
+     * ROBUST mode frames a TCP helper's lines; a datagram helper and KERNEL mode read packets as
+     * they come.
+     */
     static boolean reassembles(ConntrackHelper helper, HelperMode mode) {
         return mode == HelperMode.ROBUST && helper.protocol() == ConntrackHelper.TCP;
     }

@@ -12,15 +12,15 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * ROBUST parser of one client command line (without its CRLF) into a {@link PortCommand} or
- * {@link EprtCommand}. Tolerant where servers are (verb in any case, runs of spaces or tabs around the
- * argument, leading zeros), strict where a wrong reading would open a wrong hole (exactly six numbers
- * 0..255, a port 1..65535, printable ASCII only, a well-formed address). Every other command is Ignored.
+ * ROBUST parser of one client command line (without its CRLF) into a {@link PortCommand} or {@link
+ * EprtCommand}. Tolerant where servers are (verb in any case, runs of spaces or tabs around the
+ * argument, leading zeros), strict where a wrong reading would open a wrong hole (exactly six
+ * numbers 0..255, a port 1..65535, printable ASCII only, a well-formed address). Every other
+ * command is Ignored.
  */
 public final class FtpCommandParser {
 
-    private FtpCommandParser() {
-    }
+    private FtpCommandParser() {}
 
     public static ParseResult<FtpMessage> parse(byte[] line) {
         int i = 0;
@@ -38,7 +38,8 @@ public final class FtpCommandParser {
             return ParseResult.ignored();
         }
         if (!FtpText.isPrintableAscii(line)) {
-            return ParseResult.rejected("non-ascii", verb.toUpperCase() + " with a control or non-ASCII byte");
+            return ParseResult.rejected(
+                    "non-ascii", verb.toUpperCase() + " with a control or non-ASCII byte");
         }
         while (i < line.length && isSpace(line[i])) {
             i++;
@@ -55,8 +56,9 @@ public final class FtpCommandParser {
     static ParseResult<FtpMessage> parsePort(String arg) {
         ParseResult<int[]> numbers = sixNumbers(arg);
         if (!(numbers instanceof ParseResult.Parsed<int[]> p)) {
-            return ParseResult.rejected(((ParseResult.Rejected<int[]>) numbers).reason(),
-                "PORT " + ((ParseResult.Rejected<int[]>) numbers).detail());
+            return ParseResult.rejected(
+                    ((ParseResult.Rejected<int[]>) numbers).reason(),
+                    "PORT " + ((ParseResult.Rejected<int[]>) numbers).detail());
         }
         int[] n = p.value();
         int tcpPort = n[4] * 256 + n[5];
@@ -70,7 +72,8 @@ public final class FtpCommandParser {
     static ParseResult<int[]> sixNumbers(String text) {
         String[] parts = text.split(",", -1);
         if (parts.length != 6) {
-            return ParseResult.rejected("malformed", "needs six comma-separated numbers: '" + text + "'");
+            return ParseResult.rejected(
+                    "malformed", "needs six comma-separated numbers: '" + text + "'");
         }
         int[] n = new int[6];
         for (int k = 0; k < 6; k++) {
@@ -86,18 +89,23 @@ public final class FtpCommandParser {
         return ParseResult.parsed(n);
     }
 
-    /** {@code <d><proto><d><address><d><port><d>} with any delimiter in ASCII 33..126 that is not a digit. */
+    /**
+     * {@code <d><proto><d><address><d><port><d>} with any delimiter in ASCII 33..126 that is not a
+     * digit.
+     */
     static ParseResult<FtpMessage> parseEprt(String arg) {
         if (arg.length() < 7) {
             return ParseResult.rejected("malformed", "EPRT argument too short: '" + arg + "'");
         }
         char d = arg.charAt(0);
         if (d < 33 || d > 126 || isDigit(d)) {
-            return ParseResult.rejected("bad-delimiter", "EPRT delimiter must be ASCII 33..126 and not a digit");
+            return ParseResult.rejected(
+                    "bad-delimiter", "EPRT delimiter must be ASCII 33..126 and not a digit");
         }
         String[] f = arg.split(Pattern.quote(String.valueOf(d)), -1);
         if (f.length != 5 || !f[0].isEmpty() || !f[4].isEmpty()) {
-            return ParseResult.rejected("malformed", "EPRT needs <d>proto<d>address<d>port<d>: '" + arg + "'");
+            return ParseResult.rejected(
+                    "malformed", "EPRT needs <d>proto<d>address<d>port<d>: '" + arg + "'");
         }
         Optional<InetAddress> address;
         int proto;
@@ -111,17 +119,22 @@ public final class FtpCommandParser {
                 address = Addresses.parseIpv6(f[2]);
             }
             default -> {
-                return ParseResult.rejected("unsupported-protocol", "EPRT network protocol '" + f[1] + "'");
+                return ParseResult.rejected(
+                        "unsupported-protocol", "EPRT network protocol '" + f[1] + "'");
             }
         }
         if (address.isEmpty()) {
-            return ParseResult.rejected("malformed", "EPRT address is not IPv" + (proto == 1 ? "4" : "6") + ": '" + f[2] + "'");
+            return ParseResult.rejected(
+                    "malformed",
+                    "EPRT address is not IPv" + (proto == 1 ? "4" : "6") + ": '" + f[2] + "'");
         }
         ParseResult<Integer> port = tcpPort(f[3]);
         if (port instanceof ParseResult.Rejected<Integer> r) {
             return ParseResult.rejected(r.reason(), "EPRT " + r.detail());
         }
-        return ParseResult.parsed(new EprtCommand(proto, address.get(), ((ParseResult.Parsed<Integer>) port).value()));
+        return ParseResult.parsed(
+                new EprtCommand(
+                        proto, address.get(), ((ParseResult.Parsed<Integer>) port).value()));
     }
 
     /** A decimal TCP port 1..65535 (1 to 5 digits). */

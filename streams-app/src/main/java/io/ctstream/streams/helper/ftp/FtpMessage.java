@@ -19,26 +19,49 @@ public sealed interface FtpMessage {
 
     /** {@code PORT h1,h2,h3,h4,p1,p2} (RFC 959). */
     record PortCommand(InetAddress address, int port) implements FtpMessage {
-        public String command() { return "PORT"; }
-        public Direction direction() { return Direction.ORIGINAL; }
+        public String command() {
+            return "PORT";
+        }
+
+        public Direction direction() {
+            return Direction.ORIGINAL;
+        }
     }
 
     /** {@code EPRT <d>1<d>ipv4<d>port<d>} or {@code <d>2<d>ipv6<d>port<d>} (RFC 2428). */
     record EprtCommand(int protocol, InetAddress address, int port) implements FtpMessage {
-        public String command() { return "EPRT"; }
-        public Direction direction() { return Direction.ORIGINAL; }
+        public String command() {
+            return "EPRT";
+        }
+
+        public Direction direction() {
+            return Direction.ORIGINAL;
+        }
     }
 
     /** {@code 227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)}. */
     record PassiveReply(InetAddress address, int port) implements FtpMessage {
-        public String command() { return "227"; }
-        public Direction direction() { return Direction.REPLY; }
+        public String command() {
+            return "227";
+        }
+
+        public Direction direction() {
+            return Direction.REPLY;
+        }
     }
 
     /** {@code 229 Entering Extended Passive Mode (|||port|)}: the address is the server's. */
     record ExtendedPassiveReply(int port) implements FtpMessage {
-        public String command() { return "229"; }
-        public InetAddress address() { return null; }
-        public Direction direction() { return Direction.REPLY; }
+        public String command() {
+            return "229";
+        }
+
+        public InetAddress address() {
+            return null;
+        }
+
+        public Direction direction() {
+            return Direction.REPLY;
+        }
     }
 }

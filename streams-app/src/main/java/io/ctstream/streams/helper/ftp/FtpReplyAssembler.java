@@ -6,16 +6,16 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * Follows the server's replies line by line (ROBUST mode) so a 227/229 is acted on when the reply is
- * complete, as a client does. A multi-line reply (RFC 959 4.2) starts with "227-" and ends with the first
- * line that starts with "227 "; any line in between may carry the address. The line evaluated is the
- * first one of the reply that parses, or the last line when none does (so its rejection is reported).
+ * Follows the server's replies line by line (ROBUST mode) so a 227/229 is acted on when the reply
+ * is complete, as a client does. A multi-line reply (RFC 959 4.2) starts with "227-" and ends with
+ * the first line that starts with "227 "; any line in between may carry the address. The line
+ * evaluated is the first one of the reply that parses, or the last line when none does (so its
+ * rejection is reported).
  */
 public final class FtpReplyAssembler {
 
     /** A complete 227 or 229 reply: the line to evaluate and its stream position. */
-    public record CompleteReply(int code, long seq, byte[] line) {
-    }
+    public record CompleteReply(int code, long seq, byte[] line) {}
 
     private int multilineCode = -1;
     private long candidateSeq;
@@ -29,7 +29,10 @@ public final class FtpReplyAssembler {
                 int code = multilineCode;
                 CompleteReply done = null;
                 if (isPassive(code)) {
-                    done = candidate != null ? new CompleteReply(code, candidateSeq, candidate) : new CompleteReply(code, seq, line);
+                    done =
+                            candidate != null
+                                    ? new CompleteReply(code, candidateSeq, candidate)
+                                    : new CompleteReply(code, seq, line);
                 }
                 reset();
                 return done;
@@ -49,8 +52,9 @@ public final class FtpReplyAssembler {
     }
 
     private void offer(long seq, byte[] line) {
-        if (candidate == null && isPassive(multilineCode)
-            && FtpReplyParser.parse(multilineCode, line) instanceof ParseResult.Parsed) {
+        if (candidate == null
+                && isPassive(multilineCode)
+                && FtpReplyParser.parse(multilineCode, line) instanceof ParseResult.Parsed) {
             candidate = line.clone();
             candidateSeq = seq;
         }
@@ -60,7 +64,10 @@ public final class FtpReplyAssembler {
         return code == 227 || code == 229;
     }
 
-    /** The stream lost bytes: a multi-line reply in progress may have lost its last line, so none is assumed. */
+    /**
+     * The stream lost bytes: a multi-line reply in progress may have lost its last line, so none is
+     * assumed.
+     */
     public void gap() {
         reset();
     }

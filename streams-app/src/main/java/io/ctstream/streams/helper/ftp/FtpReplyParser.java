@@ -7,29 +7,34 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * ROBUST parser of server reply lines (without CRLF). A reply starts with a three-digit code followed by a
- * space (last line) or '-' (first line of a multi-line reply, RFC 959 4.2); {@link FtpReplyAssembler} follows
- * multi-line replies. The address of a 227 is searched in the text as RFC 1123 4.1.2.6 tells clients to (the
- * first h1,h2,h3,h4,p1,p2 anywhere, parentheses or not); a 229 carries {@code (<d><d><d>port<d>)} with any
- * delimiter in ASCII 33..126 other than a digit (RFC 2428). Non-ASCII bytes in the free text are tolerated:
- * only the numbers are read.
+ * ROBUST parser of server reply lines (without CRLF). A reply starts with a three-digit code
+ * followed by a space (last line) or '-' (first line of a multi-line reply, RFC 959 4.2); {@link
+ * FtpReplyAssembler} follows multi-line replies. The address of a 227 is searched in the text as
+ * RFC 1123 4.1.2.6 tells clients to (the first h1,h2,h3,h4,p1,p2 anywhere, parentheses or not); a
+ * 229 carries {@code (<d><d><d>port<d>)} with any delimiter in ASCII 33..126 other than a digit
+ * (RFC 2428). Non-ASCII bytes in the free text are tolerated: only the numbers are read.
  */
 public final class FtpReplyParser {
 
     /** The start of a reply line: its code, and whether a multi-line reply begins ('-'). */
-    public record ReplyLine(int code, boolean continues) {
-    }
+    public record ReplyLine(int code, boolean continues) {}
 
     private static final Pattern SIX_NUMBERS =
-        Pattern.compile("(?<![0-9,])([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10})(?![0-9,])");
+            Pattern.compile(
+                    "(?<![0-9,])([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10}),([0-9]{1,10})(?![0-9,])");
     private static final Pattern EPSV = Pattern.compile("\\(([!-/:-~])\\1\\1([0-9]{1,5})\\1\\)");
 
-    private FtpReplyParser() {
-    }
+    private FtpReplyParser() {}
 
-    /** The reply code and separator at the start of a line, or null when the line does not start a reply. */
+    /**
+     * The reply code and separator at the start of a line, or null when the line does not start a
+     * reply.
+     */
     public static ReplyLine start(byte[] line) {
-        if (line.length < 3 || !FtpText.isDigit(line[0]) || !FtpText.isDigit(line[1]) || !FtpText.isDigit(line[2])) {
+        if (line.length < 3
+                || !FtpText.isDigit(line[0])
+                || !FtpText.isDigit(line[1])
+                || !FtpText.isDigit(line[2])) {
             return null;
         }
         if (line.length > 3 && line[3] != ' ' && line[3] != '-') {
@@ -39,7 +44,9 @@ public final class FtpReplyParser {
         return new ReplyLine(code, line.length > 3 && line[3] == '-');
     }
 
-    /** Parses a 227 or 229 line (first, last or inner line of the reply); other codes are Ignored. */
+    /**
+     * Parses a 227 or 229 line (first, last or inner line of the reply); other codes are Ignored.
+     */
     public static ParseResult<FtpMessage> parse(int code, byte[] line) {
         return switch (code) {
             case 227 -> parsePassive(line);
@@ -56,7 +63,11 @@ public final class FtpReplyParser {
         }
         int[] n = new int[6];
         for (int k = 0; k < 6; k++) {
-            n[k] = (int) Math.min(Long.parseLong(m.group(k + 1)), 256); // leading zeros allowed, as the kernel
+            n[k] =
+                    (int)
+                            Math.min(
+                                    Long.parseLong(m.group(k + 1)),
+                                    256); // leading zeros allowed, as the kernel
             if (n[k] > 255) {
                 return ParseResult.rejected("number-out-of-range", "227 number over 255: " + n[k]);
             }

@@ -9,16 +9,16 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * What the FTP helper remembers of one master: ROBUST mode, the server's multi-line reply in progress; KERNEL mode,
- * per direction the seq-after-newline tracker (nf_ct_ftp_master's seq_aft_nl).
+ * What the FTP helper remembers of one master: ROBUST mode, the server's multi-line reply in
+ * progress; KERNEL mode, per direction the seq-after-newline tracker (nf_ct_ftp_master's
+ * seq_aft_nl).
  */
 public final class FtpState implements HelperState {
 
     FtpReplyAssembler replies;
     final KernelNewlineTracker[] newlines = new KernelNewlineTracker[2];
 
-    FtpState() {
-    }
+    FtpState() {}
 
     static FtpState create(HelperMode mode) {
         FtpState s = new FtpState();
@@ -32,10 +32,11 @@ public final class FtpState implements HelperState {
     }
 
     /**
-     * The state stored by control-channel format 1 and 2, which kept these fields in the core's layout: read by the
-     * core's legacy reader and handed over here.
+     * The state stored by control-channel format 1 and 2, which kept these fields in the core's
+     * layout: read by the core's legacy reader and handed over here.
      */
-    public static FtpState of(FtpReplyAssembler replies, KernelNewlineTracker original, KernelNewlineTracker reply) {
+    public static FtpState of(
+            FtpReplyAssembler replies, KernelNewlineTracker original, KernelNewlineTracker reply) {
         FtpState s = new FtpState();
         s.replies = replies;
         s.newlines[Direction.ORIGINAL.ordinal()] = original;

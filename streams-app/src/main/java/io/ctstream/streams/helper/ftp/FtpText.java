@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 /** Small lexical helpers shared by the robust FTP parsers. */
 final class FtpText {
 
-    private FtpText() {
-    }
+    private FtpText() {}
 
     static boolean isSpace(byte b) {
         return b == ' ' || b == '\t';

@@ -12,41 +12,47 @@ import java.util.Optional;
 
 /**
  * KERNEL mode: nf_conntrack_ftp's search over one segment, reproduced byte for byte (Linux 6.x
- * find_pattern, try_rfc959, try_rfc1123, try_eprt, try_epsv_response, try_number, get_port). Only the start
- * of the segment is examined; the original direction tries "PORT" then "EPRT", the reply direction "227 "
- * then "229 ", case-insensitively; the first pattern that is not a plain mismatch decides. The result is
- * a match, no match, or a partial match (the kernel's NF_DROP). The consequences the kernel draws from a
- * match (address check, expectation) are {@link FtpHelper}'s.
+ * find_pattern, try_rfc959, try_rfc1123, try_eprt, try_epsv_response, try_number, get_port). Only
+ * the start of the segment is examined; the original direction tries "PORT" then "EPRT", the reply
+ * direction "227 " then "229 ", case-insensitively; the first pattern that is not a plain mismatch
+ * decides. The result is a match, no match, or a partial match (the kernel's NF_DROP). The
+ * consequences the kernel draws from a match (address check, expectation) are {@link FtpHelper}'s.
  */
 public final class KernelFtpSearch {
 
     /** The kernel's verdict on a segment. */
-    public sealed interface Result {
-    }
+    public sealed interface Result {}
 
     /** find_pattern returned 0: the segment is accepted and ignored. */
-    public record NoMatch() implements Result {
-    }
+    public record NoMatch() implements Result {}
 
-    /** find_pattern returned -1: NF_DROP, logged as "partial matching of `<pattern>'" (the kernel's quotes). */
+    /**
+     * find_pattern returned -1: NF_DROP, logged as "partial matching of `<pattern>'" (the kernel's
+     * quotes).
+     */
     public record Partial(String pattern) implements Result {
         public String logMessage() {
             return "partial matching of `" + pattern + "'";
         }
     }
 
-    /** find_pattern returned 1. {@code numOff}/{@code numLen} locate the numbers, as the kernel logs them. */
-    public record Match(FtpMessage message, int numOff, int numLen) implements Result {
-    }
+    /**
+     * find_pattern returned 1. {@code numOff}/{@code numLen} locate the numbers, as the kernel logs
+     * them.
+     */
+    public record Match(FtpMessage message, int numOff, int numLen) implements Result {}
 
-    private record Pattern(String text, char skip, char term, Kind kind) {
-    }
+    private record Pattern(String text, char skip, char term, Kind kind) {}
 
-    private enum Kind { PORT, EPRT, PASV, EPSV }
+    private enum Kind {
+        PORT,
+        EPRT,
+        PASV,
+        EPSV
+    }
 
     private static final Pattern[] ORIGINAL = {
-        new Pattern("PORT", ' ', '\r', Kind.PORT),
-        new Pattern("EPRT", ' ', '\r', Kind.EPRT),
+        new Pattern("PORT", ' ', '\r', Kind.PORT), new Pattern("EPRT", ' ', '\r', Kind.EPRT),
     };
     private static final Pattern[] REPLY = {
         new Pattern("227 ", (char) 0, (char) 0, Kind.PASV),
@@ -55,8 +61,7 @@ public final class KernelFtpSearch {
 
     private static final Result NO_MATCH = new NoMatch();
 
-    private KernelFtpSearch() {
-    }
+    private KernelFtpSearch() {}
 
     /**
      * Searches one segment's payload.
@@ -101,7 +106,8 @@ public final class KernelFtpSearch {
 
     private static boolean strncasecmp(byte[] data, String pattern, int n) {
         for (int k = 0; k < n; k++) {
-            if (Character.toLowerCase((char) (data[k] & 0xff)) != Character.toLowerCase(pattern.charAt(k))) {
+            if (Character.toLowerCase((char) (data[k] & 0xff))
+                    != Character.toLowerCase(pattern.charAt(k))) {
                 return false;
             }
         }
@@ -109,8 +115,7 @@ public final class KernelFtpSearch {
     }
 
     /** What a getnum function found: the message and the matched length (0: nothing). */
-    private record Number(FtpMessage message, int length, int extraOff) {
-    }
+    private record Number(FtpMessage message, int length, int extraOff) {}
 
     private static Number getnum(Kind kind, byte[] d, int off, int len, char term, int ipVersion) {
         return switch (kind) {
@@ -152,7 +157,9 @@ public final class KernelFtpSearch {
         if (length == 0) {
             return null;
         }
-        InetAddress addr = Addresses.fromBytes(new byte[] {(byte) a[0], (byte) a[1], (byte) a[2], (byte) a[3]});
+        InetAddress addr =
+                Addresses.fromBytes(
+                        new byte[] {(byte) a[0], (byte) a[1], (byte) a[2], (byte) a[3]});
         int port = (int) ((a[4] << 8) | a[5]);
         FtpMessage m = command ? new PortCommand(addr, port) : new PassiveReply(addr, port);
         return new Number(m, length, 0);
@@ -171,7 +178,10 @@ public final class KernelFtpSearch {
         return n == null ? null : new Number(n.message, n.length, i);
     }
 
-    /** get_port: digits up to the delimiter; returns the index after it, 0 on failure (port 0 included). */
+    /**
+     * get_port: digits up to the delimiter; returns the index after it, 0 on failure (port 0
+     * included).
+     */
     private static int getPort(byte[] d, int off, int start, int dlen, byte delim, int[] port) {
         long tmp = 0;
         for (int i = start; i < dlen; i++) {
@@ -215,16 +225,24 @@ public final class KernelFtpSearch {
         if (d[off + 1] == '1') {
             long[] a = new long[4];
             length = tryNumber(d, off + 3, dlen - 3, a, '.', (char) delim);
-            addr = length == 0 ? null
-                : Addresses.fromBytes(new byte[] {(byte) a[0], (byte) a[1], (byte) a[2], (byte) a[3]});
+            addr =
+                    length == 0
+                            ? null
+                            : Addresses.fromBytes(
+                                    new byte[] {
+                                        (byte) a[0], (byte) a[1], (byte) a[2], (byte) a[3]
+                                    });
         } else {
-            // in6_pton up to the delimiter (the JDK's literal parser: see the module README for the edge cases)
+            // in6_pton up to the delimiter (the JDK's literal parser: see the module README for the
+            // edge cases)
             int k = 0;
             while (k < dlen - 3 && d[off + 3 + k] != delim) {
                 k++;
             }
-            Optional<InetAddress> v6 = k < dlen - 3
-                ? Addresses.parseIpv6(FtpText.ascii(d, off + 3, off + 3 + k)) : Optional.empty();
+            Optional<InetAddress> v6 =
+                    k < dlen - 3
+                            ? Addresses.parseIpv6(FtpText.ascii(d, off + 3, off + 3 + k))
+                            : Optional.empty();
             length = v6.isPresent() ? k : 0;
             addr = v6.orElse(null);
         }

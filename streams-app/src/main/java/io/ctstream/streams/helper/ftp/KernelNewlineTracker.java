@@ -6,16 +6,17 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * KERNEL mode, FTP: nf_ct_ftp_master's seq_aft_nl for one direction: the sequence numbers that directly
- * follow a segment ending in '\n' (NUM_SEQ_TO_REMEMBER = 2). A segment is searched only when its sequence
- * number is one of them, so the first segment of each direction never is, and neither is the second half
- * of a split line.
+ * KERNEL mode, FTP: nf_ct_ftp_master's seq_aft_nl for one direction: the sequence numbers that
+ * directly follow a segment ending in '\n' (NUM_SEQ_TO_REMEMBER = 2). A segment is searched only
+ * when its sequence number is one of them, so the first segment of each direction never is, and
+ * neither is the second half of a split line.
  *
- * <p>It also remembers where the last segment the helper searched and let through ended. The kernel searches a
- * retransmission of that segment again (its sequence number is still one it remembers) and finds the same command:
- * it re-creates the same expectation, which replaces the live one, and ignores a refused command again, silently.
- * ctstream reports a command once, so a segment that starts before that end is a copy: searched for the kernel's
- * drop decision (a partial command is dropped, and logged, every time), never reported again.
+ * <p>It also remembers where the last segment the helper searched and let through ended. The kernel
+ * searches a retransmission of that segment again (its sequence number is still one it remembers)
+ * and finds the same command: it re-creates the same expectation, which replaces the live one, and
+ * ignores a refused command again, silently. ctstream reports a command once, so a segment that
+ * starts before that end is a copy: searched for the kernel's drop decision (a partial command is
+ * dropped, and logged, every time), never reported again.
  */
 public final class KernelNewlineTracker {
 
@@ -26,7 +27,10 @@ public final class KernelNewlineTracker {
     private boolean searched;
     private long searchedEnd;
 
-    /** Whether the segment at {@code seq} starts inside data already searched and let through: a retransmission. */
+    /**
+     * Whether the segment at {@code seq} starts inside data already searched and let through: a
+     * retransmission.
+     */
     public boolean alreadySearched(long seq) {
         return searched && Seq.before(seq, searchedEnd);
     }
@@ -75,8 +79,12 @@ public final class KernelNewlineTracker {
         out.writeInt((int) searchedEnd);
     }
 
-    /** @param withSearched whether the state has the searched end (format 2 of the control-channel state on) */
-    public static KernelNewlineTracker readFrom(DataInput in, boolean withSearched) throws IOException {
+    /**
+     * @param withSearched whether the state has the searched end (format 2 of the control-channel
+     *     state on)
+     */
+    public static KernelNewlineTracker readFrom(DataInput in, boolean withSearched)
+            throws IOException {
         KernelNewlineTracker t = new KernelNewlineTracker();
         int n = in.readUnsignedByte();
         if (n > NUM_SEQ_TO_REMEMBER) {

@@ -11,20 +11,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * ROBUST parser of one client-to-server IRC line (without CRLF):
- * {@code [:prefix] PRIVMSG <target> :\1DCC <type> <argument> <address> <port> [<size> ...]\1}. Tolerates
- * leading and repeated spaces, a verb and a DCC type in any case, a missing closing \1, and a quoted
- * filename with spaces ("file name.bin", mIRC style). The address is a decimal 32-bit number (IPv4), or
- * an IPv6 literal (only used where IPv6 DCC is enabled). Types other than the kernel's five (e.g. RESUME,
- * ACCEPT, which open no connection) are Ignored.
+ * ROBUST parser of one client-to-server IRC line (without CRLF): {@code [:prefix] PRIVMSG <target>
+ * :\1DCC <type> <argument> <address> <port> [<size> ...]\1}. Tolerates leading and repeated spaces,
+ * a verb and a DCC type in any case, a missing closing \1, and a quoted filename with spaces ("file
+ * name.bin", mIRC style). The address is a decimal 32-bit number (IPv4), or an IPv6 literal (only
+ * used where IPv6 DCC is enabled). Types other than the kernel's five (e.g. RESUME, ACCEPT, which
+ * open no connection) are Ignored.
  */
 public final class DccParser {
 
     /** The kernel's dccprotos. */
     public static final Set<String> TYPES = Set.of("SEND", "CHAT", "MOVE", "TSEND", "SCHAT");
 
-    private DccParser() {
-    }
+    private DccParser() {}
 
     public static ParseResult<DccOffer> parse(byte[] line) {
         String s = new String(line, StandardCharsets.ISO_8859_1);
@@ -62,14 +61,18 @@ public final class DccParser {
         }
         String type = words.get(1).toUpperCase(Locale.ROOT);
         if (!ctcp.chars().allMatch(c -> c >= 0x20 && c < 0x7f)) {
-            return ParseResult.rejected("non-ascii", "DCC " + type + " arguments with a control or non-ASCII byte");
+            return ParseResult.rejected(
+                    "non-ascii", "DCC " + type + " arguments with a control or non-ASCII byte");
         }
         if (words.size() < 5) {
-            return ParseResult.rejected("malformed", "DCC " + type + " needs <argument> <address> <port>");
+            return ParseResult.rejected(
+                    "malformed", "DCC " + type + " needs <argument> <address> <port>");
         }
         Optional<InetAddress> address = address(words.get(3));
         if (address.isEmpty()) {
-            return ParseResult.rejected("malformed", "DCC address is not a 32-bit number or IPv6 literal: '" + words.get(3) + "'");
+            return ParseResult.rejected(
+                    "malformed",
+                    "DCC address is not a 32-bit number or IPv6 literal: '" + words.get(3) + "'");
         }
         String p = words.get(4);
         if (p.isEmpty() || p.length() > 5 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -91,7 +94,9 @@ public final class DccParser {
         return Addresses.parseIpv6(w);
     }
 
-    /** Space-separated words; a word starting with '"' runs to the next '"' (spaces inside kept). */
+    /**
+     * Space-separated words; a word starting with '"' runs to the next '"' (spaces inside kept).
+     */
     static List<String> words(String s) {
         List<String> out = new ArrayList<>();
         int i = skipSpaces(s, 0);

@@ -4,22 +4,22 @@ import io.ctstream.streams.helper.Addresses;
 import java.nio.charset.StandardCharsets;
 
 /**
- * KERNEL mode: nf_conntrack_irc's help() over one client-to-server segment, reproduced (Linux 6.x, the
- * parser tightened in 6.0): at most the first 4095 bytes are searched; after optional ' ', '\r', '\n' the
- * segment must start with "PRIVMSG " (any case); "\1DCC " must directly follow the first " :"; the type is
- * one of "SEND ", "CHAT ", "MOVE ", "TSEND ", "SCHAT " (exact case; an unknown type resumes the search for
- * the next " :"); the argument is skipped to the first space (a quoted filename with spaces thus yields
- * address 0, port 0); a '\n' must follow in the same segment; the address and the port are read as
- * simple_strtoul does and truncated to 32 and 16 bits. Only the first DCC of a segment is looked at. The
- * helper never drops a packet for a parse failure.
+ * KERNEL mode: nf_conntrack_irc's help() over one client-to-server segment, reproduced (Linux 6.x,
+ * the parser tightened in 6.0): at most the first 4095 bytes are searched; after optional ' ',
+ * '\r', '\n' the segment must start with "PRIVMSG " (any case); "\1DCC " must directly follow the
+ * first " :"; the type is one of "SEND ", "CHAT ", "MOVE ", "TSEND ", "SCHAT " (exact case; an
+ * unknown type resumes the search for the next " :"); the argument is skipped to the first space (a
+ * quoted filename with spaces thus yields address 0, port 0); a '\n' must follow in the same
+ * segment; the address and the port are read as simple_strtoul does and truncated to 32 and 16
+ * bits. Only the first DCC of a segment is looked at. The helper never drops a packet for a parse
+ * failure.
  */
 public final class KernelIrcSearch {
 
     static final int MAX_SEARCH_SIZE = 4095;
     private static final String[] PROTOS = {"SEND ", "CHAT ", "MOVE ", "TSEND ", "SCHAT "};
 
-    private KernelIrcSearch() {
-    }
+    private KernelIrcSearch() {}
 
     /** The offer found, or null when the kernel would find none (or fail to parse it). */
     public static DccOffer search(byte[] segment) {

@@ -16,20 +16,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The helpers ctstream runs, by name, as the kernel's helper list ({@code nf_conntrack_helper_register}). Adding a
- * helper is one line here. The order decides which helper a master gets when two claim one port and protocol.
+ * The helpers ctstream runs, by name, as the kernel's helper list ({@code
+ * nf_conntrack_helper_register}). Adding a helper is one line here. The order decides which helper
+ * a master gets when two claim one port and protocol.
  */
 public final class HelperRegistry {
 
-    private static final List<ConntrackHelper> HELPERS = List.of(
-        new FtpHelper(),
-        new IrcHelper(),
-        new TftpHelper());
+    private static final List<ConntrackHelper> HELPERS =
+            List.of(new FtpHelper(), new IrcHelper(), new TftpHelper());
 
     private static final Map<String, ConntrackHelper> BY_NAME = byName();
 
-    private HelperRegistry() {
-    }
+    private HelperRegistry() {}
 
     private static Map<String, ConntrackHelper> byName() {
         Map<String, ConntrackHelper> m = new LinkedHashMap<>();
@@ -50,7 +48,10 @@ public final class HelperRegistry {
         return Optional.ofNullable(name == null ? null : BY_NAME.get(name));
     }
 
-    /** The helper names ("ftp", "irc", "tftp"): the helper values of expectations, alerts and policies. */
+    /**
+     * The helper names ("ftp", "irc", "tftp"): the helper values of expectations, alerts and
+     * policies.
+     */
     public static Set<String> names() {
         return new TreeSet<>(BY_NAME.keySet());
     }
@@ -63,8 +64,8 @@ public final class HelperRegistry {
     }
 
     /**
-     * The protocols some helper's expectations are for (each helper expects connections of its master's protocol):
-     * new connections of these must meet the expectations.
+     * The protocols some helper's expectations are for (each helper expects connections of its
+     * master's protocol): new connections of these must meet the expectations.
      */
     public static Set<Integer> expectedProtocols() {
         Set<Integer> p = new TreeSet<>();
@@ -72,30 +73,39 @@ public final class HelperRegistry {
         return Set.copyOf(p);
     }
 
-    /** Turns every registered helper off (no ports), as a gateway without {@code ct helper set} rules. */
+    /**
+     * Turns every registered helper off (no ports), as a gateway without {@code ct helper set}
+     * rules.
+     */
     public static HelperConfig.Builder helpersOff(HelperConfig.Builder builder) {
         HELPERS.forEach(h -> builder.policy(h, p -> p.withPorts(Set.of())));
         return builder;
     }
 
-    /** Refuses a configuration that names a helper nobody registered: a typo would silently keep the defaults. */
+    /**
+     * Refuses a configuration that names a helper nobody registered: a typo would silently keep the
+     * defaults.
+     */
     public static void validate(HelperConfig config) {
         for (String name : config.policies().keySet()) {
             if (!BY_NAME.containsKey(name)) {
-                throw new IllegalArgumentException("unknown helper '" + name + "' (known: " + names() + ")");
+                throw new IllegalArgumentException(
+                        "unknown helper '" + name + "' (known: " + names() + ")");
             }
         }
     }
 
     /**
-     * The helper the kernel's {@code ct helper set} rule would assign: by protocol and server (original destination)
-     * port, IPv6 masters only where the helper's policy allows. Empty for other connections.
+     * The helper the kernel's {@code ct helper set} rule would assign: by protocol and server
+     * (original destination) port, IPv6 masters only where the helper's policy allows. Empty for
+     * other connections.
      */
     public static Optional<ConntrackHelper> helperFor(HelperConfig config, ConnTuple orig) {
         for (ConntrackHelper h : HELPERS) {
             HelperPolicy p = config.policy(h);
-            if (h.protocol() == orig.protocol() && p.ports().contains(orig.dstPort())
-                && (orig.ipVersion() == 4 || p.ipv6())) {
+            if (h.protocol() == orig.protocol()
+                    && p.ports().contains(orig.dstPort())
+                    && (orig.ipVersion() == 4 || p.ipv6())) {
                 return Optional.of(h);
             }
         }

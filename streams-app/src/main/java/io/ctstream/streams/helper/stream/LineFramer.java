@@ -8,22 +8,26 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Cuts a reassembled control stream into lines: a line ends at '\n', and one '\r' before it is stripped.
- * The partial line is bounded (4 KiB by default, Zeek's limit): a line that grows past it is reported once
- * as an {@link FramerEvent.Overflow} and discarded up to its newline. A gap in the stream discards the
- * partial line too, since its middle is missing. Mutable; {@link #writeTo}/{@link #readFrom} serialize it.
+ * Cuts a reassembled control stream into lines: a line ends at '\n', and one '\r' before it is
+ * stripped. The partial line is bounded (4 KiB by default, Zeek's limit): a line that grows past it
+ * is reported once as an {@link FramerEvent.Overflow} and discarded up to its newline. A gap in the
+ * stream discards the partial line too, since its middle is missing. Mutable; {@link
+ * #writeTo}/{@link #readFrom} serialize it.
  */
 public final class LineFramer {
 
     /** What the framer produces. */
     public sealed interface FramerEvent {
-        /** A complete line without its terminator; {@code startSeq} is the sequence number of its first byte. */
-        record Line(long startSeq, byte[] bytes) implements FramerEvent {
-        }
+        /**
+         * A complete line without its terminator; {@code startSeq} is the sequence number of its
+         * first byte.
+         */
+        record Line(long startSeq, byte[] bytes) implements FramerEvent {}
 
-        /** A line exceeded {@code limit} bytes; {@code prefix} holds its first bytes as evidence. */
-        record Overflow(long startSeq, int limit, byte[] prefix) implements FramerEvent {
-        }
+        /**
+         * A line exceeded {@code limit} bytes; {@code prefix} holds its first bytes as evidence.
+         */
+        record Overflow(long startSeq, int limit, byte[] prefix) implements FramerEvent {}
     }
 
     /** Bytes of an overflowing line kept as evidence. */
@@ -34,8 +38,10 @@ public final class LineFramer {
     private int len;
     private long lineStartSeq;
     private boolean lineStarted;
+
     /** Inside an overflowing or gap-damaged line: drop bytes up to the next '\n'. */
     private boolean discarding;
+
     private long lines;
     private long overflows;
     private long discardedBytes;
@@ -71,7 +77,11 @@ public final class LineFramer {
                 continue;
             }
             if (len == maxLineBytes) {
-                out.add(new FramerEvent.Overflow(lineStartSeq, maxLineBytes, Arrays.copyOf(buf, Math.min(len, EVIDENCE_BYTES))));
+                out.add(
+                        new FramerEvent.Overflow(
+                                lineStartSeq,
+                                maxLineBytes,
+                                Arrays.copyOf(buf, Math.min(len, EVIDENCE_BYTES))));
                 overflows++;
                 discardedBytes += len + 1;
                 reset();
@@ -86,7 +96,10 @@ public final class LineFramer {
         return out;
     }
 
-    /** Bytes are missing from the stream: the current partial line is incomplete, drop it and resync at '\n'. */
+    /**
+     * Bytes are missing from the stream: the current partial line is incomplete, drop it and resync
+     * at '\n'.
+     */
     public void gap() {
         discardedBytes += len;
         reset();
@@ -142,7 +155,8 @@ public final class LineFramer {
         LineFramer f = new LineFramer(maxLineBytes);
         int n = in.readInt();
         if (n < 0 || n > maxLineBytes) {
-            throw new IOException("corrupt line framer state: " + n + " pending bytes, limit " + maxLineBytes);
+            throw new IOException(
+                    "corrupt line framer state: " + n + " pending bytes, limit " + maxLineBytes);
         }
         f.buf = new byte[Math.max(64, n)];
         in.readFully(f.buf, 0, n);

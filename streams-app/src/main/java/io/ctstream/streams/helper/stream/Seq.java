@@ -1,17 +1,21 @@
 package io.ctstream.streams.helper.stream;
 
-/** TCP sequence-number arithmetic modulo 2^32 (RFC 1982 style, as the kernel's before()/after()). */
+/**
+ * TCP sequence-number arithmetic modulo 2^32 (RFC 1982 style, as the kernel's before()/after()).
+ */
 public final class Seq {
 
-    private Seq() {
-    }
+    private Seq() {}
 
     /** seq + n, wrapped to 32 bits. */
     public static long add(long seq, long n) {
         return (seq + n) & 0xffffffffL;
     }
 
-    /** Signed distance from {@code from} to {@code to}: positive when {@code to} is after {@code from}. */
+    /**
+     * Signed distance from {@code from} to {@code to}: positive when {@code to} is after {@code
+     * from}.
+     */
     public static int distance(long from, long to) {
         return (int) ((to - from) & 0xffffffffL);
     }

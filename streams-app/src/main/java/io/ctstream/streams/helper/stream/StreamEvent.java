@@ -4,10 +4,11 @@ package io.ctstream.streams.helper.stream;
 public sealed interface StreamEvent {
 
     /** Contiguous bytes starting at sequence number {@code seq}. */
-    record Data(long seq, byte[] bytes) implements StreamEvent {
-    }
+    record Data(long seq, byte[] bytes) implements StreamEvent {}
 
-    /** {@code length} bytes starting at {@code seq} are lost for good (window overflow, truncated capture). */
-    record Gap(long seq, long length) implements StreamEvent {
-    }
+    /**
+     * {@code length} bytes starting at {@code seq} are lost for good (window overflow, truncated
+     * capture).
+     */
+    record Gap(long seq, long length) implements StreamEvent {}
 }

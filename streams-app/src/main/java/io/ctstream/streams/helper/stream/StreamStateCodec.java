@@ -8,22 +8,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Versioned byte[] forms of a {@link TcpStreamReassembler} and a {@link LineFramer} on their own: a version
- * byte, then the state. Bounds come from configuration at decode time. A foreign version or corrupt bytes
- * raise {@link IllegalArgumentException}.
+ * Versioned byte[] forms of a {@link TcpStreamReassembler} and a {@link LineFramer} on their own: a
+ * version byte, then the state. Bounds come from configuration at decode time. A foreign version or
+ * corrupt bytes raise {@link IllegalArgumentException}.
  */
 public final class StreamStateCodec {
 
     public static final byte VERSION = 1;
 
-    private StreamStateCodec() {
-    }
+    private StreamStateCodec() {}
 
     public static byte[] encode(TcpStreamReassembler r) {
         return write(out -> r.writeTo(out));
     }
 
-    public static TcpStreamReassembler decodeReassembler(byte[] data, int maxHeldBytes, int maxHeldSegments) {
+    public static TcpStreamReassembler decodeReassembler(
+            byte[] data, int maxHeldBytes, int maxHeldSegments) {
         return read(data, in -> TcpStreamReassembler.readFrom(in, maxHeldBytes, maxHeldSegments));
     }
 
@@ -56,10 +56,15 @@ public final class StreamStateCodec {
 
     private static <T> T read(byte[] data, Reader<T> r) {
         if (data == null || data.length == 0 || data[0] != VERSION) {
-            throw new IllegalArgumentException("unsupported stream state version "
-                + (data == null || data.length == 0 ? "(empty)" : data[0]) + " (this build reads " + VERSION + ")");
+            throw new IllegalArgumentException(
+                    "unsupported stream state version "
+                            + (data == null || data.length == 0 ? "(empty)" : data[0])
+                            + " (this build reads "
+                            + VERSION
+                            + ")");
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 1, data.length - 1))) {
+        try (DataInputStream in =
+                new DataInputStream(new ByteArrayInputStream(data, 1, data.length - 1))) {
             T t = r.read(in);
             if (in.available() > 0) {
                 throw new IOException(in.available() + " trailing bytes");

@@ -9,20 +9,24 @@ import java.util.List;
 
 /**
  * One direction of a TCP byte stream put back in order, as an IDS does it for a control channel:
+ *
  * <ul>
- *   <li>in-order data is delivered at once; a SYN sets the initial sequence number, otherwise the first data
- *       segment does (mid-stream pickup);</li>
- *   <li>retransmitted and overlapping bytes: the first copy wins (bytes already delivered or buffered are
- *       kept; differing later copies are counted as conflicts, a classic evasion sign);</li>
- *   <li>out-of-order segments wait in a window bounded in bytes and segments; when it overflows, the hole
- *       before the earliest held segment is declared lost (a {@link StreamEvent.Gap}) and delivery resumes,
- *       so a lost segment never stalls the stream and memory stays bounded;</li>
- *   <li>a segment whose capture was cut short ({@code wireLength > payload.length}) leaves a known hole,
- *       delivered as a Gap when its turn comes;</li>
- *   <li>sequence numbers wrap around modulo 2^32.</li>
+ *   <li>in-order data is delivered at once; a SYN sets the initial sequence number, otherwise the
+ *       first data segment does (mid-stream pickup);
+ *   <li>retransmitted and overlapping bytes: the first copy wins (bytes already delivered or
+ *       buffered are kept; differing later copies are counted as conflicts, a classic evasion
+ *       sign);
+ *   <li>out-of-order segments wait in a window bounded in bytes and segments; when it overflows,
+ *       the hole before the earliest held segment is declared lost (a {@link StreamEvent.Gap}) and
+ *       delivery resumes, so a lost segment never stalls the stream and memory stays bounded;
+ *   <li>a segment whose capture was cut short ({@code wireLength > payload.length}) leaves a known
+ *       hole, delivered as a Gap when its turn comes;
+ *   <li>sequence numbers wrap around modulo 2^32.
  * </ul>
- * The caller is expected to feed only segments the TCP tracker accepted (in window), as the kernel runs
- * helpers only on those. Mutable; {@link #writeTo}/{@link #readFrom} give a compact binary form.
+ *
+ * The caller is expected to feed only segments the TCP tracker accepted (in window), as the kernel
+ * runs helpers only on those. Mutable; {@link #writeTo}/{@link #readFrom} give a compact binary
+ * form.
  */
 public final class TcpStreamReassembler {
 
@@ -38,8 +42,10 @@ public final class TcpStreamReassembler {
 
     private boolean initialized;
     private long nextSeq;
+
     /** Sorted by distance from nextSeq; all strictly after nextSeq; never overlapping. */
     private final List<Held> held = new ArrayList<>();
+
     private int heldBytes;
 
     private long deliveredBytes;
@@ -65,8 +71,8 @@ public final class TcpStreamReassembler {
     /**
      * Feeds one segment.
      *
-     * @param wireLength the payload length on the wire; more than {@code payload.length} when the capture
-     *                   cut it, the missing tail then being a known hole
+     * @param wireLength the payload length on the wire; more than {@code payload.length} when the
+     *     capture cut it, the missing tail then being a known hole
      */
     public List<StreamEvent> accept(long seq, boolean syn, byte[] payload, int wireLength) {
         long dataSeq = syn ? Seq.add(seq, 1) : seq & 0xffffffffL;
@@ -97,12 +103,13 @@ public final class TcpStreamReassembler {
     }
 
     /**
-     * The peer acknowledged everything before {@code ack}: it has received every byte before it, so a hole there that
-     * the sensor missed will never be captured. When the acknowledgement reaches into data held after such a hole,
-     * the hole is declared lost at once (a {@link StreamEvent.Gap}, as Zeek's "ACK above hole") and delivery resumes,
-     * instead of waiting for the window to overflow, which a quiet control channel never does. An acknowledgement of
-     * data not captured yet with nothing held after it declares nothing: the data may still come (another sensor's
-     * copy, reordering); the next acknowledgement past held data settles it.
+     * The peer acknowledged everything before {@code ack}: it has received every byte before it, so
+     * a hole there that the sensor missed will never be captured. When the acknowledgement reaches
+     * into data held after such a hole, the hole is declared lost at once (a {@link
+     * StreamEvent.Gap}, as Zeek's "ACK above hole") and delivery resumes, instead of waiting for
+     * the window to overflow, which a quiet control channel never does. An acknowledgement of data
+     * not captured yet with nothing held after it declares nothing: the data may still come
+     * (another sensor's copy, reordering); the next acknowledgement past held data settles it.
      */
     public List<StreamEvent> acknowledged(long ack) {
         List<StreamEvent> out = new ArrayList<>();
@@ -127,7 +134,8 @@ public final class TcpStreamReassembler {
             start = -off;
             off = 0;
         }
-        // walk the held ranges, keep what they already cover (first copy wins), insert the uncovered pieces
+        // walk the held ranges, keep what they already cover (first copy wins), insert the
+        // uncovered pieces
         int pos = start; // position in the new segment
         int i = 0;
         while (pos < length) {
@@ -281,7 +289,8 @@ public final class TcpStreamReassembler {
         out.writeLong(overflows);
     }
 
-    public static TcpStreamReassembler readFrom(DataInput in, int maxHeldBytes, int maxHeldSegments) throws IOException {
+    public static TcpStreamReassembler readFrom(DataInput in, int maxHeldBytes, int maxHeldSegments)
+            throws IOException {
         TcpStreamReassembler r = new TcpStreamReassembler(maxHeldBytes, maxHeldSegments);
         r.initialized = in.readBoolean();
         r.nextSeq = in.readInt() & 0xffffffffL;

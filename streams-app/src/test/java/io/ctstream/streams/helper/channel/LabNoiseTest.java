@@ -14,17 +14,28 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * On the lab's captures nothing but expectations, evictions and the scenario's own negative findings is
- * reported: no gaps, overflows, malformed-command refusals or drops on normal traffic.
+ * On the lab's captures nothing but expectations, evictions and the scenario's own negative
+ * findings is reported: no gaps, overflows, malformed-command refusals or drops on normal traffic.
  */
 class LabNoiseTest {
 
     /** What each negative or quirk scenario is allowed to report besides expectations. */
-    static final Map<String, Integer> FINDINGS = Map.of("ftp-bounce", 2, "irc-dcc-forged", 1, "ftp-split", 7,
-        "ftp-split-verb", 7, "irc-dcc-quoted", 1);
+    static final Map<String, Integer> FINDINGS =
+            Map.of(
+                    "ftp-bounce",
+                    2,
+                    "irc-dcc-forged",
+                    1,
+                    "ftp-split",
+                    7,
+                    "ftp-split-verb",
+                    7,
+                    "irc-dcc-quoted",
+                    1);
 
     /** Findings that only kernel mode reports: robust mode reads what the client meant. */
-    static final java.util.Set<String> KERNEL_ONLY_FINDINGS = java.util.Set.of("ftp-split", "ftp-split-verb", "irc-dcc-quoted");
+    static final java.util.Set<String> KERNEL_ONLY_FINDINGS =
+            java.util.Set.of("ftp-split", "ftp-split-verb", "irc-dcc-quoted");
 
     static List<String> scenarios() throws java.io.IOException {
         return LabScenarioTest.scenarios().toList();
@@ -34,11 +45,17 @@ class LabNoiseTest {
     @MethodSource("scenarios")
     void onlyTheScenariosOwnFindings(String scenario) {
         for (HelperMode mode : HelperMode.values()) {
-            List<HelperOutcome> other = LabReplay.run(scenario, HelperConfig.builder().mode(mode).build()).stream()
-                .filter(o -> !(o instanceof ExpectationRequest) && !(o instanceof ExpectationEviction)).toList();
+            List<HelperOutcome> other =
+                    LabReplay.run(scenario, HelperConfig.builder().mode(mode).build()).stream()
+                            .filter(
+                                    o ->
+                                            !(o instanceof ExpectationRequest)
+                                                    && !(o instanceof ExpectationEviction))
+                            .toList();
             int allowed = FINDINGS.getOrDefault(scenario, 0);
             if (KERNEL_ONLY_FINDINGS.contains(scenario) && mode == HelperMode.ROBUST) {
-                // robust mode reassembles the split command / parses the quoted name: nothing to report
+                // robust mode reassembles the split command / parses the quoted name: nothing to
+                // report
                 allowed = 0;
             }
             assertThat(other).as("%s in %s mode: %s", scenario, mode, other).hasSize(allowed);

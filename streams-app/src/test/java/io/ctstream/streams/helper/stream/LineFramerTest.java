@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Test;
 class LineFramerTest {
 
     static final String TEXT = "220 hi\r\nUSER a\r\n\r\nPORT 10,77,1,2,156,174\r\nbare\nLIST\r\n";
-    static final List<String> LINES = List.of("220 hi", "USER a", "", "PORT 10,77,1,2,156,174", "bare", "LIST");
+    static final List<String> LINES =
+            List.of("220 hi", "USER a", "", "PORT 10,77,1,2,156,174", "bare", "LIST");
 
     static List<String> lines(List<FramerEvent> events) {
-        return events.stream().filter(FramerEvent.Line.class::isInstance)
-            .map(e -> new String(((FramerEvent.Line) e).bytes(), StandardCharsets.ISO_8859_1)).toList();
+        return events.stream()
+                .filter(FramerEvent.Line.class::isInstance)
+                .map(e -> new String(((FramerEvent.Line) e).bytes(), StandardCharsets.ISO_8859_1))
+                .toList();
     }
 
     @Test
@@ -33,7 +36,8 @@ class LineFramerTest {
                 out.addAll(f.feed(1000 + i, Arrays.copyOfRange(b, i, j)));
                 out.addAll(f.feed(1000 + j, Arrays.copyOfRange(b, j, b.length)));
                 assertThat(lines(out)).as("split at %d and %d", i, j).isEqualTo(LINES);
-                assertThat(((FramerEvent.Line) out.get(3)).startSeq()).isEqualTo(1000 + TEXT.indexOf("PORT"));
+                assertThat(((FramerEvent.Line) out.get(3)).startSeq())
+                        .isEqualTo(1000 + TEXT.indexOf("PORT"));
             }
         }
     }
@@ -49,11 +53,14 @@ class LineFramerTest {
         List<FramerEvent> out = new ArrayList<>(f.feed(0, "x".repeat(40).getBytes()));
         out.addAll(f.feed(40, "yyy\r\nPORT 1\r\n".getBytes()));
         assertThat(out).hasSize(2);
-        assertThat(out.get(0)).isInstanceOfSatisfying(FramerEvent.Overflow.class, o -> {
-            assertThat(o.limit()).isEqualTo(16);
-            assertThat(o.startSeq()).isZero();
-            assertThat(new String(o.prefix())).isEqualTo("x".repeat(16));
-        });
+        assertThat(out.get(0))
+                .isInstanceOfSatisfying(
+                        FramerEvent.Overflow.class,
+                        o -> {
+                            assertThat(o.limit()).isEqualTo(16);
+                            assertThat(o.startSeq()).isZero();
+                            assertThat(new String(o.prefix())).isEqualTo("x".repeat(16));
+                        });
         assertThat(lines(out)).containsExactly("PORT 1");
         assertThat(f.overflows()).isEqualTo(1);
         assertThat(f.discardedBytes()).isEqualTo(40 + 5);
@@ -61,7 +68,8 @@ class LineFramerTest {
 
     @Test
     void aLineOfExactlyTheLimitFits() {
-        assertThat(lines(new LineFramer(16).feed(0, ("y".repeat(16) + "\n").getBytes()))).containsExactly("y".repeat(16));
+        assertThat(lines(new LineFramer(16).feed(0, ("y".repeat(16) + "\n").getBytes())))
+                .containsExactly("y".repeat(16));
     }
 
     @Test
@@ -88,6 +96,7 @@ class LineFramerTest {
         f.feed(0, "x".repeat(100).getBytes());
         byte[] encoded = StreamStateCodec.encode(f);
         assertThat(StreamStateCodec.decodeFramer(encoded, 4096).pendingBytes()).isEqualTo(100);
-        assertThatThrownBy(() -> StreamStateCodec.decodeFramer(encoded, 50)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> StreamStateCodec.decodeFramer(encoded, 50))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

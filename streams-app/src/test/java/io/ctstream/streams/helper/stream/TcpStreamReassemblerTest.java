@@ -13,7 +13,9 @@ import org.junit.jupiter.api.Test;
 
 class TcpStreamReassemblerTest {
 
-    static final byte[] TEXT = "USER anonymous\r\nPORT 10,77,1,2,156,174\r\nLIST\r\n".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] TEXT =
+            "USER anonymous\r\nPORT 10,77,1,2,156,174\r\nLIST\r\n"
+                    .getBytes(StandardCharsets.US_ASCII);
 
     static byte[] bytes(List<StreamEvent> events) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -32,18 +34,32 @@ class TcpStreamReassemblerTest {
         return java.util.Arrays.copyOfRange(b, from, to);
     }
 
-    /** Issue 17, item 3: the peer acknowledged past a hole the sensor missed: the hole is lost, delivery resumes. */
+    /**
+     * Issue 17, item 3: the peer acknowledged past a hole the sensor missed: the hole is lost,
+     * delivery resumes.
+     */
     @Test
     void anAcknowledgementPastHeldDataDeclaresTheHoleBeforeItLost() {
         TcpStreamReassembler r = new TcpStreamReassembler(1024, 8);
         r.accept(99, true, new byte[0]);
         int lost = 16; // "USER anonymous\r\n" never captured
-        assertThat(r.accept(100 + lost, false, slice(TEXT, lost, TEXT.length))).as("held behind the hole").isEmpty();
-        assertThat(r.acknowledged(100 + lost)).as("an ACK up to the hole only: the data may still come").isEmpty();
+        assertThat(r.accept(100 + lost, false, slice(TEXT, lost, TEXT.length)))
+                .as("held behind the hole")
+                .isEmpty();
+        assertThat(r.acknowledged(100 + lost))
+                .as("an ACK up to the hole only: the data may still come")
+                .isEmpty();
         List<StreamEvent> out = r.acknowledged(100 + TEXT.length);
         assertThat(out.get(0)).isEqualTo(new StreamEvent.Gap(100, lost));
-        assertThat(bytes(out)).isEqualTo(("#".repeat(lost) + new String(TEXT, lost, TEXT.length - lost,
-                StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII));
+        assertThat(bytes(out))
+                .isEqualTo(
+                        ("#".repeat(lost)
+                                        + new String(
+                                                TEXT,
+                                                lost,
+                                                TEXT.length - lost,
+                                                StandardCharsets.US_ASCII))
+                                .getBytes(StandardCharsets.US_ASCII));
         assertThat(r.gaps()).isEqualTo(1);
         assertThat(r.heldSegments()).isZero();
         // the missing segment, captured late after all, is old data now
@@ -77,7 +93,9 @@ class TcpStreamReassemblerTest {
                 byte[] a = slice(TEXT, 0, split);
                 byte[] b = slice(TEXT, split, TEXT.length);
                 if (reversed) {
-                    assertThat(r.accept(100 + split, false, b)).as("held until the hole is filled").isEmpty();
+                    assertThat(r.accept(100 + split, false, b))
+                            .as("held until the hole is filled")
+                            .isEmpty();
                     out.addAll(r.accept(100, false, a));
                 } else {
                     out.addAll(r.accept(100, false, a));
@@ -104,7 +122,8 @@ class TcpStreamReassemblerTest {
         r.accept(99, true, new byte[0]);
         r.accept(100, false, "PORT 10,77,".getBytes(StandardCharsets.US_ASCII));
         // overlaps the delivered "77," with a different "99," and carries new bytes after it
-        List<StreamEvent> out = r.accept(108, false, "99,1,2,156,174\r\n".getBytes(StandardCharsets.US_ASCII));
+        List<StreamEvent> out =
+                r.accept(108, false, "99,1,2,156,174\r\n".getBytes(StandardCharsets.US_ASCII));
         assertThat(new String(bytes(out), StandardCharsets.US_ASCII)).isEqualTo("1,2,156,174\r\n");
         assertThat(r.retransmittedBytes()).isEqualTo(3);
 
@@ -112,7 +131,8 @@ class TcpStreamReassemblerTest {
         TcpStreamReassembler h = new TcpStreamReassembler(1024, 8);
         h.accept(99, true, new byte[0]);
         h.accept(105, false, "AAAAA".getBytes(StandardCharsets.US_ASCII));
-        List<StreamEvent> out2 = h.accept(100, false, "xxxxxBBBBByy".getBytes(StandardCharsets.US_ASCII));
+        List<StreamEvent> out2 =
+                h.accept(100, false, "xxxxxBBBBByy".getBytes(StandardCharsets.US_ASCII));
         assertThat(new String(bytes(out2), StandardCharsets.US_ASCII)).isEqualTo("xxxxxAAAAAyy");
         assertThat(h.conflictingBytes()).isEqualTo(5);
     }
@@ -136,7 +156,8 @@ class TcpStreamReassemblerTest {
             r.accept(0xffffffffL - 20, true, new byte[0]); // and across the wrap-around
             List<StreamEvent> out = new ArrayList<>();
             for (int[] p : pieces) {
-                out.addAll(r.accept(Seq.add(0xffffffffL - 19, p[0]), false, slice(TEXT, p[0], p[1])));
+                out.addAll(
+                        r.accept(Seq.add(0xffffffffL - 19, p[0]), false, slice(TEXT, p[0], p[1])));
             }
             assertThat(bytes(out)).as("round %d", round).isEqualTo(TEXT);
             assertThat(r.gaps()).isZero();
@@ -212,8 +233,10 @@ class TcpStreamReassemblerTest {
         assertThat(back.nextSeq()).isEqualTo(r.nextSeq());
         assertThat(back.heldBytes()).isEqualTo(10);
         assertThat(back.retransmittedBytes()).isEqualTo(5);
-        assertThat(bytes(back.accept(105, false, slice(TEXT, 5, 10)))).isEqualTo(slice(TEXT, 5, 20));
-        assertThat(StreamStateCodec.encode(StreamStateCodec.decodeReassembler(encoded, 1024, 8))).isEqualTo(encoded);
+        assertThat(bytes(back.accept(105, false, slice(TEXT, 5, 10))))
+                .isEqualTo(slice(TEXT, 5, 20));
+        assertThat(StreamStateCodec.encode(StreamStateCodec.decodeReassembler(encoded, 1024, 8)))
+                .isEqualTo(encoded);
     }
 
     @Test
@@ -222,10 +245,11 @@ class TcpStreamReassemblerTest {
         byte[] foreign = encoded.clone();
         foreign[0] = 9;
         assertThatThrownBy(() -> StreamStateCodec.decodeReassembler(foreign, 1024, 8))
-            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 9");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version 9");
         assertThatThrownBy(() -> StreamStateCodec.decodeReassembler(slice(encoded, 0, 5), 1024, 8))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> StreamStateCodec.decodeReassembler(new byte[0], 1024, 8))
-            .isInstanceOf(IllegalArgumentException.class);
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -25,7 +25,7 @@ class TftpRequestParserTest {
     @Test
     void readAndWriteRequestsAreParsed() {
         assertThat(TftpRequestParser.parse(request(1, "file.bin", "octet")))
-            .isEqualTo(new ParseResult.Parsed<>(new TftpRequest(1, "file.bin", "octet")));
+                .isEqualTo(new ParseResult.Parsed<>(new TftpRequest(1, "file.bin", "octet")));
         ParseResult<TftpRequest> wrq = TftpRequestParser.parse(request(2, "up", "NetASCII"));
         assertThat(wrq).isInstanceOf(ParseResult.Parsed.class);
         assertThat(((ParseResult.Parsed<TftpRequest>) wrq).value().command()).isEqualTo("WRQ");
@@ -34,14 +34,17 @@ class TftpRequestParserTest {
     @Test
     void optionsAfterTheModeAreAllowed() {
         // RFC 2347: blksize, tsize ... follow the mode; the request is the same
-        assertThat(TftpRequestParser.parse(request(1, "f", "octet", "blksize", "1428", "tsize", "0")))
-            .isInstanceOf(ParseResult.Parsed.class);
+        assertThat(
+                        TftpRequestParser.parse(
+                                request(1, "f", "octet", "blksize", "1428", "tsize", "0")))
+                .isInstanceOf(ParseResult.Parsed.class);
     }
 
     @ParameterizedTest
     @ValueSource(ints = {3, 4, 5, 6, 0, 9})
     void otherOpcodesAreNotRequests(int opcode) {
-        assertThat(TftpRequestParser.parse(request(opcode, "x", "octet"))).isInstanceOf(ParseResult.Ignored.class);
+        assertThat(TftpRequestParser.parse(request(opcode, "x", "octet")))
+                .isInstanceOf(ParseResult.Ignored.class);
     }
 
     @Test
@@ -53,11 +56,15 @@ class TftpRequestParserTest {
 
     @Test
     void malformedRequestsAreRejected() {
-        assertThat(TftpRequestParser.parse(new byte[] {0, 1})).isInstanceOf(ParseResult.Rejected.class);
-        assertThat(TftpRequestParser.parse(request(1, "", "octet"))).isInstanceOf(ParseResult.Rejected.class);
+        assertThat(TftpRequestParser.parse(new byte[] {0, 1}))
+                .isInstanceOf(ParseResult.Rejected.class);
+        assertThat(TftpRequestParser.parse(request(1, "", "octet")))
+                .isInstanceOf(ParseResult.Rejected.class);
         byte[] noModeEnd = "\0\1file\0octet".getBytes(StandardCharsets.ISO_8859_1);
         assertThat(TftpRequestParser.parse(noModeEnd)).isInstanceOf(ParseResult.Rejected.class);
         assertThat(TftpRequestParser.parse(request(1, "file", "binary")))
-            .isEqualTo(new ParseResult.Rejected<TftpRequest>("malformed", "unknown transfer mode 'binary'"));
+                .isEqualTo(
+                        new ParseResult.Rejected<TftpRequest>(
+                                "malformed", "unknown transfer mode 'binary'"));
     }
 }
