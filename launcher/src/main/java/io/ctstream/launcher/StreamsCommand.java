@@ -217,13 +217,13 @@ public final class StreamsCommand implements Callable<Integer> {
             h.mode(helperMode);
         }
         if (ftpPorts != null) {
-            h.policy(new FtpHelper(), p -> p.withPorts(ftpPorts));
+            h.policy(new FtpHelper(), p -> p.toBuilder().ports(ftpPorts).build());
         }
         if (ircPorts != null) {
-            h.policy(new IrcHelper(), p -> p.withPorts(ircPorts));
+            h.policy(new IrcHelper(), p -> p.toBuilder().ports(ircPorts).build());
         }
         if (tftpPorts != null) {
-            h.policy(new TftpHelper(), p -> p.withPorts(tftpPorts));
+            h.policy(new TftpHelper(), p -> p.toBuilder().ports(tftpPorts).build());
         }
         try {
             return h.build();

@@ -66,18 +66,6 @@ public record SchemaRegistryClientConfig(
         this(baseUrl, connectTimeout, requestTimeout, null, null);
     }
 
-    /** The same settings with basic authentication as {@code user:password} (null: none). */
-    public SchemaRegistryClientConfig withUserInfo(String userInfo) {
-        return new SchemaRegistryClientConfig(
-                baseUrl, connectTimeout, requestTimeout, userInfo, sslContext);
-    }
-
-    /** The same settings with this TLS context (null: the JVM's default). */
-    public SchemaRegistryClientConfig withSslContext(SSLContext context) {
-        return new SchemaRegistryClientConfig(
-                baseUrl, connectTimeout, requestTimeout, userInfo, context);
-    }
-
     /** Never prints the password. */
     @Override
     public String toString() {
@@ -114,7 +102,58 @@ public record SchemaRegistryClientConfig(
         }
     }
 
-    public SchemaRegistryClientConfig withTimeouts(Duration connect, Duration request) {
-        return new SchemaRegistryClientConfig(baseUrl, connect, request, userInfo, sslContext);
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.baseUrl = baseUrl;
+        b.connectTimeout = connectTimeout;
+        b.requestTimeout = requestTimeout;
+        b.userInfo = userInfo;
+        b.sslContext = sslContext;
+        return b;
+    }
+
+    /**
+     * Builds a SchemaRegistryClientConfig: start from {@link #toBuilder()} of the defaults or of
+     * another one.
+     */
+    public static final class Builder {
+        private URI baseUrl;
+        private Duration connectTimeout;
+        private Duration requestTimeout;
+        private String userInfo;
+        private SSLContext sslContext;
+
+        private Builder() {}
+
+        public Builder baseUrl(URI v) {
+            baseUrl = v;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration v) {
+            connectTimeout = v;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration v) {
+            requestTimeout = v;
+            return this;
+        }
+
+        public Builder userInfo(String v) {
+            userInfo = v;
+            return this;
+        }
+
+        public Builder sslContext(SSLContext v) {
+            sslContext = v;
+            return this;
+        }
+
+        public SchemaRegistryClientConfig build() {
+            return new SchemaRegistryClientConfig(
+                    baseUrl, connectTimeout, requestTimeout, userInfo, sslContext);
+        }
     }
 }

@@ -38,8 +38,10 @@ class SchemaRegistryClientTest {
         server = new StubRegistryServer();
         client =
                 new SchemaRegistryClient(
-                        SchemaRegistryClientConfig.of(server.url() + BASE_PATH)
-                                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+                        SchemaRegistryClientConfig.of(server.url() + BASE_PATH).toBuilder()
+                                .connectTimeout(Duration.ofSeconds(5))
+                                .requestTimeout(Duration.ofSeconds(5))
+                                .build());
     }
 
     @AfterEach
@@ -267,8 +269,10 @@ class SchemaRegistryClientTest {
         server.answerAfter("GET", BASE_PATH + "/subjects", release, "[]");
         SchemaRegistryClient impatient =
                 new SchemaRegistryClient(
-                        SchemaRegistryClientConfig.of(server.url() + BASE_PATH)
-                                .withTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300)));
+                        SchemaRegistryClientConfig.of(server.url() + BASE_PATH).toBuilder()
+                                .connectTimeout(Duration.ofSeconds(5))
+                                .requestTimeout(Duration.ofMillis(300))
+                                .build());
         try {
             assertThatThrownBy(impatient::subjects)
                     .isInstanceOf(SchemaRegistryException.class)

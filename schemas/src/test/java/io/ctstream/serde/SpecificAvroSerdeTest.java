@@ -131,8 +131,10 @@ class SpecificAvroSerdeTest {
     void sharedClientNeedsNoUrl() {
         SchemaRegistryClient client =
                 new SchemaRegistryClient(
-                        SchemaRegistryClientConfig.of(closedUrl)
-                                .withTimeouts(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                        SchemaRegistryClientConfig.of(closedUrl).toBuilder()
+                                .connectTimeout(Duration.ofSeconds(2))
+                                .requestTimeout(Duration.ofSeconds(2))
+                                .build());
         SpecificAvroSerde<PacketRecord> serde =
                 AvroSerdes.specific(PacketRecord.class, client, false);
         assertThatThrownBy(() -> serde.serializer().serialize("packets", SampleRecords.packet(1)))

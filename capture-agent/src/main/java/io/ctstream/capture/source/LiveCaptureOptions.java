@@ -63,35 +63,98 @@ public record LiveCaptureOptions(
         }
     }
 
-    /** The same options, with the interfaces opened in network namespace {@code name}. */
-    public LiveCaptureOptions inNetns(String name) {
-        return new LiveCaptureOptions(
-                interfaces,
-                bpfFilter,
-                snaplen,
-                promiscuous,
-                bufferBytes,
-                immediate,
-                timeoutMillis,
-                name,
-                inboundOnly);
-    }
-
-    /** The same options, keeping only received packets ({@code pcap_setdirection(PCAP_D_IN)}). */
-    public LiveCaptureOptions withInboundOnly() {
-        return new LiveCaptureOptions(
-                interfaces,
-                bpfFilter,
-                snaplen,
-                promiscuous,
-                bufferBytes,
-                immediate,
-                timeoutMillis,
-                netns,
-                true);
-    }
-
     public static LiveCaptureOptions defaults(List<String> interfaces) {
         return new LiveCaptureOptions(interfaces, null, 65535, true, 16 * 1024 * 1024, true, 100);
+    }
+
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.interfaces = interfaces;
+        b.bpfFilter = bpfFilter;
+        b.snaplen = snaplen;
+        b.promiscuous = promiscuous;
+        b.bufferBytes = bufferBytes;
+        b.immediate = immediate;
+        b.timeoutMillis = timeoutMillis;
+        b.netns = netns;
+        b.inboundOnly = inboundOnly;
+        return b;
+    }
+
+    /**
+     * Builds a LiveCaptureOptions: start from {@link #toBuilder()} of the defaults or of another
+     * one.
+     */
+    public static final class Builder {
+        private List<String> interfaces;
+        private String bpfFilter;
+        private int snaplen;
+        private boolean promiscuous;
+        private int bufferBytes;
+        private boolean immediate;
+        private int timeoutMillis;
+        private String netns;
+        private boolean inboundOnly;
+
+        private Builder() {}
+
+        public Builder interfaces(List<String> v) {
+            interfaces = v;
+            return this;
+        }
+
+        public Builder bpfFilter(String v) {
+            bpfFilter = v;
+            return this;
+        }
+
+        public Builder snaplen(int v) {
+            snaplen = v;
+            return this;
+        }
+
+        public Builder promiscuous(boolean v) {
+            promiscuous = v;
+            return this;
+        }
+
+        public Builder bufferBytes(int v) {
+            bufferBytes = v;
+            return this;
+        }
+
+        public Builder immediate(boolean v) {
+            immediate = v;
+            return this;
+        }
+
+        public Builder timeoutMillis(int v) {
+            timeoutMillis = v;
+            return this;
+        }
+
+        public Builder netns(String v) {
+            netns = v;
+            return this;
+        }
+
+        public Builder inboundOnly(boolean v) {
+            inboundOnly = v;
+            return this;
+        }
+
+        public LiveCaptureOptions build() {
+            return new LiveCaptureOptions(
+                    interfaces,
+                    bpfFilter,
+                    snaplen,
+                    promiscuous,
+                    bufferBytes,
+                    immediate,
+                    timeoutMillis,
+                    netns,
+                    inboundOnly);
+        }
     }
 }

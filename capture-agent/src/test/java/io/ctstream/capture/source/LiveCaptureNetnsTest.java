@@ -144,8 +144,9 @@ class LiveCaptureNetnsTest {
                 new LiveSource(
                         new LiveCaptureOptions(
                                         List.of(vethCapture), "udp", 65535, true, 4 << 20, true, 50)
-                                .inNetns(nsCapture)
-                                .withInboundOnly());
+                                .toBuilder().netns(nsCapture).build().toBuilder()
+                                        .inboundOnly(true)
+                                        .build());
         java.util.concurrent.atomic.AtomicInteger frames =
                 new java.util.concurrent.atomic.AtomicInteger();
         source.open(); // in the namespace: the interface name exists only there
@@ -184,12 +185,17 @@ class LiveCaptureNetnsTest {
     void aMissingNamespaceIsAClearSetupError() {
         LiveSource source =
                 new LiveSource(
-                        LiveCaptureOptions.defaults(List.of("eth0")).inNetns("ct-cap-no-such-ns"));
+                        LiveCaptureOptions.defaults(List.of("eth0")).toBuilder()
+                                .netns("ct-cap-no-such-ns")
+                                .build());
         org.assertj.core.api.Assertions.assertThatThrownBy(source::open)
                 .isInstanceOf(CaptureSetupException.class)
                 .hasMessageContaining("no network namespace 'ct-cap-no-such-ns'");
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> LiveCaptureOptions.defaults(List.of("eth0")).inNetns("../x"))
+                        () ->
+                                LiveCaptureOptions.defaults(List.of("eth0")).toBuilder()
+                                        .netns("../x")
+                                        .build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bad network namespace name");
     }

@@ -109,24 +109,6 @@ public record GateLimits(
                 128);
     }
 
-    /**
-     * These limits with ALLOWs without a source accepted or not (a gateway whose policy says {@code
-     * wildcardSource}).
-     */
-    public GateLimits withWildcardSource(boolean v) {
-        return new GateLimits(
-                maxTtlSeconds,
-                minSrcPrefixV4,
-                minSrcPrefixV6,
-                v,
-                protocols,
-                clockSkew,
-                replayMemory,
-                maxAllowTtlSeconds,
-                minAllowSrcPrefixV4,
-                minAllowSrcPrefixV6);
-    }
-
     /** The longest TTL of any verdict this agent accepts: how far back a restart must read. */
     public int longestTtlSeconds() {
         return Math.max(maxTtlSeconds, maxAllowTtlSeconds);
@@ -141,6 +123,102 @@ public record GateLimits(
     private static void prefix(String what, int length, int max) {
         if (length < 1 || length > max) {
             throw new IllegalArgumentException(what + " must be 1-" + max + ": " + length);
+        }
+    }
+
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxTtlSeconds = maxTtlSeconds;
+        b.minSrcPrefixV4 = minSrcPrefixV4;
+        b.minSrcPrefixV6 = minSrcPrefixV6;
+        b.allowWildcardSource = allowWildcardSource;
+        b.protocols = protocols;
+        b.clockSkew = clockSkew;
+        b.replayMemory = replayMemory;
+        b.maxAllowTtlSeconds = maxAllowTtlSeconds;
+        b.minAllowSrcPrefixV4 = minAllowSrcPrefixV4;
+        b.minAllowSrcPrefixV6 = minAllowSrcPrefixV6;
+        return b;
+    }
+
+    /** Builds a GateLimits: start from {@link #toBuilder()} of the defaults or of another one. */
+    public static final class Builder {
+        private int maxTtlSeconds;
+        private int minSrcPrefixV4;
+        private int minSrcPrefixV6;
+        private boolean allowWildcardSource;
+        private Set<Integer> protocols;
+        private Duration clockSkew;
+        private int replayMemory;
+        private int maxAllowTtlSeconds;
+        private int minAllowSrcPrefixV4;
+        private int minAllowSrcPrefixV6;
+
+        private Builder() {}
+
+        public Builder maxTtlSeconds(int v) {
+            maxTtlSeconds = v;
+            return this;
+        }
+
+        public Builder minSrcPrefixV4(int v) {
+            minSrcPrefixV4 = v;
+            return this;
+        }
+
+        public Builder minSrcPrefixV6(int v) {
+            minSrcPrefixV6 = v;
+            return this;
+        }
+
+        public Builder allowWildcardSource(boolean v) {
+            allowWildcardSource = v;
+            return this;
+        }
+
+        public Builder protocols(Set<Integer> v) {
+            protocols = v;
+            return this;
+        }
+
+        public Builder clockSkew(Duration v) {
+            clockSkew = v;
+            return this;
+        }
+
+        public Builder replayMemory(int v) {
+            replayMemory = v;
+            return this;
+        }
+
+        public Builder maxAllowTtlSeconds(int v) {
+            maxAllowTtlSeconds = v;
+            return this;
+        }
+
+        public Builder minAllowSrcPrefixV4(int v) {
+            minAllowSrcPrefixV4 = v;
+            return this;
+        }
+
+        public Builder minAllowSrcPrefixV6(int v) {
+            minAllowSrcPrefixV6 = v;
+            return this;
+        }
+
+        public GateLimits build() {
+            return new GateLimits(
+                    maxTtlSeconds,
+                    minSrcPrefixV4,
+                    minSrcPrefixV6,
+                    allowWildcardSource,
+                    protocols,
+                    clockSkew,
+                    replayMemory,
+                    maxAllowTtlSeconds,
+                    minAllowSrcPrefixV4,
+                    minAllowSrcPrefixV6);
         }
     }
 }

@@ -350,7 +350,7 @@ class VerdictGateTest {
                 new VerdictGate(
                         GW,
                         new VerdictVerifier(TestVerdicts.KEYRING),
-                        GateLimits.defaults().withWildcardSource(true),
+                        GateLimits.defaults().toBuilder().allowWildcardSource(true).build(),
                         new ReplayMemory(100),
                         now::get);
         assertThat(

@@ -90,52 +90,88 @@ public final class PipelineAnalyzer {
                     BatchOptions.DEFAULT_PACKETS);
         }
 
-        /**
-         * The same options, replaying at {@code speed} times the recorded pace (0: as fast as
-         * possible).
-         */
-        public Options withReplaySpeed(double speed) {
-            return new Options(
-                    partitions,
-                    streamThreads,
-                    quietPeriod,
-                    timeout,
-                    streamsConfig,
-                    speed,
-                    settleBetweenSensors,
-                    batchPackets);
+        /** A builder starting from these options. */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.partitions = partitions;
+            b.streamThreads = streamThreads;
+            b.quietPeriod = quietPeriod;
+            b.timeout = timeout;
+            b.streamsConfig = streamsConfig;
+            b.replaySpeed = replaySpeed;
+            b.settleBetweenSensors = settleBetweenSensors;
+            b.batchPackets = batchPackets;
+            return b;
         }
 
         /**
-         * The same options, each sensor replayed after the pipeline has settled on the previous
-         * one.
+         * Builds Options, from {@link #defaults()}{@code .toBuilder()}: replaySpeed (times the
+         * recorded pace, 0: as fast as possible), settleBetweenSensors, batchPackets (the capture
+         * agent's batch size, 1: off) and the rest.
          */
-        public Options withSettleBetweenSensors() {
-            return new Options(
-                    partitions,
-                    streamThreads,
-                    quietPeriod,
-                    timeout,
-                    streamsConfig,
-                    replaySpeed,
-                    true,
-                    batchPackets);
-        }
+        public static final class Builder {
+            private int partitions;
+            private int streamThreads;
+            private Duration quietPeriod;
+            private Duration timeout;
+            private UnaryOperator<StreamsAppConfig.Builder> streamsConfig;
+            private double replaySpeed;
+            private boolean settleBetweenSensors;
+            private int batchPackets;
 
-        /**
-         * The same options, with the capture agent batching at most {@code packets} per record (1:
-         * off).
-         */
-        public Options withBatchPackets(int packets) {
-            return new Options(
-                    partitions,
-                    streamThreads,
-                    quietPeriod,
-                    timeout,
-                    streamsConfig,
-                    replaySpeed,
-                    settleBetweenSensors,
-                    packets);
+            private Builder() {}
+
+            public Builder partitions(int v) {
+                partitions = v;
+                return this;
+            }
+
+            public Builder streamThreads(int v) {
+                streamThreads = v;
+                return this;
+            }
+
+            public Builder quietPeriod(Duration v) {
+                quietPeriod = v;
+                return this;
+            }
+
+            public Builder timeout(Duration v) {
+                timeout = v;
+                return this;
+            }
+
+            public Builder streamsConfig(UnaryOperator<StreamsAppConfig.Builder> v) {
+                streamsConfig = v;
+                return this;
+            }
+
+            public Builder replaySpeed(double v) {
+                replaySpeed = v;
+                return this;
+            }
+
+            public Builder settleBetweenSensors(boolean v) {
+                settleBetweenSensors = v;
+                return this;
+            }
+
+            public Builder batchPackets(int v) {
+                batchPackets = v;
+                return this;
+            }
+
+            public Options build() {
+                return new Options(
+                        partitions,
+                        streamThreads,
+                        quietPeriod,
+                        timeout,
+                        streamsConfig,
+                        replaySpeed,
+                        settleBetweenSensors,
+                        batchPackets);
+            }
         }
     }
 

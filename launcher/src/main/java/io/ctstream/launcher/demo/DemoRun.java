@@ -205,7 +205,10 @@ public final class DemoRun implements AutoCloseable {
                                     .dryRun(true)
                                     // the lab policy opens IRC DCC pinholes from any source
                                     // (wildcardSource): the agent must accept them too
-                                    .limits(GateLimits.defaults().withWildcardSource(true))
+                                    .limits(
+                                            GateLimits.defaults().toBuilder()
+                                                    .allowWildcardSource(true)
+                                                    .build())
                                     .dryRunOut(dryRunOut)
                                     .pollTimeout(Duration.ofMillis(200))
                                     .meterRegistry(meters)

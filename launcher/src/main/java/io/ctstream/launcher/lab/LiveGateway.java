@@ -128,9 +128,12 @@ public final class LiveGateway implements AutoCloseable {
                         .topic(topic(Topics.PACKETS))
                         .clientProperties(kafka())
                         .live(
-                                LiveCaptureOptions.defaults(List.of(CAPTURE_INTERFACE))
-                                        .inNetns(lab.gw())
-                                        .withInboundOnly())
+                                LiveCaptureOptions.defaults(List.of(CAPTURE_INTERFACE)).toBuilder()
+                                        .netns(lab.gw())
+                                        .build()
+                                        .toBuilder()
+                                        .inboundOnly(true)
+                                        .build())
                         .build();
         capture = new CaptureAgent(captureConfig, meters);
         ((LiveSource) capture.source()).open(); // setup errors here, not on the capture thread
@@ -167,7 +170,7 @@ public final class LiveGateway implements AutoCloseable {
                         .nftCommand(lab.gwNftCommand())
                         // the lab policy opens IRC DCC pinholes from any source (wildcardSource):
                         // the agent must accept them too
-                        .limits(GateLimits.defaults().withWildcardSource(true))
+                        .limits(GateLimits.defaults().toBuilder().allowWildcardSource(true).build())
                         .pollTimeout(Duration.ofMillis(100))
                         .meterRegistry(meters)
                         .pinholeListener(hold())

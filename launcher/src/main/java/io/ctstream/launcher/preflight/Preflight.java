@@ -175,8 +175,10 @@ public final class Preflight {
             client.forEach((k, v) -> serde.put((String) k, v));
             config =
                     new AvroSerdeConfig(serde)
-                            .registryClientConfig()
-                            .withTimeouts(timeout, timeout);
+                            .registryClientConfig().toBuilder()
+                                    .connectTimeout(timeout)
+                                    .requestTimeout(timeout)
+                                    .build();
         } catch (IllegalArgumentException | ConfigException e) {
             throw UserException.usage(e.getMessage(), e);
         }

@@ -158,8 +158,12 @@ class LabConformanceTest {
                                 PipelineAnalyzer.Options.defaults().quietPeriod(),
                                 PipelineAnalyzer.Options.defaults().timeout(),
                                 b -> b.helpers(helpers))
-                        .withBatchPackets(
-                                "batched".equals(batching) ? BatchOptions.DEFAULT_PACKETS : 1);
+                        .toBuilder()
+                                .batchPackets(
+                                        "batched".equals(batching)
+                                                ? BatchOptions.DEFAULT_PACKETS
+                                                : 1)
+                                .build();
         List<PipelineAnalyzer.Input> inputs =
                 List.of(new PipelineAnalyzer.Input(KernelOracle.pcap(scenario), "gw"));
         ObjectNode report = analyzer.analyze(inputs, options).report();

@@ -44,7 +44,8 @@ class ReplaySpeedTest {
                                 b.matcher(
                                         new MatcherConfig(
                                                 Duration.ofMinutes(2).toNanos() / 1000, 64, 64)));
-        ObjectNode atPace = analyzer.analyze(inputs, options.withReplaySpeed(1.0)).report();
+        ObjectNode atPace =
+                analyzer.analyze(inputs, options.toBuilder().replaySpeed(1.0).build()).report();
         ObjectNode fast = analyzer.analyze(inputs, options).report();
 
         assertThat(fast.path("connections").size()).isGreaterThan(3);

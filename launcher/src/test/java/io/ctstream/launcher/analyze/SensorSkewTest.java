@@ -123,9 +123,12 @@ class SensorSkewTest {
                 List.of(
                         new PipelineAnalyzer.Input(split.data(), "edge-data"),
                         new PipelineAnalyzer.Input(split.control(), "edge-control")),
-                PipelineAnalyzer.Options.defaults()
-                        .withSettleBetweenSensors()
-                        .withBatchPackets(batchPackets));
+                PipelineAnalyzer.Options.defaults().toBuilder()
+                        .settleBetweenSensors(true)
+                        .build()
+                        .toBuilder()
+                        .batchPackets(batchPackets)
+                        .build());
     }
 
     private static JsonNode controlConnection(ObjectNode report) {

@@ -111,14 +111,14 @@ public final class HelperKeys {
                                 + " helper ("
                                 + module
                                 + " ports=); empty: the helper is off.",
-                        (b, v) -> b.policy(helper, x -> x.withPorts(v))),
+                        (b, v) -> b.policy(helper, x -> x.toBuilder().ports(v).build())),
                 bool(
                         p + "loose",
                         d.loose(),
                         "Expect a data connection to an announced address other than the announcing side's ("
                                 + module
                                 + " loose= where the module has it).",
-                        (b, v) -> b.policy(helper, x -> x.withLoose(v))),
+                        (b, v) -> b.policy(helper, x -> x.toBuilder().loose(v).build())),
                 integer(
                         p + "max-expected",
                         d.maxExpected(),
@@ -127,7 +127,7 @@ public final class HelperKeys {
                         "Live expectations per master connection; a new one evicts the oldest ("
                                 + module
                                 + " expect policy max_expected).",
-                        (b, v) -> b.policy(helper, x -> x.withMaxExpected(v))),
+                        (b, v) -> b.policy(helper, x -> x.toBuilder().maxExpected(v).build())),
                 duration(
                         p + "timeout",
                         Duration.ofSeconds(d.timeoutSeconds()),
@@ -136,13 +136,13 @@ public final class HelperKeys {
                                 + " expect policy timeout); whole seconds.",
                         (b, v) -> {
                             int s = wholeSeconds(p + "timeout", v);
-                            return b.policy(helper, x -> x.withTimeoutSeconds(s));
+                            return b.policy(helper, x -> x.toBuilder().timeoutSeconds(s).build());
                         }),
                 bool(
                         p + "ipv6",
                         d.ipv6(),
                         "Also help IPv6 masters (the kernel's IRC helper registers for IPv4 only).",
-                        (b, v) -> b.policy(helper, x -> x.withIpv6(v))));
+                        (b, v) -> b.policy(helper, x -> x.toBuilder().ipv6(v).build())));
     }
 
     private static int wholeSeconds(String key, Duration v) {

@@ -33,23 +33,54 @@ public record HelperPolicy(
         }
     }
 
-    public HelperPolicy withPorts(Set<Integer> v) {
-        return new HelperPolicy(v, loose, maxExpected, timeoutSeconds, ipv6);
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ports = ports;
+        b.loose = loose;
+        b.maxExpected = maxExpected;
+        b.timeoutSeconds = timeoutSeconds;
+        b.ipv6 = ipv6;
+        return b;
     }
 
-    public HelperPolicy withLoose(boolean v) {
-        return new HelperPolicy(ports, v, maxExpected, timeoutSeconds, ipv6);
-    }
+    /** Builds a HelperPolicy: start from {@link #toBuilder()} of the defaults or of another one. */
+    public static final class Builder {
+        private Set<Integer> ports;
+        private boolean loose;
+        private int maxExpected;
+        private int timeoutSeconds;
+        private boolean ipv6;
 
-    public HelperPolicy withMaxExpected(int v) {
-        return new HelperPolicy(ports, loose, v, timeoutSeconds, ipv6);
-    }
+        private Builder() {}
 
-    public HelperPolicy withTimeoutSeconds(int v) {
-        return new HelperPolicy(ports, loose, maxExpected, v, ipv6);
-    }
+        public Builder ports(Set<Integer> v) {
+            ports = v;
+            return this;
+        }
 
-    public HelperPolicy withIpv6(boolean v) {
-        return new HelperPolicy(ports, loose, maxExpected, timeoutSeconds, v);
+        public Builder loose(boolean v) {
+            loose = v;
+            return this;
+        }
+
+        public Builder maxExpected(int v) {
+            maxExpected = v;
+            return this;
+        }
+
+        public Builder timeoutSeconds(int v) {
+            timeoutSeconds = v;
+            return this;
+        }
+
+        public Builder ipv6(boolean v) {
+            ipv6 = v;
+            return this;
+        }
+
+        public HelperPolicy build() {
+            return new HelperPolicy(ports, loose, maxExpected, timeoutSeconds, ipv6);
+        }
     }
 }

@@ -63,7 +63,7 @@ public final class PolicyFixtures {
         return new VerdictGate(
                 gateway,
                 new VerdictVerifier(keyring()),
-                GateLimits.defaults().withWildcardSource(true),
+                GateLimits.defaults().toBuilder().allowWildcardSource(true).build(),
                 new ReplayMemory(10_000),
                 () -> NOW_MICROS);
     }

@@ -78,7 +78,7 @@ public final class HelperRegistry {
      * rules.
      */
     public static HelperConfig.Builder helpersOff(HelperConfig.Builder builder) {
-        HELPERS.forEach(h -> builder.policy(h, p -> p.withPorts(Set.of())));
+        HELPERS.forEach(h -> builder.policy(h, p -> p.toBuilder().ports(Set.of()).build()));
         return builder;
     }
 

@@ -214,7 +214,9 @@ class ControlChannelAnalyzerTest {
     void ircMaxDccChannelsEvictsTheOldestOfTheMaster() {
         HelperConfig config =
                 HelperConfig.builder()
-                        .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withMaxExpected(2))
+                        .policy(
+                                IrcHelper.NAME,
+                                IrcHelper.DEFAULT_POLICY.toBuilder().maxExpected(2).build())
                         .build();
         Session s = new Session(config, 6667, 1, 1);
         s.server(":irc 001 alice :hi\r\n");
@@ -269,7 +271,9 @@ class ControlChannelAnalyzerTest {
                         HelperConfig.builder()
                                 .policy(
                                         FtpHelper.NAME,
-                                        FtpHelper.DEFAULT_POLICY.withTimeoutSeconds(1))
+                                        FtpHelper.DEFAULT_POLICY.toBuilder()
+                                                .timeoutSeconds(1)
+                                                .build())
                                 .build());
         HelperContext ctx =
                 HelperContext.of(
@@ -306,8 +310,12 @@ class ControlChannelAnalyzerTest {
     void helperPortsAreConfigurable() {
         HelperConfig config =
                 HelperConfig.builder()
-                        .policy(FtpHelper.NAME, FtpHelper.DEFAULT_POLICY.withPorts(Set.of(2121)))
-                        .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withPorts(Set.of(6697)))
+                        .policy(
+                                FtpHelper.NAME,
+                                FtpHelper.DEFAULT_POLICY.toBuilder().ports(Set.of(2121)).build())
+                        .policy(
+                                IrcHelper.NAME,
+                                IrcHelper.DEFAULT_POLICY.toBuilder().ports(Set.of(6697)).build())
                         .build();
         ControlChannelAnalyzer a = new ControlChannelAnalyzer(config);
         ConnTuple ftp =
@@ -351,7 +359,9 @@ class ControlChannelAnalyzerTest {
         assertThat(new ControlChannelAnalyzer(HelperConfig.defaults()).helperFor(v6)).isEmpty();
         HelperConfig ircV6 =
                 HelperConfig.builder()
-                        .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withIpv6(true))
+                        .policy(
+                                IrcHelper.NAME,
+                                IrcHelper.DEFAULT_POLICY.toBuilder().ipv6(true).build())
                         .build();
         assertThat(new ControlChannelAnalyzer(ircV6).helperFor(v6))
                 .map(ConntrackHelper::name)
@@ -366,10 +376,10 @@ class ControlChannelAnalyzerTest {
 
     @Test
     void invalidConfigurationIsAClearError() {
-        assertThatThrownBy(() -> FtpHelper.DEFAULT_POLICY.withMaxExpected(0))
+        assertThatThrownBy(() -> FtpHelper.DEFAULT_POLICY.toBuilder().maxExpected(0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxExpected");
-        assertThatThrownBy(() -> FtpHelper.DEFAULT_POLICY.withPorts(Set.of(70000)))
+        assertThatThrownBy(() -> FtpHelper.DEFAULT_POLICY.toBuilder().ports(Set.of(70000)).build())
                 .isInstanceOf(IllegalArgumentException.class);
         HelperConfig typo = HelperConfig.builder().policy("fpt", FtpHelper.DEFAULT_POLICY).build();
         assertThatThrownBy(() -> new ControlChannelAnalyzer(typo))
@@ -481,7 +491,9 @@ class ControlChannelAnalyzerTest {
         Session s =
                 new Session(
                         HelperConfig.builder()
-                                .policy(IrcHelper.NAME, IrcHelper.DEFAULT_POLICY.withLoose(true))
+                                .policy(
+                                        IrcHelper.NAME,
+                                        IrcHelper.DEFAULT_POLICY.toBuilder().loose(true).build())
                                 .build(),
                         6667,
                         1,

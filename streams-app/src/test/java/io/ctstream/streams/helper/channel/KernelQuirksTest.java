@@ -255,7 +255,9 @@ class KernelQuirksTest {
                             HelperConfig.builder()
                                     .policy(
                                             FtpHelper.NAME,
-                                            FtpHelper.DEFAULT_POLICY.withLoose(true))
+                                            FtpHelper.DEFAULT_POLICY.toBuilder()
+                                                    .loose(true)
+                                                    .build())
                                     .build(),
                             21,
                             1,

@@ -177,7 +177,9 @@ class TftpHelperTest {
                         HelperConfig.builder()
                                 .policy(
                                         TftpHelper.NAME,
-                                        TftpHelper.DEFAULT_POLICY.withPorts(Set.of()))
+                                        TftpHelper.DEFAULT_POLICY.toBuilder()
+                                                .ports(Set.of())
+                                                .build())
                                 .build());
         assertThat(off.helperFor(MASTER)).isEmpty();
         assertThat(off.expects(17))
