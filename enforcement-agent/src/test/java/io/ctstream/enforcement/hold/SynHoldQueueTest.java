@@ -146,9 +146,8 @@ class SynHoldQueueTest {
             await().atMost(Duration.ofSeconds(5))
                     .pollInterval(Duration.ofMillis(5))
                     .until(() -> q.held() == 1);
-            Thread.sleep(
-                    300); // the pipeline's part: the pinhole comes a while after the SYN, as it
-            // would
+            // the pipeline's part, simulated: the pinhole comes a while after the SYN, as it would
+            Thread.sleep(300);
             q.applied(match("10.198.0.1", -1, "10.198.0.2", 6, 5555));
             double connect = connectSeconds(curl);
             assertThat(connect)
